@@ -1,0 +1,119 @@
+// Trains one 2-2-2 backpropagation network per invocation (DESIGN §1), for the loss indices
+// k = chunk.firstStep … chunk.endStep − 1 of one chunk: evaluate loss[k] at the current weights, record it, then
+// update all eight weights at once (unless k = totalSteps, the last evaluation). All state lives in registers
+// during the chunk and in `state` between chunks. The same operation order as src/core/network.ts.
+//
+// Buffer layouts (mirrored by src/gpu/layout.ts, checked by test/layout.test.ts):
+//   @binding(0) chunk  : uniform Chunk, 32 bytes — the cells and steps of this dispatch, shared constants.
+//   @binding(1) params : array<CellParams>, 24 bytes per cell, cell order = tile order (row-major within the tile):
+//                        learning rates, inputs and targets; read only.
+//   @binding(2) state  : array<CellState>, 48 bytes per cell: the eight weights and the running outputs.
+//                        Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf,
+//                        stepsToThreshold = −1, divergedAt = −1. After the last chunk, loss holds loss[steps].
+//
+// Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity).
+// Dispatch: (groupsX, groupsY, 1) with groupsX · groupsY · WORKGROUP_SIZE ≥ cellCount; cell = linear invocation id.
+
+override WORKGROUP_SIZE: u32 = 64u;
+override ACTIVATION: u32 = 0u;
+
+struct Chunk {
+  cellCount: u32,     // cells in this tile
+  firstStep: u32,     // first loss index k evaluated by this chunk
+  endStep: u32,       // one past the last loss index evaluated by this chunk (≤ totalSteps + 1)
+  totalSteps: u32,    // number of updates of the sweep; loss[totalSteps] is evaluated, never followed by an update
+  threshold: f32,     // converged at the first k with loss[k] < threshold
+  biasHidden: f32,    // fixed bias added to h1 and h2
+  biasOutput: f32,    // fixed bias added to o1 and o2
+  groupsX: u32,       // workgroups along x in this dispatch, to linearize a 2-D dispatch
+}
+
+struct CellParams {
+  lrHidden: f32,      // learning rate of w1..w4
+  lrOutput: f32,      // learning rate of w5..w8
+  i1: f32,
+  i2: f32,
+  t1: f32,
+  t2: f32,
+}
+
+struct CellState {
+  w1: f32, w2: f32, w3: f32, w4: f32,  // hidden-layer weights
+  w5: f32, w6: f32, w7: f32, w8: f32,  // output-layer weights
+  loss: f32,                           // the last loss evaluated
+  minLoss: f32,                        // min over evaluated k of loss[k]
+  stepsToThreshold: i32,               // first k with loss[k] < threshold, or −1
+  divergedAt: i32,                     // first k with a non-finite loss or weight, or −1; training stops there
+}
+
+@group(0) @binding(0) var<uniform> chunk: Chunk;
+@group(0) @binding(1) var<storage, read> params: array<CellParams>;
+@group(0) @binding(2) var<storage, read_write> state: array<CellState>;
+
+fn activate(x: f32) -> f32 {
+  if (ACTIVATION == 0u) { return 1.0 / (1.0 + exp(-x)); }
+  if (ACTIVATION == 1u) { return tanh(x); }
+  if (ACTIVATION == 2u) { return max(x, 0.0); }
+  return x;
+}
+
+// The activation's derivative in terms of its output a (the sheet's a·(1 − a) for the sigmoid).
+fn slope(a: f32) -> f32 {
+  if (ACTIVATION == 0u) { return a * (1.0 - a); }
+  if (ACTIVATION == 1u) { return 1.0 - a * a; }
+  if (ACTIVATION == 2u) { return select(0.0, 1.0, a > 0.0); }
+  return 1.0;
+}
+
+// |x| as bits: ≥ 0x7f800000 exactly when x is ±inf or NaN. Integer compares survive fast-math NaN assumptions.
+fn magnitudeBits(x: f32) -> u32 {
+  return bitcast<u32>(x) & 0x7fffffffu;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn train(@builtin(global_invocation_id) id: vec3<u32>) {
+  let cell = id.y * chunk.groupsX * WORKGROUP_SIZE + id.x;
+  if (cell >= chunk.cellCount) { return; }
+  var s = state[cell];
+  if (s.divergedAt >= 0) { return; }
+  let p = params[cell];
+  let bh = chunk.biasHidden;
+  let bo = chunk.biasOutput;
+
+  for (var k = chunk.firstStep; k < chunk.endStep; k++) {
+    // Forward pass.
+    let ah1 = activate(s.w1 * p.i1 + s.w2 * p.i2 + bh);
+    let ah2 = activate(s.w3 * p.i1 + s.w4 * p.i2 + bh);
+    let ao1 = activate(s.w5 * ah1 + s.w6 * ah2 + bo);
+    let ao2 = activate(s.w7 * ah1 + s.w8 * ah2 + bo);
+    let e1 = p.t1 - ao1;
+    let e2 = p.t2 - ao2;
+    s.loss = 0.5 * (e1 * e1 + e2 * e2);
+
+    // Record loss[k].
+    let worst = max(max(max(magnitudeBits(s.w1), magnitudeBits(s.w2)), max(magnitudeBits(s.w3), magnitudeBits(s.w4))),
+                    max(max(magnitudeBits(s.w5), magnitudeBits(s.w6)), max(magnitudeBits(s.w7), magnitudeBits(s.w8))));
+    if (max(worst, magnitudeBits(s.loss)) >= 0x7f800000u) {
+      s.divergedAt = i32(k);
+      break;
+    }
+    s.minLoss = min(s.minLoss, s.loss);
+    if (s.stepsToThreshold < 0 && s.loss < chunk.threshold) { s.stepsToThreshold = i32(k); }
+    if (k == chunk.totalSteps) { break; }
+
+    // Backward pass: every gradient from the old weights, then all eight updates at once.
+    let do1 = (ao1 - p.t1) * slope(ao1);
+    let do2 = (ao2 - p.t2) * slope(ao2);
+    let dh1 = (do1 * s.w5 + do2 * s.w7) * slope(ah1);
+    let dh2 = (do1 * s.w6 + do2 * s.w8) * slope(ah2);
+    s.w1 -= p.lrHidden * (dh1 * p.i1);
+    s.w2 -= p.lrHidden * (dh1 * p.i2);
+    s.w3 -= p.lrHidden * (dh2 * p.i1);
+    s.w4 -= p.lrHidden * (dh2 * p.i2);
+    s.w5 -= p.lrOutput * (do1 * ah1);
+    s.w6 -= p.lrOutput * (do1 * ah2);
+    s.w7 -= p.lrOutput * (do2 * ah1);
+    s.w8 -= p.lrOutput * (do2 * ah2);
+  }
+  state[cell] = s;
+}

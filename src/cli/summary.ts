@@ -1,0 +1,44 @@
+/** Human-readable lines the command line prints. Pure, so tested. */
+import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
+import type { HeatmapScale } from '../core/heatmap';
+import { countClasses } from '../core/outputs';
+import type { RunResult } from '../core/run';
+import type { SweepSpec } from '../core/spec';
+import { gridSize } from '../core/grid';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '–');
+
+/** Cells, steps, elapsed time, network-steps per second and the count of each class. */
+export function formatSummary(spec: SweepSpec, backend: string, adapter: string, run: RunResult): string {
+  const { nx, ny, cells } = gridSize(spec);
+  const done = run.cellsDone;
+  const c = countClasses(run.outputs, done); // finished cells are a prefix: tiles and blocks run in cell order
+  return [
+    `backend     ${backend} (${adapter})`,
+    `cells       ${int(cells)} (${nx} × ${ny}: x = ${spec.x.param}${spec.y ? `, y = ${spec.y.param}` : ''})${run.status === 'complete' ? '' : `, ${run.status}: ${int(done)} done`}`,
+    `steps       ${int(spec.steps)} per cell, ${spec.activation}, preset ${spec.preset}, threshold ${spec.threshold}`,
+    `elapsed     ${(run.elapsedMs / 1000).toFixed(3)} s`,
+    `speed       ${int(run.networkStepsPerSecond)} network-steps/s`,
+    `classes     converged ${int(c.converged)} (${pct(c.converged, done)}), stalled ${int(c.stalled)} (${pct(c.stalled, done)}), diverged ${int(c.diverged)} (${pct(c.diverged, done)})`,
+  ].join('\n');
+}
+
+/** Agreement of a backend with the float64 reference. */
+export function formatAgreement(a: Agreement): string {
+  const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
+  return [
+    `compare     against the float64 reference on ${int(a.cells)} cells`,
+    `  class agreement        ${(100 * a.classAgreementRate).toFixed(3)}% (${int(a.classDisagreements)} cells disagree)`,
+    `  finalLoss abs. error   max ${e(a.finalLossAbsErrorMax)}, median ${e(a.finalLossAbsErrorMedian)} over ${int(a.bothConverged)} cells both call converged`,
+    `  finalLoss rel. error   max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} over the ${int(a.relativeCells)} of them with loss ≥ ${RELATIVE_ERROR_FLOOR}`,
+    `  stepsToThreshold       differs in ${int(a.stepsToThresholdDisagreements)} of those cells`,
+  ].join('\n');
+}
+
+/** One line per heatmap file: which file, what its colors span. */
+export function formatHeatmapLegend(file: string, scale: HeatmapScale): string {
+  const range = scale.kind === 'categorical' ? 'green converged, gray stalled, red diverged'
+    : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${scale.min.toPrecision(3)} (dark blue) … ${scale.max.toPrecision(3)} (yellow)`;
+  return `  ${file.padEnd(22)} ${range}`;
+}

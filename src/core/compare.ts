@@ -1,0 +1,78 @@
+/**
+ * Agreement between two sweeps' outputs over the same cells (typically GPU float32 against the float64 reference).
+ */
+import { classify } from './outputs';
+import type { SweepOutputs } from './outputs';
+
+export interface Agreement {
+  /** Cells compared. */
+  cells: number;
+  /** Cells whose class (converged / stalled / diverged) differs. */
+  classDisagreements: number;
+  /** 1 − classDisagreements / cells. */
+  classAgreementRate: number;
+  /** Cells both call converged, over which the finalLoss errors are taken. */
+  bothConverged: number;
+  /** Absolute error |a − b| of finalLoss among cells both call converged; NaN if none. */
+  finalLossAbsErrorMax: number;
+  finalLossAbsErrorMedian: number;
+  /** Of those, cells whose reference finalLoss is at least RELATIVE_ERROR_FLOOR. */
+  relativeCells: number;
+  /** Relative error |a − b| / |b| of finalLoss over the `relativeCells` (b = the reference); NaN if none. */
+  finalLossRelErrorMax: number;
+  finalLossRelErrorMedian: number;
+  /** Cells both call converged whose stepsToThreshold differs. */
+  stepsToThresholdDisagreements: number;
+}
+
+/**
+ * Losses below this are compared absolutely only. A float32 output a_o is resolved to about 3e-8 near 0.5, so float32
+ * training stalls at losses around 1e-12 where float64 goes on to 1e-30 or exactly 0: a relative error there measures
+ * float32's resolution, not the kernel.
+ */
+export const RELATIVE_ERROR_FLOOR = 1e-9;
+
+const maxOf = (sorted: number[]) => (sorted.length ? sorted[sorted.length - 1] : NaN);
+const medianOf = (sorted: number[]) => (sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN);
+
+/** Per-cell flag (1 = the classes differ) for the cells compared, in row-major order; 0 elsewhere. */
+export function disagreementMap(a: SweepOutputs, b: SweepOutputs, cellIndices?: ArrayLike<number>): Uint8Array {
+  const map = new Uint8Array(a.divergedAt.length);
+  const n = cellIndices?.length ?? map.length;
+  for (let m = 0; m < n; m++) {
+    const i = cellIndices ? cellIndices[m] : m;
+    map[i] = Number(classify(a.stepsToThreshold[i], a.divergedAt[i]) !== classify(b.stepsToThreshold[i], b.divergedAt[i]));
+  }
+  return map;
+}
+
+/** Compares `a` against the reference `b` over all cells, or over `cellIndices` (a sample). */
+export function compareOutputs(a: SweepOutputs, b: SweepOutputs, cellIndices?: ArrayLike<number>): Agreement {
+  const n = cellIndices?.length ?? a.divergedAt.length;
+  const absolute: number[] = [], relative: number[] = [];
+  let classDisagreements = 0, stepsToThresholdDisagreements = 0;
+  for (let m = 0; m < n; m++) {
+    const i = cellIndices ? cellIndices[m] : m;
+    const ca = classify(a.stepsToThreshold[i], a.divergedAt[i]), cb = classify(b.stepsToThreshold[i], b.divergedAt[i]);
+    if (ca !== cb) { classDisagreements++; continue; }
+    if (ca !== 'converged') continue;
+    const ref = b.finalLoss[i], error = Math.abs(a.finalLoss[i] - ref);
+    absolute.push(error);
+    if (Math.abs(ref) >= RELATIVE_ERROR_FLOOR) relative.push(error / Math.abs(ref));
+    if (a.stepsToThreshold[i] !== b.stepsToThreshold[i]) stepsToThresholdDisagreements++;
+  }
+  absolute.sort((x, y) => x - y);
+  relative.sort((x, y) => x - y);
+  return {
+    cells: n,
+    classDisagreements,
+    classAgreementRate: n ? 1 - classDisagreements / n : 1,
+    bothConverged: absolute.length,
+    finalLossAbsErrorMax: maxOf(absolute),
+    finalLossAbsErrorMedian: medianOf(absolute),
+    relativeCells: relative.length,
+    finalLossRelErrorMax: maxOf(relative),
+    finalLossRelErrorMedian: medianOf(relative),
+    stepsToThresholdDisagreements,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The grid of a sweep: axis values, and cell index ↔ per-cell training set-up. Cells are row-major:
+ * index = iy · nx + ix.
+ */
+import { CELL_SETUP_LENGTH, SETUP } from './network';
+import { randomWeights } from './random';
+import { axisLength, type Axis, type SweepSpec } from './spec';
+
+/** The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1). */
+export function axisValues(axis: Axis): number[] {
+  if ('values' in axis) return [...axis.values];
+  const { min, max, count, scale } = axis;
+  if (count === 1) return [min];
+  return Array.from({ length: count }, (_, j) => {
+    if (j === count - 1) return max;
+    const t = j / (count - 1);
+    return scale === 'log' ? min * (max / min) ** t : min + (max - min) * t;
+  });
+}
+
+/** Grid dimensions: nx cells along x, ny along y (1 for a 1-D sweep). */
+export function gridSize(spec: SweepSpec): { nx: number; ny: number; cells: number } {
+  const nx = axisLength(spec.x), ny = spec.y ? axisLength(spec.y) : 1;
+  return { nx, ny, cells: nx * ny };
+}
+
+/**
+ * Returns a function that writes one cell's training set-up (CELL_SETUP_LENGTH numbers, layout CELL_SETUP_FIELDS)
+ * into `out` at `offset`. Order of application: base weights (or the seed axis' random draw), then a w1..w8 axis,
+ * then initScale multiplies all eight. Axis values are computed once, here.
+ */
+export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Array, offset?: number) => void {
+  const { nx } = gridSize(spec);
+  const base = new Float64Array(CELL_SETUP_LENGTH);
+  base.set(spec.weights, SETUP.w1);
+  base[SETUP.lrHidden] = spec.lrHidden; base[SETUP.lrOutput] = spec.lrOutput;
+  base[SETUP.i1] = spec.inputs[0]; base[SETUP.i2] = spec.inputs[1];
+  base[SETUP.t1] = spec.targets[0]; base[SETUP.t2] = spec.targets[1];
+  // A seed axis replaces the weights first, so that a w axis on the other axis can still override one of them.
+  const axes = [{ axis: spec.x, values: axisValues(spec.x), coord: 0 }, ...(spec.y ? [{ axis: spec.y, values: axisValues(spec.y), coord: 1 }] : [])]
+    .sort((a, b) => Number(b.axis.param === 'seed') - Number(a.axis.param === 'seed'));
+  return (index, out, o = 0) => {
+    const at = [index % nx, Math.floor(index / nx)];
+    out.set(base, o);
+    let initScale = 1;
+    for (const { axis, values, coord } of axes) {
+      const v = values[at[coord]];
+      const p = axis.param;
+      if (p === 'seed') randomWeights(spec.init, v, out, o + SETUP.w1);
+      else if (p === 'initScale') initScale = v;
+      else if (p === 'lr') { out[o + SETUP.lrHidden] = v; out[o + SETUP.lrOutput] = v; }
+      else out[o + SETUP[p]] = v;
+    }
+    if (initScale !== 1) for (let j = 0; j < 8; j++) out[o + j] *= initScale;
+  };
+}
+
+/** Writes the set-ups of cells [first, first + count) into `out`, CELL_SETUP_LENGTH numbers per cell. */
+export function writeCellSetups(spec: SweepSpec, first: number, count: number, out: Float64Array): Float64Array {
+  const write = cellSetupWriter(spec);
+  for (let c = 0; c < count; c++) write(first + c, out, c * CELL_SETUP_LENGTH);
+  return out;
+}
+
+/** The set-up record of one cell (CELL_SETUP_LENGTH numbers). */
+export function cellSetup(spec: SweepSpec, index: number): Float64Array {
+  return writeCellSetups(spec, index, 1, new Float64Array(CELL_SETUP_LENGTH));
+}

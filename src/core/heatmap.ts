@@ -1,0 +1,87 @@
+/**
+ * Heatmap pixels from sweep outputs: a perceptual colormap (viridis, from d3-scale-chromatic) on a log scale for
+ * losses and a linear one for step counts, and a categorical map of the cell classes. Pure: the page and the
+ * command line draw the same pixels.
+ */
+import { interpolateViridis } from 'd3-scale-chromatic';
+import { classify, type CellClass, type OutputName, type SweepOutputs } from './outputs';
+
+export type HeatmapMetric = OutputName | 'class';
+export const HEATMAP_METRICS: HeatmapMetric[] = ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt', 'class'];
+
+/** Colors of the class map and of cells without a value, as [r, g, b]. */
+export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
+  converged: [53, 183, 121], stalled: [110, 110, 120], diverged: [220, 60, 50],
+};
+/** Cells with no value on the chosen metric (never reached the threshold, never diverged, not computed). */
+export const NO_VALUE_COLOR: [number, number, number] = [40, 40, 48];
+
+/** How values map to colors: [min, max] on a log10 or linear scale; undefined range when no cell has a value. */
+export interface HeatmapScale {
+  metric: HeatmapMetric;
+  kind: 'log' | 'linear' | 'categorical';
+  min: number;
+  max: number;
+  /** What the colors mean, for a legend. */
+  label: string;
+}
+
+const VIRIDIS: Array<[number, number, number]> = Array.from({ length: 256 }, (_, i) => {
+  const hex = interpolateViridis(i / 255);
+  return [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+});
+
+/** The viridis color at t ∈ [0, 1]. */
+export function viridis(t: number): [number, number, number] {
+  return VIRIDIS[Math.max(0, Math.min(255, Math.round(t * 255)))];
+}
+
+function hasValue(metric: OutputName, v: number): boolean {
+  return metric === 'stepsToThreshold' || metric === 'divergedAt' ? v >= 0 : Number.isFinite(v) && v > 0;
+}
+
+/** The scale for `metric` over the outputs: losses on log10 over their positive finite range; steps 0 … steps. */
+export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, steps: number): HeatmapScale {
+  if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2, label: 'class: converged / stalled / diverged' };
+  if (metric === 'stepsToThreshold' || metric === 'divergedAt') {
+    return { metric, kind: 'linear', min: 0, max: steps, label: `${metric} (steps; dark = never)` };
+  }
+  let min = Infinity, max = -Infinity;
+  for (const v of outputs[metric]) if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
+  if (min > max) { min = 1; max = 1; }
+  return { metric, kind: 'log', min, max, label: `${metric} (log10; zero = lowest color, dark = diverged or not computed)` };
+}
+
+/** The RGB color of one cell under `scale`. */
+export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapScale): [number, number, number] {
+  if (scale.metric === 'class') {
+    const { stepsToThreshold: s, divergedAt: d, finalLoss: f } = outputs;
+    if (Number.isNaN(f[index]) && d[index] < 0) return NO_VALUE_COLOR; // not computed
+    return CLASS_COLORS[classify(s[index], d[index])];
+  }
+  const v = outputs[scale.metric][index];
+  if (scale.kind === 'log') {
+    if (v === 0) return viridis(0);
+    if (!hasValue(scale.metric, v)) return NO_VALUE_COLOR;
+    const span = Math.log10(scale.max) - Math.log10(scale.min);
+    return viridis(span > 0 ? (Math.log10(v) - Math.log10(scale.min)) / span : 0.5);
+  }
+  if (!hasValue(scale.metric, v)) return NO_VALUE_COLOR;
+  return viridis(scale.max > scale.min ? (v - scale.min) / (scale.max - scale.min) : 0.5);
+}
+
+/**
+ * RGBA pixels (4 bytes per pixel) of an nx × ny heatmap, one pixel per cell, top row = the largest y (so y grows
+ * upwards as on a plot), left column = the first x.
+ */
+export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale): Uint8ClampedArray {
+  const rgba = new Uint8ClampedArray(nx * ny * 4);
+  for (let iy = 0; iy < ny; iy++) {
+    for (let ix = 0; ix < nx; ix++) {
+      const [r, g, b] = cellColor(outputs, iy * nx + ix, scale);
+      const p = ((ny - 1 - iy) * nx + ix) * 4;
+      rgba[p] = r; rgba[p + 1] = g; rgba[p + 2] = b; rgba[p + 3] = 255;
+    }
+  }
+  return rgba;
+}

@@ -1,0 +1,43 @@
+/**
+ * What every backend (GPU trainer, CPU reference) reports while and after running a sweep.
+ */
+import type { SweepOutputs } from './outputs';
+
+/** Progress of a running sweep. */
+export interface RunProgress {
+  /** Cells whose outputs are final (completed tiles or blocks). */
+  cellsDone: number;
+  cells: number;
+  /** Network-steps done so far, counting partly trained cells (one network-step = one update of one network). */
+  networkStepsDone: number;
+  networkSteps: number;
+  elapsedMs: number;
+  /** Outputs so far; cells not yet done hold NaN losses and −1 step counts. */
+  outputs: SweepOutputs;
+}
+
+/** complete; cancelled by the user; interrupted by a lost device or GPU error. */
+export type RunStatus = 'complete' | 'cancelled' | 'interrupted';
+
+export interface RunResult {
+  outputs: SweepOutputs;
+  status: RunStatus;
+  /** Cells whose outputs are final; the rest hold NaN / −1 when cancelled or interrupted. */
+  cellsDone: number;
+  /** Wall time from the first upload to the last read-back, set-up (device, compilation) excluded. */
+  elapsedMs: number;
+  /** cellsDone × steps / (elapsedMs / 1000). */
+  networkStepsPerSecond: number;
+}
+
+export interface RunOptions {
+  /** Called between chunks; may be async (awaited). */
+  onProgress?: (progress: RunProgress) => void | Promise<void>;
+  /** Aborting stops at the next chunk boundary and returns what is complete. */
+  signal?: AbortSignal;
+}
+
+/** Network-steps per second, or 0 for an empty or instant run. */
+export function rate(cells: number, steps: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? (cells * steps) / (elapsedMs / 1000) : 0;
+}

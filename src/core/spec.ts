@@ -1,0 +1,187 @@
+/**
+ * The sweep specification (DESIGN §2): its JSON schema, strict validation with messages a person can act on, and
+ * normalization (every default filled in, so the normalized spec alone reproduces the sweep).
+ */
+import { z } from 'zod';
+import { ACTIVATIONS } from './network';
+import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
+
+/** Parameters an axis can sweep. */
+export const AXIS_PARAMS = [
+  'lr', 'lrHidden', 'lrOutput', 'initScale', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'i1', 'i2', 't1', 't2', 'seed',
+] as const;
+export type AxisParam = (typeof AXIS_PARAMS)[number];
+
+/** Largest sweep accepted: cells (4096 × 4096) and cells × steps (network-steps, e.g. 4096² cells × 8192 steps). */
+export const MAX_CELLS = 4096 * 4096;
+export const MAX_STEPS = 1_000_000;
+export const MAX_NETWORK_STEPS = 2 ** 37;
+
+const finite = (what: string) => z.number({ error: `must be a finite number (${what})` });
+const nonNegative = (what: string) => finite(what).min(0, { error: `must be ≥ 0 (${what})` });
+const pair = (what: string) => z.tuple([finite(what), finite(what)], { error: `must be a list of two finite numbers (${what})` });
+
+const axisSchema = z.strictObject({
+  param: z.enum(AXIS_PARAMS, { error: `must be one of ${AXIS_PARAMS.join(', ')}` }),
+  min: finite('the first value of the axis').optional(),
+  max: finite('the last value of the axis').optional(),
+  count: z.number({ error: 'must be a positive integer (number of cells along the axis)' })
+    .int({ error: 'must be a positive integer (number of cells along the axis)' })
+    .min(1, { error: 'must be a positive integer (number of cells along the axis)' }).optional(),
+  scale: z.enum(['log', 'linear'], { error: 'must be "log" or "linear"' }).optional(),
+  values: z.array(finite('an axis value'), { error: 'must be a list of finite numbers' })
+    .min(1, { error: 'must hold at least one value' }).optional(),
+});
+
+const initSchema = z.strictObject({
+  distribution: z.enum(['uniform', 'normal'], { error: 'must be "uniform" (U(−scale, scale)) or "normal" (N(0, scale²))' }).default('uniform'),
+  scale: finite('the spread of the random weights').positive({ error: 'must be > 0 (the spread of the random weights)' }).default(1),
+  seed: z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
+    .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' }).default(0),
+});
+
+const specSchema = z.strictObject({
+  preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `must be one of ${PRESET_NAMES.join(', ')}` }).default('era-v1'),
+  activation: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.join(', ')}` }).default('sigmoid'),
+  steps: z.number({ error: `must be an integer from 1 to ${MAX_STEPS}` }).int({ error: `must be an integer from 1 to ${MAX_STEPS}` })
+    .min(1, { error: `must be an integer from 1 to ${MAX_STEPS}` }).max(MAX_STEPS, { error: `must be an integer from 1 to ${MAX_STEPS}` }).default(1000),
+  threshold: finite('the loss below which a cell counts as converged').positive({ error: 'must be > 0 (the loss below which a cell counts as converged)' }).default(1e-4),
+  lr: nonNegative('the learning rate of both layers').optional(),
+  lrHidden: nonNegative('the learning rate of w1..w4').optional(),
+  lrOutput: nonNegative('the learning rate of w5..w8').optional(),
+  inputs: pair('[i1, i2]').optional(),
+  targets: pair('[t1, t2]').optional(),
+  biases: pair('[hidden bias, output bias], fixed').optional(),
+  weights: z.array(finite('an initial weight'), { error: 'must be a list of eight finite numbers [w1 … w8]' })
+    .length(8, { error: 'must be a list of eight finite numbers [w1 … w8]' }).optional(),
+  init: initSchema.optional(),
+  x: axisSchema,
+  y: axisSchema.nullable().optional(),
+});
+
+type AxisInput = z.infer<typeof axisSchema>;
+
+/** A normalized axis: a range (log or linear) or an explicit list of values. */
+export type Axis =
+  | { param: AxisParam; min: number; max: number; count: number; scale: 'log' | 'linear' }
+  | { param: AxisParam; values: number[] };
+
+/** A normalized sweep spec: every field present, so it reproduces the sweep on its own. */
+export interface SweepSpec {
+  preset: PresetName;
+  activation: (typeof ACTIVATIONS)[number];
+  steps: number;
+  threshold: number;
+  lrHidden: number;
+  lrOutput: number;
+  inputs: [number, number];
+  targets: [number, number];
+  biases: [number, number];
+  weights: number[];
+  init: { distribution: 'uniform' | 'normal'; scale: number; seed: number };
+  x: Axis;
+  y: Axis | null;
+}
+
+export type SpecResult = { ok: true; spec: SweepSpec } | { ok: false; errors: string[] };
+
+/** The default learning rate when a spec names none: the sheet's middle value. */
+export const DEFAULT_LR = 0.5;
+
+const ALLOWED_KEYS: Record<string, string[]> = {
+  '': Object.keys(specSchema.shape), x: Object.keys(axisSchema.shape), y: Object.keys(axisSchema.shape), init: Object.keys(initSchema.shape),
+};
+
+function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
+  const field = issue.path.join('.') || 'spec';
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = ALLOWED_KEYS[issue.path.join('.')] ?? [];
+    return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed keys are ${allowed.join(', ')}`;
+  }
+  const got = issue.input === undefined ? (issue.code === 'invalid_type' ? 'nothing' : undefined) : JSON.stringify(issue.input) ?? String(issue.input);
+  return `${field}: ${issue.message}${got === undefined ? '' : `; got ${got}`}`;
+}
+
+function axisErrors(name: 'x' | 'y', axis: AxisInput): string[] {
+  const errors: string[] = [];
+  const has = (k: keyof AxisInput) => axis[k] !== undefined;
+  if (axis.param === 'seed') {
+    if (has('min') || has('max') || has('scale')) errors.push(`${name}: a seed axis takes "count" (draws 0 … count−1) or "values" (draw indices), not min/max/scale`);
+    if (has('count') === has('values')) errors.push(`${name}: a seed axis needs exactly one of "count" or "values"`);
+    if (axis.values?.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) errors.push(`${name}.values: seed axis values must be integers from 0 to 4294967295; got ${JSON.stringify(axis.values)}`);
+    return errors;
+  }
+  if (has('values')) {
+    if (has('min') || has('max') || has('count') || has('scale')) errors.push(`${name}: give either "values" or "min", "max", "count" (and "scale"), not both`);
+    return errors;
+  }
+  for (const k of ['min', 'max', 'count'] as const) if (!has(k)) errors.push(`${name}.${k}: missing; a range axis needs min, max and count (or give "values")`);
+  if (errors.length) return errors;
+  const { min, max } = axis as Required<AxisInput>;
+  if (axis.count! > 1 && !(min < max)) errors.push(`${name}: min (${min}) must be less than max (${max})`);
+  if ((axis.scale ?? 'linear') === 'log' && !(min > 0)) errors.push(`${name}.min: a log axis needs min > 0; got ${min} (use "scale": "linear" to cross zero)`);
+  return errors;
+}
+
+/** Validates `input` (parsed JSON or an object) and returns the normalized spec, or every problem found. */
+export function parseSpec(input: unknown): SpecResult {
+  const parsed = specSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(describeIssue) };
+  const raw = parsed.data;
+  const errors = [...axisErrors('x', raw.x), ...(raw.y ? axisErrors('y', raw.y) : [])];
+  if (raw.y && raw.y.param === raw.x.param) errors.push(`y.param: both axes sweep "${raw.x.param}"; choose a different parameter for y`);
+  if (raw.y && [raw.x.param, raw.y.param].includes('lr') && [raw.x.param, raw.y.param].some((p) => p === 'lrHidden' || p === 'lrOutput')) {
+    errors.push(`y.param: "lr" sets both lrHidden and lrOutput, so it cannot be combined with "${raw.x.param === 'lr' ? raw.y.param : raw.x.param}" on the other axis`);
+  }
+  if (errors.length) return { ok: false, errors };
+  const x = normalizeAxis(raw.x), y = raw.y ? normalizeAxis(raw.y) : null;
+  const cells = axisLength(x) * (y ? axisLength(y) : 1);
+  if (cells > MAX_CELLS) {
+    errors.push(`x.count × y.count: the sweep has ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} (4096 × 4096) are allowed: lower a count`);
+  } else if (cells * raw.steps > MAX_NETWORK_STEPS) {
+    errors.push(`steps: ${cells.toLocaleString('en-US')} cells × ${raw.steps.toLocaleString('en-US')} steps = ${(cells * raw.steps).toLocaleString('en-US')} network-steps; at most ${MAX_NETWORK_STEPS.toLocaleString('en-US')} (e.g. 4096 × 4096 cells × 8192 steps) are allowed: lower steps or a count`);
+  }
+  if (errors.length) return { ok: false, errors };
+  const preset = PRESETS[raw.preset];
+  const lr = raw.lr ?? DEFAULT_LR;
+  return {
+    ok: true,
+    spec: {
+      preset: raw.preset,
+      activation: raw.activation,
+      steps: raw.steps,
+      threshold: raw.threshold,
+      lrHidden: raw.lrHidden ?? lr,
+      lrOutput: raw.lrOutput ?? lr,
+      inputs: raw.inputs ?? [...preset.inputs],
+      targets: raw.targets ?? [...preset.targets],
+      biases: raw.biases ?? [...preset.biases],
+      weights: raw.weights ?? [...preset.weights],
+      init: initSchema.parse(raw.init ?? {}),
+      x,
+      y,
+    },
+  };
+}
+
+/** Parses JSON text and validates it; a JSON syntax error is reported like any other spec error. */
+export function parseSpecText(text: string): SpecResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [`spec: not valid JSON (${(e as Error).message}); a spec is a JSON object such as {"x": {"param": "lr", "min": 0.1, "max": 10, "count": 64, "scale": "log"}}`] };
+  }
+  return parseSpec(json);
+}
+
+function normalizeAxis(axis: AxisInput): Axis {
+  if (axis.param === 'seed' && axis.count !== undefined) return { param: 'seed', values: Array.from({ length: axis.count }, (_, k) => k) };
+  if (axis.values) return { param: axis.param, values: [...axis.values] };
+  return { param: axis.param, min: axis.min!, max: axis.max!, count: axis.count!, scale: axis.scale ?? 'linear' };
+}
+
+/** Number of cells along an axis. */
+export function axisLength(axis: Axis): number {
+  return 'values' in axis ? axis.values.length : axis.count;
+}

@@ -1,0 +1,56 @@
+/**
+ * Acquiring a WebGPU device and watching it: no adapter, a lost device and uncaptured errors all become errors that
+ * say what happened and what to do. Works with `navigator.gpu` and with the `webgpu` package's GPU in Node.
+ */
+
+/** No WebGPU adapter: the message says how to get one. */
+export class NoAdapterError extends Error {
+  override name = 'NoAdapterError';
+}
+
+/** The device was lost mid-run (driver reset, GPU removed, out of memory, …). */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+}
+
+/** A device ready to train on, with a description of its adapter and its loss state. */
+export interface GpuContext {
+  device: GPUDevice;
+  /** "vendor / architecture" (e.g. "google / swiftshader"), or the adapter's description. */
+  adapter: string;
+  /** Resolves when the device is lost; never rejects. */
+  lost: Promise<GPUDeviceLostInfo>;
+  /** The first uncaptured validation or out-of-memory error, if any (a bug or an exhausted device). */
+  uncapturedError(): GPUError | undefined;
+}
+
+/** Limits the trainer asks for: as large as the adapter allows, so big tiles fit one binding. */
+const WANTED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension'] as const;
+
+/**
+ * Requests a high-performance adapter and a device with the adapter's largest buffer limits.
+ * @param gpu `navigator.gpu` or the Node `webgpu` package's GPU; undefined means WebGPU is missing.
+ * @param howToFix appended to the no-adapter message (differs between the page and the command line).
+ */
+export async function acquireGpu(gpu: GPU | undefined, howToFix: string): Promise<GpuContext> {
+  const adapter = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
+  if (!adapter) {
+    throw new NoAdapterError(`No WebGPU adapter found${gpu ? '' : ' (this environment has no WebGPU at all)'}. ${howToFix}`);
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ requiredLimits });
+  let firstError: GPUError | undefined;
+  device.addEventListener('uncapturederror', (event) => {
+    firstError ??= (event as GPUUncapturedErrorEvent).error;
+  });
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture].filter(Boolean).join(' / ') || info.description || 'unknown adapter';
+  return { device, adapter: name, lost: device.lost, uncapturedError: () => firstError };
+}
+
+/** Message for a lost device, naming the reason and what to do. */
+export function describeLoss(info: GPUDeviceLostInfo): string {
+  const why = info.reason === 'destroyed' ? 'the device was destroyed' : `the GPU device was lost (${info.message || 'no reason given'})`;
+  return `${why}. Results of tiles finished before the loss are kept; run again to compute the rest (a smaller sweep, fewer steps per chunk, or closing other GPU-heavy tabs helps if it repeats).`;
+}

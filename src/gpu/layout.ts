@@ -1,0 +1,25 @@
+/**
+ * Byte layouts of the buffers of shaders/train.wgsl. The WGSL structs are the source of truth; these mirror them
+ * field for field and test/layout.test.ts checks the two agree by reflecting the shader.
+ */
+
+/** `struct Chunk` (uniform): 8 four-byte fields, 32 bytes. Offsets in bytes. */
+export const CHUNK = {
+  size: 32,
+  offsets: { cellCount: 0, firstStep: 4, endStep: 8, totalSteps: 12, threshold: 16, biasHidden: 20, biasOutput: 24, groupsX: 28 },
+} as const;
+
+/** `struct CellParams` (one per cell): six f32, 24 bytes. Offsets in bytes. */
+export const CELL_PARAMS = {
+  size: 24,
+  offsets: { lrHidden: 0, lrOutput: 4, i1: 8, i2: 12, t1: 16, t2: 20 },
+} as const;
+
+/** `struct CellState` (one per cell): w1..w8, loss, minLoss (f32), stepsToThreshold, divergedAt (i32); 48 bytes. */
+export const CELL_STATE = {
+  size: 48,
+  offsets: { w1: 0, w2: 4, w3: 8, w4: 12, w5: 16, w6: 20, w7: 24, w8: 28, loss: 32, minLoss: 36, stepsToThreshold: 40, divergedAt: 44 },
+} as const;
+
+/** Activation → the ACTIVATION override constant of the shader. */
+export const ACTIVATION_CODES = { sigmoid: 0, tanh: 1, relu: 2, identity: 3 } as const;

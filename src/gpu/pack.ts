@@ -1,0 +1,69 @@
+/**
+ * Packing between the core's float64 cell set-ups and the shader's buffers (src/gpu/layout.ts): pure functions,
+ * no GPU, so they are tested in Node.
+ */
+import { CELL_SETUP_LENGTH, SETUP } from '../core/network';
+import type { SweepOutputs } from '../core/outputs';
+import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
+
+const STATE_WORDS = CELL_STATE.size / 4, PARAM_WORDS = CELL_PARAMS.size / 4;
+const S = Object.fromEntries(Object.entries(CELL_STATE.offsets).map(([k, v]) => [k, v / 4])) as Record<keyof typeof CELL_STATE.offsets, number>;
+const P = Object.fromEntries(Object.entries(CELL_PARAMS.offsets).map(([k, v]) => [k, v / 4])) as Record<keyof typeof CELL_PARAMS.offsets, number>;
+
+/**
+ * Packs `count` cell set-ups (CELL_SETUP_LENGTH float64 each) into the shader's initial `state` and `params`
+ * buffers (CELL_STATE.size and CELL_PARAMS.size bytes per cell), rounding to float32.
+ */
+export function packCells(setups: Float64Array, count: number): { state: ArrayBuffer; params: ArrayBuffer } {
+  const state = new ArrayBuffer(count * CELL_STATE.size), params = new ArrayBuffer(count * CELL_PARAMS.size);
+  const sf = new Float32Array(state), si = new Int32Array(state), pf = new Float32Array(params);
+  for (let c = 0; c < count; c++) {
+    const src = c * CELL_SETUP_LENGTH, so = c * STATE_WORDS, po = c * PARAM_WORDS;
+    for (let j = 0; j < 8; j++) sf[so + S.w1 + j] = setups[src + SETUP.w1 + j];
+    sf[so + S.loss] = NaN;
+    sf[so + S.minLoss] = Infinity;
+    si[so + S.stepsToThreshold] = -1;
+    si[so + S.divergedAt] = -1;
+    pf[po + P.lrHidden] = setups[src + SETUP.lrHidden];
+    pf[po + P.lrOutput] = setups[src + SETUP.lrOutput];
+    pf[po + P.i1] = setups[src + SETUP.i1];
+    pf[po + P.i2] = setups[src + SETUP.i2];
+    pf[po + P.t1] = setups[src + SETUP.t1];
+    pf[po + P.t2] = setups[src + SETUP.t2];
+  }
+  return { state, params };
+}
+
+/** Copies the outputs of `count` cells from a read-back `state` buffer into `outputs` at cell `first`. */
+export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number): void {
+  const sf = new Float32Array(state), si = new Int32Array(state);
+  for (let c = 0; c < count; c++) {
+    const so = c * STATE_WORDS, i = first + c;
+    const divergedAt = si[so + S.divergedAt];
+    outputs.divergedAt[i] = divergedAt;
+    outputs.stepsToThreshold[i] = si[so + S.stepsToThreshold];
+    outputs.minLoss[i] = sf[so + S.minLoss];
+    outputs.finalLoss[i] = divergedAt >= 0 ? NaN : sf[so + S.loss];
+  }
+}
+
+/** The fields of one dispatch's `Chunk` uniform. */
+export interface ChunkUniform {
+  cellCount: number; firstStep: number; endStep: number; totalSteps: number;
+  threshold: number; biasHidden: number; biasOutput: number; groupsX: number;
+}
+
+/** Packs a `Chunk` uniform (CHUNK.size bytes). */
+export function packChunk(chunk: ChunkUniform): ArrayBuffer {
+  const buffer = new ArrayBuffer(CHUNK.size), view = new DataView(buffer);
+  const o = CHUNK.offsets;
+  view.setUint32(o.cellCount, chunk.cellCount, true);
+  view.setUint32(o.firstStep, chunk.firstStep, true);
+  view.setUint32(o.endStep, chunk.endStep, true);
+  view.setUint32(o.totalSteps, chunk.totalSteps, true);
+  view.setFloat32(o.threshold, chunk.threshold, true);
+  view.setFloat32(o.biasHidden, chunk.biasHidden, true);
+  view.setFloat32(o.biasOutput, chunk.biasOutput, true);
+  view.setUint32(o.groupsX, chunk.groupsX, true);
+  return buffer;
+}

@@ -1,0 +1,37 @@
+/**
+ * Compiling shaders/train.wgsl into compute pipelines, one per activation (the ACTIVATION override), with WGSL
+ * errors reported by line.
+ */
+import type { Activation } from '../core/network';
+import { ACTIVATION_CODES } from './layout';
+
+/** A WGSL compilation or pipeline validation failure; the message names the line. */
+export class ShaderError extends Error {
+  override name = 'ShaderError';
+}
+
+/** Compiles `code` and throws a ShaderError listing every error as `file:line:column: message`. */
+export async function compileShader(device: GPUDevice, code: string, file = 'shaders/train.wgsl'): Promise<GPUShaderModule> {
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: file, code });
+  const [info, scopeError] = await Promise.all([module.getCompilationInfo(), device.popErrorScope()]);
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length) {
+    throw new ShaderError(errors.map((m) => `${file}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n'));
+  }
+  if (scopeError) throw new ShaderError(`${file}: ${scopeError.message}`);
+  return module;
+}
+
+/** Creates the `train` pipeline for one activation and workgroup size. */
+export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number): Promise<GPUComputePipeline> {
+  try {
+    return await device.createComputePipelineAsync({
+      label: `train (${activation}, workgroup ${workgroupSize})`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'train', constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation] } },
+    });
+  } catch (e) {
+    throw new ShaderError(`shaders/train.wgsl: pipeline for ${activation} failed: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The GPU trainer: trains every cell of a sweep with shaders/train.wgsl. Per tile: upload the cells' parameters and
+ * initial state once, run the steps in chunks of one dispatch each (progress and cancel between chunks, each chunk
+ * sized to take about `chunkTargetMs` so no GPU watchdog fires), then read the outputs back through a staging buffer.
+ */
+import { gridSize, writeCellSetups } from '../core/grid';
+import { CELL_SETUP_LENGTH, type Activation } from '../core/network';
+import { allocateOutputs } from '../core/outputs';
+import { rate, type RunOptions, type RunResult } from '../core/run';
+import type { SweepSpec } from '../core/spec';
+import { DeviceLostError, describeLoss, type GpuContext } from './device';
+import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
+import { packCells, packChunk, unpackOutputs } from './pack';
+import { compileShader, createTrainPipeline } from './pipeline';
+import { dispatchSize, maxTileCells, planTiles } from './plan';
+
+export interface GpuRunOptions extends RunOptions {
+  /** Fixed number of loss evaluations per dispatch; default adaptive (about chunkTargetMs per dispatch). */
+  stepsPerChunk?: number;
+  /** Target duration of one dispatch when adaptive, in ms (default 100). */
+  chunkTargetMs?: number;
+  /** Largest tile, in cells (default 2^20, lowered to fit the device's binding and dispatch limits). */
+  tileCells?: number;
+}
+
+/** Thrown when the device is lost mid-run; `partial` holds every tile finished before. */
+export class SweepInterruptedError extends DeviceLostError {
+  constructor(message: string, readonly partial: RunResult) {
+    super(message);
+  }
+}
+
+export class GpuTrainer {
+  readonly workgroupSize = 64;
+  private readonly pipelines = new Map<Activation, Promise<GPUComputePipeline>>();
+  private lostInfo: GPUDeviceLostInfo | undefined;
+
+  private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule) {
+    void gpu.lost.then((info) => { this.lostInfo = info; });
+  }
+
+  /** Compiles the shader (`code` = the text of shaders/train.wgsl) on `gpu`'s device. */
+  static async create(gpu: GpuContext, code: string): Promise<GpuTrainer> {
+    return new GpuTrainer(gpu, await compileShader(gpu.device, code));
+  }
+
+  /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
+  pipeline(activation: Activation): Promise<GPUComputePipeline> {
+    let p = this.pipelines.get(activation);
+    if (!p) this.pipelines.set(activation, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize)));
+    return p;
+  }
+
+  /** Trains every cell of `spec`; resolves with complete or (cancelled) partial outputs. */
+  async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<RunResult> {
+    const { device } = this.gpu;
+    const pipeline = await this.pipeline(spec.activation);
+    const { cells } = gridSize(spec);
+    const limits = device.limits;
+    const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
+    const tiles = planTiles(cells, tileCells);
+    const bufferCells = Math.min(tileCells, cells);
+    const outputs = allocateOutputs(cells);
+    const totalSteps = spec.steps, networkSteps = cells * totalSteps;
+    const targetMs = options.chunkTargetMs ?? 100;
+
+    const chunkBuffer = device.createBuffer({ label: 'chunk', size: CHUNK.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const paramsBuffer = device.createBuffer({ label: 'params', size: bufferCells * CELL_PARAMS.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const stateBuffer = device.createBuffer({ label: 'state', size: bufferCells * CELL_STATE.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const stagingBuffer = device.createBuffer({ label: 'staging', size: bufferCells * CELL_STATE.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: chunkBuffer } },
+        { binding: 1, resource: { buffer: paramsBuffer } },
+        { binding: 2, resource: { buffer: stateBuffer } },
+      ],
+    });
+
+    const start = performance.now();
+    let cellsDone = 0;
+    const result = (status: RunResult['status']): RunResult => {
+      const elapsedMs = performance.now() - start;
+      return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone, totalSteps, elapsedMs) };
+    };
+    const checkDevice = () => {
+      if (this.lostInfo) throw new SweepInterruptedError(describeLoss(this.lostInfo), result('interrupted'));
+      const error = this.gpu.uncapturedError();
+      if (error) throw new SweepInterruptedError(`GPU error: ${error.message}`, result('interrupted'));
+    };
+    // Waits for the queue, or for the device to be lost, whichever comes first.
+    const settle = () => Promise.race([device.queue.onSubmittedWorkDone(), this.gpu.lost]).then(checkDevice);
+
+    try {
+      let stepsPerChunk = options.stepsPerChunk ?? Math.max(1, Math.min(64, Math.ceil((1 << 22) / bufferCells)));
+      for (const tile of tiles) {
+        const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH));
+        const packed = packCells(setups, tile.count);
+        device.queue.writeBuffer(paramsBuffer, 0, packed.params);
+        device.queue.writeBuffer(stateBuffer, 0, packed.state);
+        const { groupsX, groupsY } = dispatchSize(tile.count, this.workgroupSize, limits.maxComputeWorkgroupsPerDimension);
+        // Loss indices k = 0 … totalSteps: totalSteps + 1 evaluations, each but the last followed by an update.
+        for (let firstStep = 0; firstStep <= totalSteps;) {
+          if (options.signal?.aborted) return result('cancelled');
+          const endStep = Math.min(totalSteps + 1, firstStep + stepsPerChunk);
+          device.queue.writeBuffer(chunkBuffer, 0, packChunk({
+            cellCount: tile.count, firstStep, endStep, totalSteps, threshold: spec.threshold,
+            biasHidden: spec.biases[0], biasOutput: spec.biases[1], groupsX,
+          }));
+          const encoder = device.createCommandEncoder({ label: `steps ${firstStep}–${endStep - 1}` });
+          const pass = encoder.beginComputePass();
+          pass.setPipeline(pipeline);
+          pass.setBindGroup(0, bindGroup);
+          pass.dispatchWorkgroups(groupsX, groupsY);
+          pass.end();
+          const chunkStart = performance.now();
+          device.queue.submit([encoder.finish()]);
+          await settle();
+          const chunkMs = performance.now() - chunkStart;
+          if (options.stepsPerChunk === undefined) {
+            const scaled = Math.round((stepsPerChunk * targetMs) / Math.max(chunkMs, 1e-3));
+            stepsPerChunk = Math.max(1, Math.min(stepsPerChunk * 4, scaled));
+          }
+          firstStep = endStep;
+          await options.onProgress?.({
+            cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(firstStep, totalSteps),
+            networkSteps, elapsedMs: performance.now() - start, outputs,
+          });
+        }
+        const encoder = device.createCommandEncoder({ label: 'read back' });
+        encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, tile.count * CELL_STATE.size);
+        device.queue.submit([encoder.finish()]);
+        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, tile.count * CELL_STATE.size), this.gpu.lost]);
+        checkDevice();
+        unpackOutputs(stagingBuffer.getMappedRange(0, tile.count * CELL_STATE.size), tile.count, outputs, tile.first);
+        stagingBuffer.unmap();
+        cellsDone += tile.count;
+        await options.onProgress?.({ cellsDone, cells, networkStepsDone: cellsDone * totalSteps, networkSteps, elapsedMs: performance.now() - start, outputs });
+      }
+      return result('complete');
+    } finally {
+      if (!this.lostInfo) for (const b of [chunkBuffer, paramsBuffer, stateBuffer, stagingBuffer]) b.destroy();
+    }
+  }
+}
