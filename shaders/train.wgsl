@@ -4,7 +4,7 @@
 // during the chunk and in `state` between chunks. The same operation order as src/core/network.ts.
 //
 // Buffer layouts (mirrored by src/gpu/layout.ts, checked by test/layout.test.ts):
-//   @binding(0) chunk  : uniform Chunk, 32 bytes — the cells and steps of this dispatch, shared constants.
+//   @binding(0) chunk  : uniform Chunk, 28 bytes — the cells and steps of this dispatch, shared constants.
 //   @binding(1) params : array<CellParams>, 24 bytes per cell, cell order = tile order (row-major within the tile):
 //                        learning rates, inputs and targets; read only.
 //   @binding(2) state  : array<CellState>, 48 bytes per cell: the eight weights and the running outputs.
@@ -12,7 +12,7 @@
 //                        stepsToThreshold = −1, divergedAt = −1. After the last chunk, loss holds loss[steps].
 //
 // Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity).
-// Dispatch: (groupsX, groupsY, 1) with groupsX · groupsY · WORKGROUP_SIZE ≥ cellCount; cell = linear invocation id.
+// Dispatch: ceil(cellCount / WORKGROUP_SIZE) workgroups along x; cell = global invocation id x.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
@@ -25,7 +25,6 @@ struct Chunk {
   threshold: f32,     // converged at the first k with loss[k] < threshold
   biasHidden: f32,    // fixed bias added to h1 and h2
   biasOutput: f32,    // fixed bias added to o1 and o2
-  groupsX: u32,       // workgroups along x in this dispatch, to linearize a 2-D dispatch
 }
 
 struct CellParams {
@@ -72,7 +71,7 @@ fn magnitudeBits(x: f32) -> u32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn train(@builtin(global_invocation_id) id: vec3<u32>) {
-  let cell = id.y * chunk.groupsX * WORKGROUP_SIZE + id.x;
+  let cell = id.x;
   if (cell >= chunk.cellCount) { return; }
   var s = state[cell];
   if (s.divergedAt >= 0) { return; }

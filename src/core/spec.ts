@@ -31,14 +31,14 @@ const axisSchema = z.strictObject({
   scale: z.enum(['log', 'linear'], { error: 'must be "log" or "linear"' }).optional(),
   values: z.array(finite('an axis value'), { error: 'must be a list of finite numbers' })
     .min(1, { error: 'must hold at least one value' }).optional(),
-});
+}, { error: (issue) => (issue.input === undefined ? 'missing; every sweep needs an x axis, e.g. {"param": "lr", "min": 0.01, "max": 10, "count": 64, "scale": "log"}' : 'must be an axis object such as {"param": "lr", "min": 0.01, "max": 10, "count": 64, "scale": "log"}') });
 
 const initSchema = z.strictObject({
   distribution: z.enum(['uniform', 'normal'], { error: 'must be "uniform" (U(−scale, scale)) or "normal" (N(0, scale²))' }).default('uniform'),
   scale: finite('the spread of the random weights').positive({ error: 'must be > 0 (the spread of the random weights)' }).default(1),
   seed: z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
     .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' }).default(0),
-});
+}, { error: 'must be an object such as {"distribution": "uniform", "scale": 1, "seed": 7}' });
 
 const specSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `must be one of ${PRESET_NAMES.join(', ')}` }).default('era-v1'),
@@ -57,7 +57,7 @@ const specSchema = z.strictObject({
   init: initSchema.optional(),
   x: axisSchema,
   y: axisSchema.nullable().optional(),
-});
+}, { error: 'must be a JSON object with at least an "x" axis, e.g. {"x": {"param": "lr", "min": 0.01, "max": 10, "count": 64, "scale": "log"}}' });
 
 type AxisInput = z.infer<typeof axisSchema>;
 
@@ -98,7 +98,7 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
     const allowed = ALLOWED_KEYS[issue.path.join('.')] ?? [];
     return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed keys are ${allowed.join(', ')}`;
   }
-  const got = issue.input === undefined ? (issue.code === 'invalid_type' ? 'nothing' : undefined) : JSON.stringify(issue.input) ?? String(issue.input);
+  const got = issue.input === undefined ? undefined : JSON.stringify(issue.input) ?? String(issue.input);
   return `${field}: ${issue.message}${got === undefined ? '' : `; got ${got}`}`;
 }
 

@@ -3,10 +3,10 @@
  * field for field and test/layout.test.ts checks the two agree by reflecting the shader.
  */
 
-/** `struct Chunk` (uniform): 8 four-byte fields, 32 bytes. Offsets in bytes. */
+/** `struct Chunk` (uniform): 7 four-byte fields, 28 bytes. Offsets in bytes. */
 export const CHUNK = {
-  size: 32,
-  offsets: { cellCount: 0, firstStep: 4, endStep: 8, totalSteps: 12, threshold: 16, biasHidden: 20, biasOutput: 24, groupsX: 28 },
+  size: 28,
+  offsets: { cellCount: 0, firstStep: 4, endStep: 8, totalSteps: 12, threshold: 16, biasHidden: 20, biasOutput: 24 },
 } as const;
 
 /** `struct CellParams` (one per cell): six f32, 24 bytes. Offsets in bytes. */

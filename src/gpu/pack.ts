@@ -50,7 +50,7 @@ export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepO
 /** The fields of one dispatch's `Chunk` uniform. */
 export interface ChunkUniform {
   cellCount: number; firstStep: number; endStep: number; totalSteps: number;
-  threshold: number; biasHidden: number; biasOutput: number; groupsX: number;
+  threshold: number; biasHidden: number; biasOutput: number;
 }
 
 /** Packs a `Chunk` uniform (CHUNK.size bytes). */
@@ -64,6 +64,5 @@ export function packChunk(chunk: ChunkUniform): ArrayBuffer {
   view.setFloat32(o.threshold, chunk.threshold, true);
   view.setFloat32(o.biasHidden, chunk.biasHidden, true);
   view.setFloat32(o.biasOutput, chunk.biasOutput, true);
-  view.setUint32(o.groupsX, chunk.groupsX, true);
   return buffer;
 }

@@ -1,6 +1,6 @@
 /**
  * Work planning for the GPU trainer, pure so it is tested without a GPU: how a sweep splits into tiles (each fits
- * one storage binding and one dispatch) and how a tile's workgroups lay out in a 2-D dispatch.
+ * one storage binding and one 1-D dispatch) and how many workgroups a tile needs.
  */
 import { CELL_STATE } from './layout';
 
@@ -14,10 +14,10 @@ export interface PlanLimits {
 /** A contiguous range of cells trained together: [first, first + count). */
 export interface Tile { first: number; count: number }
 
-/** Largest number of cells per tile: the `state` buffer (the largest per-cell buffer) must fit one binding. */
+/** Largest number of cells per tile: `state` (the largest per-cell buffer) must fit one binding, the cells one dispatch. */
 export function maxTileCells(limits: PlanLimits, workgroupSize: number, preferred = 1 << 20): number {
   const byBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / CELL_STATE.size);
-  const byDispatch = limits.maxComputeWorkgroupsPerDimension ** 2 * workgroupSize;
+  const byDispatch = limits.maxComputeWorkgroupsPerDimension * workgroupSize;
   return Math.max(1, Math.min(preferred, byBinding, byDispatch));
 }
 
@@ -28,10 +28,7 @@ export function planTiles(cells: number, tileCells: number): Tile[] {
   return tiles;
 }
 
-/** Workgroup counts (x, y) covering `cells` invocations with x ≤ maxPerDimension. */
-export function dispatchSize(cells: number, workgroupSize: number, maxPerDimension: number): { groupsX: number; groupsY: number } {
-  const groups = Math.ceil(cells / workgroupSize);
-  if (groups <= maxPerDimension) return { groupsX: Math.max(1, groups), groupsY: 1 };
-  const groupsY = Math.ceil(groups / maxPerDimension);
-  return { groupsX: Math.ceil(groups / groupsY), groupsY };
+/** Workgroups needed to give each of `cells` cells one invocation. */
+export function workgroupCount(cells: number, workgroupSize: number): number {
+  return Math.max(1, Math.ceil(cells / workgroupSize));
 }

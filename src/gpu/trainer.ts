@@ -12,7 +12,7 @@ import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
 import { compileShader, createTrainPipeline } from './pipeline';
-import { dispatchSize, maxTileCells, planTiles } from './plan';
+import { maxTileCells, planTiles, workgroupCount } from './plan';
 
 export interface GpuRunOptions extends RunOptions {
   /** Fixed number of loss evaluations per dispatch; default adaptive (about chunkTargetMs per dispatch). */
@@ -98,20 +98,20 @@ export class GpuTrainer {
         const packed = packCells(setups, tile.count);
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
         device.queue.writeBuffer(stateBuffer, 0, packed.state);
-        const { groupsX, groupsY } = dispatchSize(tile.count, this.workgroupSize, limits.maxComputeWorkgroupsPerDimension);
+        const groups = workgroupCount(tile.count, this.workgroupSize);
         // Loss indices k = 0 … totalSteps: totalSteps + 1 evaluations, each but the last followed by an update.
         for (let firstStep = 0; firstStep <= totalSteps;) {
           if (options.signal?.aborted) return result('cancelled');
           const endStep = Math.min(totalSteps + 1, firstStep + stepsPerChunk);
           device.queue.writeBuffer(chunkBuffer, 0, packChunk({
             cellCount: tile.count, firstStep, endStep, totalSteps, threshold: spec.threshold,
-            biasHidden: spec.biases[0], biasOutput: spec.biases[1], groupsX,
+            biasHidden: spec.biases[0], biasOutput: spec.biases[1],
           }));
           const encoder = device.createCommandEncoder({ label: `steps ${firstStep}–${endStep - 1}` });
           const pass = encoder.beginComputePass();
           pass.setPipeline(pipeline);
           pass.setBindGroup(0, bindGroup);
-          pass.dispatchWorkgroups(groupsX, groupsY);
+          pass.dispatchWorkgroups(groups);
           pass.end();
           const chunkStart = performance.now();
           device.queue.submit([encoder.finish()]);
