@@ -49,9 +49,23 @@ struct CellState {
 @group(0) @binding(1) var<storage, read> params: array<CellParams>;
 @group(0) @binding(2) var<storage, read_write> state: array<CellState>;
 
+// tanh to float32 accuracy. WGSL's built-in is only as accurate as sinh/cosh: SwiftShader's is off by 5e-8 absolute
+// near 0 (4.6e-5 relative at x = 1e-3) and NaN for |x| ≥ 89. Below |x| = 1 the [7/6] Padé approximant of Lambert's
+// continued fraction (relative error < 3e-12 there); above, (1 − e)/(1 + e) with e = exp(−2|x|), which no longer
+// cancels, with |x| capped at 15, where tanh already rounds to 1. src/core/network.ts mirrors it operation by operation.
+fn tanhAccurate(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 1.0) {
+    let x2 = x * x;
+    return x * (135135.0 + x2 * (17325.0 + x2 * (378.0 + x2))) / (135135.0 + x2 * (62370.0 + x2 * (3150.0 + x2 * 28.0)));
+  }
+  let e = exp(-2.0 * min(a, 15.0));
+  return sign(x) * ((1.0 - e) / (1.0 + e));
+}
+
 fn activate(x: f32) -> f32 {
   if (ACTIVATION == 0u) { return 1.0 / (1.0 + exp(-x)); }
-  if (ACTIVATION == 1u) { return tanh(x); }
+  if (ACTIVATION == 1u) { return tanhAccurate(x); }
   if (ACTIVATION == 2u) { return max(x, 0.0); }
   return x;
 }

@@ -39,10 +39,26 @@ export interface ForwardPass {
   loss: number;
 }
 
+/**
+ * The kernel's tanh (shaders/train.wgsl, tanhAccurate) in the kernel's operation order: a Padé approximant below
+ * |x| = 1, (1 − e)/(1 + e) with e = exp(−2|x|) above. In float64 the oracle uses Math.tanh itself.
+ */
+export function kernelTanh(x: number, r: Rounding): number {
+  const a = Math.abs(x);
+  if (a < 1) {
+    const x2 = r(x * x);
+    const num = r(135135 + r(x2 * r(17325 + r(x2 * r(378 + x2)))));
+    const den = r(135135 + r(x2 * r(62370 + r(x2 * r(3150 + r(x2 * 28))))));
+    return r(r(x * num) / den);
+  }
+  const e = r(Math.exp(r(-2 * Math.min(a, 15))));
+  return Math.sign(x) * r(r(1 - e) / r(1 + e));
+}
+
 function activate(x: number, activation: Activation, round: Rounding): number {
   switch (activation) {
     case 'sigmoid': return round(1 / round(1 + round(Math.exp(-x))));
-    case 'tanh': return round(Math.tanh(x));
+    case 'tanh': return round === float64 ? Math.tanh(x) : kernelTanh(x, round);
     case 'relu': return Math.max(x, 0);
     case 'identity': return x;
   }

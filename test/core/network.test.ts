@@ -147,3 +147,15 @@ describe('divergence', () => {
     }
   });
 });
+
+describe("the kernel's tanh (float32-faithful)", () => {
+  it('is within 2 float32 ulps of tanh over ±20 and saturates at ±1 beyond', async () => {
+    const { kernelTanh, float32 } = await import('../../src/core/network');
+    for (let x = -20; x <= 20; x += 0.00731) {
+      const want = Math.tanh(x), got = kernelTanh(Math.fround(x), float32);
+      // 2 ulps of float32 at |tanh x| (2^-23 relative), computed against tanh at the rounded input.
+      expect(Math.abs(got - Math.tanh(Math.fround(x)))).toBeLessThanOrEqual(2 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -126));
+    }
+    expect([kernelTanh(1e4, float32), kernelTanh(-1e30, float32), kernelTanh(0, float32)]).toEqual([1, -1, 0]);
+  });
+});
