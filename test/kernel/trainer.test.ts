@@ -1,7 +1,7 @@
 /**
  * The WGSL trainer against the CPU references, on a real WebGPU implementation (SwiftShader through Dawn here).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { compareOutputs } from '../../src/core/compare';
 import { runReference } from '../../src/core/cpu-runner';
 import { gridSize } from '../../src/core/grid';
@@ -13,9 +13,12 @@ import { compileShader } from '../../src/gpu/pipeline';
 import { GpuTrainer, SweepInterruptedError } from '../../src/gpu/trainer';
 import { createTestTrainer, randomSpec, TEST_SEED } from './setup';
 
+// Acquired once; awaited before every test, so a missing adapter fails each test with its message (never a skip).
+const trainerReady = createTestTrainer();
+trainerReady.catch(() => undefined);
 let trainer: GpuTrainer;
-beforeAll(async () => { trainer = await createTestTrainer(); });
-afterAll(() => trainer.gpu.device.destroy());
+beforeEach(async () => { trainer = await trainerReady; });
+afterAll(async () => (await trainerReady.catch(() => undefined))?.gpu.device.destroy());
 
 function spec(input: object): SweepSpec {
   const r = parseSpec(input);
