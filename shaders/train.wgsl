@@ -10,12 +10,17 @@
 //   @binding(2) state  : array<CellState>, 48 bytes per cell: the eight weights and the running outputs.
 //                        Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf,
 //                        stepsToThreshold = −1, divergedAt = −1. After the last chunk, loss holds loss[steps].
+//   @binding(3) lossHistory : array<f32>, (totalSteps + 1) floats per cell, cell-major: loss[k] of cell c at
+//                        c · (totalSteps + 1) + k. Written only when RECORD_LOSS (small sweeps: loss curves);
+//                        otherwise bound to a 4-byte placeholder. Entries after a divergence are left untouched.
 //
-// Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity).
+// Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity),
+//            RECORD_LOSS (write every loss[k] to lossHistory).
 // Dispatch: ceil(cellCount / WORKGROUP_SIZE) workgroups along x; cell = global invocation id x.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
+override RECORD_LOSS: bool = false;
 
 struct Chunk {
   cellCount: u32,     // cells in this tile
@@ -48,6 +53,7 @@ struct CellState {
 @group(0) @binding(0) var<uniform> chunk: Chunk;
 @group(0) @binding(1) var<storage, read> params: array<CellParams>;
 @group(0) @binding(2) var<storage, read_write> state: array<CellState>;
+@group(0) @binding(3) var<storage, read_write> lossHistory: array<f32>;
 
 // tanh to float32 accuracy. WGSL's built-in is only as accurate as sinh/cosh: SwiftShader's is off by 5e-8 absolute
 // near 0 (4.6e-5 relative at x = 1e-3) and NaN for |x| ≥ 89. Below |x| = 1 the [7/6] Padé approximant of Lambert's
@@ -102,6 +108,7 @@ fn train(@builtin(global_invocation_id) id: vec3<u32>) {
     let e1 = p.t1 - ao1;
     let e2 = p.t2 - ao2;
     s.loss = 0.5 * (e1 * e1 + e2 * e2);
+    if (RECORD_LOSS) { lossHistory[cell * (chunk.totalSteps + 1u) + k] = s.loss; }
 
     // Record loss[k].
     let worst = max(max(max(magnitudeBits(s.w1), magnitudeBits(s.w2)), max(magnitudeBits(s.w3), magnitudeBits(s.w4))),

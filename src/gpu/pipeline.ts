@@ -23,13 +23,16 @@ export async function compileShader(device: GPUDevice, code: string, file = 'sha
   return module;
 }
 
-/** Creates the `train` pipeline for one activation and workgroup size. */
-export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number): Promise<GPUComputePipeline> {
+/** Creates the `train` pipeline for one activation and workgroup size, recording every loss[k] or not. */
+export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number, recordLoss = false): Promise<GPUComputePipeline> {
   try {
     return await device.createComputePipelineAsync({
-      label: `train (${activation}, workgroup ${workgroupSize})`,
+      label: `train (${activation}, workgroup ${workgroupSize}${recordLoss ? ', recording loss' : ''})`,
       layout: 'auto',
-      compute: { module, entryPoint: 'train', constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation] } },
+      compute: {
+        module, entryPoint: 'train',
+        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: recordLoss ? 1 : 0 },
+      },
     });
   } catch (e) {
     throw new ShaderError(`shaders/train.wgsl: pipeline for ${activation} failed: ${(e as Error).message}`);

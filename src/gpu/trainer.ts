@@ -21,6 +21,17 @@ export interface GpuRunOptions extends RunOptions {
   chunkTargetMs?: number;
   /** Largest tile, in cells (default 2^20, lowered to fit the device's binding and dispatch limits). */
   tileCells?: number;
+  /**
+   * Also record every loss[k] (result: lossHistory). For loss curves of small sweeps: the whole sweep must fit one
+   * tile and cells × (steps + 1) floats one storage binding.
+   */
+  recordLoss?: boolean;
+}
+
+/** A run's result, with the recorded losses when asked for. */
+export interface GpuRunResult extends RunResult {
+  /** loss[k] of cell c at c · (steps + 1) + k (float32 values); NaN after a divergence. Only with recordLoss. */
+  lossHistory?: Float32Array;
 }
 
 /** Thrown when the device is lost mid-run; `partial` holds every tile finished before. */
@@ -32,7 +43,7 @@ export class SweepInterruptedError extends DeviceLostError {
 
 export class GpuTrainer {
   readonly workgroupSize = 64;
-  private readonly pipelines = new Map<Activation, Promise<GPUComputePipeline>>();
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private lostInfo: GPUDeviceLostInfo | undefined;
 
   private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule) {
@@ -45,20 +56,26 @@ export class GpuTrainer {
   }
 
   /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
-  pipeline(activation: Activation): Promise<GPUComputePipeline> {
-    let p = this.pipelines.get(activation);
-    if (!p) this.pipelines.set(activation, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize)));
+  pipeline(activation: Activation, recordLoss = false): Promise<GPUComputePipeline> {
+    const key = `${activation}/${recordLoss}`;
+    let p = this.pipelines.get(key);
+    if (!p) this.pipelines.set(key, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize, recordLoss)));
     return p;
   }
 
   /** Trains every cell of `spec`; resolves with complete or (cancelled) partial outputs. */
-  async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<RunResult> {
+  async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
     const { device } = this.gpu;
-    const pipeline = await this.pipeline(spec.activation);
+    const recordLoss = options.recordLoss ?? false;
+    const pipeline = await this.pipeline(spec.activation, recordLoss);
     const { cells } = gridSize(spec);
     const limits = device.limits;
     const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
     const tiles = planTiles(cells, tileCells);
+    const historyBytes = recordLoss ? cells * (spec.steps + 1) * 4 : 4;
+    if (recordLoss && (tiles.length > 1 || historyBytes > limits.maxStorageBufferBindingSize)) {
+      throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses do not fit one tile and one binding`);
+    }
     const bufferCells = Math.min(tileCells, cells);
     const outputs = allocateOutputs(cells);
     const totalSteps = spec.steps, networkSteps = cells * totalSteps;
@@ -67,21 +84,24 @@ export class GpuTrainer {
     const chunkBuffer = device.createBuffer({ label: 'chunk', size: CHUNK.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const paramsBuffer = device.createBuffer({ label: 'params', size: bufferCells * CELL_PARAMS.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     const stateBuffer = device.createBuffer({ label: 'state', size: bufferCells * CELL_STATE.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    const stagingBuffer = device.createBuffer({ label: 'staging', size: bufferCells * CELL_STATE.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const historyBuffer = device.createBuffer({ label: 'loss history', size: historyBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const stagingBuffer = device.createBuffer({ label: 'staging', size: bufferCells * CELL_STATE.size + (recordLoss ? historyBytes : 0), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: chunkBuffer } },
         { binding: 1, resource: { buffer: paramsBuffer } },
         { binding: 2, resource: { buffer: stateBuffer } },
+        { binding: 3, resource: { buffer: historyBuffer } },
       ],
     });
 
     const start = performance.now();
     let cellsDone = 0;
-    const result = (status: RunResult['status']): RunResult => {
+    let lossHistory: Float32Array | undefined;
+    const result = (status: RunResult['status']): GpuRunResult => {
       const elapsedMs = performance.now() - start;
-      return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone, totalSteps, elapsedMs) };
+      return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone, totalSteps, elapsedMs), lossHistory };
     };
     const checkDevice = () => {
       if (this.lostInfo) throw new SweepInterruptedError(describeLoss(this.lostInfo), result('interrupted'));
@@ -127,19 +147,28 @@ export class GpuTrainer {
             networkSteps, elapsedMs: performance.now() - start, outputs,
           });
         }
+        const stateBytes = tile.count * CELL_STATE.size, readBytes = stateBytes + (recordLoss ? historyBytes : 0);
         const encoder = device.createCommandEncoder({ label: 'read back' });
-        encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, tile.count * CELL_STATE.size);
+        encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, stateBytes);
+        if (recordLoss) encoder.copyBufferToBuffer(historyBuffer, 0, stagingBuffer, stateBytes, historyBytes);
         device.queue.submit([encoder.finish()]);
-        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, tile.count * CELL_STATE.size), this.gpu.lost]);
+        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, readBytes), this.gpu.lost]);
         checkDevice();
-        unpackOutputs(stagingBuffer.getMappedRange(0, tile.count * CELL_STATE.size), tile.count, outputs, tile.first);
+        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first);
+        if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
         stagingBuffer.unmap();
         cellsDone += tile.count;
         await options.onProgress?.({ cellsDone, cells, networkStepsDone: cellsDone * totalSteps, networkSteps, elapsedMs: performance.now() - start, outputs });
       }
       return result('complete');
     } finally {
-      if (!this.lostInfo) for (const b of [chunkBuffer, paramsBuffer, stateBuffer, stagingBuffer]) b.destroy();
+      if (!this.lostInfo) for (const b of [chunkBuffer, paramsBuffer, stateBuffer, historyBuffer, stagingBuffer]) b.destroy();
     }
   }
+}
+
+/** Marks the never-written entries after each cell's divergence as NaN (the buffer starts zeroed). */
+function historyWithDivergence(history: Float32Array, divergedAt: Int32Array, steps: number): Float32Array {
+  divergedAt.forEach((k, cell) => { if (k >= 0) history.fill(NaN, cell * (steps + 1) + k + 1, (cell + 1) * (steps + 1)); });
+  return history;
 }

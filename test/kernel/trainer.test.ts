@@ -184,3 +184,25 @@ describe('cancel, device loss and shader errors', () => {
     await expect(compileShader(trainer.gpu.device, broken)).rejects.toThrow(/^shaders\/train\.wgsl:2:\d+: /);
   });
 });
+
+describe('loss curves', () => {
+  it('record every loss[k] on the GPU, matching the float32-faithful reference step by step', async () => {
+    const s = spec({ steps: 60, x: { param: 'lr', values: [0.1, 0.2, 0.5, 0.8, 1, 2] } });
+    const gpu = await trainer.run(s, { recordLoss: true });
+    const { cellSetup } = await import('../../src/core/grid');
+    const { trainCell } = await import('../../src/core/reference');
+    for (let cell = 0; cell < 6; cell++) {
+      const curve: number[] = [];
+      trainCell(cellSetup(s, cell), s, 'f32', (_k, loss) => curve.push(loss));
+      const recorded = Array.from(gpu.lossHistory!.slice(cell * 61, cell * 61 + 61));
+      // Same bound as the short runs: 3e-5 relative + √(2E)·3e-6.
+      recorded.forEach((e, k) => expect(Math.abs(e - curve[k])).toBeLessThanOrEqual(3e-5 * curve[k] + Math.sqrt(2 * curve[k]) * 3e-6));
+      expect(recorded[60]).toBe(gpu.outputs.finalLoss[cell]);
+    }
+  });
+
+  it('refuse sweeps whose history does not fit one tile', async () => {
+    const s = spec({ steps: 10, x: { param: 'lr', min: 0.1, max: 1, count: 300, scale: 'log' } });
+    await expect(trainer.run(s, { recordLoss: true, tileCells: 100 })).rejects.toThrow(/recordLoss is for small sweeps/);
+  });
+});
