@@ -1,0 +1,21 @@
+/**
+ * CSV export of a sweep: one row per cell in row-major order with its axis values and outputs. Non-finite numbers
+ * are written as empty fields.
+ */
+import { axisValues, gridSize } from './grid';
+import { classify, OUTPUT_NAMES, type SweepOutputs } from './outputs';
+import type { SweepSpec } from './spec';
+
+/** CSV text with a header row: ix, iy, <x param>, <y param>, finalLoss, minLoss, stepsToThreshold, divergedAt, class. */
+export function resultsCsv(spec: SweepSpec, outputs: SweepOutputs): string {
+  const { nx, cells } = gridSize(spec);
+  const xs = axisValues(spec.x), ys = spec.y ? axisValues(spec.y) : [];
+  const header = ['ix', 'iy', spec.x.param, ...(spec.y ? [spec.y.param] : []), ...OUTPUT_NAMES, 'class'];
+  const rows = [header.join(',')];
+  const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
+  for (let i = 0; i < cells; i++) {
+    const ix = i % nx, iy = Math.floor(i / nx);
+    rows.push([ix, iy, xs[ix], ...(spec.y ? [ys[iy]] : []), ...OUTPUT_NAMES.map((n) => num(outputs[n][i])), classify(outputs.stepsToThreshold[i], outputs.divergedAt[i])].join(','));
+  }
+  return `${rows.join('\n')}\n`;
+}

@@ -1,0 +1,51 @@
+/**
+ * Axis ticks for heatmaps, in the axis' own units: decades (and 2, 5 between them when few decades) on log axes, round
+ * steps on linear ones, indices on value lists. Positions are fractions of the axis length (0 = first cell's
+ * center … 1 = last cell's center). Pure.
+ */
+import type { Axis } from '../core/spec';
+
+export interface Tick { position: number; label: string }
+
+/** Compact label: 0.001, 0.01, 0.1, 1, 10, 100, 1e3 … */
+export function formatTickValue(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+/** About `target` ticks for an axis. */
+export function axisTicks(axis: Axis, target = 6): Tick[] {
+  if ('values' in axis) {
+    const n = axis.values.length;
+    const every = Math.max(1, Math.ceil(n / target));
+    const ticks: Tick[] = [];
+    for (let i = 0; i < n; i += every) ticks.push({ position: n === 1 ? 0.5 : i / (n - 1), label: axis.param === 'seed' ? `#${axis.values[i]}` : formatTickValue(axis.values[i]) });
+    return ticks;
+  }
+  const { min, max, scale } = axis;
+  if (axis.count === 1 || min === max) return [{ position: 0.5, label: formatTickValue(min) }];
+  if (scale === 'log') {
+    const lo = Math.log10(min), hi = Math.log10(max);
+    const decades = hi - lo;
+    const mantissas = decades <= 1.5 ? [1, 2, 5] : decades <= 3 ? [1, 3] : [1];
+    const stride = Math.max(1, Math.ceil(decades / target));
+    const ticks: Tick[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      if (((e % stride) + stride) % stride !== 0 && mantissas.length === 1) continue;
+      for (const m of mantissas) {
+        const v = m * 10 ** e, p = (Math.log10(v) - lo) / decades;
+        if (p >= -1e-9 && p <= 1 + 1e-9) ticks.push({ position: Math.min(1, Math.max(0, p)), label: formatTickValue(v) });
+      }
+    }
+    return ticks;
+  }
+  const raw = (max - min) / target, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: Tick[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+    ticks.push({ position: (v - min) / (max - min), label: formatTickValue(Math.abs(v) < step * 1e-9 ? 0 : v) });
+  }
+  return ticks;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { resultsCsv } from '../../src/core/csv';
+import { allocateOutputs, setCell } from '../../src/core/outputs';
+import { parseSpec } from '../../src/core/spec';
+import { axisTicks, formatTickValue } from '../../src/ui/ticks';
+import { readUrlState, specQuery } from '../../src/ui/url-state';
+
+describe('URL state', () => {
+  it('opens the course view without a spec', () => expect(readUrlState('')).toEqual({ view: 'course' }));
+
+  it('round-trips a spec through ?spec=<URI-encoded JSON>', () => {
+    const r = parseSpec({ x: { param: 'lr', min: 0.1, max: 10, count: 3, scale: 'log' } });
+    if (!r.ok) throw new Error();
+    const back = readUrlState(specQuery(r.spec));
+    expect(back.view === 'sweep' && back.result).toEqual(r);
+  });
+
+  it('reports an edited, broken spec with its message', () => {
+    const s = readUrlState(`?spec=${encodeURIComponent('{"x": {"param": "lr", "count": -2}}')}`);
+    expect(s.view === 'sweep' && !s.result.ok && s.result.errors.join('\n')).toMatch(/x\.count: must be a positive integer/);
+    const broken = readUrlState('?spec=%7B%22x%22');
+    expect(broken.view === 'sweep' && !broken.result.ok && broken.result.errors[0]).toMatch(/not valid JSON/);
+  });
+});
+
+describe('axis ticks', () => {
+  it('put decades at their log positions', () => {
+    const t = axisTicks({ param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' });
+    expect(t.map((x) => x.label)).toEqual(['0.01', '0.1', '1', '10', '100']);
+    expect(t.map((x) => x.position)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+
+  it('add 2 and 5 within a single decade', () => {
+    expect(axisTicks({ param: 'lr', min: 1, max: 10, count: 9, scale: 'log' }).map((x) => x.label)).toEqual(['1', '2', '5', '10']);
+  });
+
+  it('use round steps on linear axes', () => {
+    const t = axisTicks({ param: 't1', min: -1, max: 1, count: 64, scale: 'linear' });
+    expect(t.map((x) => x.label)).toEqual(['-1', '-0.5', '0', '0.5', '1']);
+    expect(t[0].position).toBe(0);
+  });
+
+  it('label seed rows by draw index', () => {
+    expect(axisTicks({ param: 'seed', values: [0, 1, 2] }).map((x) => x.label)).toEqual(['#0', '#1', '#2']);
+  });
+
+  it('format small and large values compactly', () => {
+    expect([1e-4, 0.002, 1234, 1e5].map(formatTickValue)).toEqual(['1e-4', '0.002', '1230', '1e5']);
+  });
+});
+
+describe('CSV export', () => {
+  it('writes one row per cell with axis values, outputs and class', () => {
+    const r = parseSpec({ x: { param: 'lr', values: [0.5, 2] } });
+    if (!r.ok) throw new Error();
+    const o = allocateOutputs(2);
+    setCell(o, 0, { finalLoss: 1e-5, minLoss: 1e-5, stepsToThreshold: 40, divergedAt: -1 });
+    setCell(o, 1, { finalLoss: NaN, minLoss: 0.2, stepsToThreshold: -1, divergedAt: 3 });
+    expect(resultsCsv(r.spec, o)).toBe('ix,iy,lr,finalLoss,minLoss,stepsToThreshold,divergedAt,class\n0,0,0.5,0.00001,0.00001,40,-1,converged\n1,0,2,,0.2,-1,3,diverged\n');
+  });
+});
