@@ -1,0 +1,197 @@
+/**
+ * The sweep form: one control per spec field, read into a raw spec object (blank = the preset's default), filled
+ * from a spec, and annotated with validation messages next to the fields they name.
+ */
+import { ACTIVATIONS } from '../core/network';
+import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
+import { AXIS_PARAMS, type SweepSpec } from '../core/spec';
+
+type Raw = Record<string, unknown>;
+
+function el(tag: string, props: Record<string, string> = {}, children: Node[] = []): HTMLElement {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+function field(label: string, path: string, control: HTMLInputElement | HTMLSelectElement): HTMLLabelElement {
+  control.dataset.path = path;
+  control.name = path;
+  return el('label', {}, [document.createTextNode(label), control]) as HTMLLabelElement;
+}
+function group(path: string, legend: string, children: Node[]): HTMLFieldSetElement {
+  const node = document.createElement('fieldset');
+  node.dataset.path = path;
+  const title = document.createElement('legend');
+  title.textContent = legend;
+  node.append(title, ...children);
+  return node;
+}
+const numberInput = (step = 'any') => el('input', { type: 'text', inputMode: 'decimal', step }) as HTMLInputElement;
+const select = (options: readonly string[]) => el('select', {}, options.map((o) => el('option', { value: o, textContent: o }))) as HTMLSelectElement;
+
+function axisFieldset(name: 'x' | 'y'): HTMLFieldSetElement {
+  const params = name === 'y' ? ['none', ...AXIS_PARAMS] : [...AXIS_PARAMS];
+  return group(name, name === 'x' ? 'x axis (columns)' : 'y axis (rows)', [
+    field('parameter', `${name}.param`, select(params)),
+    field('cells as', `${name}.kind`, select(['range', 'values'])),
+    field('scale', `${name}.scale`, select(['log', 'linear'])),
+    field('min', `${name}.min`, numberInput()),
+    field('max', `${name}.max`, numberInput()),
+    field('count', `${name}.count`, numberInput('1')),
+    field('values (comma-separated)', `${name}.values`, Object.assign(numberInput(), { className: 'wide' })),
+  ]);
+}
+
+/** Builds the form's controls into `form`. */
+export function buildSpecForm(form: HTMLFormElement): void {
+  form.replaceChildren(
+    group('network', 'network and training', [
+      field('preset', 'preset', select(PRESET_NAMES)),
+      field('activation', 'activation', select(ACTIVATIONS)),
+      field('steps', 'steps', numberInput('1')),
+      field('threshold', 'threshold', numberInput()),
+      field('learning rate', 'lr', numberInput()),
+      field('lr hidden', 'lrHidden', numberInput()),
+      field('lr output', 'lrOutput', numberInput()),
+    ]),
+    axisFieldset('x'),
+    axisFieldset('y'),
+    group('values', 'inputs, targets, initial weights (blank = preset)', [
+      field('i1', 'inputs.0', numberInput()), field('i2', 'inputs.1', numberInput()),
+      field('t1', 'targets.0', numberInput()), field('t2', 'targets.1', numberInput()),
+      ...Array.from({ length: 8 }, (_, j) => field(`w${j + 1}`, `weights.${j}`, numberInput())),
+    ]),
+    group('init', 'random initialization (for a seed axis)', [
+      field('distribution', 'init.distribution', select(['uniform', 'normal'])),
+      field('scale', 'init.scale', numberInput()),
+      field('seed', 'init.seed', numberInput('1')),
+    ]),
+  );
+  const preset = control(form, 'preset') as HTMLSelectElement;
+  preset.addEventListener('change', () => showPresetPlaceholders(form, preset.value as PresetName));
+  showPresetPlaceholders(form, 'era-v1');
+  for (const axis of ['x', 'y'] as const) {
+    control(form, `${axis}.kind`).addEventListener('change', () => syncAxisKind(form, axis));
+    control(form, `${axis}.param`).addEventListener('change', () => syncAxisKind(form, axis));
+  }
+}
+
+const control = (form: HTMLFormElement, path: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-path="${path}"]`)!;
+
+function showPresetPlaceholders(form: HTMLFormElement, name: PresetName): void {
+  const p = PRESETS[name];
+  p.inputs.forEach((v, i) => { (control(form, `inputs.${i}`) as HTMLInputElement).placeholder = String(v); });
+  p.targets.forEach((v, i) => { (control(form, `targets.${i}`) as HTMLInputElement).placeholder = String(v); });
+  p.weights.forEach((v, i) => { (control(form, `weights.${i}`) as HTMLInputElement).placeholder = String(v); });
+}
+
+/** Shows range controls or the values list, as the axis needs; hides all of a y axis set to none. */
+function syncAxisKind(form: HTMLFormElement, axis: 'x' | 'y'): void {
+  const param = control(form, `${axis}.param`).value;
+  const values = control(form, `${axis}.kind`).value === 'values';
+  const none = param === 'none', seed = param === 'seed';
+  const show = (path: string, on: boolean) => { control(form, path).closest('label')!.hidden = !on; };
+  show(`${axis}.kind`, !none && !seed);
+  show(`${axis}.scale`, !none && !seed && !values);
+  show(`${axis}.min`, !none && !seed && !values);
+  show(`${axis}.max`, !none && !seed && !values);
+  show(`${axis}.count`, !none && (seed || !values));
+  show(`${axis}.values`, !none && !seed && values);
+}
+
+function readNumber(form: HTMLFormElement, path: string): number | string | undefined {
+  const text = control(form, path).value.trim();
+  if (text === '') return undefined;
+  const n = Number(text);
+  return Number.isNaN(n) ? text : n; // a non-number goes through so validation names it
+}
+
+function readAxis(form: HTMLFormElement, axis: 'x' | 'y'): Raw | undefined {
+  const param = control(form, `${axis}.param`).value;
+  if (param === 'none') return undefined;
+  if (param === 'seed') return { param, count: readNumber(form, `${axis}.count`) };
+  if (control(form, `${axis}.kind`).value === 'values') {
+    const text = control(form, `${axis}.values`).value.trim();
+    return { param, values: text === '' ? [] : text.split(/[\s,]+/).map((v) => (Number.isNaN(Number(v)) ? v : Number(v))) };
+  }
+  return { param, min: readNumber(form, `${axis}.min`), max: readNumber(form, `${axis}.max`), count: readNumber(form, `${axis}.count`), scale: control(form, `${axis}.scale`).value };
+}
+
+function readList(form: HTMLFormElement, name: string, length: number, spec: Raw): void {
+  const items = Array.from({ length }, (_, i) => readNumber(form, `${name}.${i}`));
+  if (items.every((v) => v === undefined)) return;
+  const preset = PRESETS[(spec.preset as PresetName) ?? 'era-v1'] as unknown as Record<string, number[]>;
+  spec[name] = items.map((v, i) => v ?? preset[name]?.[i]);
+}
+
+/** The raw spec the form describes (blank fields omitted, so the preset's defaults apply). */
+export function readSpecForm(form: HTMLFormElement): Raw {
+  const spec: Raw = { preset: control(form, 'preset').value, activation: control(form, 'activation').value };
+  for (const key of ['steps', 'threshold', 'lr', 'lrHidden', 'lrOutput']) {
+    const v = readNumber(form, key);
+    if (v !== undefined) spec[key] = v;
+  }
+  readList(form, 'inputs', 2, spec);
+  readList(form, 'targets', 2, spec);
+  readList(form, 'weights', 8, spec);
+  const init: Raw = { distribution: control(form, 'init.distribution').value };
+  for (const key of ['scale', 'seed']) { const v = readNumber(form, `init.${key}`); if (v !== undefined) init[key] = v; }
+  spec.init = init;
+  spec.x = readAxis(form, 'x');
+  const y = readAxis(form, 'y');
+  if (y) spec.y = y;
+  return spec;
+}
+
+/** Fills the form from a normalized spec; inputs, targets and weights only where they differ from the preset's. */
+export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
+  const set = (path: string, v: unknown) => { control(form, path).value = v === undefined ? '' : String(v); };
+  const preset = PRESETS[spec.preset];
+  set('preset', spec.preset);
+  showPresetPlaceholders(form, spec.preset);
+  set('activation', spec.activation);
+  set('steps', spec.steps);
+  set('threshold', spec.threshold);
+  const same = spec.lrHidden === spec.lrOutput;
+  set('lr', same ? spec.lrHidden : '');
+  set('lrHidden', same ? '' : spec.lrHidden);
+  set('lrOutput', same ? '' : spec.lrOutput);
+  const list = (name: 'inputs' | 'targets' | 'weights', values: readonly number[], defaults: readonly number[]) => {
+    const differs = values.some((v, i) => v !== defaults[i]);
+    values.forEach((v, i) => set(`${name}.${i}`, differs ? v : ''));
+  };
+  list('inputs', spec.inputs, preset.inputs);
+  list('targets', spec.targets, preset.targets);
+  list('weights', spec.weights, preset.weights);
+  set('init.distribution', spec.init.distribution);
+  set('init.scale', spec.init.scale);
+  set('init.seed', spec.init.seed);
+  for (const name of ['x', 'y'] as const) {
+    const axis = spec[name];
+    set(`${name}.param`, axis ? axis.param : 'none');
+    if (axis && 'values' in axis) {
+      set(`${name}.kind`, 'values');
+      set(`${name}.values`, axis.values.join(', '));
+      set(`${name}.count`, axis.param === 'seed' ? axis.values.length : '');
+    } else if (axis) {
+      set(`${name}.kind`, 'range');
+      set(`${name}.min`, axis.min); set(`${name}.max`, axis.max); set(`${name}.count`, axis.count); set(`${name}.scale`, axis.scale);
+    }
+    syncAxisKind(form, name);
+  }
+}
+
+/** Marks the fields named by validation messages ("x.count: …") and writes each message under its field. */
+export function showSpecErrors(form: HTMLFormElement, errors: string[]): void {
+  form.querySelectorAll('.field-error').forEach((n) => n.remove());
+  form.querySelectorAll('[aria-invalid]').forEach((n) => n.removeAttribute('aria-invalid'));
+  for (const message of errors) {
+    const path = message.slice(0, message.indexOf(':'));
+    const target = form.querySelector<HTMLElement>(`[data-path="${path}"]`) ?? form.querySelector<HTMLElement>(`[data-path="${path.split('.')[0]}"]`);
+    if (!target) continue;
+    target.setAttribute('aria-invalid', 'true');
+    const note = el('span', { className: 'field-error', textContent: message.slice(message.indexOf(':') + 1).trim() });
+    (target instanceof HTMLFieldSetElement ? target : target.closest('label')!).append(note);
+  }
+}
