@@ -3,10 +3,15 @@
  * index = iy · nx + ix.
  */
 import { CELL_SETUP_LENGTH, SETUP } from './network';
+import { exp, log } from './portable-math';
 import { randomWeights } from './random';
 import { axisLength, type Axis, type SweepSpec } from './spec';
 
-/** The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1). */
+/**
+ * The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1).
+ * The power is written min·exp(t·ln(max/min)) with the portable exp and log: the engines' own differ in the last bit
+ * between V8 versions, and the page and the command line must agree exactly.
+ */
 export function axisValues(axis: Axis): number[] {
   if ('values' in axis) return [...axis.values];
   const { min, max, count, scale } = axis;
@@ -14,7 +19,7 @@ export function axisValues(axis: Axis): number[] {
   return Array.from({ length: count }, (_, j) => {
     if (j === count - 1) return max;
     const t = j / (count - 1);
-    return scale === 'log' ? min * (max / min) ** t : min + (max - min) * t;
+    return scale === 'log' ? min * exp(t * log(max / min)) : min + (max - min) * t;
   });
 }
 

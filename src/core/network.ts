@@ -3,8 +3,12 @@
  *
  * The operation order here is the kernel's (shaders/train.wgsl): with `round = Math.fround` every intermediate is
  * rounded to float32 exactly where the GPU rounds it, so the two differ only by the GPU's exp/tanh error and any
- * multiply-add fusion its compiler does. With `round = identity` it is plain float64, the oracle.
+ * multiply-add fusion its compiler does. With `round = identity` it is plain float64, the oracle. exp is the portable
+ * one (src/core/portable-math.ts), so the reference gives the same bits in the page and in Node; only the float64
+ * tanh uses the engine's Math.tanh (within 1 ulp everywhere).
  */
+import { exp } from './portable-math';
+
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'identity'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
@@ -51,13 +55,13 @@ export function kernelTanh(x: number, r: Rounding): number {
     const den = r(135135 + r(x2 * r(62370 + r(x2 * r(3150 + r(x2 * 28))))));
     return r(r(x * num) / den);
   }
-  const e = r(Math.exp(r(-2 * Math.min(a, 15))));
+  const e = r(exp(r(-2 * Math.min(a, 15))));
   return Math.sign(x) * r(r(1 - e) / r(1 + e));
 }
 
 function activate(x: number, activation: Activation, round: Rounding): number {
   switch (activation) {
-    case 'sigmoid': return round(1 / round(1 + round(Math.exp(-x))));
+    case 'sigmoid': return round(1 / round(1 + round(exp(-x))));
     case 'tanh': return round === float64 ? Math.tanh(x) : kernelTanh(x, round);
     case 'relu': return Math.max(x, 0);
     case 'identity': return x;

@@ -148,7 +148,8 @@ async function startRun(spec: SweepSpec): Promise<void> {
   progress.value = 0;
   $('progress-text').textContent = `Starting on ${engineName()}…`;
   const onProgress = (p: SweepProgress) => {
-    if (current !== run) return;
+    // Progress travels through comlink asynchronously: a report can land after the result, which supersedes it.
+    if (current !== run || run.result) return;
     if (p.fresh) for (const name of OUTPUT_NAMES) run.outputs[name].set(p.fresh.outputs[name], p.fresh.first);
     progress.value = p.networkStepsDone / Math.max(1, p.networkSteps);
     $('progress-text').textContent = formatProgress(p);
@@ -220,10 +221,13 @@ $('compare').addEventListener('click', async () => {
   text.textContent = `Running the float64 reference on ${sampled}…`;
   $<HTMLButtonElement>('cancel').disabled = false;
   const summary = $('progress-text').textContent;
+  let finished = false;
   const reference = await comparer.reference(run.spec, indices, proxy((n: number, total: number) => {
+    if (finished) return; // a late report (see onProgress in startRun)
     $('progress-text').textContent = `float64 reference: ${n.toLocaleString()} of ${total.toLocaleString()} cells`;
     $<HTMLProgressElement>('progress').value = n / total;
   }));
+  finished = true;
   $<HTMLButtonElement>('cancel').disabled = true;
   $('progress-text').textContent = summary;
   $<HTMLProgressElement>('progress').value = run.result.cellsDone / cells;

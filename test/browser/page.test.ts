@@ -1,0 +1,162 @@
+/**
+ * The page, end to end, in Chromium against the production build: the course view, a sweep from a link, real heatmap
+ * pixels, cancel, a bad link, the inspector, the comparison, the export against the command line, and the CPU
+ * fallback without WebGPU.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
+import type { ResultsFile } from '../../src/core/results';
+import { launch, servePage } from './harness';
+
+let url: string, stop: () => Promise<void>, browser: Browser;
+beforeAll(async () => {
+  ({ url, stop } = await servePage());
+  browser = await launch();
+});
+afterAll(async () => { await browser?.close(); await stop?.(); });
+
+const link = (spec: object) => `${url}?spec=${encodeURIComponent(JSON.stringify(spec))}`;
+
+async function openPage(address: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('close', () => expect(errors, 'uncaught errors on the page').toEqual([]));
+  await page.goto(address);
+  return page;
+}
+
+const waitForText = (page: Page, selector: string, pattern: RegExp, timeout = 90_000) =>
+  page.waitForFunction(([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? ''), [selector, pattern.source] as const, { timeout });
+
+/** RGB of the heatmap canvas at fractions (fx, fy) of its plot area (0, 0 = top left), in canvas pixels. */
+function plotPixels(page: Page, points: Array<[number, number]>): Promise<number[][]> {
+  return page.evaluate((pts) => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid=heatmap]')!;
+    const dpr = c.width / c.clientWidth;
+    const m = { left: 72, right: 120, top: 14, bottom: 52 }; // HeatmapView's MARGIN
+    const w = c.clientWidth - m.left - m.right, h = c.clientHeight - m.top - m.bottom;
+    const ctx = c.getContext('2d')!;
+    return pts.map(([fx, fy]) => Array.from(ctx.getImageData(Math.floor((m.left + fx * w) * dpr), Math.floor((m.top + fy * h) * dpr), 1, 1).data.slice(0, 3)));
+  }, points);
+}
+
+const grid = (n: number) => Array.from({ length: n * n }, (_, i) => [((i % n) + 0.5) / n, (Math.floor(i / n) + 0.5) / n] as [number, number]);
+
+describe('the page in Chromium (production build)', () => {
+  it('opens on the course experiment: η = 2 fastest, the sheet’s E0, on WebGPU', async () => {
+    const page = await openPage(url);
+    await waitForText(page, '#course-summary', /converges fastest/);
+    expect(await page.textContent('[data-testid=backend]')).toMatch(/^WebGPU: /); // no adapter = failure, not a skip
+    const summary = await page.textContent('#course-summary');
+    expect(summary).toMatch(/^η = 2 converges fastest/);
+    expect(summary).toContain('E before any update = 0.014181377937891659 (float64)');
+    expect(await page.locator('#course-table tr').count()).toBe(7);
+    await page.close();
+  });
+
+  // Every cell of this sweep converges within 300 steps (η ≥ 0.5 near the sheet's weights).
+  const allConverge = { steps: 300, x: { param: 'lr', min: 0.5, max: 5, count: 24, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 16, scale: 'log' } };
+
+  it('runs a sweep from a link and really draws it', async () => {
+    const page = await openPage(link(allConverge));
+    await waitForText(page, '#progress-text', /^Done\./);
+    expect(await page.textContent('#progress-text')).toMatch(/Converged 384, stalled 0, diverged 0/);
+    const lossPixels = await plotPixels(page, grid(8));
+    expect(new Set(lossPixels.map(String)).size, 'finalLoss shades across the plot').toBeGreaterThan(5);
+    await page.selectOption('#metric', 'class');
+    for (const px of await plotPixels(page, grid(8))) expect(px).toEqual(CLASS_COLORS.converged);
+    await page.close();
+  });
+
+  it('cancel keeps the finished cells, shown and exported', async () => {
+    // 128 × 128 cells in tiles of 4,096: each tile is 4,096 × 20,000 network-steps, seconds on SwiftShader.
+    const page = await openPage(link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } }));
+    await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
+    await page.click('[data-testid=cancel]');
+    await waitForText(page, '#progress-text', /^Cancelled: [\d,]+ of 16,384 cells were finished and are kept/);
+    const done = Number((await page.textContent('#progress-text'))!.match(/Cancelled: ([\d,]+)/)![1].replace(/,/g, ''));
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(16_384);
+    await page.selectOption('#metric', 'class');
+    const [bottom, top] = await plotPixels(page, [[0.5, 0.99], [0.5, 0.01]]); // rows fill in from the bottom (y = 0)
+    expect(bottom).toEqual(CLASS_COLORS.converged);
+    expect(top).toEqual(NO_VALUE_COLOR);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
+    const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
+    expect(file).toMatchObject({ status: 'cancelled', cellsDone: done });
+    expect(file.outputs.finalLoss.slice(0, done).every((v) => v !== null)).toBe(true);
+    expect(file.outputs.finalLoss.slice(done).every((v) => v === null)).toBe(true);
+    await page.close();
+  });
+
+  it('shows the message of a bad spec in the link, next to the field, and runs nothing', async () => {
+    const page = await openPage(link({ x: { param: 'lr', min: 0.1, max: 10, count: -2 } }));
+    await waitForText(page, '#spec-errors', /not valid/);
+    expect(await page.textContent('#spec-errors')).toContain('x.count: must be a positive integer');
+    expect(await page.locator('[data-path="x.count"][aria-invalid=true]').count()).toBe(1);
+    expect(await page.textContent('#progress-text')).toBe('');
+    const broken = await openPage(`${url}?spec=%7B%22x%22`);
+    await waitForText(broken, '#spec-errors', /not valid JSON/);
+    await Promise.all([page.close(), broken.close()]);
+  });
+
+  it('inspects a cell and compares the sweep with the float64 reference', async () => {
+    const page = await openPage(link(allConverge));
+    await waitForText(page, '#progress-text', /^Done\./);
+    const box = (await page.locator('[data-testid=heatmap]').boundingBox())!;
+    await page.mouse.click(box.x + 72 + 100, box.y + 14 + 100);
+    await waitForText(page, '#inspector-title', /^Cell \d+: lr = /);
+    expect(await page.locator('#inspector-table tr').count()).toBe(6);
+    expect(await page.locator('#inspector-loss canvas').count()).toBeGreaterThan(0);
+    await page.click('[data-testid=compare]');
+    await waitForText(page, '[data-testid=compare-text]', /^Compared/);
+    expect(await page.textContent('[data-testid=compare-text]')).toMatch(/^Compared on all 384 finished cells: the class agrees on 100\.00% \(0 cells differ\)/);
+    await page.close();
+  });
+
+  it('exports the same results.json as the command line, within the GPU tolerance', async () => {
+    const spec = { preset: 'eva', activation: 'tanh', steps: 400, x: { param: 'lrHidden', min: 0.3, max: 30, count: 20, scale: 'log' }, y: { param: 'lrOutput', min: 0.3, max: 30, count: 12, scale: 'log' } };
+    const page = await openPage(link(spec));
+    await waitForText(page, '#progress-text', /^Done\./);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
+    const fromPage = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
+    await page.close();
+
+    const dir = mkdtempSync(join(tmpdir(), 'sweeper-cli-'));
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+    execFileSync('npm', ['run', '-s', 'sweep', '--', join(dir, 'spec.json'), '--out', dir], { stdio: 'pipe' }); // README's command
+    const fromCli = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile;
+
+    for (const key of ['format', 'spec', 'backend', 'status', 'cellsDone', 'x', 'y'] as const) expect(fromPage[key], key).toEqual(fromCli[key]);
+    // Same kernel, two Dawns (Chrome's, Node's): the short-run tolerance of the kernel tests, 3e-5 relative +
+    // √(2E)·3e-6, on ≥ 99% of cells (tanh at η up to 30 is chaotic in places); step counts on ≥ 99%.
+    const n = fromCli.outputs.finalLoss.length;
+    let close = 0, sameSteps = 0;
+    for (let i = 0; i < n; i++) {
+      const a = fromPage.outputs.finalLoss[i], b = fromCli.outputs.finalLoss[i];
+      if (a === b || (a !== null && b !== null && Math.abs(a - b) <= 3e-5 * b + Math.sqrt(2 * b) * 3e-6)) close++;
+      if (fromPage.outputs.stepsToThreshold[i] === fromCli.outputs.stepsToThreshold[i] && fromPage.outputs.divergedAt[i] === fromCli.outputs.divergedAt[i]) sameSteps++;
+    }
+    expect(close / n).toBeGreaterThanOrEqual(0.99);
+    expect(sameSteps / n).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('without WebGPU', () => {
+  it('says so and runs sweeps on the CPU reference in a worker, labelled as such', async () => {
+    const noGpu = await launch(false);
+    const page = await noGpu.newPage();
+    await page.goto(link({ steps: 200, x: { param: 'lr', values: [0.5, 1, 2] } }));
+    await waitForText(page, '[data-testid=backend]', /^CPU reference \(no WebGPU\)$/);
+    expect(await page.isVisible('#no-webgpu')).toBe(true);
+    expect(await page.textContent('#no-webgpu')).toMatch(/WebGPU is not available here: .*float64 CPU reference in a web worker/);
+    await waitForText(page, '#progress-text', /^Done\..* on the CPU reference\./);
+    await noGpu.close();
+  });
+});
