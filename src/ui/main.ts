@@ -23,6 +23,19 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const runner = startSweepWorker();
 const comparer = startSweepWorker();
 
+/**
+ * Largest sweep the page runs: its outputs (24 bytes a cell) live in the worker and again in the page, so 2048² cells
+ * already take 200 MB; the command line takes up to 4096².
+ */
+const PAGE_MAX_CELLS = 2048 * 2048;
+
+/** A message when `spec` is valid but too large for the page, naming the fix. */
+function pageLimitError(spec: SweepSpec): string | undefined {
+  const { cells } = gridSize(spec);
+  if (cells <= PAGE_MAX_CELLS) return undefined;
+  return `x.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
+}
+
 /** Budget of the in-page float64 comparison, in network-steps (a few seconds of CPU); larger sweeps are sampled. */
 const COMPARE_BUDGET = 3e7;
 
@@ -57,13 +70,16 @@ function route(): void {
     void course.show('era-v1');
     return;
   }
-  if (state.result.ok) {
+  const tooLarge = state.result.ok ? pageLimitError(state.result.spec) : undefined;
+  if (state.result.ok && !tooLarge) {
     openSweep(state.result.spec, true);
     return;
   }
+  if (state.result.ok) fillSpecForm(form, state.result.spec);
+  const errors = state.result.ok ? [tooLarge!] : state.result.errors;
   showView('sweep');
-  $('spec-errors').textContent = `The spec in this link is not valid, so nothing ran. Fix the fields below (or edit the link) and press Run:\n${state.result.errors.map((e) => `• ${e}`).join('\n')}`;
-  showSpecErrors(form, state.result.errors);
+  $('spec-errors').textContent = `The spec in this link cannot run here, so nothing ran. Fix the fields below (or edit the link) and press Run:\n${errors.map((e) => `• ${e}`).join('\n')}`;
+  showSpecErrors(form, errors);
 }
 
 // ---------- the sweep form
@@ -99,9 +115,10 @@ window.addEventListener('popstate', route);
 
 $('run').addEventListener('click', () => {
   const r = parseSpec(readSpecForm(form));
-  showSpecErrors(form, r.ok ? [] : r.errors);
-  $('spec-errors').textContent = r.ok ? '' : r.errors.map((e) => `• ${e}`).join('\n');
-  if (!r.ok) return;
+  const errors = r.ok ? [pageLimitError(r.spec)].filter((e): e is string => e !== undefined) : r.errors;
+  showSpecErrors(form, errors);
+  $('spec-errors').textContent = errors.map((e) => `• ${e}`).join('\n');
+  if (!r.ok || errors.length) return;
   history.pushState(null, '', specQuery(r.spec));
   void startRun(r.spec);
 });

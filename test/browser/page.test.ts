@@ -97,13 +97,15 @@ describe('the page in Chromium (production build)', () => {
 
   it('shows the message of a bad spec in the link, next to the field, and runs nothing', async () => {
     const page = await openPage(link({ x: { param: 'lr', min: 0.1, max: 10, count: -2 } }));
-    await waitForText(page, '#spec-errors', /not valid/);
+    await waitForText(page, '#spec-errors', /cannot run here/);
     expect(await page.textContent('#spec-errors')).toContain('x.count: must be a positive integer');
     expect(await page.locator('[data-path="x.count"][aria-invalid=true]').count()).toBe(1);
     expect(await page.textContent('#progress-text')).toBe('');
     const broken = await openPage(`${url}?spec=%7B%22x%22`);
     await waitForText(broken, '#spec-errors', /not valid JSON/);
-    await Promise.all([page.close(), broken.close()]);
+    const huge = await openPage(link({ x: { param: 'lr', min: 0.1, max: 10, count: 4096, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 4096, scale: 'log' } }));
+    await waitForText(huge, '#spec-errors', /16,777,216 cells are more than this page holds .*npm run sweep/);
+    await Promise.all([page.close(), broken.close(), huge.close()]);
   });
 
   it('inspects a cell and compares the sweep with the float64 reference', async () => {
