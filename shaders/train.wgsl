@@ -15,12 +15,14 @@
 //                        otherwise bound to a 4-byte placeholder. Entries after a divergence are left untouched.
 //
 // Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity),
-//            RECORD_LOSS (write every loss[k] to lossHistory).
+//            RECORD_LOSS (write every loss[k] to lossHistory), TRACK_LOSS (false only in benchmarks: skips the
+//            loss and its bookkeeping — minLoss, stepsToThreshold, divergedAt — to measure what they cost).
 // Dispatch: ceil(cellCount / WORKGROUP_SIZE) workgroups along x; cell = global invocation id x.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
 override RECORD_LOSS: bool = false;
+override TRACK_LOSS: bool = true;
 
 struct Chunk {
   cellCount: u32,     // cells in this tile
@@ -111,14 +113,16 @@ fn train(@builtin(global_invocation_id) id: vec3<u32>) {
     if (RECORD_LOSS) { lossHistory[cell * (chunk.totalSteps + 1u) + k] = s.loss; }
 
     // Record loss[k].
-    let worst = max(max(max(magnitudeBits(s.w1), magnitudeBits(s.w2)), max(magnitudeBits(s.w3), magnitudeBits(s.w4))),
-                    max(max(magnitudeBits(s.w5), magnitudeBits(s.w6)), max(magnitudeBits(s.w7), magnitudeBits(s.w8))));
-    if (max(worst, magnitudeBits(s.loss)) >= 0x7f800000u) {
-      s.divergedAt = i32(k);
-      break;
+    if (TRACK_LOSS) {
+      let worst = max(max(max(magnitudeBits(s.w1), magnitudeBits(s.w2)), max(magnitudeBits(s.w3), magnitudeBits(s.w4))),
+                      max(max(magnitudeBits(s.w5), magnitudeBits(s.w6)), max(magnitudeBits(s.w7), magnitudeBits(s.w8))));
+      if (max(worst, magnitudeBits(s.loss)) >= 0x7f800000u) {
+        s.divergedAt = i32(k);
+        break;
+      }
+      s.minLoss = min(s.minLoss, s.loss);
+      if (s.stepsToThreshold < 0 && s.loss < chunk.threshold) { s.stepsToThreshold = i32(k); }
     }
-    s.minLoss = min(s.minLoss, s.loss);
-    if (s.stepsToThreshold < 0 && s.loss < chunk.threshold) { s.stepsToThreshold = i32(k); }
     if (k == chunk.totalSteps) { break; }
 
     // Backward pass: every gradient from the old weights, then all eight updates at once.

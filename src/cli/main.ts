@@ -42,7 +42,7 @@ async function runBackend(spec: SweepSpec, backend: Backend, options: RunOptions
   const trainer = await createNodeTrainer();
   await trainer.pipeline(spec.activation); // compile before the clock starts
   try {
-    return { run: await trainer.run(spec, options), adapter: trainer.gpu.adapter };
+    return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }), adapter: trainer.gpu.adapter };
   } catch (e) {
     if (e instanceof SweepInterruptedError) return { run: e.partial, adapter: trainer.gpu.adapter, error: e.message };
     throw e;

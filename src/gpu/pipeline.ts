@@ -23,15 +23,24 @@ export async function compileShader(device: GPUDevice, code: string, file = 'sha
   return module;
 }
 
-/** Creates the `train` pipeline for one activation and workgroup size, recording every loss[k] or not. */
-export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number, recordLoss = false): Promise<GPUComputePipeline> {
+/** Variants of the `train` pipeline. */
+export interface TrainVariant {
+  /** Write every loss[k] to the loss history (small sweeps). */
+  recordLoss?: boolean;
+  /** false only in benchmarks: skip the loss and its bookkeeping, to measure their cost. */
+  trackLoss?: boolean;
+}
+
+/** Creates the `train` pipeline for one activation, workgroup size and variant. */
+export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number, variant: TrainVariant = {}): Promise<GPUComputePipeline> {
+  const recordLoss = variant.recordLoss ?? false, trackLoss = variant.trackLoss ?? true;
   try {
     return await device.createComputePipelineAsync({
-      label: `train (${activation}, workgroup ${workgroupSize}${recordLoss ? ', recording loss' : ''})`,
+      label: `train (${activation}, workgroup ${workgroupSize}${recordLoss ? ', recording loss' : ''}${trackLoss ? '' : ', no loss tracking'})`,
       layout: 'auto',
       compute: {
         module, entryPoint: 'train',
-        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: recordLoss ? 1 : 0 },
+        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: Number(recordLoss), TRACK_LOSS: Number(trackLoss) },
       },
     });
   } catch (e) {

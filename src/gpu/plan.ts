@@ -21,11 +21,25 @@ export function maxTileCells(limits: PlanLimits, workgroupSize: number, preferre
   return Math.max(1, Math.min(preferred, byBinding, byDispatch));
 }
 
-/** Splits `cells` into consecutive tiles of at most `tileCells` cells. */
-export function planTiles(cells: number, tileCells: number): Tile[] {
+/**
+ * Splits `cells` into consecutive tiles of at most `tileCells` cells. With `firstTileCells`, tiles start that small
+ * and double up to `tileCells`, so the first results arrive early without slowing the rest.
+ */
+export function planTiles(cells: number, tileCells: number, firstTileCells = tileCells): Tile[] {
   const tiles: Tile[] = [];
-  for (let first = 0; first < cells; first += tileCells) tiles.push({ first, count: Math.min(tileCells, cells - first) });
+  let size = Math.max(1, Math.min(firstTileCells, tileCells));
+  for (let first = 0; first < cells; first += size, size = Math.min(tileCells, size * 2)) {
+    tiles.push({ first, count: Math.min(size, cells - first) });
+  }
   return tiles;
+}
+
+/**
+ * Loss evaluations in the first dispatch of a run: about 2^24 network-steps (a few ms on a real GPU, a few hundred
+ * on SwiftShader), at least 1, at most the whole run. Later dispatches adapt to the measured rate.
+ */
+export function firstChunkSteps(tileCells: number, steps: number): number {
+  return Math.max(1, Math.min(steps + 1, Math.ceil(2 ** 24 / tileCells)));
 }
 
 /** Workgroups needed to give each of `cells` cells one invocation. */

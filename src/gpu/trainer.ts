@@ -11,8 +11,8 @@ import type { SweepSpec } from '../core/spec';
 import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
-import { compileShader, createTrainPipeline } from './pipeline';
-import { maxTileCells, planTiles, workgroupCount } from './plan';
+import { compileShader, createTrainPipeline, type TrainVariant } from './pipeline';
+import { firstChunkSteps, maxTileCells, planTiles, workgroupCount } from './plan';
 
 export interface GpuRunOptions extends RunOptions {
   /** Fixed number of loss evaluations per dispatch; default adaptive (about chunkTargetMs per dispatch). */
@@ -21,11 +21,20 @@ export interface GpuRunOptions extends RunOptions {
   chunkTargetMs?: number;
   /** Largest tile, in cells (default 2^20, lowered to fit the device's binding and dispatch limits). */
   tileCells?: number;
+  /** Size of the first tile, in cells; later tiles double up to tileCells (default: tileCells). */
+  firstTileCells?: number;
   /**
    * Also record every loss[k] (result: lossHistory). For loss curves of small sweeps: the whole sweep must fit one
    * tile and cells × (steps + 1) floats one storage binding.
    */
   recordLoss?: boolean;
+  /** false only in benchmarks: skip the loss and its bookkeeping (the outputs are then meaningless). */
+  trackLoss?: boolean;
+  /**
+   * Sleep through most of each chunk's predicted duration before waiting on the queue. Dawn in Node polls while a
+   * queue promise is pending, taking a core from the GPU (SwiftShader) threads; browsers need no such help.
+   */
+  sleepWhileWaiting?: boolean;
 }
 
 /** A run's result, with the recorded losses when asked for. */
@@ -56,10 +65,10 @@ export class GpuTrainer {
   }
 
   /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
-  pipeline(activation: Activation, recordLoss = false): Promise<GPUComputePipeline> {
-    const key = `${activation}/${recordLoss}`;
+  pipeline(activation: Activation, variant: TrainVariant = {}): Promise<GPUComputePipeline> {
+    const key = `${activation}/${variant.recordLoss ?? false}/${variant.trackLoss ?? true}`;
     let p = this.pipelines.get(key);
-    if (!p) this.pipelines.set(key, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize, recordLoss)));
+    if (!p) this.pipelines.set(key, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize, variant)));
     return p;
   }
 
@@ -67,11 +76,11 @@ export class GpuTrainer {
   async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
-    const pipeline = await this.pipeline(spec.activation, recordLoss);
+    const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss });
     const { cells } = gridSize(spec);
     const limits = device.limits;
     const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
-    const tiles = planTiles(cells, tileCells);
+    const tiles = planTiles(cells, tileCells, options.firstTileCells);
     const historyBytes = recordLoss ? cells * (spec.steps + 1) * 4 : 4;
     if (recordLoss && (tiles.length > 1 || historyBytes > limits.maxStorageBufferBindingSize)) {
       throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses do not fit one tile and one binding`);
@@ -108,11 +117,17 @@ export class GpuTrainer {
       const error = this.gpu.uncapturedError();
       if (error) throw new SweepInterruptedError(`GPU error: ${error.message}`, result('interrupted'));
     };
-    // Waits for the queue, or for the device to be lost, whichever comes first.
-    const settle = () => Promise.race([device.queue.onSubmittedWorkDone(), this.gpu.lost]).then(checkDevice);
+    // Waits for the queue, or for the device to be lost, whichever comes first; optionally sleeps through ~90% of the
+    // predicted time first (predicted from the last chunk's rate in network-steps per ms).
+    let stepsPerMs = 0;
+    const settle = async (networkSteps: number) => {
+      if (options.sleepWhileWaiting && stepsPerMs > 0) await new Promise((r) => setTimeout(r, (0.9 * networkSteps) / stepsPerMs));
+      await Promise.race([device.queue.onSubmittedWorkDone(), this.gpu.lost]);
+      checkDevice();
+    };
 
     try {
-      let stepsPerChunk = options.stepsPerChunk ?? Math.max(1, Math.min(64, Math.ceil((1 << 22) / bufferCells)));
+      let stepsPerChunk = options.stepsPerChunk ?? firstChunkSteps(tiles[0]?.count ?? 1, totalSteps);
       for (const tile of tiles) {
         const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH));
         const packed = packCells(setups, tile.count);
@@ -135,8 +150,9 @@ export class GpuTrainer {
           pass.end();
           const chunkStart = performance.now();
           device.queue.submit([encoder.finish()]);
-          await settle();
+          await settle(tile.count * (endStep - firstStep));
           const chunkMs = performance.now() - chunkStart;
+          stepsPerMs = (tile.count * (endStep - firstStep)) / Math.max(chunkMs, 1e-3);
           if (options.stepsPerChunk === undefined) {
             const scaled = Math.round((stepsPerChunk * targetMs) / Math.max(chunkMs, 1e-3));
             stepsPerChunk = Math.max(1, Math.min(stepsPerChunk * 4, scaled));

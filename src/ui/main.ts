@@ -154,6 +154,8 @@ function formatProgress(p: SweepProgress): string {
 async function startRun(spec: SweepSpec): Promise<void> {
   if (current?.running) await runner.cancel();
   const { cells } = gridSize(spec);
+  performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
+  let firstCells = true;
   const run: Current = { spec, outputs: allocateOutputs(cells), running: true };
   current = run;
   heatmap.show(spec, run.outputs);
@@ -168,14 +170,19 @@ async function startRun(spec: SweepSpec): Promise<void> {
     // Progress travels through comlink asynchronously: a report can land after the result, which supersedes it.
     if (current !== run || run.result) return;
     if (p.fresh) for (const name of OUTPUT_NAMES) run.outputs[name].set(p.fresh.outputs[name], p.fresh.first);
+    if (p.fresh && firstCells) {
+      firstCells = false;
+      heatmap.draw();
+      performance.mark('sweep-first-cells');
+    }
     progress.value = p.networkStepsDone / Math.max(1, p.networkSteps);
     $('progress-text').textContent = formatProgress(p);
     queueDraw();
   };
-  // Tiles of about a sixteenth of the sweep let the heatmap fill in while it runs.
+  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells and doubling, let the heatmap fill in early.
   const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
   try {
-    const result = await runner.run(spec, { tileCells }, proxy(onProgress));
+    const result = await runner.run(spec, { tileCells, firstTileCells: 4096 }, proxy(onProgress));
     if (current !== run) return;
     run.result = result;
     run.outputs = result.outputs;

@@ -34,6 +34,8 @@ export interface RunRequest {
   recordLoss?: boolean;
   /** Cells per tile: smaller tiles fill a heatmap in sooner. */
   tileCells?: number;
+  /** Cells in the first tile; later ones double up to tileCells. */
+  firstTileCells?: number;
   /** Force the CPU reference even when WebGPU works. */
   cpu?: boolean;
 }
@@ -78,7 +80,7 @@ const api = {
     const useGpu = trainer && !request.cpu;
     try {
       result = useGpu
-        ? await trainer.run(spec, { signal: own.signal, onProgress: report, recordLoss: request.recordLoss, tileCells: request.tileCells })
+        ? await trainer.run(spec, { signal: own.signal, onProgress: report, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells })
         : await runReference(spec, 'f64', { signal: own.signal, onProgress: report });
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;

@@ -3,7 +3,7 @@ import { allocateOutputs } from '../../src/core/outputs';
 import { CELL_SETUP_LENGTH, SETUP } from '../../src/core/network';
 import { CELL_STATE, CHUNK } from '../../src/gpu/layout';
 import { packCells, packChunk, unpackOutputs } from '../../src/gpu/pack';
-import { maxTileCells, planTiles, workgroupCount } from '../../src/gpu/plan';
+import { firstChunkSteps, maxTileCells, planTiles, workgroupCount } from '../../src/gpu/plan';
 
 const defaultLimits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxComputeWorkgroupsPerDimension: 65535 };
 
@@ -20,6 +20,16 @@ describe('tiling', () => {
   it('splits a sweep into consecutive tiles covering every cell once', () => {
     expect(planTiles(10, 4)).toEqual([{ first: 0, count: 4 }, { first: 4, count: 4 }, { first: 8, count: 2 }]);
     expect(planTiles(4096 * 4096, 2 ** 20)).toHaveLength(16);
+  });
+
+  it('can start small and double, so the first results come early', () => {
+    expect(planTiles(20, 8, 2)).toEqual([{ first: 0, count: 2 }, { first: 2, count: 4 }, { first: 6, count: 8 }, { first: 14, count: 6 }]);
+  });
+
+  it('sizes the first dispatch to about 2^24 network-steps, within 1 … steps + 1', () => {
+    expect(firstChunkSteps(4096, 1000)).toBe(1001);
+    expect(firstChunkSteps(262144, 1000)).toBe(64);
+    expect(firstChunkSteps(1 << 25, 1000)).toBe(1);
   });
 
   it('gives every cell an invocation', () => {

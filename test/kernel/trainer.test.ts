@@ -131,11 +131,12 @@ describe(`WGSL trainer vs the references (random specs, SWEEP_TEST_SEED=${TEST_S
 });
 
 describe('tiling and chunking', () => {
-  it('give bit-identical outputs whatever the tile size and steps per chunk', async () => {
+  it('give bit-identical outputs whatever the tile sizes, steps per chunk and waiting strategy', async () => {
     const s = randomSpec('tiling', { steps: 50 });
     const whole = await trainer.run(s);
     sameOutputs(await trainer.run(s, { tileCells: 37, stepsPerChunk: 7 }), whole);
     sameOutputs(await trainer.run(s, { tileCells: 256, stepsPerChunk: 1 }), whole);
+    sameOutputs(await trainer.run(s, { tileCells: 100, firstTileCells: 3, sleepWhileWaiting: true }), whole);
   });
 
   it('run a sweep larger than one tile: 1,048,576 + 1,000 cells in two tiles', async () => {

@@ -1,0 +1,57 @@
+/**
+ * The browser side of `npm run bench`: exposes the measurements on `window.bench` for the harness (bench/run.ts) to
+ * call through playwright. Everything runs on this page's main thread; the GPU work is asynchronous.
+ */
+import trainShader from '../../shaders/train.wgsl?raw';
+import peakShader from '../../shaders/peak.wgsl?raw';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { runReference } from '../../src/core/cpu-runner';
+import { acquireGpu } from '../../src/gpu/device';
+import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
+import { measurePeak, measureTrainer } from '../gpu-bench';
+import { trainWithTfjs } from '../tfjs-train';
+import { benchSpec, stats, type Measurement } from '../workloads';
+
+let trainer: Promise<GpuTrainer> | undefined;
+const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader)));
+
+const api = {
+  async info() {
+    const t = await getTrainer();
+    return { adapter: t.gpu.adapter, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
+  },
+  async trainer(cells: number, steps: number, runs: number, options: GpuRunOptions = {}, note?: string): Promise<Measurement> {
+    return measureTrainer(await getTrainer(), 'webgpu-chromium', cells, steps, runs, options, note);
+  },
+  async peak() {
+    return measurePeak((await getTrainer()).gpu.device, peakShader);
+  },
+  async cpu(cells: number, steps: number, runs: number): Promise<Measurement> {
+    const rates: number[] = [];
+    for (let i = 0; i < runs; i++) rates.push((await runReference(benchSpec(cells, steps), 'f64')).networkStepsPerSecond);
+    return { backend: 'cpu-f64-chromium', cells, steps, networkStepsPerSecond: stats(rates), note: 'the page\'s CPU fallback (float64 reference)' };
+  },
+  async tfjs(backend: 'webgpu' | 'wasm', cells: number, steps: number, runs: number): Promise<Measurement> {
+    const tf = await import('@tensorflow/tfjs-core');
+    if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+    else {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+      // The threaded build's blob worker breaks once bundled ("e is not defined"), and it needs cross-origin isolation,
+      // which most pages lack: measure the single-threaded SIMD build, what users get.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
+    if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialize`);
+    await tf.ready();
+    await trainWithTfjs(tf, Math.min(cells, 4096), 5); // warm-up: kernels compiled
+    const rates: number[] = [];
+    for (let i = 0; i < runs; i++) rates.push((cells * steps) / ((await trainWithTfjs(tf, cells, steps)) / 1000));
+    return { backend: `tfjs-${backend}`, cells, steps, networkStepsPerSecond: stats(rates), note: backend === 'wasm' ? 'SIMD, one thread' : undefined };
+  },
+};
+
+declare global { interface Window { bench: typeof api } }
+window.bench = api;
+document.title = 'bench ready';

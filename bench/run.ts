@@ -1,0 +1,145 @@
+/**
+ * `npm run bench [-- --quick]`: network-steps per second of every backend, in one run so the ratios mean something.
+ * WGSL trainer in headless Chromium and in Node (Dawn), the float64 CPU reference in Node and in the page, and the
+ * same training in TensorFlow.js (WebGPU and WASM backends); the device's peak rates from a microkernel; the cost
+ * of chunking and of loss tracking; the page's latency to its first partial heatmap. Writes bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
+import { runReference } from '../src/core/cpu-runner';
+import { GpuTrainer, type GpuRunOptions } from '../src/gpu/trainer';
+import { measurePeak, measureTrainer } from './gpu-bench';
+import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? SIZES.slice(0, 3) : SIZES;
+const steps = quick ? 200 : STEPS;
+const runs = quick ? 1 : 3;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const measurements: Measurement[] = [];
+const record = (m: Measurement) => {
+  measurements.push(m);
+  log(`  ${m.backend.padEnd(18)} ${String(m.cells).padStart(8)} × ${m.steps}: ${(m.networkStepsPerSecond.median / 1e6).toFixed(2)} M/s${m.note ? ` (${m.note})` : ''}`);
+  return m;
+};
+
+async function inNode(): Promise<{ adapter: string; peak: Awaited<ReturnType<typeof measurePeak>> }> {
+  log('Node (Dawn):');
+  // The CPU reference first: a live Dawn device can keep a thread busy, which would slow it.
+  const cpuRates: number[] = [];
+  for (let i = 0; i < runs; i++) cpuRates.push((await runReference(benchSpec(4096, steps), 'f64')).networkStepsPerSecond);
+  record({ backend: 'cpu-f64-node', cells: 4096, steps, networkStepsPerSecond: stats(cpuRates), note: 'float64 reference; its cost per network is flat, so one size stands for all' });
+  const gpu = await acquireNodeGpu();
+  const trainer = await GpuTrainer.create(gpu, readTrainShader());
+  const peak = await measurePeak(gpu.device, readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'));
+  for (const cells of sizes) record(await measureTrainer(trainer, 'webgpu-node', cells, steps, runs, { sleepWhileWaiting: true }));
+  record(await measureTrainer(trainer, 'webgpu-node', 262144, steps, runs, {}, 'without sleeping while Dawn waits'));
+  gpu.device.destroy();
+  return { adapter: gpu.adapter, peak };
+}
+
+async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: number; expPerSecond: number }; firstPartialMs: number }> {
+  log('Chromium:');
+  await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
+  const server = await preview({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, preview: { port: 0, host: '127.0.0.1' } });
+  await build({ logLevel: 'warn', build: { outDir: 'dist' } });
+  const app = await preview({ logLevel: 'warn', build: { outDir: 'dist' }, preview: { port: 0, host: '127.0.0.1' } });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForFunction(() => document.title === 'bench ready');
+    const info = await page.evaluate(() => window.bench.info());
+    const peak = await page.evaluate(() => window.bench.peak());
+    for (const cells of sizes) record(await page.evaluate(([c, s, r]) => window.bench.trainer(c, s, r), [cells, steps, runs]));
+    const at = 262144;
+    for (const [options, note] of [
+      [{ stepsPerChunk: 10 }, 'chunking: 10 steps per dispatch'],
+      [{ stepsPerChunk: 100 }, 'chunking: 100 steps per dispatch'],
+      [{ stepsPerChunk: steps + 1 }, 'chunking: one dispatch per tile'],
+      [{ trackLoss: false }, 'no loss tracking (outputs meaningless)'],
+      [{ tileCells: Math.max(4096, Math.ceil(at / 16)), firstTileCells: 4096 }, "the page's tiles (4,096 doubling to cells / 16)"],
+    ] as Array<[GpuRunOptions, string]>) {
+      record(await page.evaluate(([c, s, r, o, n]) => window.bench.trainer(c, s, r, o, n), [at, steps, runs, options, note] as const));
+    }
+    record(await page.evaluate(([s, r]) => window.bench.cpu(4096, s, r), [steps, runs]));
+    const tfSteps = quick ? 5 : 20;
+    record(await page.evaluate(([c, s, r]) => window.bench.tfjs('webgpu', c, s, r), [at, tfSteps, runs]));
+    const wasm = await browser.newPage();
+    await wasm.goto(server.resolvedUrls!.local[0]);
+    await wasm.waitForFunction(() => document.title === 'bench ready');
+    record(await wasm.evaluate(([c, s, r]) => window.bench.tfjs('wasm', c, s, r), [at, tfSteps, runs]));
+    const firstPartialMs = await measureFirstPartial(await browser.newPage(), app.resolvedUrls!.local[0]);
+    log(`  page: first partial heatmap ${firstPartialMs.toFixed(0)} ms after Run (512² × 1000)`);
+    return { info, peak, firstPartialMs };
+  } finally {
+    await browser.close();
+    await server.close();
+    await app.close();
+  }
+}
+
+/** Median latency from Run to the first drawn cells, for a 512² × 1000-step sweep opened from a link. */
+async function measureFirstPartial(page: Page, url: string): Promise<number> {
+  const spec = benchSpec(512 * 512, 1000);
+  const latencies: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    await page.goto(`${url}?spec=${encodeURIComponent(JSON.stringify(spec))}`);
+    await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 0, null, { timeout: 60_000 });
+    latencies.push(await page.evaluate(() => performance.getEntriesByName('sweep-first-cells')[0].startTime - performance.getEntriesByName('sweep-start')[0].startTime));
+  }
+  return stats(latencies).median;
+}
+
+function versions(): Record<string, string> {
+  const pkg = (name: string) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version as string;
+  let chromium = 'unknown';
+  try { chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim(); } catch { /* reported as unknown */ }
+  return { node: process.version, chromium, webgpu: pkg('webgpu'), tfjs: pkg('@tensorflow/tfjs-core'), vite: pkg('vite') };
+}
+
+const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
+
+const node = await inNode();
+const browser = await inChromium();
+const at = 262144;
+const chromeRate = median('webgpu-chromium', at);
+const ratios = {
+  chromiumVsTfjsWebgpu: chromeRate / median('tfjs-webgpu', at),
+  chromiumVsTfjsWasm: chromeRate / median('tfjs-wasm', at, 'SIMD, one thread'),
+  nodeVsChromium: median('webgpu-node', at) / chromeRate,
+  chromiumPerNetworkCost4kTo1M: median('webgpu-chromium', sizes[0]) / median('webgpu-chromium', sizes[sizes.length - 1]),
+  chunkingOverheadAtPageTiles: 1 - median('webgpu-chromium', at, "the page's tiles (4,096 doubling to cells / 16)") / median('webgpu-chromium', at, 'chunking: one dispatch per tile'),
+  nodeSleepGain: median('webgpu-node', at) / median('webgpu-node', at, 'without sleeping while Dawn waits'),
+  chunkingOverhead10Steps: 1 - median('webgpu-chromium', at, 'chunking: 10 steps per dispatch') / median('webgpu-chromium', at, 'chunking: one dispatch per tile'),
+  lossTrackingCost: 1 - chromeRate / median('webgpu-chromium', at, 'no loss tracking (outputs meaningless)'),
+  chromiumFractionOfFlopPeak: (chromeRate * FLOP_PER_STEP) / browser.peak.flopPerSecond,
+  chromiumFractionOfExpPeak: (chromeRate * EXP_PER_STEP) / browser.peak.expPerSecond,
+  nodeFractionOfFlopPeak: (median('webgpu-node', at) * FLOP_PER_STEP) / node.peak.flopPerSecond,
+};
+const report = {
+  date: new Date().toISOString(), quick, steps, runsPerSize: runs, versions: versions(),
+  adapters: { node: node.adapter, chromium: browser.info }, peak: { node: node.peak, chromium: browser.peak },
+  perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, ratios, measurements,
+};
+mkdirSync(new URL('.', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+
+const m = (v: number) => `${(v / 1e6).toFixed(2)}`.padStart(9);
+console.log(`\nnetwork-steps per second (M/s, median of ${runs}; spread = (max − min)/median), ${steps} steps`);
+console.log(`adapters: node ${node.adapter}; chromium ${(browser.info as { adapter: string }).adapter}; ${JSON.stringify(report.versions)}`);
+console.log(`${'backend'.padEnd(18)}${'networks'.padStart(10)}${'M/s'.padStart(9)}${'spread'.padStart(8)}  note`);
+for (const x of measurements) console.log(`${x.backend.padEnd(18)}${String(x.cells).padStart(10)}${m(x.networkStepsPerSecond.median)}${x.networkStepsPerSecond.spread.toFixed(2).padStart(8)}  ${x.note ?? ''}`);
+console.log(`\npeak (microkernel): chromium ${(browser.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(browser.peak.expPerSecond / 1e9).toFixed(2)} G exp/s; node ${(node.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(node.peak.expPerSecond / 1e9).toFixed(2)} G exp/s`);
+console.log(`first partial heatmap: ${browser.firstPartialMs.toFixed(0)} ms after Run (512² × 1000, the page)`);
+for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(32)} ${v.toFixed(3)}`);
+console.log('\nwrote bench/results.json');
+process.exit(0);
