@@ -6,15 +6,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
-import { runReference } from '../src/core/cpu-runner';
-import { GpuTrainer, type GpuRunOptions } from '../src/gpu/trainer';
-import { measurePeak, measureTrainer } from './gpu-bench';
+import type { GpuRunOptions } from '../src/gpu/trainer';
+import { benchNode } from './node';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 
 const quick = process.argv.includes('--quick');
+/** Only the Node (Dawn) measurements: for machines without Chromium, such as a rented GPU (bench/gpu-machine). */
+const nodeOnly = process.argv.includes('--node-only');
 const sizes = quick ? SIZES.slice(0, 3) : SIZES;
 const steps = quick ? 200 : STEPS;
 const runs = quick ? 1 : 3;
@@ -27,19 +29,12 @@ const record = (m: Measurement) => {
   return m;
 };
 
-async function inNode(): Promise<{ adapter: string; peak: Awaited<ReturnType<typeof measurePeak>> }> {
+async function inNode() {
   log('Node (Dawn):');
-  // The CPU reference first: a live Dawn device can keep a thread busy, which would slow it.
-  const cpuRates: number[] = [];
-  for (let i = 0; i < runs; i++) cpuRates.push((await runReference(benchSpec(4096, steps), 'f64')).networkStepsPerSecond);
-  record({ backend: 'cpu-f64-node', cells: 4096, steps, networkStepsPerSecond: stats(cpuRates), note: 'float64 reference; its cost per network is flat, so one size stands for all' });
-  const gpu = await acquireNodeGpu();
-  const trainer = await GpuTrainer.create(gpu, readTrainShader());
-  const peak = await measurePeak(gpu.device, readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'));
-  for (const cells of sizes) record(await measureTrainer(trainer, 'webgpu-node', cells, steps, runs, { sleepWhileWaiting: true }));
-  record(await measureTrainer(trainer, 'webgpu-node', 262144, steps, runs, {}, 'without sleeping while Dawn waits'));
-  gpu.device.destroy();
-  return { adapter: gpu.adapter, peak };
+  return benchNode({
+    gpu: acquireNodeGpu, trainShader: readTrainShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
+    sizes, steps, runs, record, cpu: true,
+  });
 }
 
 async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: number; expPerSecond: number }; firstPartialMs: number }> {
@@ -100,16 +95,16 @@ async function measureFirstPartial(page: Page, url: string): Promise<number> {
 }
 
 function versions(): Record<string, string> {
-  const pkg = (name: string) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version as string;
+  const pkg = (name: string) => { try { return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version as string; } catch { return 'bundled'; } };
   let chromium = 'unknown';
-  try { chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim(); } catch { /* reported as unknown */ }
+  if (!nodeOnly) try { chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim(); } catch { /* reported as unknown */ }
   return { node: process.version, chromium, webgpu: pkg('webgpu'), tfjs: pkg('@tensorflow/tfjs-core'), vite: pkg('vite') };
 }
 
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
 
 const node = await inNode();
-const browser = await inChromium();
+const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
 const ratios = {
@@ -124,14 +119,16 @@ const ratios = {
   chromiumFractionOfFlopPeak: (chromeRate * FLOP_PER_STEP) / browser.peak.flopPerSecond,
   chromiumFractionOfExpPeak: (chromeRate * EXP_PER_STEP) / browser.peak.expPerSecond,
   nodeFractionOfFlopPeak: (median('webgpu-node', at) * FLOP_PER_STEP) / node.peak.flopPerSecond,
+  nodeFractionOfExpPeak: (median('webgpu-node', at) * EXP_PER_STEP) / node.peak.expPerSecond,
 };
 const report = {
   date: new Date().toISOString(), quick, steps, runsPerSize: runs, versions: versions(),
   adapters: { node: node.adapter, chromium: browser.info }, peak: { node: node.peak, chromium: browser.peak },
   perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, ratios, measurements,
 };
-mkdirSync(new URL('.', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+const outFile = process.env.BENCH_OUT ?? new URL('./results.json', import.meta.url).pathname;
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
 const m = (v: number) => `${(v / 1e6).toFixed(2)}`.padStart(9);
 console.log(`\nnetwork-steps per second (M/s, median of ${runs}; spread = (max − min)/median), ${steps} steps`);
@@ -141,5 +138,5 @@ for (const x of measurements) console.log(`${x.backend.padEnd(18)}${String(x.cel
 console.log(`\npeak (microkernel): chromium ${(browser.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(browser.peak.expPerSecond / 1e9).toFixed(2)} G exp/s; node ${(node.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(node.peak.expPerSecond / 1e9).toFixed(2)} G exp/s`);
 console.log(`first partial heatmap: ${browser.firstPartialMs.toFixed(0)} ms after Run (512² × 1000, the page)`);
 for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(32)} ${v.toFixed(3)}`);
-console.log('\nwrote bench/results.json');
+console.log(`\nwrote ${outFile}`);
 process.exit(0);

@@ -1,0 +1,38 @@
+/**
+ * The benchmark's Node (Dawn) half as one self-contained script for a machine with a real GPU and no Node project:
+ * bundled with its shaders by bench/gpu-machine/prepare.sh, run there with a carried Node binary. Prints the
+ * table and writes $BENCH_OUT (default ./gpu-bench.json).
+ */
+import { writeFileSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+import peakShader from '../../shaders/peak.wgsl?raw';
+import trainShader from '../../shaders/train.wgsl?raw';
+import { acquireGpu } from '../../src/gpu/device';
+import { benchNode } from '../node';
+import { EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, type Measurement } from '../workloads';
+
+Object.assign(globalThis, globals);
+const gpuApi = create([]); // must outlive every device made from it
+const quick = process.argv.includes('--quick');
+const measurements: Measurement[] = [];
+const record = (m: Measurement) => {
+  measurements.push(m);
+  console.log(`${m.backend.padEnd(14)} ${String(m.cells).padStart(8)} × ${m.steps}: ${(m.networkStepsPerSecond.median / 1e6).toFixed(1).padStart(9)} M network-steps/s, spread ${m.networkStepsPerSecond.spread.toFixed(2)}${m.note ? `  (${m.note})` : ''}`);
+};
+// Real GPUs are 100–1000× SwiftShader: more steps keep each run long enough to time.
+const steps = quick ? STEPS : 10 * STEPS;
+const result = await benchNode({
+  gpu: () => acquireGpu(gpuApi, 'Bring the Vulkan loader (libvulkan1) and point VK_DRIVER_FILES at the NVIDIA ICD (bench/gpu-machine/README.md).'),
+  trainShader, peakShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
+});
+const best = Math.max(...measurements.filter((m) => !m.note).map((m) => m.networkStepsPerSecond.median));
+const summary = {
+  adapter: result.adapter, node: process.version, peak: result.peak, bestNetworkStepsPerSecond: best,
+  fractionOfFlopPeak: (best * FLOP_PER_STEP) / result.peak.flopPerSecond,
+  fractionOfExpPeak: (best * EXP_PER_STEP) / result.peak.expPerSecond,
+  measurements,
+};
+console.log(`adapter ${result.adapter}; peak ${(result.peak.flopPerSecond / 1e12).toFixed(2)} TFLOP/s, ${(result.peak.expPerSecond / 1e9).toFixed(1)} G exp/s`);
+console.log(`best ${(best / 1e9).toFixed(2)} G network-steps/s = ${(100 * summary.fractionOfFlopPeak).toFixed(1)}% of the multiply-add peak, ${(100 * summary.fractionOfExpPeak).toFixed(1)}% of the exp peak`);
+writeFileSync(process.env.BENCH_OUT ?? 'gpu-bench.json', `${JSON.stringify(summary, null, 2)}\n`);
+process.exit(0);
