@@ -35,11 +35,22 @@ export function planTiles(cells: number, tileCells: number, firstTileCells = til
 }
 
 /**
+ * Fewest loss evaluations per dispatch (unless fewer remain): each dispatch reads and writes every cell's 48-byte
+ * state, which at 1M cells and a handful of steps costs more than the steps themselves.
+ */
+export const MIN_CHUNK_STEPS = 32;
+
+/** Next dispatch's loss evaluations: scaled to take `targetMs` at the last one's rate, at most 4× longer, ≥ MIN_CHUNK_STEPS. */
+export function nextChunkSteps(previous: number, previousMs: number, targetMs: number): number {
+  return Math.max(MIN_CHUNK_STEPS, Math.min(previous * 4, Math.round((previous * targetMs) / Math.max(previousMs, 1e-3))));
+}
+
+/**
  * Loss evaluations in the first dispatch of a run: about 2^24 network-steps (a few ms on a real GPU, a few hundred
  * on SwiftShader), at least 1, at most the whole run. Later dispatches adapt to the measured rate.
  */
 export function firstChunkSteps(tileCells: number, steps: number): number {
-  return Math.max(1, Math.min(steps + 1, Math.ceil(2 ** 24 / tileCells)));
+  return Math.max(1, Math.min(steps + 1, Math.max(MIN_CHUNK_STEPS, Math.ceil(2 ** 24 / tileCells))));
 }
 
 /** Workgroups needed to give each of `cells` cells one invocation. */

@@ -12,12 +12,12 @@ import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
 import { compileShader, createTrainPipeline, type TrainVariant } from './pipeline';
-import { firstChunkSteps, maxTileCells, planTiles, workgroupCount } from './plan';
+import { firstChunkSteps, maxTileCells, nextChunkSteps, planTiles, workgroupCount } from './plan';
 
 export interface GpuRunOptions extends RunOptions {
   /** Fixed number of loss evaluations per dispatch; default adaptive (about chunkTargetMs per dispatch). */
   stepsPerChunk?: number;
-  /** Target duration of one dispatch when adaptive, in ms (default 100). */
+  /** Target duration of one dispatch when adaptive, in ms (default 200: well under any GPU watchdog). */
   chunkTargetMs?: number;
   /** Largest tile, in cells (default 2^20, lowered to fit the device's binding and dispatch limits). */
   tileCells?: number;
@@ -88,7 +88,7 @@ export class GpuTrainer {
     const bufferCells = Math.min(tileCells, cells);
     const outputs = allocateOutputs(cells);
     const totalSteps = spec.steps, networkSteps = cells * totalSteps;
-    const targetMs = options.chunkTargetMs ?? 100;
+    const targetMs = options.chunkTargetMs ?? 200;
 
     const chunkBuffer = device.createBuffer({ label: 'chunk', size: CHUNK.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const paramsBuffer = device.createBuffer({ label: 'params', size: bufferCells * CELL_PARAMS.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
@@ -153,10 +153,7 @@ export class GpuTrainer {
           await settle(tile.count * (endStep - firstStep));
           const chunkMs = performance.now() - chunkStart;
           stepsPerMs = (tile.count * (endStep - firstStep)) / Math.max(chunkMs, 1e-3);
-          if (options.stepsPerChunk === undefined) {
-            const scaled = Math.round((stepsPerChunk * targetMs) / Math.max(chunkMs, 1e-3));
-            stepsPerChunk = Math.max(1, Math.min(stepsPerChunk * 4, scaled));
-          }
+          if (options.stepsPerChunk === undefined) stepsPerChunk = nextChunkSteps(stepsPerChunk, chunkMs, targetMs);
           firstStep = endStep;
           await options.onProgress?.({
             cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(firstStep, totalSteps),

@@ -56,6 +56,7 @@ const api = {
       try {
         const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
         const trainer = await GpuTrainer.create(gpu, trainShader);
+        await trainer.pipeline('sigmoid'); // compiled now, so a first Run starts at once
         return { info: { kind: 'webgpu', adapter: gpu.adapter } as Backend, trainer };
       } catch (e) {
         return { info: { kind: 'cpu', reason: (e as Error).message } as Backend };

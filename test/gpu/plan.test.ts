@@ -3,7 +3,7 @@ import { allocateOutputs } from '../../src/core/outputs';
 import { CELL_SETUP_LENGTH, SETUP } from '../../src/core/network';
 import { CELL_STATE, CHUNK } from '../../src/gpu/layout';
 import { packCells, packChunk, unpackOutputs } from '../../src/gpu/pack';
-import { firstChunkSteps, maxTileCells, planTiles, workgroupCount } from '../../src/gpu/plan';
+import { firstChunkSteps, MIN_CHUNK_STEPS, maxTileCells, nextChunkSteps, planTiles, workgroupCount } from '../../src/gpu/plan';
 
 const defaultLimits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxComputeWorkgroupsPerDimension: 65535 };
 
@@ -29,7 +29,15 @@ describe('tiling', () => {
   it('sizes the first dispatch to about 2^24 network-steps, within 1 … steps + 1', () => {
     expect(firstChunkSteps(4096, 1000)).toBe(1001);
     expect(firstChunkSteps(262144, 1000)).toBe(64);
-    expect(firstChunkSteps(1 << 25, 1000)).toBe(1);
+    expect(firstChunkSteps(1 << 25, 1000)).toBe(MIN_CHUNK_STEPS);
+    expect(firstChunkSteps(1 << 25, 10)).toBe(11);
+  });
+
+  it('scales later dispatches to the target time, growing at most 4× and never below the minimum', () => {
+    expect(nextChunkSteps(100, 50, 200)).toBe(400);
+    expect(nextChunkSteps(100, 10, 200)).toBe(400);
+    expect(nextChunkSteps(100, 400, 200)).toBe(50);
+    expect(nextChunkSteps(40, 10_000, 200)).toBe(MIN_CHUNK_STEPS);
   });
 
   it('gives every cell an invocation', () => {
