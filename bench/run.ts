@@ -118,7 +118,7 @@ const ratios = {
   chromiumVsTfjsWebgpu: chromeRate / median('tfjs-webgpu', at),
   chromiumVsTfjsWasm: chromeRate / median('tfjs-wasm', at, 'SIMD, one thread'),
   nodeVsChromium: median('webgpu-node', at) / chromeRate,
-  chromiumPerNetworkCost4kTo1M: median('webgpu-chromium', sizes[0]) / median('webgpu-chromium', sizes[sizes.length - 1]),
+  chromiumCostPerNetworkSmallestVsLargest: median('webgpu-chromium', sizes[0]) / median('webgpu-chromium', sizes[sizes.length - 1]),
   chunkingOverheadAtPageTiles: 1 - median('webgpu-chromium', at, "the page's tiles (4,096 doubling to cells / 16)") / median('webgpu-chromium', at, 'chunking: one dispatch per tile'),
   nodeSleepGain: median('webgpu-node', at) / median('webgpu-node', at, 'without sleeping while Dawn waits'),
   chunkingOverhead10Steps: 1 - median('webgpu-chromium', at, 'chunking: 10 steps per dispatch') / median('webgpu-chromium', at, 'chunking: one dispatch per tile'),

@@ -45,7 +45,7 @@ const api = {
     }
     if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialize`);
     await tf.ready();
-    await trainWithTfjs(tf, Math.min(cells, 4096), 5); // warm-up: kernels compiled
+    await trainWithTfjs(tf, cells, 2); // warm-up at full size: kernels compiled, WASM memory grown
     const rates: number[] = [];
     for (let i = 0; i < runs; i++) rates.push((cells * steps) / ((await trainWithTfjs(tf, cells, steps)) / 1000));
     return { backend: `tfjs-${backend}`, cells, steps, networkStepsPerSecond: stats(rates), note: backend === 'wasm' ? 'SIMD, one thread' : undefined };
