@@ -2,6 +2,7 @@
  * GPU measurements, the same in Node (Dawn) and in Chromium: the trainer over repeated runs, the cost of chunking and
  * of loss tracking, and the device's peak multiply-add and exp rates from shaders/peak.wgsl.
  */
+import { compileShader } from '../src/gpu/pipeline';
 import type { GpuTrainer, GpuRunOptions } from '../src/gpu/trainer';
 import { benchSpec, stats, type Measurement } from './workloads';
 
@@ -19,7 +20,7 @@ export async function measureTrainer(trainer: GpuTrainer, backend: string, cells
 export async function measurePeak(device: GPUDevice, code: string, runs = 5): Promise<{ flopPerSecond: number; expPerSecond: number }> {
   const invocations = 65536, iterations = 2048, workgroupSize = 64;
   const sink = device.createBuffer({ size: invocations * 4, usage: GPUBufferUsage.STORAGE });
-  const module = device.createShaderModule({ code });
+  const module = await compileShader(device, code, 'shaders/peak.wgsl');
   const time = async (entryPoint: string) => {
     const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint, constants: { WORKGROUP_SIZE: workgroupSize, ITERATIONS: iterations } } });
     const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: sink } }] });

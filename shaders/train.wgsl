@@ -3,7 +3,7 @@
 // update all eight weights at once (unless k = totalSteps, the last evaluation). All state lives in registers
 // during the chunk and in `state` between chunks. The same operation order as src/core/network.ts.
 //
-// Buffer layouts (mirrored by src/gpu/layout.ts, checked by test/layout.test.ts):
+// Buffer layouts (mirrored by src/gpu/layout.ts, checked by test/gpu/layout.test.ts):
 //   @binding(0) chunk  : uniform Chunk, 28 bytes — the cells and steps of this dispatch, shared constants.
 //   @binding(1) params : array<CellParams>, 24 bytes per cell, cell order = tile order (row-major within the tile):
 //                        learning rates, inputs and targets; read only.

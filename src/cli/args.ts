@@ -20,7 +20,7 @@ export interface CliArgs {
 }
 
 /** Parses argv (without node and script); returns the arguments or a message for the user. */
-export function parseCliArgs(argv: string[]): { ok: true; args: CliArgs } | { ok: false; message: string } {
+export function parseCliArgs(argv: string[]): { ok: true; args: CliArgs } | { ok: false; message: string; help?: true } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,7 +37,7 @@ export function parseCliArgs(argv: string[]): { ok: true; args: CliArgs } | { ok
     return { ok: false, message: `${(e as Error).message}\n\n${USAGE}` };
   }
   const { values, positionals } = parsed;
-  if (values.help) return { ok: false, message: USAGE };
+  if (values.help) return { ok: false, message: USAGE, help: true };
   if (positionals.length !== 1) return { ok: false, message: `expected one spec file, got ${positionals.length}\n\n${USAGE}` };
   if (!(BACKENDS as readonly string[]).includes(values.backend)) {
     return { ok: false, message: `--backend: "${values.backend}" is not one of ${BACKENDS.join(', ')}\n\n${USAGE}` };

@@ -16,6 +16,7 @@ import { SweepInterruptedError } from '../gpu/trainer';
 import { parseCliArgs, type Backend } from './args';
 import { createNodeTrainer } from './node-gpu';
 import { writeHeatmapPng } from './png';
+import { writeResultsFile } from './results-file';
 import { formatAgreement, formatHeatmapLegend, formatSummary } from './summary';
 
 function fail(message: string, code = 1): never {
@@ -40,8 +41,8 @@ async function runBackend(spec: SweepSpec, backend: Backend, options: RunOptions
     return { run, adapter: `cpu / ${backend === 'cpu' ? 'float64' : 'float32-faithful'} reference` };
   }
   const trainer = await createNodeTrainer();
-  await trainer.pipeline(spec.activation); // compile before the clock starts
   try {
+    await trainer.pipeline(spec.activation); // compile before the clock starts
     return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }), adapter: trainer.gpu.adapter };
   } catch (e) {
     if (e instanceof SweepInterruptedError) return { run: e.partial, adapter: trainer.gpu.adapter, error: e.message };
@@ -53,6 +54,7 @@ async function runBackend(spec: SweepSpec, backend: Backend, options: RunOptions
 
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
+  if (!parsed.ok && parsed.help) { console.log(parsed.message); process.exit(0); }
   if (!parsed.ok) fail(parsed.message, 2);
   const { specPath, backend, outDir, compare } = parsed.args;
 
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   if (process.stderr.isTTY) process.stderr.write('\n');
 
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(buildResults(spec, backend, adapter, run)));
+  writeResultsFile(join(outDir, 'results.json'), buildResults(spec, backend, adapter, run));
   const legend = HEATMAP_METRICS.map((metric) => {
     const scale = heatmapScale(run.outputs, metric, spec.steps);
     writeHeatmapPng(join(outDir, `${metric}.png`), heatmapPixels(run.outputs, nx, ny, scale), nx, ny);
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
   console.log(formatSummary(spec, backend, adapter, run));
   console.log(`wrote       ${join(outDir, 'results.json')} and heatmaps (x → right, y ↑ up):\n${legend.join('\n')}`);
 
-  if (compare && run.cellsDone > 0) {
+  if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
+  if (compare && run.cellsDone > 0 && !abort.signal.aborted) {
     const cells = Array.from({ length: run.cellsDone }, (_, i) => i);
     const reference = await runReference(spec, 'f64', { cellIndices: cells, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');

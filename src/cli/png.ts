@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 
 /**
  * Writes nx × ny RGBA pixels to `path`, each cell drawn as an sx × sy block: sx = sy = ⌊512 / max(nx, ny)⌋ (at
- * least 1), and a 1-row sweep is drawn 48 pixels tall so it can be seen.
+ * least 1), and a 1-row sweep is drawn at least 48 pixels tall so it can be seen.
  */
 export function writeHeatmapPng(path: string, rgba: Uint8ClampedArray, nx: number, ny: number): void {
   const s = Math.max(1, Math.floor(512 / Math.max(nx, ny)));

@@ -16,7 +16,7 @@ export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
 /** Cells with no value on the chosen metric (never reached the threshold, never diverged, not computed). */
 export const NO_VALUE_COLOR: [number, number, number] = [40, 40, 48];
 
-/** How values map to colors: [min, max] on a log10 or linear scale; undefined range when no cell has a value. */
+/** How values map to colors: [min, max] on a log10 or linear scale; [1, 1] when no cell has a value. */
 export interface HeatmapScale {
   metric: HeatmapMetric;
   kind: 'log' | 'linear' | 'categorical';

@@ -52,5 +52,5 @@ export async function acquireGpu(gpu: GPU | undefined, howToFix: string): Promis
 /** Message for a lost device, naming the reason and what to do. */
 export function describeLoss(info: GPUDeviceLostInfo): string {
   const why = info.reason === 'destroyed' ? 'the device was destroyed' : `the GPU device was lost (${info.message || 'no reason given'})`;
-  return `${why}. Results of tiles finished before the loss are kept; run again to compute the rest (a smaller sweep, fewer steps per chunk, or closing other GPU-heavy tabs helps if it repeats).`;
+  return `${why}. Results of tiles finished before the loss are kept; running again recomputes the whole sweep (if it repeats, try a smaller sweep or free the GPU of other work).`;
 }

@@ -1,6 +1,6 @@
 /**
  * Byte layouts of the buffers of shaders/train.wgsl. The WGSL structs are the source of truth; these mirror them
- * field for field and test/layout.test.ts checks the two agree by reflecting the shader.
+ * field for field and test/gpu/layout.test.ts checks the two agree by reflecting the shader.
  */
 
 /** `struct Chunk` (uniform): 7 four-byte fields, 28 bytes. Offsets in bytes. */

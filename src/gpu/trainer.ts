@@ -43,7 +43,7 @@ export interface GpuRunResult extends RunResult {
   lossHistory?: Float32Array;
 }
 
-/** Thrown when the device is lost mid-run; `partial` holds every tile finished before. */
+/** Thrown when the device is lost, or reports a GPU error, mid-run; `partial` holds every tile finished before. */
 export class SweepInterruptedError extends DeviceLostError {
   constructor(message: string, readonly partial: RunResult) {
     super(message);
@@ -82,8 +82,9 @@ export class GpuTrainer {
     const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
     const tiles = planTiles(cells, tileCells, options.firstTileCells);
     const historyBytes = recordLoss ? cells * (spec.steps + 1) * 4 : 4;
-    if (recordLoss && (tiles.length > 1 || historyBytes > limits.maxStorageBufferBindingSize)) {
-      throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses do not fit one tile and one binding`);
+    if (recordLoss && tiles.length > 1) throw new RangeError(`recordLoss is for small sweeps: ${cells} cells need ${tiles.length} tiles, and the history needs one`);
+    if (recordLoss && (historyBytes > limits.maxStorageBufferBindingSize || historyBytes + cells * CELL_STATE.size > limits.maxBufferSize)) {
+      throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses (${historyBytes} bytes) exceed this device's buffer limits`);
     }
     const bufferCells = Math.min(tileCells, cells);
     const outputs = allocateOutputs(cells);
@@ -115,7 +116,7 @@ export class GpuTrainer {
     const checkDevice = () => {
       if (this.lostInfo) throw new SweepInterruptedError(describeLoss(this.lostInfo), result('interrupted'));
       const error = this.gpu.uncapturedError();
-      if (error) throw new SweepInterruptedError(`GPU error: ${error.message}`, result('interrupted'));
+      if (error) throw new SweepInterruptedError(`GPU error: ${error.message} (often the device running out of memory: try a smaller sweep). Finished tiles are kept.`, result('interrupted'));
     };
     // Waits for the queue, or for the device to be lost, whichever comes first; optionally sleeps through ~90% of the
     // predicted time first (predicted from the last chunk's rate in network-steps per ms).
@@ -128,7 +129,13 @@ export class GpuTrainer {
 
     try {
       let stepsPerChunk = options.stepsPerChunk ?? firstChunkSteps(tiles[0]?.count ?? 1, totalSteps);
+      let previousTileCells = tiles[0]?.count ?? 1;
       for (const tile of tiles) {
+        // Same time per dispatch for a tile of another size: scale the steps by the ratio of cells.
+        if (options.stepsPerChunk === undefined && tile.count !== previousTileCells) {
+          stepsPerChunk = Math.max(1, Math.round((stepsPerChunk * previousTileCells) / tile.count));
+          previousTileCells = tile.count;
+        }
         const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH));
         const packed = packCells(setups, tile.count);
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
@@ -153,7 +160,7 @@ export class GpuTrainer {
           await settle(tile.count * (endStep - firstStep));
           const chunkMs = performance.now() - chunkStart;
           stepsPerMs = (tile.count * (endStep - firstStep)) / Math.max(chunkMs, 1e-3);
-          if (options.stepsPerChunk === undefined) stepsPerChunk = nextChunkSteps(stepsPerChunk, chunkMs, targetMs);
+          if (options.stepsPerChunk === undefined) stepsPerChunk = nextChunkSteps(endStep - firstStep, chunkMs, targetMs);
           firstStep = endStep;
           await options.onProgress?.({
             cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(firstStep, totalSteps),
@@ -165,7 +172,8 @@ export class GpuTrainer {
         encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, stateBytes);
         if (recordLoss) encoder.copyBufferToBuffer(historyBuffer, 0, stagingBuffer, stateBytes, historyBytes);
         device.queue.submit([encoder.finish()]);
-        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, readBytes), this.gpu.lost]);
+        // A map rejected because the device went away surfaces as the loss, with the finished tiles.
+        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, readBytes).catch(() => this.gpu.lost), this.gpu.lost]);
         checkDevice();
         unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first);
         if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);

@@ -47,6 +47,10 @@ export class CourseView {
     summary.textContent = `Training six networks (${preset})…`;
     const spec = courseSpec(preset);
     const result = await this.runSweep(spec);
+    if (result.status !== 'complete' || result.error) {
+      summary.textContent = `The course run did not finish (${result.error ?? result.status}); choose a preset to run it again.`;
+      return;
+    }
     const n = spec.steps + 1;
     const onGpu = result.backend.kind === 'webgpu' && result.lossHistory;
     const engine = onGpu ? 'GPU' : 'CPU float32';

@@ -56,7 +56,7 @@ export class HeatmapView {
   draw(): void {
     const p = this.plotRect(), dpr = window.devicePixelRatio || 1;
     const canvas = this.canvas;
-    if (canvas.width !== Math.round(p.cssW * dpr)) { canvas.width = Math.round(p.cssW * dpr); canvas.height = Math.round(p.cssH * dpr); }
+    if (canvas.width !== Math.round(p.cssW * dpr) || canvas.height !== Math.round(p.cssH * dpr)) { canvas.width = Math.round(p.cssW * dpr); canvas.height = Math.round(p.cssH * dpr); }
     const ctx = canvas.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = '#fff';
@@ -157,17 +157,17 @@ export class HeatmapView {
     ctx.fillStyle = '#222';
     const log = scale.kind === 'log';
     const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
-    const ticks = log
-      ? Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, i) => Math.ceil(lo) + i).filter((_, i, all) => i % Math.ceil(all.length / 8) === 0)
-      : [lo, (lo + hi) / 2, hi];
+    const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
+    // Decades on a log bar (the ends when it spans less than two), three values on a linear one.
+    const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 8) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
     for (const t of hi > lo ? ticks : [lo]) {
       const y = top + h - ((t - lo) / (hi - lo || 1)) * h;
-      ctx.fillText(log ? `1e${t}` : formatTickValue(t), x + w + 5, y);
+      ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), x + w + 5, y);
     }
     ctx.fillStyle = `rgb(${NO_VALUE_COLOR.join(',')})`;
     ctx.fillRect(x, top + h + 8, w, 10);
     ctx.fillStyle = '#222';
-    ctx.fillText(scale.metric === 'stepsToThreshold' ? 'never' : scale.metric === 'divergedAt' ? 'never' : 'none', x + w + 5, top + h + 13);
+    ctx.fillText(scale.kind === 'linear' ? 'never' : 'none', x + w + 5, top + h + 13);
     ctx.save();
     ctx.translate(x + w + 62, top + h / 2);
     ctx.rotate(Math.PI / 2);

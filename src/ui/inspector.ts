@@ -13,7 +13,7 @@ import { formatTickValue } from './ticks';
 const MAX_POINTS = 5000;
 
 /** Loss and weights of one cell at every step (float64), thinned to at most MAX_POINTS steps for plotting. */
-export function replayCell(spec: SweepSpec, cell: number): { outputs: CellOutputs; steps: number[]; loss: number[]; weights: number[][] } {
+export function replayCell(spec: SweepSpec, cell: number): { outputs: CellOutputs; stride: number; steps: number[]; loss: number[]; weights: number[][] } {
   const stride = Math.max(1, Math.ceil((spec.steps + 1) / MAX_POINTS));
   const steps: number[] = [], loss: number[] = [], weights: number[][] = Array.from({ length: 8 }, () => []);
   const outputs = trainCell(cellSetup(spec, cell), spec, 'f64', (k, e, w) => {
@@ -21,7 +21,7 @@ export function replayCell(spec: SweepSpec, cell: number): { outputs: CellOutput
     steps.push(k); loss.push(e);
     for (let j = 0; j < 8; j++) weights[j].push(w[j]);
   });
-  return { outputs, steps, loss, weights };
+  return { outputs, stride, steps, loss, weights };
 }
 
 /** Describes a cell by its axis values: "lr = 0.5, initScale = 2". */
@@ -50,7 +50,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, gpu: SweepOutpu
   const cpu = replay.outputs;
   for (const key of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) row([key, show(gpu[key][cell]), show(cpu[key])]);
   row(['class', classify(gpu.stepsToThreshold[cell], gpu.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)]);
-  const thin = replay.steps.length < spec.steps + 1 ? ` (every ${replay.steps[1]} steps)` : '';
+  const thin = replay.stride > 1 ? ` (every ${replay.stride} steps)` : '';
   const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: replay.loss, color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
   const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, replay.weights.map((w, j) => ({ label: `w${j + 1}`, values: w, color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
   // uPlot's x values are indices; show the real step numbers.

@@ -2,7 +2,7 @@
  * The page: routes between the course experiment and the sweep view, keeps the spec in the URL, runs sweeps in a
  * worker and wires the panels together. All GPU work happens in workers.
  */
-import { compareOutputs, disagreementMap } from '../core/compare';
+import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../core/compare';
 import { resultsCsv } from '../core/csv';
 import { gridSize } from '../core/grid';
 import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
@@ -22,6 +22,8 @@ import { readUrlState, specQuery } from './url-state';
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const runner = startSweepWorker();
 const comparer = startSweepWorker();
+// The course view has its own worker: each worker runs one thing at a time, and a course run must not cancel a sweep.
+const courseRunner = startSweepWorker();
 
 /**
  * Largest sweep the page runs: its outputs (24 bytes a cell) live in the worker and again in the page, so 2048² cells
@@ -33,7 +35,7 @@ const PAGE_MAX_CELLS = 2048 * 2048;
 function pageLimitError(spec: SweepSpec): string | undefined {
   const { cells } = gridSize(spec);
   if (cells <= PAGE_MAX_CELLS) return undefined;
-  return `x.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
+  return `x.count × y.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
 }
 
 /** Budget of the in-page float64 comparison, in network-steps (a few seconds of CPU); larger sweeps are sampled. */
@@ -53,7 +55,7 @@ function showView(view: 'course' | 'sweep'): void {
   $('nav-sweep').setAttribute('aria-current', view === 'sweep' ? 'page' : 'false');
 }
 
-const course = new CourseView($('course'), (spec) => runner.run(spec, { recordLoss: true }, proxy(() => undefined)));
+const course = new CourseView($('course'), (spec) => courseRunner.run(spec, { recordLoss: true }, proxy(() => undefined)));
 
 function openSweep(spec: SweepSpec, run: boolean): void {
   fillSpecForm(form, spec);
@@ -238,6 +240,7 @@ $('compare').addEventListener('click', async () => {
   const count = Math.min(done, budgetCells);
   const indices = Int32Array.from({ length: count }, (_, i) => Math.floor((i * done) / count));
   $('compare-panel').hidden = false;
+  $<HTMLButtonElement>('compare').disabled = true;
   const text = $('compare-text');
   const sampled = count < done
     ? `a sample of ${count.toLocaleString()} of the ${done.toLocaleString()} finished cells, evenly spread (the page checks at most ${COMPARE_BUDGET.toExponential(0)} network-steps; \`npm run sweep -- spec.json --compare\` checks every cell)`
@@ -252,17 +255,18 @@ $('compare').addEventListener('click', async () => {
     $<HTMLProgressElement>('progress').value = n / total;
   }));
   finished = true;
+  if (current !== run) return; // a new sweep started meanwhile: its controls and status are its own
   $<HTMLButtonElement>('cancel').disabled = true;
+  $<HTMLButtonElement>('compare').disabled = false;
   $('progress-text').textContent = summary;
   $<HTMLProgressElement>('progress').value = run.result.cellsDone / cells;
-  if (current !== run) return;
   const compared = indices.subarray(0, reference.cellsDone);
   const a = compareOutputs(run.outputs, reference.outputs, compared);
   const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
   text.textContent = `Compared on ${reference.cellsDone < count ? `the first ${reference.cellsDone.toLocaleString()} (cancelled) of ` : ''}${sampled}: ` +
     `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${a.bothConverged.toLocaleString()} cells), ` +
     `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +
-    `over the ${a.relativeCells.toLocaleString()} with loss ≥ 1e-9. float64 ran at ${(reference.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s.`;
+    `over the ${a.relativeCells.toLocaleString()} with loss ≥ ${RELATIVE_ERROR_FLOOR}. float64 ran at ${(reference.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s.`;
   const map = disagreementMap(run.outputs, reference.outputs, compared);
   heatmap.setDisagreement($<HTMLInputElement>('show-disagreement').checked ? map : undefined);
   $<HTMLInputElement>('show-disagreement').onchange = (ev) => { heatmap.setDisagreement((ev.target as HTMLInputElement).checked ? map : undefined); heatmap.draw(); };

@@ -92,12 +92,13 @@ function syncAxisKind(form: HTMLFormElement, axis: 'x' | 'y'): void {
   const values = control(form, `${axis}.kind`).value === 'values';
   const none = param === 'none', seed = param === 'seed';
   const show = (path: string, on: boolean) => { control(form, path).closest('label')!.hidden = !on; };
-  show(`${axis}.kind`, !none && !seed);
+  // A seed axis is a count of draws (0 … count−1) or a list of draw indices.
+  show(`${axis}.kind`, !none);
   show(`${axis}.scale`, !none && !seed && !values);
   show(`${axis}.min`, !none && !seed && !values);
   show(`${axis}.max`, !none && !seed && !values);
-  show(`${axis}.count`, !none && (seed || !values));
-  show(`${axis}.values`, !none && !seed && values);
+  show(`${axis}.count`, !none && !values);
+  show(`${axis}.values`, !none && values);
 }
 
 function readNumber(form: HTMLFormElement, path: string): number | string | undefined {
@@ -110,7 +111,7 @@ function readNumber(form: HTMLFormElement, path: string): number | string | unde
 function readAxis(form: HTMLFormElement, axis: 'x' | 'y'): Raw | undefined {
   const param = control(form, `${axis}.param`).value;
   if (param === 'none') return undefined;
-  if (param === 'seed') return { param, count: readNumber(form, `${axis}.count`) };
+  if (param === 'seed' && control(form, `${axis}.kind`).value !== 'values') return { param, count: readNumber(form, `${axis}.count`) };
   if (control(form, `${axis}.kind`).value === 'values') {
     const text = control(form, `${axis}.values`).value.trim();
     return { param, values: text === '' ? [] : text.split(/[\s,]+/).map((v) => (Number.isNaN(Number(v)) ? v : Number(v))) };
@@ -170,10 +171,13 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
   for (const name of ['x', 'y'] as const) {
     const axis = spec[name];
     set(`${name}.param`, axis ? axis.param : 'none');
-    if (axis && 'values' in axis) {
+    const firstDraws = axis?.param === 'seed' && 'values' in axis && axis.values.every((v, i) => v === i);
+    if (axis && 'values' in axis && firstDraws) {
+      set(`${name}.kind`, 'range');
+      set(`${name}.count`, axis.values.length);
+    } else if (axis && 'values' in axis) {
       set(`${name}.kind`, 'values');
       set(`${name}.values`, axis.values.join(', '));
-      set(`${name}.count`, axis.param === 'seed' ? axis.values.length : '');
     } else if (axis) {
       set(`${name}.kind`, 'range');
       set(`${name}.min`, axis.min); set(`${name}.max`, axis.max); set(`${name}.count`, axis.count); set(`${name}.scale`, axis.scale);

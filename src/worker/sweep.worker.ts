@@ -25,7 +25,7 @@ export interface SweepRunResult extends RunResult {
   backend: Backend;
   /** With recordLoss on the GPU: loss[k] of cell c at c · (steps + 1) + k. */
   lossHistory?: Float32Array;
-  /** Set when a lost device interrupted the run; `outputs` then holds the finished tiles. */
+  /** Set when a lost device or a GPU error interrupted the run; `outputs` then holds the finished tiles. */
   error?: string;
 }
 
@@ -85,7 +85,8 @@ const api = {
         : await runReference(spec, 'f64', { signal: own.signal, onProgress: report });
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;
-      backend = undefined; // the device is gone: the next run asks for a new one
+      trainer?.gpu.device.destroy(); // lost, or in an error state that would fail every later run
+      backend = undefined; // the next run asks for a new device
       result = { ...e.partial, error: e.message };
     }
     const shown: Backend = useGpu ? info : { kind: 'cpu', reason: info.kind === 'cpu' ? info.reason : 'CPU reference chosen' };

@@ -24,5 +24,6 @@ describe('buffer layouts match shaders/train.wgsl', () => {
     expect(defs.uniforms.chunk.binding).toBe(0);
     expect(defs.storages.params.binding).toBe(1);
     expect(defs.storages.state.binding).toBe(2);
+    expect(defs.storages.lossHistory.binding).toBe(3);
   });
 });

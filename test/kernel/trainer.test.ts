@@ -175,7 +175,7 @@ describe('cancel, device loss and shader errors', () => {
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(SweepInterruptedError);
     const e = error as SweepInterruptedError;
-    expect(e.message).toMatch(/device was destroyed.*finished before the loss are kept/);
+    expect(e.message).toMatch(/device was destroyed.*finished before the loss are kept; running again recomputes/);
     expect(e.partial).toMatchObject({ status: 'interrupted', cellsDone: 100 });
     expect(Number.isFinite(e.partial.outputs.finalLoss[99])).toBe(true);
   });
@@ -204,6 +204,6 @@ describe('loss curves', () => {
 
   it('refuse sweeps whose history does not fit one tile', async () => {
     const s = spec({ steps: 10, x: { param: 'lr', min: 0.1, max: 1, count: 300, scale: 'log' } });
-    await expect(trainer.run(s, { recordLoss: true, tileCells: 100 })).rejects.toThrow(/recordLoss is for small sweeps/);
+    await expect(trainer.run(s, { recordLoss: true, tileCells: 100 })).rejects.toThrow(/recordLoss is for small sweeps: 300 cells need 3 tiles/);
   });
 });
