@@ -22,8 +22,6 @@ export interface HeatmapScale {
   kind: 'log' | 'linear' | 'categorical';
   min: number;
   max: number;
-  /** What the colors mean, for a legend. */
-  label: string;
 }
 
 const VIRIDIS: Array<[number, number, number]> = Array.from({ length: 256 }, (_, i) => {
@@ -42,14 +40,14 @@ function hasValue(metric: OutputName, v: number): boolean {
 
 /** The scale for `metric` over the outputs: losses on log10 over their positive finite range; steps 0 … steps. */
 export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, steps: number): HeatmapScale {
-  if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2, label: 'class: converged / stalled / diverged' };
+  if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2 };
   if (metric === 'stepsToThreshold' || metric === 'divergedAt') {
-    return { metric, kind: 'linear', min: 0, max: steps, label: `${metric} (steps; dark = never)` };
+    return { metric, kind: 'linear', min: 0, max: steps };
   }
   let min = Infinity, max = -Infinity;
   for (const v of outputs[metric]) if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
   if (min > max) { min = 1; max = 1; }
-  return { metric, kind: 'log', min, max, label: `${metric} (log10; zero = lowest color, dark = diverged or not computed)` };
+  return { metric, kind: 'log', min, max };
 }
 
 /** The RGB color of one cell under `scale`. */

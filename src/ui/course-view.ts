@@ -9,6 +9,7 @@ import { trainCell } from '../core/reference';
 import { parseSpec, type SweepSpec } from '../core/spec';
 import type { SweepRunResult } from '../worker/sweep.worker';
 import { drawCurves, SERIES_COLORS } from './charts';
+import { fillTable } from './table';
 
 export const COURSE_LEARNING_RATES = [0.1, 0.2, 0.5, 0.8, 1, 2];
 export const COURSE_STEPS = 200;
@@ -69,17 +70,12 @@ export class CourseView {
       `E before any update = ${reference[0][0]} (float64), ${fmt(device[0][0])} (${engine}). ` +
       `The ${engine} curves stay within ${worstRel.toExponential(1)} (relative) of the float64 reference wherever E ≥ ${RELATIVE_ERROR_FLOOR}.`;
 
-    const table = this.root.querySelector('#course-table')!;
-    table.replaceChildren();
-    const row = (cells: string[], header = false) => {
-      const tr = document.createElement('tr');
-      for (const c of cells) tr.append(Object.assign(document.createElement(header ? 'th' : 'td'), { textContent: c }));
-      table.append(tr);
-    };
-    row(['η', `E(${spec.steps}) ${engine}`, `E(${spec.steps}) float64`, `steps to E < ${spec.threshold}`], true);
-    COURSE_LEARNING_RATES.forEach((lr, i) => {
-      const steps = result.outputs.stepsToThreshold[i];
-      row([String(lr), fmt(final[i]), fmt(reference[i][n - 1]), steps >= 0 ? String(steps) : `> ${spec.steps}`]);
-    });
+    fillTable(this.root.querySelector('#course-table')!, [
+      ['η', `E(${spec.steps}) ${engine}`, `E(${spec.steps}) float64`, `steps to E < ${spec.threshold}`],
+      ...COURSE_LEARNING_RATES.map((lr, i) => {
+        const steps = result.outputs.stepsToThreshold[i];
+        return [String(lr), fmt(final[i]), fmt(reference[i][n - 1]), steps >= 0 ? String(steps) : `> ${spec.steps}`];
+      }),
+    ]);
   }
 }

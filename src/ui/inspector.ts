@@ -3,10 +3,11 @@
  * shows the GPU's outputs for that cell beside the reference's.
  */
 import { axisValues, cellSetup, gridSize } from '../core/grid';
-import { classify, type CellOutputs, type SweepOutputs } from '../core/outputs';
+import { classify, OUTPUT_NAMES, type CellOutputs, type SweepOutputs } from '../core/outputs';
 import { trainCell } from '../core/reference';
 import type { SweepSpec } from '../core/spec';
 import { drawCurves, SERIES_COLORS } from './charts';
+import { fillTable } from './table';
 import { formatTickValue } from './ticks';
 
 /** Longest replay plotted point by point; longer ones are thinned to about this many points. */
@@ -39,17 +40,12 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, gpu: SweepOutpu
   panel.hidden = false;
   const replay = replayCell(spec, cell);
   panel.querySelector('#inspector-title')!.textContent = `Cell ${cell}: ${describeCell(spec, cell)}`;
-  const table = panel.querySelector('#inspector-table')!;
-  table.replaceChildren();
-  const row = (cells: string[], header = false) => {
-    const tr = document.createElement('tr');
-    for (const c of cells) tr.append(Object.assign(document.createElement(header ? 'th' : 'td'), { textContent: c }));
-    table.append(tr);
-  };
-  row(['', engine, 'float64 reference (replayed)'], true);
   const cpu = replay.outputs;
-  for (const key of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) row([key, show(gpu[key][cell]), show(cpu[key])]);
-  row(['class', classify(gpu.stepsToThreshold[cell], gpu.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)]);
+  fillTable(panel.querySelector('#inspector-table')!, [
+    ['', engine, 'float64 reference (replayed)'],
+    ...OUTPUT_NAMES.map((key) => [key, show(gpu[key][cell]), show(cpu[key])]),
+    ['class', classify(gpu.stepsToThreshold[cell], gpu.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)],
+  ]);
   const thin = replay.stride > 1 ? ` (every ${replay.stride} steps)` : '';
   const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: replay.loss, color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
   const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, replay.weights.map((w, j) => ({ label: `w${j + 1}`, values: w, color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
