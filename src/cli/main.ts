@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
   if (compare && run.cellsDone > 0 && !abort.signal.aborted) {
     const cells = Array.from({ length: run.cellsDone }, (_, i) => i);
-    const reference = await runReference(spec, 'f64', { cellIndices: cells, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
+    const reference = await runReference(spec, 'f64', { cellOrder: cells, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const agreement = compareOutputs(run.outputs, reference.outputs, cells.slice(0, reference.cellsDone));
     writeFileSync(join(outDir, 'compare.json'), JSON.stringify({ reference: 'cpu float64', referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));

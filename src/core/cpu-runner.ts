@@ -8,12 +8,12 @@ import { trainCell, type ReferencePrecision } from './reference';
 import { rate, type RunOptions, type RunResult } from './run';
 import type { SweepSpec } from './spec';
 
-/** Trains every cell of `spec` (or only `cellIndices`, for sampled comparisons) on the CPU. */
-export async function runReference(spec: SweepSpec, precision: ReferencePrecision, options: RunOptions & { cellIndices?: ArrayLike<number> } = {}): Promise<RunResult> {
+/** Trains every cell of `spec` (or the cells of options.cellOrder, in that order) on the CPU. */
+export async function runReference(spec: SweepSpec, precision: ReferencePrecision, options: RunOptions = {}): Promise<RunResult> {
   const { cells } = gridSize(spec);
   const outputs = allocateOutputs(cells);
   const config = { activation: spec.activation, biases: spec.biases, steps: spec.steps, threshold: spec.threshold };
-  const indices = options.cellIndices ?? { length: cells };
+  const indices = options.cellOrder ?? { length: cells };
   const total = indices.length;
   const block = Math.max(1, Math.floor(2_000_000 / (spec.steps + 1)));
   const setup = new Float64Array(CELL_SETUP_LENGTH);
@@ -24,7 +24,7 @@ export async function runReference(spec: SweepSpec, precision: ReferencePrecisio
     if (options.signal?.aborted) break;
     const end = Math.min(total, done + block);
     for (let n = done; n < end; n++) {
-      const index = options.cellIndices ? options.cellIndices[n] : n;
+      const index = options.cellOrder ? options.cellOrder[n] : n;
       writeSetup(index, setup);
       setCell(outputs, index, trainCell(setup, config, precision));
     }

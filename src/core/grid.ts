@@ -60,10 +60,13 @@ export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Ar
   };
 }
 
-/** Writes the set-ups of cells [first, first + count) into `out`, CELL_SETUP_LENGTH numbers per cell. */
-export function writeCellSetups(spec: SweepSpec, first: number, count: number, out: Float64Array): Float64Array {
+/**
+ * Writes the set-ups of `count` cells into `out`, CELL_SETUP_LENGTH numbers per cell: cells first … first + count − 1,
+ * or, given `order`, cells order[first] … order[first + count − 1].
+ */
+export function writeCellSetups(spec: SweepSpec, first: number, count: number, out: Float64Array, order?: ArrayLike<number>): Float64Array {
   const write = cellSetupWriter(spec);
-  for (let c = 0; c < count; c++) write(first + c, out, c * CELL_SETUP_LENGTH);
+  for (let c = 0; c < count; c++) write(order ? order[first + c] : first + c, out, c * CELL_SETUP_LENGTH);
   return out;
 }
 

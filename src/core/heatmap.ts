@@ -70,13 +70,19 @@ export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapSc
 
 /**
  * RGBA pixels (4 bytes per pixel) of an nx × ny heatmap, one pixel per cell, top row = the largest y (so y grows
- * upwards as on a plot), left column = the first x.
+ * upwards as on a plot), left column = the first x. `source` says whose value each cell shows (default its own;
+ * progressive refinement shows a block corner's value until the cell itself is computed).
  */
-export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale): Uint8ClampedArray {
+export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale, source: (cell: number) => number = (c) => c): Uint8ClampedArray {
+  return pixelsOf(nx, ny, (cell) => cellColor(outputs, source(cell), scale));
+}
+
+/** RGBA pixels of an nx × ny grid from a per-cell color, laid out as heatmapPixels. */
+export function pixelsOf(nx: number, ny: number, color: (cell: number) => [number, number, number]): Uint8ClampedArray {
   const rgba = new Uint8ClampedArray(nx * ny * 4);
   for (let iy = 0; iy < ny; iy++) {
     for (let ix = 0; ix < nx; ix++) {
-      const [r, g, b] = cellColor(outputs, iy * nx + ix, scale);
+      const [r, g, b] = color(iy * nx + ix);
       const p = ((ny - 1 - iy) * nx + ix) * 4;
       rgba[p] = r; rgba[p + 1] = g; rgba[p + 2] = b; rgba[p + 3] = 255;
     }

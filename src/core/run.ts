@@ -35,6 +35,12 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void | Promise<void>;
   /** Aborting stops at the next chunk boundary and returns what is complete. */
   signal?: AbortSignal;
+  /**
+   * The cells to train, in this order (cell indices, row-major); default every cell in index order. Progress and
+   * cellsDone then count positions in this list: the cells done are cellOrder[0 … cellsDone − 1]. Outputs stay
+   * full-size, indexed by cell. Used for progressive refinement and for sampled comparisons.
+   */
+  cellOrder?: ArrayLike<number>;
 }
 
 /** Network-steps per second, or 0 for an empty or instant run. */

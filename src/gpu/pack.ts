@@ -34,11 +34,14 @@ export function packCells(setups: Float64Array, count: number): { state: ArrayBu
   return { state, params };
 }
 
-/** Copies the outputs of `count` cells from a read-back `state` buffer into `outputs` at cell `first`. */
-export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number): void {
+/**
+ * Copies the outputs of `count` cells from a read-back `state` buffer into `outputs`: at cells first … first + count − 1,
+ * or, given `order`, at cells order[first] … order[first + count − 1].
+ */
+export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, order?: ArrayLike<number>): void {
   const sf = new Float32Array(state), si = new Int32Array(state);
   for (let c = 0; c < count; c++) {
-    const so = c * STATE_WORDS, i = first + c;
+    const so = c * STATE_WORDS, i = order ? order[first + c] : first + c;
     const divergedAt = si[so + S.divergedAt];
     outputs.divergedAt[i] = divergedAt;
     outputs.stepsToThreshold[i] = si[so + S.stepsToThreshold];

@@ -77,7 +77,10 @@ export class GpuTrainer {
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
     const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss });
-    const { cells } = gridSize(spec);
+    const { cells: gridCells } = gridSize(spec);
+    const order = options.cellOrder;
+    if (order && options.recordLoss) throw new RangeError('recordLoss needs every cell in index order; leave cellOrder out');
+    const cells = order?.length ?? gridCells; // positions to train
     const limits = device.limits;
     const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
     const tiles = planTiles(cells, tileCells, options.firstTileCells);
@@ -87,7 +90,7 @@ export class GpuTrainer {
       throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses (${historyBytes} bytes) exceed this device's buffer limits`);
     }
     const bufferCells = Math.min(tileCells, cells);
-    const outputs = allocateOutputs(cells);
+    const outputs = allocateOutputs(gridCells);
     const totalSteps = spec.steps, networkSteps = cells * totalSteps;
     const targetMs = options.chunkTargetMs ?? 200;
 
@@ -136,7 +139,7 @@ export class GpuTrainer {
           stepsPerChunk = Math.max(1, Math.round((stepsPerChunk * previousTileCells) / tile.count));
           previousTileCells = tile.count;
         }
-        const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH));
+        const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH), order);
         const packed = packCells(setups, tile.count);
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
         device.queue.writeBuffer(stateBuffer, 0, packed.state);
@@ -175,7 +178,7 @@ export class GpuTrainer {
         // A map rejected because the device went away surfaces as the loss, with the finished tiles.
         await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, readBytes).catch(() => this.gpu.lost), this.gpu.lost]);
         checkDevice();
-        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first);
+        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, order);
         if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
         stagingBuffer.unmap();
         cellsDone += tile.count;

@@ -1,23 +1,31 @@
 /**
- * The page: routes between the course experiment and the sweep view, keeps the spec in the URL, runs sweeps in a
- * worker and wires the panels together. All GPU work happens in workers.
+ * The page: routes between the course experiment and the sweep view (an explorer: every zoom is a new view, a new
+ * URL and a new history entry), runs views in a worker with progressive refinement, and wires the panels together.
+ * All GPU work happens in workers.
  */
 import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../core/compare';
 import { resultsCsv } from '../core/csv';
 import { gridSize } from '../core/grid';
+import { classDiff, diffCounts } from '../core/diff';
 import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
 import { allocateOutputs, classify, countClasses, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
+import { completedStride, displaySource, refinementPlan, type RefinementPlan } from '../core/refine';
 import { buildResults } from '../core/results';
 import { parseSpec, type SweepSpec } from '../core/spec';
+import { rectAround, zoomProblem, zoomSequence, zoomSpec, type ViewRect } from '../core/zoom';
 import type { Backend, SweepProgress, SweepRunResult } from '../worker/sweep.worker';
+import { AB_SETTINGS, settingChoices, settingValue, specB, type AbSetting } from './ab-panel';
+import { showBoundary } from './boundary-panel';
 import { CourseView } from './course-view';
 import { download } from './download';
 import { HeatmapView } from './heatmap-view';
 import { describeCell, inspectCell } from './inspector';
 import { READY_MADE } from './ready-made';
 import { buildSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from './spec-form';
+import { recordZoomMovie } from './movie';
+import { precisionNotice } from './precision';
 import { proxy, startSweepWorker } from './sweep-client';
-import { readUrlState, specQuery } from './url-state';
+import { readUrlState, specQuery, type Engine } from './url-state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const runner = startSweepWorker();
@@ -41,8 +49,32 @@ function pageLimitError(spec: SweepSpec): string | undefined {
 /** Budget of the in-page float64 comparison, in network-steps (a few seconds of CPU); larger sweeps are sampled. */
 const COMPARE_BUDGET = 3e7;
 
-interface Current { spec: SweepSpec; outputs: SweepOutputs; result?: SweepRunResult; running: boolean }
+/**
+ * The view on screen. Cells are computed in plan.order (coarse passes first); `computed` marks the cells done, and
+ * until then a cell shows its block corner's value at the finest complete pass.
+ */
+interface Current { spec: SweepSpec; engine: Engine; plan: RefinementPlan; computed: Uint8Array; outputs: SweepOutputs; result?: SweepRunResult; running: boolean }
 let current: Current | undefined;
+/** The engine of the next view: float32 on the GPU, or the float64 reference (URL: &engine=float64). */
+let engine: Engine = 'float32';
+
+/**
+ * Finished views by URL query, so back and forward through a zoom trail show them at once. Bounded by cells (24
+ * bytes each): at most 8 views and 4 M cells.
+ */
+const viewCache = new Map<string, Current>();
+const VIEW_CACHE = { views: 8, cells: 4 * 1024 * 1024 };
+function cacheView(query: string, view: Current): void {
+  viewCache.delete(query);
+  viewCache.set(query, view);
+  let cells = 0;
+  for (const v of viewCache.values()) cells += v.computed.length;
+  for (const [key, v] of viewCache) {
+    if (viewCache.size <= VIEW_CACHE.views && cells <= VIEW_CACHE.cells) break;
+    viewCache.delete(key);
+    cells -= v.computed.length;
+  }
+}
 let backend: Backend = { kind: 'cpu', reason: 'not checked yet' };
 const engineName = () => (backend.kind === 'webgpu' ? 'GPU (WebGPU)' : 'CPU reference (no WebGPU)');
 
@@ -61,8 +93,22 @@ function openSweep(spec: SweepSpec, run: boolean): void {
   fillSpecForm(form, spec);
   showSpecErrors(form, []);
   $('spec-errors').textContent = '';
+  $('explore-error').textContent = '';
+  $<HTMLSelectElement>('engine').value = engine;
   showView('sweep');
-  if (run) void startRun(spec);
+  showPrecision(spec);
+  const cached = viewCache.get(location.search);
+  if (run && cached && cached.engine === engine) showFinished(cached);
+  else if (run) void startRun(spec);
+}
+
+/** The precision notice for a view on the current engine (hidden when the view is far from the limit). */
+function showPrecision(spec: SweepSpec): void {
+  const notice = precisionNotice(spec, engine);
+  $('precision').hidden = !notice;
+  $('precision').classList.toggle('stripes', notice?.level === 'stripes');
+  $('precision-text').textContent = notice?.text ?? '';
+  $('use-float64').hidden = !notice?.offerFloat64;
 }
 
 function route(): void {
@@ -72,6 +118,7 @@ function route(): void {
     void course.show('era-v1');
     return;
   }
+  engine = state.engine;
   const tooLarge = state.result.ok ? pageLimitError(state.result.spec) : undefined;
   if (state.result.ok && !tooLarge) {
     openSweep(state.result.spec, true);
@@ -84,6 +131,12 @@ function route(): void {
   showSpecErrors(form, errors);
 }
 
+/** Opens `spec` as a new view: a new history entry (the zoom trail) and a run. */
+function goTo(spec: SweepSpec): void {
+  history.pushState(null, '', specQuery(spec, engine));
+  openSweep(spec, true);
+}
+
 // ---------- the sweep form
 
 const form = $<HTMLFormElement>('spec-form');
@@ -92,7 +145,7 @@ for (const ready of READY_MADE) {
   const b = Object.assign(document.createElement('button'), { type: 'button', textContent: ready.name, title: ready.title });
   b.addEventListener('click', () => {
     const r = parseSpec(ready.spec);
-    if (r.ok) { history.pushState(null, '', specQuery(r.spec)); openSweep(r.spec, false); }
+    if (r.ok) { history.pushState(null, '', specQuery(r.spec, engine)); openSweep(r.spec, false); }
   });
   $('ready-made').append(b);
 }
@@ -121,14 +174,16 @@ $('run').addEventListener('click', () => {
   showSpecErrors(form, errors);
   $('spec-errors').textContent = errors.map((e) => `• ${e}`).join('\n');
   if (!r.ok || errors.length) return;
-  history.pushState(null, '', specQuery(r.spec));
+  history.pushState(null, '', specQuery(r.spec, engine));
   void startRun(r.spec);
 });
 
 // ---------- running
 
 const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), showHover, (cell) => {
-  if (current) inspectCell($('inspector'), current.spec, current.outputs, cell, current.result?.backend.kind === 'cpu' ? 'CPU reference' : 'GPU');
+  if (!current) return;
+  inspectCell($('inspector'), current.spec, current.outputs, cell, current.result?.backend.kind === 'cpu' ? 'CPU reference' : 'GPU');
+  chooseMovieTarget(cell);
 });
 heatmap.draw();
 
@@ -142,65 +197,217 @@ function queueDraw(): void {
 function setRunning(running: boolean): void {
   $<HTMLButtonElement>('run').disabled = running;
   $<HTMLButtonElement>('cancel').disabled = !running;
-  for (const id of ['compare', 'export-json', 'export-png', 'export-csv']) $<HTMLButtonElement>(id).disabled = running || !current?.result;
+  for (const id of ['compare', 'export-json', 'export-png', 'export-csv', 'ab-run', 'movie-make']) $<HTMLButtonElement>(id).disabled = running || !current?.result;
 }
 
-function formatProgress(p: SweepProgress): string {
+function formatProgress(p: SweepProgress, plan: RefinementPlan): string {
   const done = p.networkStepsDone / Math.max(1, p.networkSteps);
   const rate = p.elapsedMs > 0 ? p.networkStepsDone / (p.elapsedMs / 1000) : 0;
   const eta = done > 0 ? ((p.elapsedMs / done) * (1 - done)) / 1000 : NaN;
-  return `${(100 * done).toFixed(1)}% · ${p.cellsDone.toLocaleString()} of ${p.cells.toLocaleString()} cells done · ` +
+  const pass = plan.passEnds.findIndex((end) => p.cellsDone < end);
+  const passText = plan.strides.length > 1 ? `pass ${pass < 0 ? plan.strides.length : pass + 1} of ${plan.strides.length} · ` : '';
+  return `${passText}${(100 * done).toFixed(1)}% · ${p.cellsDone.toLocaleString()} of ${p.cells.toLocaleString()} cells done · ` +
     `${(rate / 1e6).toFixed(1)} M network-steps/s · ${Number.isFinite(eta) ? `about ${eta.toFixed(1)} s left` : 'starting'}`;
+}
+
+/** Shows a finished (or cancelled, or interrupted) view: heatmap, status line, boundary. */
+function showFinished(run: Current): void {
+  const result = run.result!;
+  current = run;
+  const { cells } = gridSize(run.spec);
+  heatmap.show(run.spec, run.outputs);
+  heatmap.draw();
+  const classes = countClasses(run.outputs);
+  const notRun = cells - result.cellsDone;
+  const status = result.error ? `Interrupted: ${result.error}` : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept (the coarse passes first; the rest show as "not run").` : 'Done.';
+  const on = result.backend.kind === 'webgpu' ? `${result.backend.adapter} (float32)` : 'the CPU reference (float64)';
+  $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${on}. ` +
+    `Converged ${classes.converged.toLocaleString()}, stalled ${(classes.stalled - notRun).toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
+  $<HTMLProgressElement>('progress').value = result.cellsDone / cells;
+  $('heatmap').dataset.stride = result.status === 'complete' ? '1' : '';
+  showBoundary($('boundary-panel'), run.spec, run.outputs, result.status === 'complete' && !result.error);
+  resetAbPanel(run.spec);
+  $('compare-panel').hidden = true;
+  setRunning(false);
 }
 
 async function startRun(spec: SweepSpec): Promise<void> {
   if (current?.running) await runner.cancel();
-  const { cells } = gridSize(spec);
+  const { nx, ny, cells } = gridSize(spec);
   performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
   let firstCells = true;
-  const run: Current = { spec, outputs: allocateOutputs(cells), running: true };
+  const plan = refinementPlan(nx, ny);
+  const run: Current = { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
+  const query = location.search;
   current = run;
+  let stride: number | undefined;
   heatmap.show(spec, run.outputs);
+  heatmap.setSource((cell) => displaySource(cell, nx, run.computed, stride));
   heatmap.draw();
   $('inspector').hidden = true;
   $('compare-panel').hidden = true;
+  $('boundary-panel').hidden = true;
   setRunning(true);
   const progress = $<HTMLProgressElement>('progress');
   progress.value = 0;
-  $('progress-text').textContent = `Starting on ${engineName()}…`;
+  $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
+  const canvas = $('heatmap');
   const onProgress = (p: SweepProgress) => {
     // Progress travels through comlink asynchronously: a report can land after the result, which supersedes it.
     if (current !== run || run.result) return;
-    if (p.fresh) for (const name of OUTPUT_NAMES) run.outputs[name].set(p.fresh.outputs[name], p.fresh.first);
-    if (p.fresh && firstCells) {
+    if (p.fresh) {
+      const { first, outputs: fresh } = p.fresh;
+      for (let j = 0; j < fresh.finalLoss.length; j++) {
+        const cell = plan.order[first + j];
+        for (const name of OUTPUT_NAMES) run.outputs[name][cell] = fresh[name][j];
+        run.computed[cell] = 1;
+      }
+    }
+    stride = completedStride(plan, p.cellsDone);
+    canvas.dataset.stride = String(stride ?? ''); // for tests: the finest complete pass on screen
+    if (p.fresh && firstCells && stride !== undefined) {
       firstCells = false;
       heatmap.draw();
       performance.mark('sweep-first-cells');
     }
     progress.value = p.networkStepsDone / Math.max(1, p.networkSteps);
-    $('progress-text').textContent = formatProgress(p);
+    $('progress-text').textContent = formatProgress(p, plan);
     queueDraw();
   };
-  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells and doubling, let the heatmap fill in early.
+  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells (the first pass) and doubling.
   const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
   try {
-    const result = await runner.run(spec, { tileCells, firstTileCells: 4096 }, proxy(onProgress));
+    const result = await runner.run(spec, { tileCells, firstTileCells: 4096, cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
     if (current !== run) return;
     run.result = result;
     run.outputs = result.outputs;
-    heatmap.show(spec, result.outputs);
-    heatmap.draw();
-    const classes = countClasses(result.outputs, result.cellsDone);
-    const status = result.error ? `Interrupted: ${result.error}` : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept.` : 'Done.';
-    $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${result.backend.kind === 'webgpu' ? result.backend.adapter : 'the CPU reference'}. ` +
-      `Converged ${classes.converged.toLocaleString()}, stalled ${classes.stalled.toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
-    progress.value = result.cellsDone / cells;
+    run.running = false;
+    run.computed.fill(0);
+    for (let k = 0; k < result.cellsDone; k++) run.computed[plan.order[k]] = 1;
+    showFinished(run);
+    if (result.status === 'complete' && !result.error) cacheView(query, run);
   } catch (e) {
     if (current === run) $('progress-text').textContent = `The sweep failed: ${(e as Error).message}`;
   } finally {
     if (current === run) { run.running = false; setRunning(false); }
   }
 }
+
+// ---------- exploring: zoom, pan, the trail, the engine
+
+function zoomTo(rect: ViewRect): void {
+  if (!current) return;
+  const problem = zoomProblem(current.spec, rect);
+  $('explore-error').textContent = problem ?? '';
+  if (problem) { heatmap.paint(); return; }
+  goTo(zoomSpec(current.spec, rect));
+}
+heatmap.onZoom = zoomTo;
+$('zoom-out').addEventListener('click', () => zoomTo(rectAround(0.5, 0.5, 0.5)));
+$('view-back').addEventListener('click', () => history.back());
+$('view-forward').addEventListener('click', () => history.forward());
+
+function setEngine(next: Engine): void {
+  engine = next;
+  if (current) goTo(current.spec);
+}
+$('engine').addEventListener('change', (e) => setEngine((e.target as HTMLSelectElement).value as Engine));
+$('use-float64').addEventListener('click', () => setEngine('float64'));
+
+// ---------- A/B
+
+const abB = new HeatmapView($<HTMLCanvasElement>('ab-b'), () => undefined, () => undefined);
+abB.metric = 'class';
+const abDiff = new HeatmapView($<HTMLCanvasElement>('ab-diff'), () => undefined, () => undefined);
+const abSetting = $<HTMLSelectElement>('ab-setting');
+for (const name of AB_SETTINGS) abSetting.append(Object.assign(document.createElement('option'), { value: name, textContent: name }));
+
+function resetAbPanel(spec: SweepSpec): void {
+  const setting = abSetting.value as AbSetting;
+  $('ab-a-value').textContent = settingValue(spec, setting);
+  const choices = settingChoices(setting);
+  const choice = $<HTMLSelectElement>('ab-choice');
+  choice.hidden = !choices;
+  $('ab-value').hidden = !!choices;
+  if (choices && choice.dataset.setting !== setting) {
+    choice.replaceChildren(...choices.map((c) => Object.assign(document.createElement('option'), { value: c, textContent: c })));
+    choice.dataset.setting = setting;
+    choice.value = choices.find((c) => c !== settingValue(spec, setting)) ?? choices[0];
+  }
+}
+abSetting.addEventListener('change', () => current && resetAbPanel(current.spec));
+
+$('ab-run').addEventListener('click', async () => {
+  const run = current;
+  if (!run?.result) return;
+  const setting = abSetting.value as AbSetting;
+  const value = settingChoices(setting) ? $<HTMLSelectElement>('ab-choice').value : $<HTMLInputElement>('ab-value').value;
+  const b = specB(run.spec, setting, value);
+  const text = $('ab-text');
+  if (!b.ok) { text.textContent = `B cannot run: ${b.errors.join('; ')}`; return; }
+  $<HTMLButtonElement>('ab-run').disabled = true;
+  text.textContent = `Running B (${setting} = ${value}) on the same ${gridSize(b.spec).cells.toLocaleString()} cells…`;
+  try {
+    const result = await comparer.run(b.spec, { cpu: run.engine === 'float64' }, proxy(() => undefined));
+    if (current !== run) return;
+    const codes = classDiff(run.outputs, result.outputs);
+    const n = diffCounts(codes);
+    $('ab-maps').hidden = false;
+    abB.show(b.spec, result.outputs);
+    abB.draw();
+    abDiff.showDiff(b.spec, codes);
+    abDiff.draw();
+    const a = countClasses(run.outputs), bc = countClasses(result.outputs);
+    text.textContent = `A (${setting} = ${settingValue(run.spec, setting)}): ${a.converged.toLocaleString()} converged. B (${setting} = ${value}): ${bc.converged.toLocaleString()} converged. ` +
+      `Both ${n['both converged'].toLocaleString()}, only A ${n['only A converged'].toLocaleString()}, only B ${n['only B converged'].toLocaleString()}, neither ${n['neither converged'].toLocaleString()}` +
+      `${n['not run'] ? `, not run in A or B ${n['not run'].toLocaleString()}` : ''}.`;
+  } catch (e) {
+    text.textContent = `B failed: ${(e as Error).message}`;
+  } finally {
+    $<HTMLButtonElement>('ab-run').disabled = !current?.result;
+  }
+});
+
+// ---------- zoom movie
+
+let movieTarget = { fx: 0.5, fy: 0.5 };
+function chooseMovieTarget(cell: number): void {
+  if (!current) return;
+  const { nx, ny } = gridSize(current.spec);
+  movieTarget = { fx: ((cell % nx) + 0.5) / nx, fy: (Math.floor(cell / nx) + 0.5) / ny };
+  $('movie-target').textContent = `cell ${cell} (${describeCell(current.spec, cell)})`;
+}
+
+$('movie-make').addEventListener('click', async () => {
+  const run = current;
+  if (!run?.result) return;
+  const frames = Number($<HTMLInputElement>('movie-frames').value), zoom = Number($<HTMLInputElement>('movie-zoom').value), size = Number($<HTMLInputElement>('movie-size').value);
+  const text = $('movie-text');
+  const problems = [
+    ...(Number.isInteger(frames) && frames >= 2 && frames <= 300 ? [] : [`frames: an integer from 2 to 300; got "${$<HTMLInputElement>('movie-frames').value}"`]),
+    ...(zoom > 1 && zoom <= 10 ? [] : [`zoom per frame: a number above 1 and at most 10; got "${$<HTMLInputElement>('movie-zoom').value}"`]),
+    ...(Number.isInteger(size) && size >= 8 && size <= 512 ? [] : [`cells a side: an integer from 8 to 512; got "${$<HTMLInputElement>('movie-size').value}"`]),
+  ];
+  const last = problems.length ? undefined : rectAround(movieTarget.fx, movieTarget.fy, zoom ** (frames - 1));
+  const deepest = last && zoomProblem(run.spec, last);
+  if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
+  const specs = zoomSequence(run.spec, movieTarget.fx, movieTarget.fy, frames, zoom, size);
+  $<HTMLButtonElement>('movie-make').disabled = true;
+  const start = performance.now();
+  try {
+    const gif = await recordZoomMovie(specs, async (spec) => {
+      const r = await comparer.run(spec, { cpu: run.engine === 'float64' }, proxy(() => undefined));
+      if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
+      return r.outputs;
+    }, heatmap.metric, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } });
+    download('zoom-movie.gif', new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
+    text.textContent = `zoom-movie.gif: ${frames} frames of ${size} × ${size} cells (${heatmap.metric === 'class' ? 'class map' : heatmap.metric}), ${zoom}× per frame, ${zoom ** (frames - 1) >= 1e3 ? (zoom ** (frames - 1)).toExponential(1) : (zoom ** (frames - 1)).toFixed(1)}× in all; ${(gif.length / 1024).toFixed(0)} KB, made in ${((performance.now() - start) / 1000).toFixed(1)} s.`;
+  } catch (e) {
+    text.textContent = `The movie stopped: ${(e as Error).message}`;
+  } finally {
+    $<HTMLButtonElement>('movie-make').disabled = !current?.result;
+  }
+});
 
 $('cancel').addEventListener('click', () => { void runner.cancel(); void comparer.cancel(); });
 
@@ -236,9 +443,9 @@ $('compare').addEventListener('click', async () => {
   const { cells } = gridSize(run.spec);
   const done = run.result.cellsDone;
   const budgetCells = Math.max(1, Math.floor(COMPARE_BUDGET / Math.max(1, run.spec.steps)));
-  // Finished cells are a prefix (tiles run in order); sample them evenly when the full check is over budget.
+  // The finished cells are the first `done` of the refinement order; sample them evenly when over budget.
   const count = Math.min(done, budgetCells);
-  const indices = Int32Array.from({ length: count }, (_, i) => Math.floor((i * done) / count));
+  const indices = Int32Array.from({ length: count }, (_, i) => run.plan.order[Math.floor((i * done) / count)]);
   $('compare-panel').hidden = false;
   $<HTMLButtonElement>('compare').disabled = true;
   const text = $('compare-text');

@@ -15,6 +15,25 @@ export function formatTickValue(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+/** A label with enough significant digits to tell ticks `step` apart (deep zooms need many). */
+export function formatTickStep(v: number, step: number): string {
+  if (v === 0 || Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) return formatTickValue(v);
+  const digits = Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step)) + 1;
+  return digits <= 3 ? formatTickValue(v) : String(Number(v.toPrecision(Math.min(17, digits))));
+}
+
+/** Round steps (1, 2, 5 × 10^k) between lo and hi, about `target` of them, placed by `position`. */
+function roundTicks(lo: number, hi: number, target: number, position: (v: number) => number): Tick[] {
+  const raw = (hi - lo) / target, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: Tick[] = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) {
+    const v = k * step;
+    ticks.push({ position: Math.min(1, Math.max(0, position(v))), label: k === 0 ? '0' : formatTickStep(v, step) });
+  }
+  return ticks;
+}
+
 /** About `target` ticks for an axis. */
 export function axisTicks(axis: Axis, target = 6): Tick[] {
   if ('values' in axis) {
@@ -39,13 +58,8 @@ export function axisTicks(axis: Axis, target = 6): Tick[] {
         if (p >= -1e-9 && p <= 1 + 1e-9) ticks.push({ position: Math.min(1, Math.max(0, p)), label: formatTickValue(v) });
       }
     }
-    return ticks;
+    // A zoomed-in log axis may hold no round mantissa: use round linear steps, placed on the log scale.
+    return ticks.length >= 2 ? ticks : roundTicks(min, max, Math.min(target, 5), (v) => (Math.log10(v) - lo) / decades);
   }
-  const raw = (max - min) / target, mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const ticks: Tick[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
-    ticks.push({ position: (v - min) / (max - min), label: formatTickValue(Math.abs(v) < step * 1e-9 ? 0 : v) });
-  }
-  return ticks;
+  return roundTicks(min, max, target, (v) => (v - min) / (max - min));
 }

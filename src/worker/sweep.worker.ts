@@ -16,7 +16,10 @@ export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer
 /** Which engine runs sweeps here. */
 export type Backend = { kind: 'webgpu'; adapter: string } | { kind: 'cpu'; reason: string };
 
-/** Progress as posted to the page: counters plus the outputs of cells finished since the last report. */
+/**
+ * Progress as posted to the page: counters plus the outputs of cells finished since the last report, compact: entry j
+ * belongs to cell first + j, or with a cellOrder to cell cellOrder[first + j].
+ */
 export interface SweepProgress extends Omit<RunProgress, 'outputs'> {
   fresh?: { first: number; outputs: SweepOutputs };
 }
@@ -38,13 +41,22 @@ export interface RunRequest {
   firstTileCells?: number;
   /** Force the CPU reference even when WebGPU works. */
   cpu?: boolean;
+  /** Train the cells in this order (progressive refinement); see RunOptions.cellOrder. */
+  cellOrder?: Int32Array;
 }
 
 let backend: Promise<{ info: Backend; trainer?: GpuTrainer }> | undefined;
 let controller: AbortController | undefined;
 
-function slice(outputs: SweepOutputs, first: number, end: number): SweepOutputs {
-  return Object.fromEntries(OUTPUT_NAMES.map((n) => [n, outputs[n].slice(first, end)])) as unknown as SweepOutputs;
+/** The outputs of positions first … end − 1 (cells, or cells of `order`), compact. */
+function slice(outputs: SweepOutputs, first: number, end: number, order?: Int32Array): SweepOutputs {
+  return Object.fromEntries(OUTPUT_NAMES.map((n) => {
+    const values = outputs[n];
+    if (!order) return [n, values.slice(first, end)];
+    const out = new (values.constructor as Float64ArrayConstructor | Int32ArrayConstructor)(end - first);
+    for (let j = 0; j < out.length; j++) out[j] = values[order[first + j]];
+    return [n, out];
+  })) as unknown as SweepOutputs;
 }
 
 const buffersOf = (o: SweepOutputs) => OUTPUT_NAMES.map((n) => o[n].buffer as ArrayBuffer);
@@ -73,7 +85,7 @@ const api = {
     let reported = 0;
     const report = (p: RunProgress) => {
       const { outputs, ...counters } = p;
-      const fresh = p.cellsDone > reported ? { first: reported, outputs: slice(outputs, reported, p.cellsDone) } : undefined;
+      const fresh = p.cellsDone > reported ? { first: reported, outputs: slice(outputs, reported, p.cellsDone, request.cellOrder) } : undefined;
       reported = p.cellsDone;
       onProgress(fresh ? Comlink.transfer({ ...counters, fresh }, buffersOf(fresh.outputs)) : counters);
     };
@@ -81,8 +93,8 @@ const api = {
     const useGpu = trainer && !request.cpu;
     try {
       result = useGpu
-        ? await trainer.run(spec, { signal: own.signal, onProgress: report, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells })
-        : await runReference(spec, 'f64', { signal: own.signal, onProgress: report });
+        ? await trainer.run(spec, { signal: own.signal, onProgress: report, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells, cellOrder: request.cellOrder })
+        : await runReference(spec, 'f64', { signal: own.signal, onProgress: report, cellOrder: request.cellOrder });
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;
       trainer?.gpu.device.destroy(); // lost, or in an error state that would fail every later run
@@ -98,7 +110,7 @@ const api = {
   async reference(spec: SweepSpec, cellIndices: Int32Array | undefined, onProgress: (cellsDone: number, cells: number) => void): Promise<RunResult> {
     controller?.abort();
     const own = (controller = new AbortController());
-    const result = await runReference(spec, 'f64', { signal: own.signal, cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
+    const result = await runReference(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 

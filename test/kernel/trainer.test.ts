@@ -8,6 +8,7 @@ import { gridSize } from '../../src/core/grid';
 import { ACTIVATIONS } from '../../src/core/network';
 import type { SweepOutputs } from '../../src/core/outputs';
 import type { RunResult } from '../../src/core/run';
+import { refinementPlan } from '../../src/core/refine';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { compileShader } from '../../src/gpu/pipeline';
 import { GpuTrainer, SweepInterruptedError } from '../../src/gpu/trainer';
@@ -139,6 +140,21 @@ describe('tiling and chunking', () => {
     sameOutputs(await trainer.run(s, { tileCells: 100, firstTileCells: 3, sleepWhileWaiting: true }), whole);
   });
 
+  it('give the same outputs in refinement order, and a cancelled refinement keeps exactly the cells done', async () => {
+    const s = spec({ steps: 200, x: { param: 'lr', min: 0.1, max: 50, count: 48, scale: 'log' }, y: { param: 'initScale', min: 0.2, max: 8, count: 40, scale: 'log' } });
+    const { order } = refinementPlan(48, 40, 64);
+    const whole = await trainer.run(s);
+    const refined = await trainer.run(s, { cellOrder: order, tileCells: 256, firstTileCells: 64 });
+    expect(refined.cellsDone).toBe(48 * 40);
+    sameOutputs(refined, whole);
+    const abort = new AbortController();
+    const partial = await trainer.run(s, { cellOrder: order, tileCells: 256, firstTileCells: 64, signal: abort.signal, onProgress: (p) => { if (p.cellsDone >= 64) abort.abort(); } });
+    expect(partial.status).toBe('cancelled');
+    const done = new Set(order.subarray(0, partial.cellsDone));
+    const wrong = order.filter((c) => done.has(c) ? !Object.is(partial.outputs.finalLoss[c], whole.outputs.finalLoss[c]) : !Number.isNaN(partial.outputs.finalLoss[c]));
+    expect(wrong.length).toBe(0);
+  });
+
   it('run a sweep larger than one tile: 1,048,576 + 1,000 cells in two tiles', async () => {
     const s = spec({ steps: 3, x: { param: 'lr', min: 0.01, max: 100, count: 1049, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 1000, scale: 'log' } });
     expect(gridSize(s).cells).toBe(1_049_000);
@@ -146,7 +162,7 @@ describe('tiling and chunking', () => {
     expect(gpu).toMatchObject({ status: 'complete', cellsDone: 1_049_000 });
     const sample = Array.from({ length: 400 }, (_, i) => Math.floor((i * 1_049_000) / 400) + (i % 7));
     sample.push(1_048_575, 1_048_576, 1_048_999); // both sides of the tile boundary and the last cell
-    const ref = await runReference(s, 'f32', { cellIndices: sample });
+    const ref = await runReference(s, 'f32', { cellOrder: sample });
     // 3 steps against the float32-faithful reference; weights up to 10× the sheet's drive |x| in exp up to ~50,
     // where WGSL allows 3 + 2|x| ≈ 100 ulp (6e-6 relative): 1e-4.
     for (const i of sample) expect(Math.abs(gpu.outputs.finalLoss[i] - ref.outputs.finalLoss[i]) / ref.outputs.finalLoss[i]).toBeLessThan(1e-4);

@@ -3,6 +3,7 @@ import { resultsCsv } from '../../src/core/csv';
 import { allocateOutputs, setCell } from '../../src/core/outputs';
 import { parseSpec } from '../../src/core/spec';
 import { axisTicks, formatTickValue } from '../../src/ui/ticks';
+import { precisionNotice } from '../../src/ui/precision';
 import { readUrlState, specQuery } from '../../src/ui/url-state';
 
 describe('URL state', () => {
@@ -13,6 +14,11 @@ describe('URL state', () => {
     if (!r.ok) throw new Error();
     const back = readUrlState(specQuery(r.spec));
     expect(back.view === 'sweep' && back.result).toEqual(r);
+    expect(back.view === 'sweep' && back.engine).toBe('float32');
+    const deep = readUrlState(specQuery(r.spec, 'float64'));
+    expect(deep.view === 'sweep' && deep.engine).toBe('float64');
+    const edited = readUrlState(`${specQuery(r.spec)}&engine=float16`);
+    expect(edited.view === 'sweep' && edited.engineError).toMatch(/"float16" is not an engine; use float32 .* or float64/);
   });
 
   it('reports an edited, broken spec with its message', () => {
@@ -40,6 +46,16 @@ describe('axis ticks', () => {
     expect(t[0].position).toBe(0);
   });
 
+  it('keep round, distinct labels on deeply zoomed axes', () => {
+    const log = axisTicks({ param: 'lrHidden', min: 1.0548866970778064, max: 1.062144746672458, count: 256, scale: 'log' });
+    expect(log.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(log.map((t) => t.label)).size).toBe(log.length);
+    expect(log[0].label).toBe('1.056');
+    const linear = axisTicks({ param: 'w1', min: 0.5, max: 0.5 + 1e-7, count: 64, scale: 'linear' });
+    expect(linear.map((t) => t.label).slice(0, 5)).toEqual(['0.5', '0.50000002', '0.50000004', '0.50000006', '0.50000008']);
+    expect(new Set(linear.map((t) => t.label)).size).toBe(linear.length);
+  });
+
   it('label seed rows by draw index', () => {
     expect(axisTicks({ param: 'seed', values: [0, 1, 2] }).map((x) => x.label)).toEqual(['#0', '#1', '#2']);
   });
@@ -57,5 +73,26 @@ describe('CSV export', () => {
     setCell(o, 0, { finalLoss: 1e-5, minLoss: 1e-5, stepsToThreshold: 40, divergedAt: -1 });
     setCell(o, 1, { finalLoss: NaN, minLoss: 0.2, stepsToThreshold: -1, divergedAt: 3 });
     expect(resultsCsv(r.spec, o)).toBe('ix,iy,lr,finalLoss,minLoss,stepsToThreshold,divergedAt,class\n0,0,0.5,0.00001,0.00001,40,-1,converged\n1,0,2,,0.2,-1,3,diverged\n');
+  });
+});
+
+describe('precision notice', () => {
+  const view = (min: number, max: number) => {
+    const r = parseSpec({ x: { param: 'lr', min, max, count: 256, scale: 'linear' }, y: { param: 'initScale', min: 0.5, max: 2, count: 256, scale: 'log' } });
+    if (!r.ok) throw new Error(r.errors.join());
+    return r.spec;
+  };
+  it('stays quiet on ordinary views', () => expect(precisionNotice(view(0.01, 100), 'float32')).toBeUndefined());
+  it('warns before the stripes, then says stripes are an artefact, and offers float64', () => {
+    const near = precisionNotice(view(1, 1 + 255 * 4 * 2 ** -23), 'float32')!; // 4 float32 steps per cell
+    expect(near.level).toBe('warning');
+    expect(near.text).toMatch(/along x \(lr\) are only 4\.0 float32 steps apart.*about 2 more 2× zooms/);
+    expect(near.offerFloat64).toBe(true);
+    const past = precisionNotice(view(1, 1 + 100 * 2 ** -23), 'float32')!;
+    expect(past.level).toBe('stripes');
+    expect(past.text).toMatch(/stripes\) are an artefact of float32/);
+    // The same window is far from float64's limit.
+    expect(precisionNotice(view(1, 1 + 100 * 2 ** -23), 'float64')).toBeUndefined();
+    expect(precisionNotice(view(1, 1 + 100 * 2 ** -52), 'float64')!.text).toMatch(/as deep as the page can zoom/);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * Zooming and panning a 2-D view, and how close a view comes to the resolution of float32 (the GPU) or float64 (the
+ * reference). A view is a spec; zooming narrows its range axes and keeps their counts (full resolution). Pure.
+ *
+ * Positions are plot fractions: 0 … 1 from the left edge of the first cell to the right edge of the last (x), and
+ * from the bottom edge of row 0 to the top edge of the last row (y). Cell j of n covers [j/n, (j+1)/n].
+ */
+import { exp, log } from './portable-math';
+import type { Axis, SweepSpec } from './spec';
+
+export type RangeAxis = Extract<Axis, { min: number }>;
+
+/** True for an axis a zoom can narrow: a min/max range with more than one cell (not a values list or seed axis). */
+export function isZoomable(axis: Axis | null): axis is RangeAxis {
+  return axis !== null && 'min' in axis && axis.count > 1 && axis.param !== 'seed';
+}
+
+/** The axis value at plot fraction f (cell centres sit at (j + ½)/n), extrapolated beyond the ends. */
+export function valueAt(axis: RangeAxis, f: number): number {
+  const t = (f * axis.count - 0.5) / (axis.count - 1);
+  return axis.scale === 'log' ? axis.min * exp(t * log(axis.max / axis.min)) : axis.min + (axis.max - axis.min) * t;
+}
+
+/** The plot fraction of value v on the axis (the inverse of valueAt). */
+export function fractionOf(axis: RangeAxis, v: number): number {
+  const t = axis.scale === 'log' ? log(v / axis.min) / log(axis.max / axis.min) : (v - axis.min) / (axis.max - axis.min);
+  return (t * (axis.count - 1) + 0.5) / axis.count;
+}
+
+/** The axis whose first and last cell centres sit at plot fractions f0 < f1 of `axis`, same count. */
+export function narrowAxis(axis: RangeAxis, f0: number, f1: number): RangeAxis {
+  // Cell centres of the new axis at (j + ½)/n of [f0, f1].
+  const n = axis.count, half = (f1 - f0) / (2 * n);
+  const min = valueAt(axis, f0 + half), max = valueAt(axis, f1 - half);
+  return { ...axis, min, max };
+}
+
+/** A rectangle in plot fractions. */
+export interface ViewRect { x0: number; x1: number; y0: number; y1: number }
+
+/** Why a zoom cannot be taken, or undefined. */
+export function zoomProblem(spec: SweepSpec, rect: ViewRect): string | undefined {
+  if (!isZoomable(spec.x) && !isZoomable(spec.y)) return 'This view has no range axis to zoom (seed axes and value lists stay as they are): give x or y a min, max and count.';
+  const next = zoomSpec(spec, rect);
+  for (const name of ['x', 'y'] as const) {
+    const a = next[name];
+    if (!isZoomable(a)) continue;
+    if (!(a.min < a.max) || !Number.isFinite(a.min) || !Number.isFinite(a.max)) return `${name}: the window would be narrower than float64 can tell apart (min ${a.min}, max ${a.max}); this is as deep as a zoom goes.`;
+    if (a.scale === 'log' && !(a.min > 0)) return `${name}: a log axis needs min > 0.`;
+  }
+  return undefined;
+}
+
+/** The view narrowed to `rect` (only range axes change; counts stay). */
+export function zoomSpec(spec: SweepSpec, rect: ViewRect): SweepSpec {
+  const x0 = Math.min(rect.x0, rect.x1), x1 = Math.max(rect.x0, rect.x1), y0 = Math.min(rect.y0, rect.y1), y1 = Math.max(rect.y0, rect.y1);
+  return {
+    ...spec,
+    x: isZoomable(spec.x) ? narrowAxis(spec.x, x0, x1) : spec.x,
+    y: isZoomable(spec.y) ? narrowAxis(spec.y, y0, y1) : spec.y,
+  };
+}
+
+/** The rectangle `factor` times smaller (factor < 1 zooms out) keeping the point (fx, fy) where it is. */
+export function rectAround(fx: number, fy: number, factor: number): ViewRect {
+  const k = 1 / factor;
+  return { x0: fx - fx * k, x1: fx + (1 - fx) * k, y0: fy - fy * k, y1: fy + (1 - fy) * k };
+}
+
+/** The rectangle shifted by (dx, dy) plot fractions (a pan: the content moves by −dx, −dy). */
+export function shiftedRect(dx: number, dy: number): ViewRect {
+  return { x0: dx, x1: 1 + dx, y0: dy, y1: 1 + dy };
+}
+
+/** Bits of significand: float32 has 24 (23 stored), float64 53. */
+const SIGNIFICAND_BITS = { float32: 24, float64: 53 } as const;
+export type Precision = keyof typeof SIGNIFICAND_BITS;
+
+/** How finely one axis of the view samples its parameter, in units of the number format's spacing. */
+export interface AxisResolution {
+  name: 'x' | 'y';
+  param: string;
+  /**
+   * Smallest spacing between neighbouring cells, in ulps of the format at that value (about relative spacing ·
+   * 2^(bits−1)). Below 1, neighbouring cells start to share a value: stripes.
+   */
+  ulpsPerCell: number;
+}
+
+/** The resolution of every range axis of the view in `precision`. */
+export function axisResolutions(spec: SweepSpec, precision: Precision): AxisResolution[] {
+  const scale = 2 ** (SIGNIFICAND_BITS[precision] - 1);
+  const out: AxisResolution[] = [];
+  for (const name of ['x', 'y'] as const) {
+    const a = spec[name];
+    if (!isZoomable(a)) continue;
+    let worst = Infinity;
+    // Relative spacing is smallest at the end with the largest magnitude (linear) and uniform on a log axis.
+    for (const v of [a.min, a.max]) {
+      const spacing = a.scale === 'log' ? Math.abs(v) * (exp(log(a.max / a.min) / (a.count - 1)) - 1) : (a.max - a.min) / (a.count - 1);
+      const magnitude = 2 ** Math.floor(Math.log2(Math.abs(v) || Number.MIN_VALUE));
+      worst = Math.min(worst, (spacing / magnitude) * scale);
+    }
+    out.push({ name, param: a.param, ulpsPerCell: worst });
+  }
+  return out;
+}
+
+/** Below this many ulps per cell the page warns: two or three more 2× zooms and neighbouring cells collide. */
+export const ULPS_WARNING = 8;
+
+/**
+ * The views of a zoom movie: frame k is `spec` with its range axes resized to `size` cells and narrowed by
+ * zoomPerFrame^k about the point at plot fractions (fx, fy), which stays put on screen from frame to frame.
+ */
+export function zoomSequence(spec: SweepSpec, fx: number, fy: number, frames: number, zoomPerFrame: number, size: number): SweepSpec[] {
+  const resize = (a: Axis | null) => (isZoomable(a) ? { ...a, count: size } : a);
+  // Resizing moves cell centres; keep the same covered interval, so (fx, fy) still names the same parameter values.
+  const base: SweepSpec = { ...spec, x: resize(spec.x)!, y: resize(spec.y) };
+  if (isZoomable(spec.x)) Object.assign(base.x, { min: valueAt(spec.x, 0.5 / size), max: valueAt(spec.x, 1 - 0.5 / size) });
+  if (isZoomable(spec.y)) Object.assign(base.y!, { min: valueAt(spec.y, 0.5 / size), max: valueAt(spec.y, 1 - 0.5 / size) });
+  return Array.from({ length: frames }, (_, k) => zoomSpec(base, rectAround(fx, fy, zoomPerFrame ** k)));
+}
