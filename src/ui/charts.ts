@@ -7,18 +7,26 @@ export const SERIES_COLORS = schemeTableau10;
 
 export interface CurveSeries { label: string; values: ArrayLike<number>; color: string; dashed?: boolean }
 
-/** Draws curves over k = 0 … n−1 into `target` (replacing what was there). Non-positive values are gaps on a log axis. */
+/**
+ * Draws curves over k = 0 … n−1 into `target` (replacing what was there). A log axis plots log10 of the values on a
+ * linear scale with whole decades as ticks (uPlot's own log scale loops forever below about 1e-16, and losses reach
+ * 1e-33 and exactly 0); non-positive values are gaps there.
+ */
 export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number }): uPlot {
   target.replaceChildren();
   const n = series[0]?.values.length ?? 0;
-  const clean = (v: number) => (Number.isFinite(v) && (!options.log || v > 0) ? v : null);
+  const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
   const data = [Array.from({ length: n }, (_, k) => k), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
   return new uPlot({
     title,
     width: Math.max(320, target.clientWidth - 8),
     height: options.height ?? 300,
-    scales: { x: { time: false }, y: options.log ? { distr: 3 } : {} },
-    axes: [{ label: 'step k' }, { label: options.yLabel, size: 70, values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? v.toExponential(0) : String(Number(v.toPrecision(3))))) }],
+    scales: { x: { time: false } },
+    axes: [{ label: 'step k' }, {
+      label: options.yLabel, size: 70,
+      ...(options.log ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}),
+      values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? `1e${v}` : String(Number(v.toPrecision(3))))),
+    }],
     legend: { live: false },
     series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [4, 4] : undefined, points: { show: false } }))],
   }, data, target);

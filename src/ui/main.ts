@@ -488,6 +488,7 @@ void runner.init().then((b) => {
   badge.textContent = b.kind === 'webgpu' ? `WebGPU: ${b.adapter}` : 'CPU reference (no WebGPU)';
   badge.classList.toggle('cpu', b.kind === 'cpu');
   if (b.kind === 'cpu') {
+    $<HTMLSelectElement>('engine').options[0].textContent = 'float32 (no WebGPU here: runs on the CPU reference)';
     const notice = $('no-webgpu');
     notice.hidden = false;
     notice.textContent = `WebGPU is not available here: ${b.reason} Sweeps run on the float64 CPU reference in a web worker instead: the same results, much slower.`;
