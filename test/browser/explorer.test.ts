@@ -175,11 +175,23 @@ describe('the explorer in Chromium (production build)', () => {
     await waitForText(page, '#progress-text', /^Done\..* on the CPU reference \(float64\)/);
     expect(await page.inputValue('[data-testid=engine]')).toBe('float64');
     expect(await page.isVisible('[data-testid=precision]')).toBe(false);
+    // A float32 view that is fine by this measure still gets spot-checked against float64: here it agrees.
+    await page.selectOption('[data-testid=engine]', 'float32');
+    await waitForText(page, '[data-testid=spot-check]', /^Spot check: float32 \(GPU\) and float64 agree on the class of 100\.0% of 512 cells/);
     // Past the limit: stripes, said plainly.
     const past = await openPage(link({ ...narrow, x: { ...narrow.x, max: 1 + 31 * 2 ** -23 } }));
     await waitForDone(past);
     expect(await past.textContent('[data-testid=precision]')).toMatch(/stripes\) are an artefact of float32/);
     await Promise.all([page.close(), past.close()]);
+  });
+
+  it('spot-checks each float32 view against float64 and says when training is chaotic there', async () => {
+    // Deep in the tanh fractal (five 4× zooms from the ready-made view), single cells depend on rounding.
+    const page = await openPage(link({ preset: 'eva', activation: 'tanh', steps: 1000, x: { param: 'lrHidden', min: 25.51378451718168, max: 25.689329733446083, count: 64, scale: 'log' }, y: { param: 'lrOutput', min: 25.143918043434695, max: 25.3144595435024, count: 64, scale: 'log' } }));
+    await waitForText(page, '[data-testid=spot-check]', /^Spot check: /);
+    expect(await page.textContent('[data-testid=spot-check]')).toMatch(/agree on the class of only \d+\.\d% .*Training is chaotic here/);
+    expect(Number(await page.getAttribute('[data-testid=spot-check]', 'data-agreement'))).toBeLessThan(0.99);
+    await page.close();
   });
 
   it('compares A with a B that differs in one setting, side by side and as a difference map', async () => {
