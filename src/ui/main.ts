@@ -316,6 +316,7 @@ async function spotCheck(run: Current): Promise<void> {
   const percent = (100 * a.classAgreementRate).toFixed(1);
   line.hidden = false;
   line.classList.toggle('stripes', a.classAgreementRate < 0.99);
+  line.classList.toggle('ok', a.classAgreementRate >= 0.99);
   line.textContent = a.classAgreementRate < 0.99
     ? `Spot check: on ${count} cells spread over this view, float32 (GPU) and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
     : `Spot check: float32 (GPU) and float64 agree on the class of ${percent}% of ${count} cells spread over this view.`;
