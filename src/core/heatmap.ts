@@ -68,17 +68,50 @@ export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapSc
   return viridis(scale.max > scale.min ? (v - scale.min) / (scale.max - scale.min) : 0.5);
 }
 
+/** A refinement in progress: which cells are computed, and the stride of the finest complete pass (see core/refine). */
+export interface RefinementFill { computed: Uint8Array; stride: number | undefined }
+
 /**
  * RGBA pixels (4 bytes per pixel) of an nx × ny heatmap, one pixel per cell, top row = the largest y (so y grows
- * upwards as on a plot), left column = the first x. `source` says whose value each cell shows (default its own;
- * progressive refinement shows a block corner's value until the cell itself is computed).
+ * upwards as on a plot), left column = the first x. With a refinement `fill`, a cell not yet computed shows its block
+ * corner's color (core/refine displaySource) — copied from that pixel, so a coarse picture of a million cells costs
+ * little more than coloring its computed cells.
  */
-export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale, source: (cell: number) => number = (c) => c): Uint8ClampedArray {
-  return pixelsOf(nx, ny, (cell) => cellColor(outputs, source(cell), scale));
+export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale, fill?: RefinementFill): Uint8ClampedArray {
+  if (!fill) return pixelsOf(nx, ny, (cell) => cellColor(outputs, cell, scale));
+  const { computed, stride } = fill;
+  const rgba = new Uint8ClampedArray(nx * ny * 4);
+  const words = new Uint32Array(rgba.buffer);
+  const [r0, g0, b0] = NO_VALUE_COLOR;
+  words.fill(new Uint32Array(Uint8ClampedArray.from([r0, g0, b0, 255]).buffer)[0]);
+  // Computed cells first (their own colors), then every other cell copies its block corner's pixel.
+  for (let iy = 0, cell = 0; iy < ny; iy++) {
+    for (let ix = 0; ix < nx; ix++, cell++) {
+      if (!computed[cell]) continue;
+      const [r, g, b] = cellColor(outputs, cell, scale), p = ((ny - 1 - iy) * nx + ix) * 4;
+      rgba[p] = r; rgba[p + 1] = g; rgba[p + 2] = b;
+    }
+  }
+  if (stride === undefined) return rgba;
+  for (let iy = 0, cell = 0; iy < ny; iy++) {
+    const row = (ny - 1 - iy) * nx, sourceRow = (ny - 1 - (iy - (iy % stride))) * nx;
+    for (let ix = 0; ix < nx; ix++, cell++) if (!computed[cell]) words[row + ix] = words[sourceRow + ix - (ix % stride)];
+  }
+  return rgba;
+}
+
+/** Recolors only `cells` (cell indices) of `rgba`, pixels laid out as heatmapPixels: for cells that just arrived. */
+export function paintCells(rgba: Uint8ClampedArray, outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale, cells: ArrayLike<number>): void {
+  for (let k = 0; k < cells.length; k++) {
+    const cell = cells[k], ix = cell % nx, iy = (cell - ix) / nx;
+    const [r, g, b] = cellColor(outputs, cell, scale);
+    const p = ((ny - 1 - iy) * nx + ix) * 4;
+    rgba[p] = r; rgba[p + 1] = g; rgba[p + 2] = b; rgba[p + 3] = 255;
+  }
 }
 
 /** RGBA pixels of an nx × ny grid from a per-cell color, laid out as heatmapPixels. */
-export function pixelsOf(nx: number, ny: number, color: (cell: number) => [number, number, number]): Uint8ClampedArray {
+export function pixelsOf(nx: number, ny: number, color: (cell: number) => readonly [number, number, number]): Uint8ClampedArray {
   const rgba = new Uint8ClampedArray(nx * ny * 4);
   for (let iy = 0; iy < ny; iy++) {
     for (let ix = 0; ix < nx; ix++) {

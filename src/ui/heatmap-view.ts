@@ -6,7 +6,7 @@
  */
 import { DIFF_CLASSES, DIFF_COLORS } from '../core/diff';
 import { gridSize } from '../core/grid';
-import { CLASS_COLORS, heatmapPixels, heatmapScale, NO_VALUE_COLOR, pixelsOf, viridis, type HeatmapMetric, type HeatmapScale } from '../core/heatmap';
+import { CLASS_COLORS, heatmapPixels, heatmapScale, NO_VALUE_COLOR, paintCells, pixelsOf, viridis, type HeatmapMetric, type HeatmapScale, type RefinementFill } from '../core/heatmap';
 import type { SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
 import { rectAround, shiftedRect, type ViewRect } from '../core/zoom';
@@ -25,11 +25,12 @@ const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
 export class HeatmapView {
   private spec: SweepSpec | undefined;
   private outputs: SweepOutputs | undefined;
-  private source: ((cell: number) => number) | undefined;
+  private fill: RefinementFill | undefined;
   private diff: Uint8Array | undefined;
   private disagreement: Uint8Array | undefined;
   private scale: HeatmapScale | undefined;
   private cells: OffscreenCanvas | undefined;
+  private image: ImageData | undefined;
   private gesture: Gesture | undefined;
   private wheel: { fx: number; fy: number; factor: number; timer: ReturnType<typeof setTimeout> } | undefined;
   metric: HeatmapMetric = 'finalLoss';
@@ -83,13 +84,26 @@ export class HeatmapView {
     this.spec = spec;
     this.outputs = outputs;
     this.disagreement = undefined;
-    this.source = undefined;
+    this.fill = undefined;
     this.diff = undefined;
   }
 
-  /** Which cell's value each cell shows while a refinement runs (undefined: its own). Call draw() after. */
-  setSource(source: ((cell: number) => number) | undefined): void {
-    this.source = source;
+  /** The refinement in progress (undefined: every cell shows its own value). Call draw() after a pass completes. */
+  setRefinement(fill: RefinementFill | undefined): void {
+    this.fill = fill;
+  }
+
+  /** Shows `spec` with no cell computed yet (all "not run"), without touching a million cells. */
+  clear(spec: SweepSpec, outputs: SweepOutputs): void {
+    this.show(spec, outputs);
+    const { nx, ny } = gridSize(spec);
+    this.cells = new OffscreenCanvas(nx, ny);
+    const ctx = this.cells.getContext('2d')!;
+    ctx.fillStyle = `rgb(${NO_VALUE_COLOR.join(',')})`;
+    ctx.fillRect(0, 0, nx, ny);
+    this.image = undefined;
+    this.scale = heatmapScale(outputs, this.metric, spec.steps);
+    this.paint();
   }
 
   /** Shows an A/B difference map (codes from classDiff) for `spec` instead of a metric. */
@@ -139,13 +153,28 @@ export class HeatmapView {
         this.scale = undefined;
       } else {
         this.scale = heatmapScale(this.outputs!, this.metric, this.spec.steps);
-        pixels = heatmapPixels(this.outputs!, nx, ny, this.scale, this.source);
+        pixels = heatmapPixels(this.outputs!, nx, ny, this.scale, this.fill);
       }
-      this.cells = new OffscreenCanvas(nx, ny);
-      this.cells.getContext('2d')!.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny), 0, 0);
+      this.image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny);
+      if (this.cells?.width !== nx || this.cells.height !== ny) this.cells = new OffscreenCanvas(nx, ny);
+      this.cells.getContext('2d')!.putImageData(this.image, 0, 0);
     } else {
       this.cells = undefined;
+      this.image = undefined;
     }
+    this.paint();
+  }
+
+  /**
+   * Recolors just `cells` (newly computed) with the current color scale, then repaints: cheap enough for every
+   * progress report of a million-cell view, where draw() costs about 100 ms. Values beyond the scale clamp to its
+   * ends until the next draw().
+   */
+  update(cells: ArrayLike<number>): void {
+    if (!this.spec || !this.outputs || !this.scale || !this.image || !this.cells) { this.draw(); return; }
+    const { nx, ny } = gridSize(this.spec);
+    paintCells(this.image.data, this.outputs, nx, ny, this.scale, cells);
+    this.cells.getContext('2d')!.putImageData(this.image, 0, 0);
     this.paint();
   }
 

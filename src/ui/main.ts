@@ -9,7 +9,7 @@ import { gridSize } from '../core/grid';
 import { classDiff, diffCounts } from '../core/diff';
 import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
 import { allocateOutputs, classify, countClasses, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
-import { completedStride, displaySource, refinementPlan, type RefinementPlan } from '../core/refine';
+import { completedStride, refinementPlan, type RefinementPlan } from '../core/refine';
 import { buildResults } from '../core/results';
 import { parseSpec, type SweepSpec } from '../core/spec';
 import { rectAround, zoomProblem, zoomSequence, zoomSpec, type ViewRect } from '../core/zoom';
@@ -193,11 +193,23 @@ const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), showHover, (cel
 });
 heatmap.draw();
 
-let drawQueued = false;
-function queueDraw(): void {
+/**
+ * Redraws at the next frame: fully (new color scale, new refinement blocks) when `full`, else by recoloring only the
+ * cells queued since the last frame.
+ */
+let drawQueued = false, fullDraw = false, pendingCells: Int32Array[] = [];
+function queueDraw(full: boolean, cells?: Int32Array): void {
+  fullDraw ||= full;
+  if (cells) pendingCells.push(cells);
   if (drawQueued) return;
   drawQueued = true;
-  requestAnimationFrame(() => { drawQueued = false; heatmap.draw(); });
+  requestAnimationFrame(() => {
+    drawQueued = false;
+    if (fullDraw) heatmap.draw();
+    else for (const c of pendingCells) heatmap.update(c);
+    fullDraw = false;
+    pendingCells = [];
+  });
 }
 
 function setRunning(running: boolean): void {
@@ -239,26 +251,24 @@ function showFinished(run: Current): void {
   setRunning(false);
 }
 
+/** The refinement plan of the last grid size: zooms keep the counts, so every view of a trail reuses it. */
+let lastPlan: RefinementPlan | undefined;
+function planFor(nx: number, ny: number): RefinementPlan {
+  if (lastPlan?.nx !== nx || lastPlan.ny !== ny) lastPlan = refinementPlan(nx, ny);
+  return lastPlan;
+}
+
 async function startRun(spec: SweepSpec): Promise<void> {
   if (current?.running) await runner.cancel();
   const { nx, ny, cells } = gridSize(spec);
   performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
   let firstCells = true;
-  const plan = refinementPlan(nx, ny);
+  const plan = planFor(nx, ny);
   const run: Current = { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
   const query = location.search;
   current = run;
-  let stride: number | undefined;
-  heatmap.show(spec, run.outputs);
-  heatmap.setSource((cell) => displaySource(cell, nx, run.computed, stride));
-  heatmap.draw();
-  $('inspector').hidden = true;
-  $('compare-panel').hidden = true;
-  $('boundary-panel').hidden = true;
-  setRunning(true);
+  const fill = { computed: run.computed, stride: undefined as number | undefined };
   const progress = $<HTMLProgressElement>('progress');
-  progress.value = 0;
-  $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
   const canvas = $('heatmap');
   const onProgress = (p: SweepProgress) => {
     // Progress travels through comlink asynchronously: a report can land after the result, which supersedes it.
@@ -271,21 +281,35 @@ async function startRun(spec: SweepSpec): Promise<void> {
         run.computed[cell] = 1;
       }
     }
-    stride = completedStride(plan, p.cellsDone);
+    let previousStride = fill.stride;
+    const stride = (fill.stride = completedStride(plan, p.cellsDone));
     canvas.dataset.stride = String(stride ?? ''); // for tests: the finest complete pass on screen
     if (p.fresh && firstCells && stride !== undefined) {
       firstCells = false;
       heatmap.draw();
       performance.mark('sweep-first-cells');
+      previousStride = stride; // drawn just now
     }
     progress.value = p.networkStepsDone / Math.max(1, p.networkSteps);
     $('progress-text').textContent = formatProgress(p, plan);
-    queueDraw();
+    // A finished pass changes the blocks of every cell not yet computed: redraw all (and rescale); else recolor the new cells.
+    if (stride !== previousStride) queueDraw(true);
+    else if (p.fresh) queueDraw(false, plan.order.subarray(p.fresh.first, p.fresh.first + p.fresh.outputs.finalLoss.length));
   };
-  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells (the first pass) and doubling.
+  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells (the first pass) and doubling. The worker
+  // starts first; the page clears its panels meanwhile.
   const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
+  const pending = runner.run(spec, { tileCells, firstTileCells: 4096, cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
+  heatmap.clear(spec, run.outputs);
+  heatmap.setRefinement(fill);
+  $('inspector').hidden = true;
+  $('compare-panel').hidden = true;
+  $('boundary-panel').hidden = true;
+  setRunning(true);
+  progress.value = 0;
+  $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
   try {
-    const result = await runner.run(spec, { tileCells, firstTileCells: 4096, cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
+    const result = await pending;
     if (current !== run) return;
     run.result = result;
     run.outputs = result.outputs;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../../src/core/compare';
-import { heatmapPixels, heatmapScale, viridis, CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
+import { heatmapPixels, heatmapScale, paintCells, viridis, CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
 import { allocateOutputs, classify, countClasses, setCell } from '../../src/core/outputs';
 import { buildResults, RESULTS_FORMAT } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
@@ -58,6 +58,24 @@ describe('heatmap', () => {
     const o = outputs([[1e-6, 1, -1], [0.2, -1, -1], [NaN, -1, 3]]);
     const px = heatmapPixels(o, 3, 1, heatmapScale(o, 'class', 10));
     expect([0, 1, 2].map((i) => Array.from(px.slice(i * 4, i * 4 + 3)))).toEqual([CLASS_COLORS.converged, CLASS_COLORS.stalled, CLASS_COLORS.diverged]);
+  });
+
+  it('fills cells not yet computed from their block corner during a refinement, and paints new cells alone', () => {
+    // 4 × 2 cells, first pass at stride 2 computed (cells 0 and 2): converged and diverged.
+    const o = outputs([[1e-6, 1, -1], [NaN, -1, -1], [NaN, -1, 1], [NaN, -1, -1], [NaN, -1, -1], [NaN, -1, -1], [NaN, -1, -1], [NaN, -1, -1]]);
+    const computed = Uint8Array.from([1, 0, 1, 0, 0, 0, 0, 0]);
+    const scale = heatmapScale(o, 'class', 10);
+    const color = (px: Uint8ClampedArray, cell: number) => { const p = ((1 - Math.floor(cell / 4)) * 4 + (cell % 4)) * 4; return Array.from(px.slice(p, p + 3)); };
+    const before = heatmapPixels(o, 4, 2, scale, { computed, stride: undefined });
+    expect(color(before, 1)).toEqual(NO_VALUE_COLOR);
+    const coarse = heatmapPixels(o, 4, 2, scale, { computed, stride: 2 });
+    expect([0, 1, 4, 5].map((c) => color(coarse, c))).toEqual(Array(4).fill(CLASS_COLORS.converged));
+    expect([2, 3, 6, 7].map((c) => color(coarse, c))).toEqual(Array(4).fill(CLASS_COLORS.diverged));
+    // Cell 5 arrives (stalled): only its pixel changes.
+    o.finalLoss[5] = 0.3;
+    paintCells(coarse, o, 4, 2, scale, [5]);
+    expect(color(coarse, 5)).toEqual(CLASS_COLORS.stalled);
+    expect(color(coarse, 4)).toEqual(CLASS_COLORS.converged);
   });
 
   it('scales step counts linearly from 0 to steps', () => {
