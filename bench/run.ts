@@ -37,7 +37,9 @@ async function inNode() {
   });
 }
 
-async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: number; expPerSecond: number }; firstPartialMs: number }> {
+interface ExplorerTiming { firstPictureMs: number; busyShare: number; longestTaskMs: number; windowMs: number }
+
+async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: number; expPerSecond: number }; firstPartialMs: number; explorer: ExplorerTiming }> {
   log('Chromium:');
   await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
   const server = await preview({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, preview: { port: 0, host: '127.0.0.1' } });
@@ -74,7 +76,9 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
     record(await wasm.evaluate(([c, s, r]) => window.bench.tfjs('wasm', c, s, r), [at, tfSteps, runs]));
     const firstPartialMs = await measureFirstPartial(await browser.newPage(), app.resolvedUrls!.local[0]);
     log(`  page: first partial heatmap ${firstPartialMs.toFixed(0)} ms after Run (512² × 1000)`);
-    return { info, peak, firstPartialMs };
+    const explorer = await measureExplorer(await browser.newPage(), app.resolvedUrls!.local[0]);
+    log(`  page: 1024² × 1000 view: first picture ${explorer.firstPictureMs.toFixed(0)} ms after Run; main thread busy ${(100 * explorer.busyShare).toFixed(0)}% of the next ${(explorer.windowMs / 1000).toFixed(0)} s (longest task ${explorer.longestTaskMs.toFixed(0)} ms)`);
+    return { info, peak, firstPartialMs, explorer };
   } finally {
     await browser.close();
     await server.close();
@@ -101,6 +105,28 @@ async function measureFirstPartial(page: Page, url: string): Promise<number> {
   return stats(latencies).median;
 }
 
+/**
+ * The explorer's promise for a 1024² × 1000-step view (progressive refinement): the latency from Run to the first
+ * picture, and how much of the following seconds the page's main thread spends in long tasks (> 50 ms, the
+ * browser's own measure of unresponsiveness) while the view refines.
+ */
+async function measureExplorer(page: Page, url: string): Promise<ExplorerTiming> {
+  const windowMs = quick ? 3000 : 6000;
+  await page.addInitScript('window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: "longtask" });');
+  await page.goto(`${url}?spec=${encodeURIComponent(JSON.stringify(benchSpec(1024 * 1024, 1000)))}`);
+  await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 0, null, { timeout: 60_000 });
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 1, null, { timeout: 60_000 });
+  const start = await page.evaluate(() => performance.getEntriesByName('sweep-start').at(-1)!.startTime);
+  const firstPictureMs = await page.evaluate(() => performance.getEntriesByName('sweep-first-cells').at(-1)!.startTime) - start;
+  await page.waitForTimeout(windowMs);
+  const tasks = await page.evaluate('window.__longTasks') as Array<[number, number]>;
+  await page.click('[data-testid=cancel]');
+  // Long tasks overlapping [start, start + windowMs].
+  const inWindow = tasks.map(([t, d]) => Math.max(0, Math.min(t + d, start + windowMs) - Math.max(t, start)));
+  return { firstPictureMs, busyShare: inWindow.reduce((a, b) => a + b, 0) / windowMs, longestTaskMs: Math.max(0, ...tasks.filter(([t]) => t >= start).map(([, d]) => d)), windowMs };
+}
+
 function versions(): Record<string, string> {
   const pkg = (name: string) => { try { return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version as string; } catch { return 'bundled'; } };
   let chromium = 'unknown';
@@ -111,7 +137,7 @@ function versions(): Record<string, string> {
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
 
 const node = await inNode();
-const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN } : await inChromium();
+const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN, explorer: undefined } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
 const ratios = {
@@ -131,7 +157,7 @@ const ratios = {
 const report = {
   date: new Date().toISOString(), quick, steps, runsPerSize: runs, versions: versions(),
   adapters: { node: node.adapter, chromium: browser.info }, peak: { node: node.peak, chromium: browser.peak },
-  perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, ratios, measurements,
+  perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, explorer: browser.explorer, ratios, measurements,
 };
 const outFile = process.env.BENCH_OUT ?? new URL('./results.json', import.meta.url).pathname;
 mkdirSync(dirname(outFile), { recursive: true });
@@ -144,6 +170,7 @@ console.log(`${'backend'.padEnd(18)}${'networks'.padStart(10)}${'M/s'.padStart(9
 for (const x of measurements) console.log(`${x.backend.padEnd(18)}${String(x.cells).padStart(10)}${m(x.networkStepsPerSecond.median)}${x.networkStepsPerSecond.spread.toFixed(2).padStart(8)}  ${x.note ?? ''}`);
 console.log(`\npeak (microkernel): chromium ${(browser.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(browser.peak.expPerSecond / 1e9).toFixed(2)} G exp/s; node ${(node.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(node.peak.expPerSecond / 1e9).toFixed(2)} G exp/s`);
 console.log(`first partial heatmap: ${browser.firstPartialMs.toFixed(0)} ms after Run (512² × 1000, the page)`);
+if (browser.explorer) console.log(`explorer, 1024² × 1000 view: first picture ${browser.explorer.firstPictureMs.toFixed(0)} ms after Run; main thread in long tasks ${(100 * browser.explorer.busyShare).toFixed(0)}% of the next ${(browser.explorer.windowMs / 1000).toFixed(0)} s, longest ${browser.explorer.longestTaskMs.toFixed(0)} ms`);
 for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(32)} ${v.toFixed(3)}`);
 console.log(`\nwrote ${outFile}`);
 process.exit(0);
