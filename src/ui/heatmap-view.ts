@@ -312,7 +312,7 @@ export class HeatmapView {
     ctx.restore();
   }
 
-  /** A categorical legend: one swatch and label per entry, right of the plot (labels wrap at spaces). */
+  /** A categorical legend: one swatch and label per entry, right of the plot (long labels wrap before their last word). */
   private drawLegend(ctx: CanvasRenderingContext2D, p: ReturnType<HeatmapView['plotRect']>, entries: Array<[string, [number, number, number]]>): void {
     const x = p.x + p.w + 22, w = 16;
     ctx.font = '12px system-ui, sans-serif';
@@ -323,7 +323,7 @@ export class HeatmapView {
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.fillRect(x, y, w, 16);
       ctx.fillStyle = '#222';
-      const words = label.split(' '), lines = words.length > 1 && label.length > 11 ? [words[0], words.slice(1).join(' ')] : [label];
+      const words = label.split(' '), lines = words.length > 1 && label.length > 11 ? [words.slice(0, -1).join(' '), words.at(-1)!] : [label];
       lines.forEach((line, k) => ctx.fillText(line, x + w + 5, y + 8 + k * 14));
       y += 12 + 14 * lines.length;
     }

@@ -305,6 +305,8 @@ async function startRun(spec: SweepSpec): Promise<void> {
   $('inspector').hidden = true;
   $('compare-panel').hidden = true;
   $('boundary-panel').hidden = true;
+  $('ab-maps').hidden = true; // B belongs to the previous view
+  $('ab-text').textContent = '';
   setRunning(true);
   progress.value = 0;
   $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
@@ -370,8 +372,9 @@ $('use-float64').addEventListener('click', () => setEngine('float64'));
 
 // ---------- A/B
 
+const abA = new HeatmapView($<HTMLCanvasElement>('ab-a'), () => undefined, () => undefined);
 const abB = new HeatmapView($<HTMLCanvasElement>('ab-b'), () => undefined, () => undefined);
-abB.metric = 'class';
+abA.metric = abB.metric = 'class';
 const abDiff = new HeatmapView($<HTMLCanvasElement>('ab-diff'), () => undefined, () => undefined);
 const abSetting = $<HTMLSelectElement>('ab-setting');
 for (const name of AB_SETTINGS) abSetting.append(Object.assign(document.createElement('option'), { value: name, textContent: name }));
@@ -407,6 +410,10 @@ $('ab-run').addEventListener('click', async () => {
     const codes = classDiff(run.outputs, result.outputs);
     const n = diffCounts(codes);
     $('ab-maps').hidden = false;
+    $('ab-a-title').textContent = `A (${setting} = ${settingValue(run.spec, setting)}): class map`;
+    $('ab-b-title').textContent = `B (${setting} = ${value}): class map`;
+    abA.show(run.spec, run.outputs);
+    abA.draw();
     abB.show(b.spec, result.outputs);
     abB.draw();
     abDiff.showDiff(b.spec, codes);
