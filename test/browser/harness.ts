@@ -5,7 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,4 +27,49 @@ export async function servePage(): Promise<{ url: string; stop: () => Promise<vo
 /** Headless Chromium, with WebGPU unless `webgpu` is false. Fails (never skips) when Chromium is missing. */
 export function launch(webgpu = true): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...(webgpu ? WEBGPU_ARGS : ['--disable-features=WebGPU'])] });
+}
+
+/** A new page at `address`; closing it fails the test if the page threw an uncaught error. */
+export async function openPage(browser: Browser, address: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('close', () => expect(errors, 'uncaught errors on the page').toEqual([]));
+  await page.goto(address);
+  return page;
+}
+
+/** Waits until the text of `selector` matches `pattern`. */
+export const waitForText = (page: Page, selector: string, pattern: RegExp, timeout = 90_000) =>
+  page.waitForFunction(([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? ''), [selector, pattern.source] as const, { timeout });
+
+/** The heatmap's plot margins in CSS pixels (HeatmapView's MARGIN). */
+export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
+
+/** RGB of the heatmap canvas at fractions (fx, fy) of its plot area (0, 0 = top left), in canvas pixels. */
+export function plotPixels(page: Page, points: Array<[number, number]>): Promise<number[][]> {
+  return page.evaluate(([pts, m]) => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid=heatmap]')!;
+    const dpr = c.width / c.clientWidth;
+    const w = c.clientWidth - m.left - m.right, h = c.clientHeight - m.top - m.bottom;
+    const ctx = c.getContext('2d')!;
+    return pts.map(([fx, fy]) => Array.from(ctx.getImageData(Math.floor((m.left + fx * w) * dpr), Math.floor((m.top + fy * h) * dpr), 1, 1).data.slice(0, 3)));
+  }, [points, MARGIN] as const);
+}
+
+/** Centres of an n × n grid of plot fractions. */
+export const grid = (n: number) => Array.from({ length: n * n }, (_, i) => [((i % n) + 0.5) / n, (Math.floor(i / n) + 0.5) / n] as [number, number]);
+
+/**
+ * For a test file: builds and serves the app and launches Chromium before its tests (afterwards, closes both). The
+ * returned `url` and `open` are valid inside tests.
+ */
+export function servedApp(): { readonly url: string; open: (address: string) => Promise<Page> } {
+  let url = '', stop: (() => Promise<void>) | undefined, browser: Browser | undefined;
+  beforeAll(async () => {
+    ({ url, stop } = await servePage());
+    browser = await launch();
+  });
+  afterAll(async () => { await browser?.close(); await stop?.(); });
+  return { get url() { return url; }, open: (address) => openPage(browser!, address) };
 }

@@ -7,50 +7,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
 import type { ResultsFile } from '../../src/core/results';
-import { launch, servePage } from './harness';
+import { grid, launch, plotPixels, servedApp, waitForText } from './harness';
 
-let url: string, stop: () => Promise<void>, browser: Browser;
-beforeAll(async () => {
-  ({ url, stop } = await servePage());
-  browser = await launch();
-});
-afterAll(async () => { await browser?.close(); await stop?.(); });
+const app = servedApp();
+const openPage = app.open;
 
-const link = (spec: object) => `${url}?spec=${encodeURIComponent(JSON.stringify(spec))}`;
+const link = (spec: object) => `${app.url}?spec=${encodeURIComponent(JSON.stringify(spec))}`;
 
-async function openPage(address: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('close', () => expect(errors, 'uncaught errors on the page').toEqual([]));
-  await page.goto(address);
-  return page;
-}
 
-const waitForText = (page: Page, selector: string, pattern: RegExp, timeout = 90_000) =>
-  page.waitForFunction(([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? ''), [selector, pattern.source] as const, { timeout });
 
-/** RGB of the heatmap canvas at fractions (fx, fy) of its plot area (0, 0 = top left), in canvas pixels. */
-function plotPixels(page: Page, points: Array<[number, number]>): Promise<number[][]> {
-  return page.evaluate((pts) => {
-    const c = document.querySelector<HTMLCanvasElement>('[data-testid=heatmap]')!;
-    const dpr = c.width / c.clientWidth;
-    const m = { left: 72, right: 120, top: 14, bottom: 52 }; // HeatmapView's MARGIN
-    const w = c.clientWidth - m.left - m.right, h = c.clientHeight - m.top - m.bottom;
-    const ctx = c.getContext('2d')!;
-    return pts.map(([fx, fy]) => Array.from(ctx.getImageData(Math.floor((m.left + fx * w) * dpr), Math.floor((m.top + fy * h) * dpr), 1, 1).data.slice(0, 3)));
-  }, points);
-}
 
-const grid = (n: number) => Array.from({ length: n * n }, (_, i) => [((i % n) + 0.5) / n, (Math.floor(i / n) + 0.5) / n] as [number, number]);
 
 describe('the page in Chromium (production build)', () => {
   it('opens on the course experiment: η = 2 fastest, the sheet’s E0, on WebGPU', async () => {
-    const page = await openPage(url);
+    const page = await openPage(app.url);
     await waitForText(page, '#course-summary', /converges fastest/);
     expect(await page.textContent('[data-testid=backend]')).toMatch(/^WebGPU: /); // no adapter = failure, not a skip
     const summary = await page.textContent('#course-summary');
@@ -103,7 +76,7 @@ describe('the page in Chromium (production build)', () => {
     expect(await page.textContent('#spec-errors')).toContain('x.count: must be a positive integer');
     expect(await page.locator('[data-path="x.count"][aria-invalid=true]').count()).toBe(1);
     expect(await page.textContent('#progress-text')).toBe('');
-    const broken = await openPage(`${url}?spec=%7B%22x%22`);
+    const broken = await openPage(`${app.url}?spec=%7B%22x%22`);
     await waitForText(broken, '#spec-errors', /not valid JSON/);
     const huge = await openPage(link({ x: { param: 'lr', min: 0.1, max: 10, count: 4096, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 4096, scale: 'log' } }));
     await waitForText(huge, '#spec-errors', /16,777,216 cells are more than this page holds .*npm run sweep/);
