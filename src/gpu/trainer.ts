@@ -121,17 +121,29 @@ export class GpuTrainer {
       const error = this.gpu.uncapturedError();
       if (error) throw new SweepInterruptedError(`GPU error: ${error.message} (often the device running out of memory: try a smaller sweep). Finished tiles are kept.`, result('interrupted'));
     };
-    // Waits for the queue, or for the device to be lost, whichever comes first; optionally sleeps through ~90% of the
-    // predicted time first (predicted from the last chunk's rate in network-steps per ms).
-    let stepsPerMs = 0;
-    const settle = async (networkSteps: number) => {
-      if (options.sleepWhileWaiting && stepsPerMs > 0) await new Promise((r) => setTimeout(r, (0.9 * networkSteps) / stepsPerMs));
-      await Promise.race([device.queue.onSubmittedWorkDone(), this.gpu.lost]);
+    // Chunks are pipelined: chunk k + 1 is queued before chunk k is awaited, so the GPU never idles while the host
+    // reacts to a completion (the chunk uniform is rewritten safely: writeBuffer runs in queue order). A chunk's time
+    // is the time between consecutive completions, i.e. its time on the GPU.
+    interface InFlight { done: Promise<unknown>; cells: number; firstStep: number; endStep: number }
+    let stepsPerMs = 0, lastDoneAt = 0;
+    let stepsPerChunk = options.stepsPerChunk ?? firstChunkSteps(tiles[0]?.count ?? 1, totalSteps);
+    // Waits for a chunk, or for the device to be lost, whichever comes first; optionally sleeps through ~90% of its
+    // predicted remaining time first (from the last rate in network-steps per ms). Then adapts the chunk size.
+    const settle = async (chunk: InFlight) => {
+      const networkSteps = chunk.cells * (chunk.endStep - chunk.firstStep);
+      if (options.sleepWhileWaiting && stepsPerMs > 0) {
+        const remaining = lastDoneAt + (0.9 * networkSteps) / stepsPerMs - performance.now();
+        if (remaining > 1) await new Promise((r) => setTimeout(r, remaining));
+      }
+      await Promise.race([chunk.done, this.gpu.lost]);
       checkDevice();
+      const now = performance.now(), chunkMs = Math.max(now - lastDoneAt, 1e-3);
+      lastDoneAt = now;
+      stepsPerMs = networkSteps / chunkMs;
+      if (options.stepsPerChunk === undefined) stepsPerChunk = nextChunkSteps(chunk.endStep - chunk.firstStep, chunkMs, targetMs);
     };
 
     try {
-      let stepsPerChunk = options.stepsPerChunk ?? firstChunkSteps(tiles[0]?.count ?? 1, totalSteps);
       let previousTileCells = tiles[0]?.count ?? 1;
       for (const tile of tiles) {
         // Same time per dispatch for a tile of another size: scale the steps by the ratio of cells.
@@ -144,9 +156,18 @@ export class GpuTrainer {
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
         device.queue.writeBuffer(stateBuffer, 0, packed.state);
         const groups = workgroupCount(tile.count, this.workgroupSize);
+        const report = (chunk: InFlight) => options.onProgress?.({
+          cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(chunk.endStep, totalSteps),
+          networkSteps, elapsedMs: performance.now() - start, outputs,
+        });
+        let inFlight: InFlight | undefined;
+        lastDoneAt = performance.now();
         // Loss indices k = 0 … totalSteps: totalSteps + 1 evaluations, each but the last followed by an update.
         for (let firstStep = 0; firstStep <= totalSteps;) {
-          if (options.signal?.aborted) return result('cancelled');
+          if (options.signal?.aborted) {
+            if (inFlight) await settle(inFlight);
+            return result('cancelled');
+          }
           const endStep = Math.min(totalSteps + 1, firstStep + stepsPerChunk);
           device.queue.writeBuffer(chunkBuffer, 0, packChunk({
             cellCount: tile.count, firstStep, endStep, totalSteps, threshold: spec.threshold,
@@ -158,18 +179,13 @@ export class GpuTrainer {
           pass.setBindGroup(0, bindGroup);
           pass.dispatchWorkgroups(groups);
           pass.end();
-          const chunkStart = performance.now();
           device.queue.submit([encoder.finish()]);
-          await settle(tile.count * (endStep - firstStep));
-          const chunkMs = performance.now() - chunkStart;
-          stepsPerMs = (tile.count * (endStep - firstStep)) / Math.max(chunkMs, 1e-3);
-          if (options.stepsPerChunk === undefined) stepsPerChunk = nextChunkSteps(endStep - firstStep, chunkMs, targetMs);
+          const submitted: InFlight = { done: device.queue.onSubmittedWorkDone(), cells: tile.count, firstStep, endStep };
+          if (inFlight) { await settle(inFlight); await report(inFlight); }
+          inFlight = submitted;
           firstStep = endStep;
-          await options.onProgress?.({
-            cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(firstStep, totalSteps),
-            networkSteps, elapsedMs: performance.now() - start, outputs,
-          });
         }
+        if (inFlight) { await settle(inFlight); await report(inFlight); }
         const stateBytes = tile.count * CELL_STATE.size, readBytes = stateBytes + (recordLoss ? historyBytes : 0);
         const encoder = device.createCommandEncoder({ label: 'read back' });
         encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, stateBytes);
