@@ -123,8 +123,11 @@ export class GpuTrainer {
     };
     // Chunks are pipelined: chunk k + 1 is queued before chunk k is awaited, so the GPU never idles while the host
     // reacts to a completion (the chunk uniform is rewritten safely: writeBuffer runs in queue order). A chunk's time
-    // is the time between consecutive completions, i.e. its time on the GPU.
-    interface InFlight { done: Promise<unknown>; cells: number; firstStep: number; endStep: number }
+    // is the time between consecutive completions, i.e. its time on the GPU. Not when sleeping while waiting: Dawn in
+    // Node polls as long as any queue promise is pending, so there a chunk's promise is only asked for after the sleep,
+    // and chunks run one at a time.
+    const pipelined = !options.sleepWhileWaiting;
+    interface InFlight { done?: Promise<unknown>; cells: number; firstStep: number; endStep: number }
     let stepsPerMs = 0, lastDoneAt = 0;
     let stepsPerChunk = options.stepsPerChunk ?? firstChunkSteps(tiles[0]?.count ?? 1, totalSteps);
     // Waits for a chunk, or for the device to be lost, whichever comes first; optionally sleeps through ~90% of its
@@ -135,7 +138,7 @@ export class GpuTrainer {
         const remaining = lastDoneAt + (0.9 * networkSteps) / stepsPerMs - performance.now();
         if (remaining > 1) await new Promise((r) => setTimeout(r, remaining));
       }
-      await Promise.race([chunk.done, this.gpu.lost]);
+      await Promise.race([chunk.done ?? device.queue.onSubmittedWorkDone(), this.gpu.lost]);
       checkDevice();
       const now = performance.now(), chunkMs = Math.max(now - lastDoneAt, 1e-3);
       lastDoneAt = now;
@@ -180,10 +183,11 @@ export class GpuTrainer {
           pass.dispatchWorkgroups(groups);
           pass.end();
           device.queue.submit([encoder.finish()]);
-          const submitted: InFlight = { done: device.queue.onSubmittedWorkDone(), cells: tile.count, firstStep, endStep };
+          const submitted: InFlight = { done: pipelined ? device.queue.onSubmittedWorkDone() : undefined, cells: tile.count, firstStep, endStep };
           if (inFlight) { await settle(inFlight); await report(inFlight); }
           inFlight = submitted;
           firstStep = endStep;
+          if (!pipelined) { await settle(inFlight); await report(inFlight); inFlight = undefined; }
         }
         if (inFlight) { await settle(inFlight); await report(inFlight); }
         const stateBytes = tile.count * CELL_STATE.size, readBytes = stateBytes + (recordLoss ? historyBytes : 0);
