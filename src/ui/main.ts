@@ -251,10 +251,13 @@ function showFinished(run: Current): void {
   setRunning(false);
 }
 
+/** Cells of a view's first pass (and first GPU tile): a 32 × 32 picture arrives after ~1/1000 of a 1024² view. */
+const FIRST_PASS_CELLS = 1024;
+
 /** The refinement plan of the last grid size: zooms keep the counts, so every view of a trail reuses it. */
 let lastPlan: RefinementPlan | undefined;
 function planFor(nx: number, ny: number): RefinementPlan {
-  if (lastPlan?.nx !== nx || lastPlan.ny !== ny) lastPlan = refinementPlan(nx, ny);
+  if (lastPlan?.nx !== nx || lastPlan.ny !== ny) lastPlan = refinementPlan(nx, ny, FIRST_PASS_CELLS);
   return lastPlan;
 }
 
@@ -296,10 +299,10 @@ async function startRun(spec: SweepSpec): Promise<void> {
     if (stride !== previousStride) queueDraw(true);
     else if (p.fresh) queueDraw(false, plan.order.subarray(p.fresh.first, p.fresh.first + p.fresh.outputs.finalLoss.length));
   };
-  // Tiles of at most a sixteenth of the sweep, starting at 4,096 cells (the first pass) and doubling. The worker
+  // Tiles of at most a sixteenth of the sweep, starting with the first pass and doubling. The worker
   // starts first; the page clears its panels meanwhile.
-  const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
-  const pending = runner.run(spec, { tileCells, firstTileCells: 4096, cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
+  const tileCells = Math.min(1 << 20, Math.max(FIRST_PASS_CELLS, 4096, Math.ceil(cells / 16)));
+  const pending = runner.run(spec, { tileCells, firstTileCells: plan.passEnds[0], cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
   heatmap.clear(spec, run.outputs);
   heatmap.setRefinement(fill);
   $('inspector').hidden = true;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
+import { refinementPlan } from '../../src/core/refine';
 import type { ResultsFile } from '../../src/core/results';
 import { grid, launch, plotPixels, servedApp, waitForText } from './harness';
 
@@ -48,7 +49,7 @@ describe('the page in Chromium (production build)', () => {
   });
 
   it('cancel keeps the finished cells, shown and exported', async () => {
-    // 128 × 128 cells in tiles of 4,096: each tile is 4,096 × 20,000 network-steps, seconds on SwiftShader.
+    // 128 × 128 cells in tiles of 1,024 (the first pass, 32 × 32) doubling to 4,096; 20,000 steps: seconds per tile on SwiftShader.
     const page = await openPage(link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } }));
     await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
     await page.click('[data-testid=cancel]');
@@ -56,8 +57,8 @@ describe('the page in Chromium (production build)', () => {
     const done = Number((await page.textContent('#progress-text'))!.match(/Cancelled: ([\d,]+)/)![1].replace(/,/g, ''));
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(16_384);
-    expect(done % 4096).toBe(0); // whole tiles
-    // Refinement computes the cells with even ix and iy first (the first pass, 64 × 64 = one tile), so those are done.
+    expect([1024, 3072, 7168, 11264, 15360]).toContain(done); // whole tiles
+    // Refinement computes every fourth row and column first (the first pass, 32 × 32 = the first tile), so cell (0, 0) is done.
     await page.selectOption('#metric', 'class');
     const [firstPass, notYet] = await plotPixels(page, [[0.5 / 128, 1 - 0.5 / 128], [1.5 / 128, 1 - 1.5 / 128]]); // cells (0, 0) and (1, 1)
     expect(firstPass).toEqual(CLASS_COLORS.converged);
@@ -66,7 +67,10 @@ describe('the page in Chromium (production build)', () => {
     const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
     expect(file).toMatchObject({ status: 'cancelled', cellsDone: done });
     expect(file.outputs.finalLoss.filter((v) => v !== null)).toHaveLength(done);
-    expect(file.outputs.finalLoss.every((v, i) => v !== null || (i % 2 === 1 || Math.floor(i / 128) % 2 === 1))).toBe(true);
+    // Exactly the first `done` cells of the refinement order.
+    const { order } = refinementPlan(128, 128, 1024);
+    const finished = new Set(order.subarray(0, done));
+    expect(file.outputs.finalLoss.every((v, i) => (v !== null) === finished.has(i))).toBe(true);
     await page.close();
   });
 
