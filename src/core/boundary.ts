@@ -5,7 +5,7 @@
  * the number of s × s boxes of the grid that hold a boundary cell, for s = 2, 4, 8, … up to an eighth of the view
  * (size 1 is left out: a digital curve's staircase inflates it); the dimension is the slope of log N(s) against
  * log(1/s), fitted by least squares. On test shapes (test/core/boundary.test.ts) straight edges and circles come
- * out within 0.05 of 1 and a Koch snowflake within 0.05 of log 4 / log 3.
+ * out within 0.05 of 1 and a quadric Koch island within 0.05 of log 8 / log 4 = 1.5.
  */
 
 /**
@@ -54,6 +54,8 @@ export interface DimensionEstimate {
   counts: number[];
   /** Least-squares slope of log N against log(1/s): the box-counting dimension. */
   dimension: number;
+  /** The fit's intercept: log N(s) ≈ intercept + dimension · log(1/s) (natural logarithms). */
+  intercept: number;
   /** Coefficient of determination of the fit (1 = the points lie on a line). */
   r2: number;
   /** Cells on the boundary. */
@@ -63,7 +65,7 @@ export interface DimensionEstimate {
 /**
  * Estimates the box-counting dimension of the converged/not-converged boundary. Sizes run from 2 to an eighth of
  * the smaller side (at least 8 boxes across), so a 256² view fits 5 points. Undefined when there is no boundary or
- * the view is smaller than 32 cells a side (fewer than 3 sizes).
+ * the view is smaller than 64 cells a side (fewer than 3 sizes: 2, 4, 8).
  */
 export function boundaryDimension(inside: Uint8Array, nx: number, ny: number): DimensionEstimate | undefined {
   const sizes: number[] = [];
@@ -73,8 +75,8 @@ export function boundaryDimension(inside: Uint8Array, nx: number, ny: number): D
   const boundaryCells = mask.reduce((n, v) => n + v, 0);
   if (boundaryCells === 0) return undefined;
   const counts = boxCounts(mask, nx, ny, sizes);
-  const { slope, r2 } = linearFit(sizes.map((s) => Math.log(1 / s)), counts.map((n) => Math.log(n)));
-  return { sizes, counts, dimension: slope, r2, boundaryCells };
+  const { slope, intercept, r2 } = linearFit(sizes.map((s) => Math.log(1 / s)), counts.map((n) => Math.log(n)));
+  return { sizes, counts, dimension: slope, intercept, r2, boundaryCells };
 }
 
 /** Least-squares line y = a + slope·x, with R². */

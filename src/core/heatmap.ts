@@ -74,7 +74,7 @@ export interface RefinementFill { computed: Uint8Array; stride: number | undefin
 /**
  * RGBA pixels (4 bytes per pixel) of an nx × ny heatmap, one pixel per cell, top row = the largest y (so y grows
  * upwards as on a plot), left column = the first x. With a refinement `fill`, a cell not yet computed shows its block
- * corner's color (core/refine displaySource) — copied from that pixel, so a coarse picture of a million cells costs
+ * corner's color (see core/refine.ts) — copied from that pixel, so a coarse picture of a million cells costs
  * little more than coloring its computed cells.
  */
 export function heatmapPixels(outputs: SweepOutputs, nx: number, ny: number, scale: HeatmapScale, fill?: RefinementFill): Uint8ClampedArray {

@@ -4,7 +4,8 @@
  *
  * Pass 0 computes every cell whose ix and iy are multiples of the coarsest stride S (a power of two); pass p computes
  * the multiples of S / 2^p that are not multiples of S / 2^(p−1); the last pass (stride 1) completes the grid.
- * Until a cell is computed it is drawn with the value of its block's corner at the finest complete stride.
+ * Until a cell is computed it is drawn with the value of its block's corner (ix − ix mod S, iy − iy mod S) at the finest
+ * complete stride S (core/heatmap.ts heatmapPixels).
  */
 
 /** The cell order of a refining run, with where each pass ends in it. */
@@ -47,14 +48,4 @@ export function completedStride(plan: RefinementPlan, cellsDone: number): number
   let stride: number | undefined;
   plan.passEnds.forEach((end, p) => { if (cellsDone >= end) stride = plan.strides[p]; });
   return stride;
-}
-
-/**
- * The cell whose value is drawn at `cell`: itself when computed, else the corner of its block at `stride` (the
- * finest completed stride), else the cell itself (drawn as "not run").
- */
-export function displaySource(cell: number, nx: number, computed: Uint8Array, stride: number | undefined): number {
-  if (computed[cell] || stride === undefined) return cell;
-  const ix = cell % nx, iy = (cell - ix) / nx;
-  return (iy - (iy % stride)) * nx + (ix - (ix % stride));
 }

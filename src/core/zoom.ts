@@ -94,12 +94,17 @@ export function axisResolutions(spec: SweepSpec, precision: Precision): AxisReso
   for (const name of ['x', 'y'] as const) {
     const a = spec[name];
     if (!isZoomable(a)) continue;
-    let worst = Infinity;
-    // Relative spacing is smallest at the end with the largest magnitude (linear) and uniform on a log axis.
-    for (const v of [a.min, a.max]) {
-      const spacing = a.scale === 'log' ? Math.abs(v) * (exp(log(a.max / a.min) / (a.count - 1)) - 1) : (a.max - a.min) / (a.count - 1);
-      const magnitude = 2 ** Math.floor(Math.log2(Math.abs(v) || Number.MIN_VALUE));
-      worst = Math.min(worst, (spacing / magnitude) * scale);
+    const binade = (v: number) => 2 ** Math.floor(Math.log2(Math.abs(v) || Number.MIN_VALUE)); // ulp = binade / scale
+    let worst: number;
+    if (a.scale === 'log') {
+      // Uniform relative spacing r: ulps per cell = r · scale · v / binade(v), least where v / binade(v) is least: at a
+      // power of two inside the range, else at min.
+      const r = exp(log(a.max / a.min) / (a.count - 1)) - 1;
+      const mantissa = binade(a.max) > binade(a.min) ? 1 : a.min / binade(a.min);
+      worst = r * scale * mantissa;
+    } else {
+      // Uniform spacing; the ulp is largest at the end with the larger magnitude.
+      worst = ((a.max - a.min) / (a.count - 1) / binade(Math.max(Math.abs(a.min), Math.abs(a.max)))) * scale;
     }
     out.push({ name, param: a.param, ulpsPerCell: worst });
   }

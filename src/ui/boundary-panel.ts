@@ -3,7 +3,7 @@
  * the log-log fit drawn small (uPlot) and its quality.
  */
 import uPlot from 'uplot';
-import { boundaryDimension, linearFit, type DimensionEstimate } from '../core/boundary';
+import { boundaryDimension, type DimensionEstimate } from '../core/boundary';
 import { gridSize } from '../core/grid';
 import { classify, type SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
@@ -23,25 +23,25 @@ export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: Sweep
   if (!complete) { text.textContent = 'The boundary is measured when the view is complete (every cell computed).'; return undefined; }
   const estimate = boundaryDimension(convergedMask(outputs), nx, ny);
   if (!estimate) {
-    text.textContent = Math.min(nx, ny) < 32
-      ? `This view is ${nx} × ${ny}: box counting needs at least 32 cells a side (three box sizes).`
+    text.textContent = Math.min(nx, ny) < 64
+      ? `This view is ${nx} × ${ny}: box counting needs at least 64 cells a side (box sizes 2, 4 and 8, each at most an eighth of the view).`
       : 'No boundary in this view: every cell is converged, or none is.';
     return undefined;
   }
-  const { dimension, r2, sizes, counts, boundaryCells } = estimate;
+  const { dimension, intercept, r2, sizes, counts, boundaryCells } = estimate;
   text.textContent = `Box-counting dimension of the converged / not-converged boundary: D = ${dimension.toFixed(3)} ` +
     `(least-squares fit of log N(s) against log(1/s) over box sizes s = ${sizes[0]} … ${sizes.at(-1)} cells; R² = ${r2.toFixed(4)}; ` +
     `${boundaryCells.toLocaleString()} boundary cells). A smooth curve gives 1, a boundary that fills the plane 2; ` +
     `read D with the fit: a low R² means the boundary is not self-similar over these scales.`;
+  // Drawn in log₂: the slope is the same in any base; the intercept scales by 1/ln 2.
   const x = sizes.map((s) => Math.log2(1 / s)), y = counts.map((n) => Math.log2(n));
-  const fit = linearFit(x, y);
   new uPlot({
     width: 300, height: 200,
     scales: { x: { time: false } },
     axes: [{ label: 'log₂(1/s)' }, { label: 'log₂ N(s)', size: 50 }],
     legend: { show: false },
     series: [{}, { label: 'N(s)', stroke: '#2456c7', width: 0, points: { show: true, size: 7, fill: '#2456c7' } },
-      { label: `fit, slope ${fit.slope.toFixed(3)}`, stroke: '#d24', width: 1.5, points: { show: false } }],
-  }, [x, y, x.map((v) => fit.intercept + fit.slope * v)], chart);
+      { label: `fit, slope ${dimension.toFixed(3)}`, stroke: '#d24', width: 1.5, points: { show: false } }],
+  }, [x, y, x.map((v) => intercept / Math.LN2 + dimension * v)], chart);
   return estimate;
 }

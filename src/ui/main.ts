@@ -58,7 +58,11 @@ const COMPARE_BUDGET = 3e7;
  * The view on screen. Cells are computed in plan.order (coarse passes first); `computed` marks the cells done, and
  * until then a cell shows its block corner's value at the finest complete pass.
  */
-interface Current { spec: SweepSpec; engine: Engine; plan: RefinementPlan; computed: Uint8Array; outputs: SweepOutputs; result?: SweepRunResult; running: boolean }
+interface Current {
+  spec: SweepSpec; engine: Engine; plan: RefinementPlan; computed: Uint8Array; outputs: SweepOutputs; result?: SweepRunResult; running: boolean;
+  /** The float64 spot check of a finished float32 view, once done. */
+  spot?: { text: string; agreement: number };
+}
 let current: Current | undefined;
 /** The engine of the next view: float32 on the GPU, or the float64 reference (URL: &engine=float64). */
 let engine: Engine = 'float32';
@@ -99,13 +103,26 @@ function openSweep(spec: SweepSpec, run: boolean): void {
   showSpecErrors(form, []);
   $('spec-errors').textContent = '';
   $('explore-error').textContent = '';
-  $('spot-check').hidden = true;
   $<HTMLSelectElement>('engine').value = engine;
   showView('sweep');
+  const cached = run ? viewCache.get(location.search) : undefined;
+  if (cached) {
+    if (current?.running) void runner.cancel(); // the view being left is abandoned
+    runGeneration++;
+    resetViewPanels(spec);
+    cacheView(location.search, cached); // most recently used
+    showFinished(cached);
+  } else if (run) void startRun(spec);
+  else resetViewPanels(spec);
+}
+
+/** Hides what belonged to the previous view (inspector, comparison, A/B, spot check, movie target); shows the precision notice. */
+function resetViewPanels(spec: SweepSpec): void {
+  for (const id of ['inspector', 'compare-panel', 'boundary-panel', 'ab-maps', 'spot-check']) $(id).hidden = true;
+  $('ab-text').textContent = '';
+  movieTarget = { fx: 0.5, fy: 0.5 };
+  $('movie-target').textContent = 'the centre';
   showPrecision(spec);
-  const cached = viewCache.get(location.search);
-  if (run && cached && cached.engine === engine) showFinished(cached);
-  else if (run) void startRun(spec);
 }
 
 /** The precision notice for a view on the current engine (hidden when the view is far from the limit). */
@@ -125,9 +142,11 @@ function route(): void {
     return;
   }
   engine = state.engine;
+  const engineError = state.engineError ?? '';
   const tooLarge = state.result.ok ? pageLimitError(state.result.spec) : undefined;
   if (state.result.ok && !tooLarge) {
     openSweep(state.result.spec, true);
+    $('explore-error').textContent = engineError;
     return;
   }
   if (state.result.ok) fillSpecForm(form, state.result.spec);
@@ -165,11 +184,11 @@ function defaultSweep(): SweepSpec {
 }
 $('nav-sweep').addEventListener('click', () => {
   if (current) { showView('sweep'); return; }
-  history.pushState(null, '', specQuery(defaultSweep()));
+  history.pushState(null, '', specQuery(defaultSweep(), engine));
   openSweep(defaultSweep(), false);
 });
 $('open-sweep').addEventListener('click', () => {
-  history.pushState(null, '', specQuery(defaultSweep()));
+  history.pushState(null, '', specQuery(defaultSweep(), engine));
   openSweep(defaultSweep(), true);
 });
 window.addEventListener('popstate', route);
@@ -212,10 +231,26 @@ function queueDraw(full: boolean, cells?: Int32Array): void {
   });
 }
 
+/** Compare, A/B and the zoom movie share the comparer worker, which runs one job at a time (a new job cancels the last). */
+let comparerBusy = false;
+
 function setRunning(running: boolean): void {
   $<HTMLButtonElement>('run').disabled = running;
   $<HTMLButtonElement>('cancel').disabled = !running;
-  for (const id of ['compare', 'export-json', 'export-png', 'export-csv', 'ab-run', 'movie-make']) $<HTMLButtonElement>(id).disabled = running || !current?.result;
+  for (const id of ['export-json', 'export-png', 'export-csv']) $<HTMLButtonElement>(id).disabled = running || !current?.result;
+  for (const id of ['compare', 'ab-run', 'movie-make']) $<HTMLButtonElement>(id).disabled = running || comparerBusy || !current?.result;
+}
+
+/** Runs a job on the comparer worker with its three buttons disabled meanwhile. */
+async function onComparer<T>(job: () => Promise<T>): Promise<T> {
+  comparerBusy = true;
+  setRunning(current?.running ?? false);
+  try {
+    return await job();
+  } finally {
+    comparerBusy = false;
+    setRunning(current?.running ?? false);
+  }
 }
 
 function formatProgress(p: SweepProgress, plan: RefinementPlan): string {
@@ -246,6 +281,7 @@ function showFinished(run: Current): void {
   const complete = result.status === 'complete' && !result.error;
   showBoundary($('boundary-panel'), run.spec, run.outputs, complete);
   if (complete && result.backend.kind === 'webgpu') void spotCheck(run);
+  else $('spot-check').hidden = true;
   resetAbPanel(run.spec);
   $('compare-panel').hidden = true;
   setRunning(false);
@@ -261,9 +297,16 @@ function planFor(nx: number, ny: number): RefinementPlan {
   return lastPlan;
 }
 
+/** Counts views opened; a startRun that waited for a cancel gives up if another view was opened meanwhile. */
+let runGeneration = 0;
+
 async function startRun(spec: SweepSpec): Promise<void> {
+  const generation = ++runGeneration;
   if (current?.running) await runner.cancel();
+  if (generation !== runGeneration) return;
   const { nx, ny, cells } = gridSize(spec);
+  fullDraw = false; // refreshes queued for the previous view
+  pendingCells = [];
   performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
   let firstCells = true;
   const plan = planFor(nx, ny);
@@ -301,15 +344,11 @@ async function startRun(spec: SweepSpec): Promise<void> {
   };
   // Tiles of at most a sixteenth of the sweep, starting with the first pass and doubling. The worker
   // starts first; the page clears its panels meanwhile.
-  const tileCells = Math.min(1 << 20, Math.max(FIRST_PASS_CELLS, 4096, Math.ceil(cells / 16)));
+  const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
   const pending = runner.run(spec, { tileCells, firstTileCells: plan.passEnds[0], cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
   heatmap.clear(spec, run.outputs);
   heatmap.setRefinement(fill);
-  $('inspector').hidden = true;
-  $('compare-panel').hidden = true;
-  $('boundary-panel').hidden = true;
-  $('ab-maps').hidden = true; // B belongs to the previous view
-  $('ab-text').textContent = '';
+  resetViewPanels(spec);
   setRunning(true);
   progress.value = 0;
   $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
@@ -337,19 +376,26 @@ async function startRun(spec: SweepSpec): Promise<void> {
 async function spotCheck(run: Current): Promise<void> {
   const line = $('spot-check');
   line.hidden = true;
-  const cells = run.plan.order.length, count = Math.min(cells, SPOT_CHECK_CELLS);
-  const indices = Int32Array.from({ length: count }, (_, i) => run.plan.order[Math.floor((i * cells) / count)]);
-  const reference = await checker.reference(run.spec, indices, proxy(() => undefined));
-  if (current !== run || reference.cellsDone < count) return;
-  const a = compareOutputs(run.outputs, reference.outputs, indices);
-  const percent = (100 * a.classAgreementRate).toFixed(1);
+  if (!run.spot) {
+    const cells = run.plan.order.length, count = Math.min(cells, SPOT_CHECK_CELLS);
+    const indices = Int32Array.from({ length: count }, (_, i) => run.plan.order[Math.floor((i * cells) / count)]);
+    const reference = await checker.reference(run.spec, indices, proxy(() => undefined));
+    if (reference.cellsDone < count) return;
+    const a = compareOutputs(run.outputs, reference.outputs, indices);
+    const percent = (100 * a.classAgreementRate).toFixed(1);
+    run.spot = {
+      agreement: a.classAgreementRate,
+      text: a.classAgreementRate < 0.99
+        ? `Spot check: on ${count} cells spread over this view, float32 (GPU) and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
+        : `Spot check: float32 (GPU) and float64 agree on the class of ${percent}% of ${count} cells spread over this view.`,
+    };
+  }
+  if (current !== run) return;
   line.hidden = false;
-  line.classList.toggle('stripes', a.classAgreementRate < 0.99);
-  line.classList.toggle('ok', a.classAgreementRate >= 0.99);
-  line.textContent = a.classAgreementRate < 0.99
-    ? `Spot check: on ${count} cells spread over this view, float32 (GPU) and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
-    : `Spot check: float32 (GPU) and float64 agree on the class of ${percent}% of ${count} cells spread over this view.`;
-  line.dataset.agreement = String(a.classAgreementRate);
+  line.classList.toggle('stripes', run.spot.agreement < 0.99);
+  line.classList.toggle('ok', run.spot.agreement >= 0.99);
+  line.textContent = run.spot.text;
+  line.dataset.agreement = String(run.spot.agreement);
 }
 
 // ---------- exploring: zoom, pan, the trail, the engine
@@ -405,11 +451,11 @@ $('ab-run').addEventListener('click', async () => {
   const b = specB(run.spec, setting, value);
   const text = $('ab-text');
   if (!b.ok) { text.textContent = `B cannot run: ${b.errors.join('; ')}`; return; }
-  $<HTMLButtonElement>('ab-run').disabled = true;
   text.textContent = `Running B (${setting} = ${value}) on the same ${gridSize(b.spec).cells.toLocaleString()} cells…`;
   try {
-    const result = await comparer.run(b.spec, { cpu: run.engine === 'float64' }, proxy(() => undefined));
+    const result = await onComparer(() => comparer.run(b.spec, { cpu: run.engine === 'float64' }, proxy(() => undefined)));
     if (current !== run) return;
+    if (result.status !== 'complete' || result.error) { text.textContent = `B did not finish (${result.error ?? result.status}); run it again.`; return; }
     const codes = classDiff(run.outputs, result.outputs);
     const n = diffCounts(codes);
     $('ab-maps').hidden = false;
@@ -427,8 +473,6 @@ $('ab-run').addEventListener('click', async () => {
       `${n['not run'] ? `, not run in A or B ${n['not run'].toLocaleString()}` : ''}.`;
   } catch (e) {
     text.textContent = `B failed: ${(e as Error).message}`;
-  } finally {
-    $<HTMLButtonElement>('ab-run').disabled = !current?.result;
   }
 });
 
@@ -456,20 +500,17 @@ $('movie-make').addEventListener('click', async () => {
   const deepest = last && zoomProblem(run.spec, last);
   if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
   const specs = zoomSequence(run.spec, movieTarget.fx, movieTarget.fy, frames, zoom, size);
-  $<HTMLButtonElement>('movie-make').disabled = true;
   const start = performance.now();
   try {
-    const gif = await recordZoomMovie(specs, async (spec) => {
+    const gif = await onComparer(() => recordZoomMovie(specs, async (spec) => {
       const r = await comparer.run(spec, { cpu: run.engine === 'float64' }, proxy(() => undefined));
       if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
       return r.outputs;
-    }, heatmap.metric, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } });
+    }, heatmap.metric, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
     download('zoom-movie.gif', new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
     text.textContent = `zoom-movie.gif: ${frames} frames of ${size} × ${size} cells (${heatmap.metric === 'class' ? 'class map' : heatmap.metric}), ${zoom}× per frame, ${zoom ** (frames - 1) >= 1e3 ? (zoom ** (frames - 1)).toExponential(1) : (zoom ** (frames - 1)).toFixed(1)}× in all; ${(gif.length / 1024).toFixed(0)} KB, made in ${((performance.now() - start) / 1000).toFixed(1)} s.`;
   } catch (e) {
     text.textContent = `The movie stopped: ${(e as Error).message}`;
-  } finally {
-    $<HTMLButtonElement>('movie-make').disabled = !current?.result;
   }
 });
 
@@ -511,7 +552,6 @@ $('compare').addEventListener('click', async () => {
   const count = Math.min(done, budgetCells);
   const indices = Int32Array.from({ length: count }, (_, i) => run.plan.order[Math.floor((i * done) / count)]);
   $('compare-panel').hidden = false;
-  $<HTMLButtonElement>('compare').disabled = true;
   const text = $('compare-text');
   const sampled = count < done
     ? `a sample of ${count.toLocaleString()} of the ${done.toLocaleString()} finished cells, evenly spread (the page checks at most ${COMPARE_BUDGET.toExponential(0)} network-steps; \`npm run sweep -- spec.json --compare\` checks every cell)`
@@ -520,15 +560,14 @@ $('compare').addEventListener('click', async () => {
   $<HTMLButtonElement>('cancel').disabled = false;
   const summary = $('progress-text').textContent;
   let finished = false;
-  const reference = await comparer.reference(run.spec, indices, proxy((n: number, total: number) => {
-    if (finished) return; // a late report (see onProgress in startRun)
+  const reference = await onComparer(() => comparer.reference(run.spec, indices, proxy((n: number, total: number) => {
+    if (finished || current !== run) return; // a late report (see onProgress in startRun), or another view on screen
     $('progress-text').textContent = `float64 reference: ${n.toLocaleString()} of ${total.toLocaleString()} cells`;
     $<HTMLProgressElement>('progress').value = n / total;
-  }));
+  })));
   finished = true;
   if (current !== run) return; // a new sweep started meanwhile: its controls and status are its own
   $<HTMLButtonElement>('cancel').disabled = true;
-  $<HTMLButtonElement>('compare').disabled = false;
   $('progress-text').textContent = summary;
   $<HTMLProgressElement>('progress').value = run.result.cellsDone / cells;
   const compared = indices.subarray(0, reference.cellsDone);

@@ -71,7 +71,7 @@ describe('the explorer in Chromium (production build)', () => {
     await page.click('[data-testid=view-forward]');
     await page.waitForURL(zoomedUrl);
     await waitForDone(page);
-    expect(await plotPixels(page, grid(16))).toEqual(zoomedPixels);
+    expect(await plotPixels(page, grid(16))).toEqual(zoomedPixels); // from the view cache; the copied link below recomputes
 
     // The link alone reproduces the view, pixel for pixel.
     const copy = await openPage(zoomedUrl);
@@ -149,7 +149,7 @@ describe('the explorer in Chromium (production build)', () => {
     await waitForText(page, '#progress-text', /^Done\..* on the CPU reference \(float64\)/);
     expect(await page.inputValue('[data-testid=engine]')).toBe('float64');
     expect(await page.isVisible('[data-testid=precision]')).toBe(false);
-    // A float32 view that is fine by this measure still gets spot-checked against float64: here it agrees.
+    // Every finished float32 view is also spot-checked against float64 cell by cell: here they agree.
     await page.selectOption('[data-testid=engine]', 'float32');
     await waitForText(page, '[data-testid=spot-check]', /^Spot check: float32 \(GPU\) and float64 agree on the class of 100\.0% of 512 cells/);
     // Past the limit: stripes, said plainly.

@@ -62,6 +62,11 @@ describe('zoom', () => {
     expect(axisResolutions(tight, 'float64')[0].ulpsPerCell).toBeCloseTo(2 ** 29, 0);
     // The sheet-scale log view is far from the limit.
     expect(axisResolutions(view, 'float32')[0].ulpsPerCell).toBeGreaterThan(1e5);
+    // A log axis across a power of two: the worst point is 2 itself (mantissa 1), not either end.
+    const across = spec({ x: { param: 'lr', min: 1.9, max: 2.1, count: 256, scale: 'log' } });
+    expect(axisResolutions(across, 'float32')[0].ulpsPerCell).toBeCloseTo((Math.exp(Math.log(2.1 / 1.9) / 255) - 1) * 2 ** 23, 3);
+    const inside = spec({ x: { param: 'lr', min: 1.5, max: 1.6, count: 256, scale: 'log' } });
+    expect(axisResolutions(inside, 'float32')[0].ulpsPerCell).toBeCloseTo((Math.exp(Math.log(1.6 / 1.5) / 255) - 1) * 2 ** 23 * 1.5, 3);
     // Near 2 on a linear axis the float32 spacing doubles: the end with the larger magnitude counts.
     const wide = spec({ x: { param: 'w1', min: 1.5, max: 2.5, count: 2 ** 22 / 1024, scale: 'linear' } });
     expect(axisResolutions(wide, 'float32')[0].ulpsPerCell).toBeCloseTo((1 / (4096 - 1)) / 2 * 2 ** 23, 6);

@@ -183,6 +183,17 @@ describe('cancel, device loss and shader errors', () => {
     expect(partial.cellsDone).toBe(200);
     expect(partial.outputs.finalLoss.slice(0, 200)).toEqual(full.outputs.finalLoss.slice(0, 200));
     expect(Array.from(partial.outputs.finalLoss.slice(200)).every(Number.isNaN)).toBe(true);
+    // Mid-tile, with the next chunk already queued (pipelining): the run waits for it and still keeps only whole tiles.
+    const midTile = new AbortController();
+    let reports = 0;
+    const cut = await trainer.run(s, {
+      tileCells: 100, stepsPerChunk: 20, signal: midTile.signal,
+      onProgress: (p) => { if (++reports === 13) { expect(p.networkStepsDone % (100 * 200)).not.toBe(0); midTile.abort(); } },
+    });
+    expect(cut.status).toBe('cancelled');
+    expect(cut.cellsDone).toBe(100);
+    expect(cut.outputs.finalLoss.slice(0, 100)).toEqual(full.outputs.finalLoss.slice(0, 100));
+    expect(Array.from(cut.outputs.finalLoss.slice(100)).every(Number.isNaN)).toBe(true);
   });
 
   it('a lost device becomes an error naming the loss, with the finished tiles attached', async () => {
