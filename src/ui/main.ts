@@ -6,15 +6,14 @@
 import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../core/compare';
 import { resultsCsv } from '../core/csv';
 import { gridSize } from '../core/grid';
-import { classDiff, diffCounts } from '../core/diff';
 import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
 import { allocateOutputs, classify, countClasses, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
 import { completedStride, refinementPlan, type RefinementPlan } from '../core/refine';
 import { buildResults } from '../core/results';
 import { parseSpec, type SweepSpec } from '../core/spec';
-import { rectAround, zoomProblem, zoomSequence, zoomSpec, type ViewRect } from '../core/zoom';
+import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../core/zoom';
 import type { Backend, SweepProgress, SweepRunResult } from '../worker/sweep.worker';
-import { AB_SETTINGS, settingChoices, settingValue, specB, type AbSetting } from './ab-panel';
+import { mountAbPanel } from './ab-panel';
 import { showBoundary } from './boundary-panel';
 import { CourseView } from './course-view';
 import { download } from './download';
@@ -22,7 +21,7 @@ import { HeatmapView } from './heatmap-view';
 import { describeCell, inspectCell } from './inspector';
 import { READY_MADE } from './ready-made';
 import { buildSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from './spec-form';
-import { recordZoomMovie } from './movie';
+import { mountMoviePanel } from './movie-panel';
 import { precisionNotice } from './precision';
 import { proxy, startSweepWorker } from './sweep-client';
 import { readUrlState, specQuery, type Engine } from './url-state';
@@ -118,10 +117,9 @@ function openSweep(spec: SweepSpec, run: boolean): void {
 
 /** Hides what belonged to the previous view (inspector, comparison, A/B, spot check, movie target); shows the precision notice. */
 function resetViewPanels(spec: SweepSpec): void {
-  for (const id of ['inspector', 'compare-panel', 'boundary-panel', 'ab-maps', 'spot-check']) $(id).hidden = true;
-  $('ab-text').textContent = '';
-  movieTarget = { fx: 0.5, fy: 0.5 };
-  $('movie-target').textContent = 'the centre';
+  for (const id of ['inspector', 'compare-panel', 'boundary-panel', 'spot-check']) $(id).hidden = true;
+  abPanel.reset(spec);
+  moviePanel.reset();
   showPrecision(spec);
 }
 
@@ -208,7 +206,7 @@ $('run').addEventListener('click', () => {
 const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), showHover, (cell) => {
   if (!current) return;
   inspectCell($('inspector'), current.spec, current.outputs, cell, current.result?.backend.kind === 'cpu' ? 'CPU reference' : 'GPU');
-  chooseMovieTarget(cell);
+  moviePanel.chooseTarget(cell);
 });
 heatmap.draw();
 
@@ -282,7 +280,7 @@ function showFinished(run: Current): void {
   showBoundary($('boundary-panel'), run.spec, run.outputs, complete);
   if (complete && result.backend.kind === 'webgpu') void spotCheck(run);
   else $('spot-check').hidden = true;
-  resetAbPanel(run.spec);
+  abPanel.showSetting(run.spec);
   $('compare-panel').hidden = true;
   setRunning(false);
 }
@@ -419,100 +417,15 @@ function setEngine(next: Engine): void {
 $('engine').addEventListener('change', (e) => setEngine((e.target as HTMLSelectElement).value as Engine));
 $('use-float64').addEventListener('click', () => setEngine('float64'));
 
-// ---------- A/B
+// ---------- A/B and the zoom movie (on the comparer worker, one job at a time)
 
-const abA = new HeatmapView($<HTMLCanvasElement>('ab-a'), () => undefined, () => undefined);
-const abB = new HeatmapView($<HTMLCanvasElement>('ab-b'), () => undefined, () => undefined);
-abA.metric = abB.metric = 'class';
-const abDiff = new HeatmapView($<HTMLCanvasElement>('ab-diff'), () => undefined, () => undefined);
-const abSetting = $<HTMLSelectElement>('ab-setting');
-for (const name of AB_SETTINGS) abSetting.append(Object.assign(document.createElement('option'), { value: name, textContent: name }));
-
-function resetAbPanel(spec: SweepSpec): void {
-  const setting = abSetting.value as AbSetting;
-  $('ab-a-value').textContent = settingValue(spec, setting);
-  const choices = settingChoices(setting);
-  const choice = $<HTMLSelectElement>('ab-choice');
-  choice.hidden = !choices;
-  $('ab-value').hidden = !!choices;
-  if (choices && choice.dataset.setting !== setting) {
-    choice.replaceChildren(...choices.map((c) => Object.assign(document.createElement('option'), { value: c, textContent: c })));
-    choice.dataset.setting = setting;
-    choice.value = choices.find((c) => c !== settingValue(spec, setting)) ?? choices[0];
-  }
-}
-abSetting.addEventListener('change', () => current && resetAbPanel(current.spec));
-
-$('ab-run').addEventListener('click', async () => {
-  const run = current;
-  if (!run?.result) return;
-  const setting = abSetting.value as AbSetting;
-  const value = settingChoices(setting) ? $<HTMLSelectElement>('ab-choice').value : $<HTMLInputElement>('ab-value').value;
-  const b = specB(run.spec, setting, value);
-  const text = $('ab-text');
-  if (!b.ok) { text.textContent = `B cannot run: ${b.errors.join('; ')}`; return; }
-  text.textContent = `Running B (${setting} = ${value}) on the same ${gridSize(b.spec).cells.toLocaleString()} cells…`;
-  try {
-    const result = await onComparer(() => comparer.run(b.spec, { cpu: run.engine === 'float64' }, proxy(() => undefined)));
-    if (current !== run) return;
-    if (result.status !== 'complete' || result.error) { text.textContent = `B did not finish (${result.error ?? result.status}); run it again.`; return; }
-    const codes = classDiff(run.outputs, result.outputs);
-    const n = diffCounts(codes);
-    $('ab-maps').hidden = false;
-    $('ab-a-title').textContent = `A (${setting} = ${settingValue(run.spec, setting)}): class map`;
-    $('ab-b-title').textContent = `B (${setting} = ${value}): class map`;
-    abA.show(run.spec, run.outputs);
-    abA.draw();
-    abB.show(b.spec, result.outputs);
-    abB.draw();
-    abDiff.showDiff(b.spec, codes);
-    abDiff.draw();
-    const a = countClasses(run.outputs), bc = countClasses(result.outputs);
-    text.textContent = `A (${setting} = ${settingValue(run.spec, setting)}): ${a.converged.toLocaleString()} converged. B (${setting} = ${value}): ${bc.converged.toLocaleString()} converged. ` +
-      `Both ${n['both converged'].toLocaleString()}, only A ${n['only A converged'].toLocaleString()}, only B ${n['only B converged'].toLocaleString()}, neither ${n['neither converged'].toLocaleString()}` +
-      `${n['not run'] ? `, not run in A or B ${n['not run'].toLocaleString()}` : ''}.`;
-  } catch (e) {
-    text.textContent = `B failed: ${(e as Error).message}`;
-  }
-});
-
-// ---------- zoom movie
-
-let movieTarget = { fx: 0.5, fy: 0.5 };
-function chooseMovieTarget(cell: number): void {
-  if (!current) return;
-  const { nx, ny } = gridSize(current.spec);
-  movieTarget = { fx: ((cell % nx) + 0.5) / nx, fy: (Math.floor(cell / nx) + 0.5) / ny };
-  $('movie-target').textContent = `cell ${cell} (${describeCell(current.spec, cell)})`;
-}
-
-$('movie-make').addEventListener('click', async () => {
-  const run = current;
-  if (!run?.result) return;
-  const frames = Number($<HTMLInputElement>('movie-frames').value), zoom = Number($<HTMLInputElement>('movie-zoom').value), size = Number($<HTMLInputElement>('movie-size').value);
-  const text = $('movie-text');
-  const problems = [
-    ...(Number.isInteger(frames) && frames >= 2 && frames <= 300 ? [] : [`frames: an integer from 2 to 300; got "${$<HTMLInputElement>('movie-frames').value}"`]),
-    ...(zoom > 1 && zoom <= 10 ? [] : [`zoom per frame: a number above 1 and at most 10; got "${$<HTMLInputElement>('movie-zoom').value}"`]),
-    ...(Number.isInteger(size) && size >= 8 && size <= 512 ? [] : [`cells a side: an integer from 8 to 512; got "${$<HTMLInputElement>('movie-size').value}"`]),
-  ];
-  const last = problems.length ? undefined : rectAround(movieTarget.fx, movieTarget.fy, zoom ** (frames - 1));
-  const deepest = last && zoomProblem(run.spec, last);
-  if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
-  const specs = zoomSequence(run.spec, movieTarget.fx, movieTarget.fy, frames, zoom, size);
-  const start = performance.now();
-  try {
-    const gif = await onComparer(() => recordZoomMovie(specs, async (spec) => {
-      const r = await comparer.run(spec, { cpu: run.engine === 'float64' }, proxy(() => undefined));
-      if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
-      return r.outputs;
-    }, heatmap.metric, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
-    download('zoom-movie.gif', new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
-    text.textContent = `zoom-movie.gif: ${frames} frames of ${size} × ${size} cells (${heatmap.metric === 'class' ? 'class map' : heatmap.metric}), ${zoom}× per frame, ${zoom ** (frames - 1) >= 1e3 ? (zoom ** (frames - 1)).toExponential(1) : (zoom ** (frames - 1)).toFixed(1)}× in all; ${(gif.length / 1024).toFixed(0)} KB, made in ${((performance.now() - start) / 1000).toFixed(1)} s.`;
-  } catch (e) {
-    text.textContent = `The movie stopped: ${(e as Error).message}`;
-  }
-});
+const aside = {
+  current: () => current,
+  exclusive: onComparer,
+  run: (spec: SweepSpec, cpu: boolean) => comparer.run(spec, { cpu }, proxy(() => undefined)),
+};
+const abPanel = mountAbPanel(aside);
+const moviePanel = mountMoviePanel(aside, () => heatmap.metric);
 
 $('cancel').addEventListener('click', () => { void runner.cancel(); void comparer.cancel(); });
 

@@ -1,0 +1,57 @@
+/** The zoom-movie panel: frames toward the last clicked cell (or the centre), computed aside and saved as a GIF. */
+import { gridSize } from '../core/grid';
+import type { HeatmapMetric } from '../core/heatmap';
+import { rectAround, zoomProblem, zoomSequence } from '../core/zoom';
+import type { Aside } from './aside';
+import { download } from './download';
+import { describeCell } from './inspector';
+import { recordZoomMovie } from './movie';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Wires the panel (#movie-panel in index.html); frames use the heatmap's current `metric()`. */
+export function mountMoviePanel(aside: Aside, metric: () => HeatmapMetric): { chooseTarget(cell: number): void; reset(): void } {
+  let target = { fx: 0.5, fy: 0.5 }; // plot fractions of the view on screen
+  const text = $('movie-text');
+  const input = (id: string) => $<HTMLInputElement>(id).value;
+
+  $('movie-make').addEventListener('click', async () => {
+    const view = aside.current();
+    if (!view?.result) return;
+    const frames = Number(input('movie-frames')), zoom = Number(input('movie-zoom')), size = Number(input('movie-size'));
+    const problems = [
+      ...(Number.isInteger(frames) && frames >= 2 && frames <= 300 ? [] : [`frames: an integer from 2 to 300; got "${input('movie-frames')}"`]),
+      ...(zoom > 1 && zoom <= 10 ? [] : [`zoom per frame: a number above 1 and at most 10; got "${input('movie-zoom')}"`]),
+      ...(Number.isInteger(size) && size >= 8 && size <= 512 ? [] : [`cells a side: an integer from 8 to 512; got "${input('movie-size')}"`]),
+    ];
+    const deepest = problems.length ? undefined : zoomProblem(view.spec, rectAround(target.fx, target.fy, zoom ** (frames - 1)));
+    if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
+    const specs = zoomSequence(view.spec, target.fx, target.fy, frames, zoom, size);
+    const shown = metric(), start = performance.now(), total = zoom ** (frames - 1);
+    try {
+      const gif = await aside.exclusive(() => recordZoomMovie(specs, async (spec) => {
+        const r = await aside.run(spec, view.engine === 'float64');
+        if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
+        return r.outputs;
+      }, shown, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
+      download('zoom-movie.gif', new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
+      text.textContent = `zoom-movie.gif: ${frames} frames of ${size} × ${size} cells (${shown === 'class' ? 'class map' : shown}), ${zoom}× per frame, ` +
+        `${total >= 1e3 ? total.toExponential(1) : total.toFixed(1)}× in all; ${(gif.length / 1024).toFixed(0)} KB, made in ${((performance.now() - start) / 1000).toFixed(1)} s.`;
+    } catch (e) {
+      text.textContent = `The movie stopped: ${(e as Error).message}`;
+    }
+  });
+
+  return {
+    /** The movie closes in on this cell of the view on screen. */
+    chooseTarget(cell) {
+      const view = aside.current();
+      if (!view) return;
+      const { nx, ny } = gridSize(view.spec);
+      target = { fx: ((cell % nx) + 0.5) / nx, fy: (Math.floor(cell / nx) + 0.5) / ny };
+      $('movie-target').textContent = `cell ${cell} (${describeCell(view.spec, cell)})`;
+    },
+    /** A new view: back to its centre. */
+    reset() { target = { fx: 0.5, fy: 0.5 }; $('movie-target').textContent = 'the centre'; },
+  };
+}
