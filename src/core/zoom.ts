@@ -28,7 +28,7 @@ export function fractionOf(axis: RangeAxis, v: number): number {
 }
 
 /** The axis whose first and last cell centres sit at plot fractions f0 < f1 of `axis`, same count. */
-export function narrowAxis(axis: RangeAxis, f0: number, f1: number): RangeAxis {
+function narrowAxis(axis: RangeAxis, f0: number, f1: number): RangeAxis {
   // Cell centres of the new axis at (j + ½)/n of [f0, f1].
   const n = axis.count, half = (f1 - f0) / (2 * n);
   const min = valueAt(axis, f0 + half), max = valueAt(axis, f1 - half);

@@ -9,7 +9,7 @@ import type { SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
 
 /** Frame pixels (RGBA) of one view, scaled up `scale` times with nearest-neighbour blocks. */
-export function framePixels(spec: SweepSpec, outputs: SweepOutputs, metric: HeatmapMetric, scale: number): { rgba: Uint8ClampedArray; width: number; height: number } {
+function framePixels(spec: SweepSpec, outputs: SweepOutputs, metric: HeatmapMetric, scale: number): { rgba: Uint8ClampedArray; width: number; height: number } {
   const { nx, ny } = gridSize(spec);
   const cells = heatmapPixels(outputs, nx, ny, heatmapScale(outputs, metric, spec.steps));
   const width = nx * scale, height = ny * scale, rgba = new Uint8ClampedArray(width * height * 4);
