@@ -4,10 +4,10 @@
  * The operation order here is the kernel's (shaders/train.wgsl): with `round = Math.fround` every intermediate is
  * rounded to float32 exactly where the GPU rounds it, so the two differ only by the GPU's exp/tanh error and any
  * multiply-add fusion its compiler does. With `round = identity` it is plain float64, the oracle. exp is the portable
- * one (src/core/portable-math.ts), so the reference gives the same bits in the page and in Node; only the float64
- * tanh uses the engine's Math.tanh (within 1 ulp everywhere).
+ * one (src/core/portable-math.ts), and so is the float64 tanh, so the reference gives the same bits in the page, in Node
+ * and in the WebAssembly engine.
  */
-import { exp } from './portable-math';
+import { exp, tanh } from './portable-math';
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'identity'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -45,7 +45,7 @@ export interface ForwardPass {
 
 /**
  * The kernel's tanh (shaders/train.wgsl, tanhAccurate) in the kernel's operation order: a Padé approximant below
- * |x| = 1, (1 − e)/(1 + e) with e = exp(−2|x|) above. In float64 the oracle uses Math.tanh itself.
+ * |x| = 1, (1 − e)/(1 + e) with e = exp(−2|x|) above. In float64 the oracle uses fdlibm's tanh (portable-math).
  */
 export function kernelTanh(x: number, r: Rounding): number {
   const a = Math.abs(x);
@@ -62,7 +62,7 @@ export function kernelTanh(x: number, r: Rounding): number {
 function activate(x: number, activation: Activation, round: Rounding): number {
   switch (activation) {
     case 'sigmoid': return round(1 / round(1 + round(exp(-x))));
-    case 'tanh': return round === float64 ? Math.tanh(x) : kernelTanh(x, round);
+    case 'tanh': return round === float64 ? tanh(x) : kernelTanh(x, round);
     case 'relu': return Math.max(x, 0);
     case 'identity': return x;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exp, log } from '../../src/core/portable-math';
+import { exp, expm1, log, tanh } from '../../src/core/portable-math';
 
 /** Distance in units in the last place between two doubles of the same sign. */
 function ulps(a: number, b: number): number {
@@ -18,6 +18,22 @@ describe('portable exp and log (fdlibm ports)', () => {
   it('log is within 1 ulp of Math.log from 1e-310 to 1e300', () => {
     for (let e = -310; e < 300; e += 0.0173) { const x = 10 ** e; expect(Math.abs(ulps(log(x), Math.log(x))), `log(${x})`).toBeLessThanOrEqual(1); }
     for (const x of [0.5, 0.9999999, 1.0000001, 2, 3.3, 100]) expect(Math.abs(ulps(log(x), Math.log(x)))).toBeLessThanOrEqual(1);
+  });
+
+  // V8's Math.tanh and Math.expm1 are fdlibm's too (src/base/ieee754.cc), so in Node they agree bit for bit; the ports
+  // exist so that every engine, and the WebAssembly kernel, gives these same bits.
+  it('tanh and expm1 equal Node\'s Math.tanh and Math.expm1 from −30 to 30 and on tiny arguments', () => {
+    for (let x = -30; x < 30; x += 0.00731) {
+      expect(tanh(x), `tanh(${x})`).toBe(Math.tanh(x));
+      expect(expm1(x), `expm1(${x})`).toBe(Math.expm1(x));
+    }
+    for (let e = -320; e < 0; e += 0.37) for (const x of [10 ** e, -(10 ** e)]) expect(tanh(x), `tanh(${x})`).toBe(Math.tanh(x));
+    for (const x of [-1000, -710, -40, 40, 709, 710, 1000]) expect(expm1(x), `expm1(${x})`).toBe(Math.expm1(x));
+  });
+
+  it('tanh handles the edges like Math.tanh', () => {
+    expect([tanh(0), tanh(-0), tanh(22), tanh(-22), tanh(Infinity), tanh(-Infinity)]).toEqual([0, -0, 1, -1, 1, -1]);
+    expect(tanh(NaN)).toBeNaN();
   });
 
   it('handles the edges like Math.exp and Math.log', () => {
