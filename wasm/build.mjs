@@ -1,0 +1,23 @@
+// Builds wasm/build/train.wasm from the AssemblyScript sources in wasm/ (npm run wasm; every npm script that needs the
+// CPU engine runs it first). Skips the build when the output is newer than every source, so it costs nothing twice.
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const output = join(here, 'build', 'train.wasm');
+const sources = readdirSync(here).filter((f) => f.endsWith('.ts')).map((f) => join(here, f));
+const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+let built = 0;
+try { built = statSync(output).mtimeMs; } catch { /* not built yet */ }
+if (built <= newest || process.argv.includes('--force')) {
+  const { default: asc } = await import('assemblyscript/asc');
+  mkdirSync(dirname(output), { recursive: true });
+  // -O3 with SIMD (f64x2: two cells per instruction); the stub runtime: the kernel allocates nothing.
+  const { error, stderr } = await asc.main([join(here, 'train.ts'), '-o', output, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd']);
+  if (error) {
+    process.stderr.write(stderr.toString());
+    process.stderr.write(`wasm/build.mjs: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,193 @@
+// fdlibm's exp, expm1 and tanh, ported op for op from src/core/portable-math.ts (which ports e_exp.c, s_expm1.c
+// and s_tanh.c; Sun Microsystems 1993, "Permission to use, copy, modify, and distribute this software is freely
+// granted, provided that this notice is preserved"). Same operations in the same order, so every result has the same
+// bits as the TypeScript oracle. expV is the same exp on two lanes at once, branch-free: every lane computes the
+// general path and the special cases are selected after, which gives the same bits (see the comments there).
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e+00;
+const P1: f64 = 1.66666666666666019037e-01;
+const P2: f64 = -2.77777777770155933842e-03;
+const P3: f64 = 6.61375632143793436117e-05;
+const P4: f64 = -1.65339022054652515390e-06;
+const P5: f64 = 4.13813679705723846039e-08;
+const O_THRESHOLD: f64 = 7.09782712893383973096e+02;
+const U_THRESHOLD: f64 = -7.45133219101941108420e+02;
+const TWO_M1000: f64 = 9.332636185032189e-302; // 2^-1000
+
+@inline function high(x: f64): i32 { return <i32>(reinterpret<u64>(x) >>> 32); }
+@inline function withHigh(x: f64, hi: i32): f64 {
+  return reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64><u32>hi << 32));
+}
+
+/** e^x (fdlibm e_exp.c). */
+export function exp(x: f64): f64 {
+  let hx = high(x);
+  const negative = hx < 0;
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (isNaN(x)) return x;
+    if (x == Infinity) return Infinity;
+    if (x == -Infinity) return 0;
+    if (x > O_THRESHOLD) return Infinity;
+    if (x < U_THRESHOLD) return 0;
+  }
+  let hi: f64 = 0, lo: f64 = 0, k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      hi = negative ? x + LN2_HI : x - LN2_HI;
+      lo = negative ? -LN2_LO : LN2_LO;
+      k = negative ? -1 : 1;
+    } else {
+      const kf = trunc<f64>(INV_LN2 * x + (negative ? -0.5 : 0.5));
+      k = <i32>kf;
+      hi = x - kf * LN2_HI;
+      lo = kf * LN2_LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1 + x;
+  }
+  const t = x * x;
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1 - ((x * c) / (c - 2) - x);
+  const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
+  if (k >= -1021) return withHigh(y, high(y) + (k << 20));
+  return withHigh(y, high(y) + ((k + 1000) << 20)) * TWO_M1000;
+}
+
+/**
+ * e^x on both lanes, the same bits as exp() on each. Lanes with 2^-28 ≤ |x| ≤ 700 (all of them, in practice) take a
+ * branch-free path; otherwise both lanes go through exp(). Why the branch-free path gives exp()'s bits: for
+ * |x| ≤ 0.5 ln2 (by the high word) k is forced to 0, and then hi = x, lo = 0 and 1 − ((0 − q) − x) equals exp()'s
+ * 1 − (−q − x) exactly (q = xc/(2 − c), and c − 2 = −(2 − c) exactly); for 0.5 ln2 < |x| < 1.5 ln2,
+ * trunc(x/ln2 ± 0.5) is exactly ±1, the special case's k; 2^k is applied as exp() applies it, by adding k to the
+ * exponent field (k ≥ −1010 here, so never exp()'s 2^-1000 detour). Calling exp() for the rare lanes measured faster
+ * than selecting its special cases branch-free (45 against 38 M network-steps/s, sigmoid).
+ */
+@inline export function expV(x: v128): v128 {
+  const magnitude = v128.and(x, lanes(ABS_MASK));
+  const usual = v128.and(f64x2.ge(magnitude, lanes(TINY)), f64x2.le(magnitude, lanes(USUAL_MAX)));
+  if (i64x2.bitmask(usual) != 3) {
+    return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
+  }
+  const half = v128.or(v128.andnot(x, lanes(ABS_MASK)), lanes(HALF)); // ±0.5 with the sign of x
+  const kf = v128.and(f64x2.trunc(f64x2.add(f64x2.mul(lanes(INV_LN2_V), x), half)), f64x2.ge(magnitude, lanes(REDUCE_MIN)));
+  const hi = f64x2.sub(x, f64x2.mul(kf, lanes(LN2_HI_V)));
+  const lo = f64x2.mul(kf, lanes(LN2_LO_V));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  const poly = f64x2.add(lanes(P4_V), f64x2.mul(t, lanes(P5_V)));
+  const poly3 = f64x2.add(lanes(P3_V), f64x2.mul(t, poly));
+  const poly2 = f64x2.add(lanes(P2_V), f64x2.mul(t, poly3));
+  const poly1 = f64x2.add(lanes(P1_V), f64x2.mul(t, poly2));
+  const c = f64x2.sub(r, f64x2.mul(t, poly1));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(lanes(TWO), c));
+  const y = f64x2.sub(lanes(ONE), f64x2.sub(f64x2.sub(lo, q), hi));
+  // k << 52 without a float → int conversion: kf + 1.5·2^52 holds k in its low mantissa bits (two's complement), and
+  // the constant's own bits vanish when shifted left by 52.
+  return i64x2.add(y, i64x2.shl(f64x2.add(kf, lanes(ROUNDING_MAGIC)), 52));
+}
+
+// expV's constants as two-lane values in memory, one 16-byte slot each: V8 rebuilds a v128 constant with three or
+// four instructions at every use inside a loop, where a load is one.
+const ABS_MASK = 0, TINY = 1, USUAL_MAX = 2, REDUCE_MIN = 3, INV_LN2_V = 5, LN2_HI_V = 6, LN2_LO_V = 7;
+const P1_V = 8, P2_V = 9, P3_V = 10, P4_V = 11, P5_V = 12, TWO = 13, ROUNDING_MAGIC = 15;
+export const HALF = 4, ONE = 14, ZERO = 16;
+const CONSTANTS = memory.data<u64>([ // each value twice: one per lane
+  0x7fffffffffffffff, 0x7fffffffffffffff,
+  0x3e30000000000000, 0x3e30000000000000, // 2^-28: below, exp() returns 1 + x
+  reinterpret<u64>(700.0), reinterpret<u64>(700.0),
+  0x3fd62e4300000000, 0x3fd62e4300000000, // the smallest |x| whose high word exceeds 0x3fd62e42
+  reinterpret<u64>(0.5), reinterpret<u64>(0.5),
+  reinterpret<u64>(INV_LN2), reinterpret<u64>(INV_LN2),
+  reinterpret<u64>(LN2_HI), reinterpret<u64>(LN2_HI),
+  reinterpret<u64>(LN2_LO), reinterpret<u64>(LN2_LO),
+  reinterpret<u64>(P1), reinterpret<u64>(P1),
+  reinterpret<u64>(P2), reinterpret<u64>(P2),
+  reinterpret<u64>(P3), reinterpret<u64>(P3),
+  reinterpret<u64>(P4), reinterpret<u64>(P4),
+  reinterpret<u64>(P5), reinterpret<u64>(P5),
+  reinterpret<u64>(2.0), reinterpret<u64>(2.0),
+  reinterpret<u64>(1.0), reinterpret<u64>(1.0),
+  0x4338000000000000, 0x4338000000000000, // 1.5 · 2^52
+  0, 0,
+], 16);
+
+/** Constant `index` of CONSTANTS, on both lanes. */
+@inline export function lanes(index: i32): v128 {
+  return v128.load(CONSTANTS + (<usize>index << 4));
+}
+
+const Q1: f64 = -3.33333333333331316428e-02;
+const Q2: f64 = 1.58730158725481460165e-03;
+const Q3: f64 = -7.93650757867487942473e-05;
+const Q4: f64 = 4.00821782732936239552e-06;
+const Q5: f64 = -2.01099218183624371326e-07;
+
+/** e^x − 1 (fdlibm s_expm1.c). */
+export function expm1(x: f64): f64 {
+  let hx = high(x);
+  const negative = hx < 0;
+  hx &= 0x7fffffff;
+  if (hx >= 0x4043687a) {
+    if (hx >= 0x40862e42) {
+      if (isNaN(x)) return x;
+      if (x == Infinity) return Infinity;
+      if (x == -Infinity) return -1;
+      if (x > O_THRESHOLD) return Infinity;
+    }
+    if (negative) return -1;
+  }
+  let hi: f64 = 0, lo: f64 = 0, k: i32 = 0, c: f64 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      hi = negative ? x + LN2_HI : x - LN2_HI;
+      lo = negative ? -LN2_LO : LN2_LO;
+      k = negative ? -1 : 1;
+    } else {
+      const kf = trunc<f64>(INV_LN2 * x + (negative ? -0.5 : 0.5));
+      k = <i32>kf;
+      hi = x - kf * LN2_HI;
+      lo = kf * LN2_LO;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x3c900000) {
+    return x;
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
+  const t = 3 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6 - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
+  if (k <= -2 || k > 56) {
+    const y = 1 - (e - x);
+    return withHigh(y, high(y) + (k << 20)) - 1;
+  }
+  if (k < 20) {
+    const y = withHigh(1, 0x3ff00000 - (0x200000 >> k)) - (e - x);
+    return withHigh(y, high(y) + (k << 20));
+  }
+  const y = x - (e + withHigh(1, (0x3ff - k) << 20)) + 1;
+  return withHigh(y, high(y) + (k << 20));
+}
+
+/** tanh x (fdlibm s_tanh.c). */
+export function tanh(x: f64): f64 {
+  const hx = high(x) & 0x7fffffff;
+  if (isNaN(x)) return x;
+  if (hx >= 0x40360000) return x > 0 ? 1 : -1;
+  if (hx < 0x3e300000) return x;
+  const a = abs<f64>(x);
+  let z: f64;
+  if (hx >= 0x3ff00000) z = 1 - 2 / (expm1(2 * a) + 2);
+  else { const t = expm1(-2 * a); z = -t / (t + 2); }
+  return x < 0 ? -z : z;
+}

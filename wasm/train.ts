@@ -1,0 +1,311 @@
+// The CPU training kernel: the float64 reference (src/core/reference.ts, src/core/network.ts) compiled to WebAssembly,
+// with the same operations in the same order, so every output has the oracle's bits. WebAssembly has no fused
+// multiply-add outside relaxed SIMD and keeps subnormals, so IEEE 754 arithmetic gives the same bits here as in JS.
+//
+// Memory layout (mirrored by src/cpu/layout.ts, checked by test/cpu/layout.test.ts). The host grows the memory and
+// places the blocks from heapBase() on, 8-byte aligned:
+//   setups : f64[count × SETUP_LENGTH], one cell set-up record after another, the fields in CELL_SETUP_FIELDS order
+//            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2] (SETUP_* below give the offsets).
+//   outputs: four arrays one after the other, count entries each:
+//            finalLoss f64[count] (NaN when diverged), minLoss f64[count] (+inf when diverged at k = 0),
+//            stepsToThreshold i32[count] (−1: never), divergedAt i32[count] (−1: never).
+//   history: trace() only; rows of TRACE_STRIDE f64: [k, loss[k], w1 … w8 after k updates] for k = 0, every, 2·every,
+//            … and k = steps, up to and including a divergence (at most ⌈(steps + 1) / every⌉ + 1 rows); trace()
+//            returns the number of rows written.
+// Arguments: activation 0 sigmoid, 1 tanh, 2 relu, 3 identity (ACTIVATIONS order); float32 = 1 rounds every operation
+// to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel).
+
+import { exp, expm1, expV, HALF, lanes, ONE, tanh, ZERO } from './math';
+
+export const SETUP_LENGTH: i32 = 14;
+export const SETUP_W1: i32 = 0;
+export const SETUP_LR_HIDDEN: i32 = 8;
+export const SETUP_LR_OUTPUT: i32 = 9;
+export const SETUP_I1: i32 = 10;
+export const SETUP_I2: i32 = 11;
+export const SETUP_T1: i32 = 12;
+export const SETUP_T2: i32 = 13;
+export const TRACE_STRIDE: i32 = 10;
+
+const SIGMOID = 0, TANH = 1, RELU = 2, IDENTITY = 3;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+@inline function field(setup: usize, index: i32): f64 {
+  return load<f64>(setup + (<usize>index << 3));
+}
+
+/** The WGSL kernel's tanh (network.ts kernelTanh), for the float32-faithful mode. */
+@inline function kernelTanh<T>(x: T): T {
+  const a = abs<T>(x);
+  if (a < 1) {
+    const x2 = x * x;
+    const num = <T>135135 + x2 * (<T>17325 + x2 * (<T>378 + x2));
+    const den = <T>135135 + x2 * (<T>62370 + x2 * (<T>3150 + x2 * <T>28));
+    return x * num / den;
+  }
+  const e = <T>exp(<f64>(<T>-2 * min<T>(a, 15)));
+  const v = (<T>1 - e) / (<T>1 + e);
+  return x < 0 ? -v : v;
+}
+
+@inline function activate<T>(x: T, activation: i32): T {
+  if (activation == SIGMOID) return <T>1 / (<T>1 + <T>exp(<f64>-x));
+  if (activation == TANH) return sizeof<T>() == 8 ? <T>tanh(<f64>x) : kernelTanh<T>(x);
+  if (activation == RELU) return max<T>(x, 0);
+  return x;
+}
+
+/** dσ/dx in terms of the activation's output a. */
+@inline function slope<T>(a: T, activation: i32): T {
+  if (activation == SIGMOID) return a * (<T>1 - a);
+  if (activation == TANH) return <T>1 - a * a;
+  if (activation == RELU) return a > 0 ? <T>1 : <T>0;
+  return 1;
+}
+
+/**
+ * Trains one cell in T arithmetic (f64: the oracle; f32: float32-faithful) and writes its outputs at `at` of the
+ * output arrays; with `history` ≠ 0 also loss[k] and the weights at every k.
+ */
+function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i32, thresholdIn: f64, biasHiddenIn: f64, biasOutputIn: f64, activation: i32, history: usize, every: i32): i32 {
+  const threshold = <T>thresholdIn, bh = <T>biasHiddenIn, bo = <T>biasOutputIn;
+  let w1 = <T>field(setup, 0), w2 = <T>field(setup, 1), w3 = <T>field(setup, 2), w4 = <T>field(setup, 3);
+  let w5 = <T>field(setup, 4), w6 = <T>field(setup, 5), w7 = <T>field(setup, 6), w8 = <T>field(setup, 7);
+  const lrH = <T>field(setup, SETUP_LR_HIDDEN), lrO = <T>field(setup, SETUP_LR_OUTPUT);
+  const i1 = <T>field(setup, SETUP_I1), i2 = <T>field(setup, SETUP_I2);
+  const t1 = <T>field(setup, SETUP_T1), t2 = <T>field(setup, SETUP_T2);
+  let minLoss: f64 = Infinity, stepsToThreshold: i32 = -1, divergedAt: i32 = -1;
+  let loss: T = 0, rows: i32 = 0;
+  for (let k: i32 = 0; ; k++) {
+    const ah1 = activate<T>((w1 * i1 + w2 * i2) + bh, activation);
+    const ah2 = activate<T>((w3 * i1 + w4 * i2) + bh, activation);
+    const ao1 = activate<T>((w5 * ah1 + w6 * ah2) + bo, activation);
+    const ao2 = activate<T>((w7 * ah1 + w8 * ah2) + bo, activation);
+    const e1 = t1 - ao1, e2 = t2 - ao2;
+    loss = <T>0.5 * (e1 * e1 + e2 * e2);
+    if (history && (k % every == 0 || k == steps)) {
+      const h = history + ((<usize>rows * TRACE_STRIDE) << 3);
+      rows++;
+      store<f64>(h, <f64>k); store<f64>(h, loss, 8); store<f64>(h, w1, 16); store<f64>(h, w2, 24); store<f64>(h, w3, 32);
+      store<f64>(h, w4, 40); store<f64>(h, w5, 48); store<f64>(h, w6, 56); store<f64>(h, w7, 64); store<f64>(h, w8, 72);
+    }
+    if (!(isFinite<T>(loss) && isFinite<T>(w1) && isFinite<T>(w2) && isFinite<T>(w3) && isFinite<T>(w4)
+      && isFinite<T>(w5) && isFinite<T>(w6) && isFinite<T>(w7) && isFinite<T>(w8))) {
+      divergedAt = k;
+      loss = <T>NaN;
+      break;
+    }
+    if (<f64>loss < minLoss) minLoss = loss;
+    if (stepsToThreshold < 0 && loss < threshold) stepsToThreshold = k;
+    if (k == steps) break;
+    const do1 = (ao1 - t1) * slope<T>(ao1, activation);
+    const do2 = (ao2 - t2) * slope<T>(ao2, activation);
+    const dh1 = (do1 * w5 + do2 * w7) * slope<T>(ah1, activation);
+    const dh2 = (do1 * w6 + do2 * w8) * slope<T>(ah2, activation);
+    w1 = w1 - lrH * (dh1 * i1); w2 = w2 - lrH * (dh1 * i2);
+    w3 = w3 - lrH * (dh2 * i1); w4 = w4 - lrH * (dh2 * i2);
+    w5 = w5 - lrO * (do1 * ah1); w6 = w6 - lrO * (do1 * ah2);
+    w7 = w7 - lrO * (do2 * ah1); w8 = w8 - lrO * (do2 * ah2);
+  }
+  writeOutputs(outputs, count, at, loss, minLoss, stepsToThreshold, divergedAt);
+  return rows;
+}
+
+@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, stepsToThreshold: i32, divergedAt: i32): void {
+  const n = <usize>count;
+  store<f64>(outputs + (<usize>at << 3), finalLoss);
+  store<f64>(outputs + (n << 3) + (<usize>at << 3), minLoss);
+  store<i32>(outputs + (n << 4) + (<usize>at << 2), stepsToThreshold);
+  store<i32>(outputs + (n << 4) + (n << 2) + (<usize>at << 2), divergedAt);
+}
+
+@inline function activateV(x: v128, activation: i32): v128 {
+  const one = lanes(ONE);
+  if (activation == SIGMOID) return f64x2.div(one, f64x2.add(one, expV(f64x2.neg(x))));
+  if (activation == TANH) return f64x2.replace_lane(f64x2.splat(tanh(f64x2.extract_lane(x, 0))), 1, tanh(f64x2.extract_lane(x, 1)));
+  if (activation == RELU) return f64x2.max(x, f64x2.splat(0));
+  return x;
+}
+
+@inline function slopeV(a: v128, activation: i32): v128 {
+  const one = lanes(ONE);
+  if (activation == SIGMOID) return f64x2.mul(a, f64x2.sub(one, a));
+  if (activation == TANH) return f64x2.sub(one, f64x2.mul(a, a));
+  if (activation == RELU) return v128.and(f64x2.gt(a, f64x2.splat(0)), one);
+  return one;
+}
+
+/** x − x: 0 for a finite x, NaN for ±inf and NaN. */
+@inline function finiteProbe(x: v128): v128 {
+  return f64x2.sub(x, x);
+}
+
+// The state of one lane pair lives in a small memory record between steps (slot = one v128): the CPU's store
+// forwarding makes that cheap, and it lets one loop interleave PAIRS independent pairs, whose long exp/divide chains
+// then overlap (one pair alone leaves the core waiting on latency: 23 M network-steps/s; two pairs: see bench).
+const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MIN_LOSS = 14, STEPS_TO_THRESHOLD = 15;
+const DIVERGED_AT = 16, FINAL_LOSS = 17, ALIVE = 18, AH1 = 19, AH2 = 20, AO1 = 21, AO2 = 22, PAIR_SLOTS = 23;
+const PAIR_BYTES: usize = PAIR_SLOTS * 16;
+const PAIRS = 4;
+const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
+
+@inline function slot(s: usize, index: i32): v128 { return v128.load(s + (<usize>index << 4)); }
+@inline function setSlot(s: usize, index: i32, v: v128): void { v128.store(s + (<usize>index << 4), v); }
+
+/** Loads the set-ups of cells a (lane 0) and b (lane 1) into the pair record `s`. */
+function initPair(s: usize, a: usize, b: usize): void {
+  for (let j = 0; j < SETUP_LENGTH; j++) setSlot(s, j, f64x2.replace_lane(f64x2.splat(field(a, j)), 1, field(b, j)));
+  setSlot(s, MIN_LOSS, f64x2.splat(Infinity));
+  setSlot(s, STEPS_TO_THRESHOLD, f64x2.splat(-1));
+  setSlot(s, DIVERGED_AT, f64x2.splat(-1));
+  setSlot(s, FINAL_LOSS, f64x2.splat(NaN));
+  setSlot(s, ALIVE, i64x2.splat(-1));
+}
+
+/** Stage 1 of a step: the hidden activations at the current weights (into AH1, AH2). */
+@inline function hiddenLayer(s: usize, bh: v128, activation: i32): void {
+  const i1 = slot(s, I1), i2 = slot(s, I2);
+  setSlot(s, AH1, activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1), i1), f64x2.mul(slot(s, W1 + 1), i2)), bh), activation));
+  setSlot(s, AH2, activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 2), i1), f64x2.mul(slot(s, W1 + 3), i2)), bh), activation));
+}
+
+/**
+ * Stage 2 of step k: the outputs (into AO1, AO2), loss[k] and the bookkeeping, with trainOne<f64>'s operations on
+ * each lane. A lane that diverged stops updating its outputs (its arithmetic goes on, unused). Returns whether a lane
+ * is still training.
+ */
+@inline function outputLayer(s: usize, k: i32, threshold: v128, bo: v128, activation: i32): bool {
+  const ah1 = slot(s, AH1), ah2 = slot(s, AH2);
+  const ao1 = activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 4), ah1), f64x2.mul(slot(s, W1 + 5), ah2)), bo), activation);
+  const ao2 = activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 6), ah1), f64x2.mul(slot(s, W1 + 7), ah2)), bo), activation);
+  setSlot(s, AO1, ao1);
+  setSlot(s, AO2, ao2);
+  const e1 = f64x2.sub(slot(s, T1), ao1), e2 = f64x2.sub(slot(s, T2), ao2);
+  const loss = f64x2.mul(lanes(HALF), f64x2.add(f64x2.mul(e1, e1), f64x2.mul(e2, e2)));
+  const probe = f64x2.add(
+    f64x2.add(f64x2.add(finiteProbe(loss), finiteProbe(slot(s, W1))), f64x2.add(finiteProbe(slot(s, W1 + 1)), finiteProbe(slot(s, W1 + 2)))),
+    f64x2.add(f64x2.add(finiteProbe(slot(s, W1 + 3)), finiteProbe(slot(s, W1 + 4))),
+      f64x2.add(f64x2.add(finiteProbe(slot(s, W1 + 5)), finiteProbe(slot(s, W1 + 6))), finiteProbe(slot(s, W1 + 7)))));
+  const finite = f64x2.eq(probe, lanes(ZERO));
+  const kv = f64x2.splat(<f64>k);
+  let alive = slot(s, ALIVE);
+  setSlot(s, DIVERGED_AT, v128.bitselect(kv, slot(s, DIVERGED_AT), v128.andnot(alive, finite)));
+  alive = v128.and(alive, finite);
+  setSlot(s, ALIVE, alive);
+  const minLoss = slot(s, MIN_LOSS), stepsToThreshold = slot(s, STEPS_TO_THRESHOLD);
+  setSlot(s, MIN_LOSS, v128.bitselect(loss, minLoss, v128.and(alive, f64x2.lt(loss, minLoss))));
+  const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), f64x2.lt(loss, threshold));
+  setSlot(s, STEPS_TO_THRESHOLD, v128.bitselect(kv, stepsToThreshold, reached));
+  setSlot(s, FINAL_LOSS, v128.bitselect(loss, slot(s, FINAL_LOSS), alive));
+  return v128.any_true(alive);
+}
+
+/** Stage 3: the gradient and the update w ← w − η·∂E/∂w, all eight weights from their old values. */
+@inline function update(s: usize, activation: i32): void {
+  const ah1 = slot(s, AH1), ah2 = slot(s, AH2), ao1 = slot(s, AO1), ao2 = slot(s, AO2);
+  const w5 = slot(s, W1 + 4), w6 = slot(s, W1 + 5), w7 = slot(s, W1 + 6), w8 = slot(s, W1 + 7);
+  const i1 = slot(s, I1), i2 = slot(s, I2), lrH = slot(s, LR_H), lrO = slot(s, LR_O);
+  const do1 = f64x2.mul(f64x2.sub(ao1, slot(s, T1)), slopeV(ao1, activation));
+  const do2 = f64x2.mul(f64x2.sub(ao2, slot(s, T2)), slopeV(ao2, activation));
+  const dh1 = f64x2.mul(f64x2.add(f64x2.mul(do1, w5), f64x2.mul(do2, w7)), slopeV(ah1, activation));
+  const dh2 = f64x2.mul(f64x2.add(f64x2.mul(do1, w6), f64x2.mul(do2, w8)), slopeV(ah2, activation));
+  setSlot(s, W1, f64x2.sub(slot(s, W1), f64x2.mul(lrH, f64x2.mul(dh1, i1))));
+  setSlot(s, W1 + 1, f64x2.sub(slot(s, W1 + 1), f64x2.mul(lrH, f64x2.mul(dh1, i2))));
+  setSlot(s, W1 + 2, f64x2.sub(slot(s, W1 + 2), f64x2.mul(lrH, f64x2.mul(dh2, i1))));
+  setSlot(s, W1 + 3, f64x2.sub(slot(s, W1 + 3), f64x2.mul(lrH, f64x2.mul(dh2, i2))));
+  setSlot(s, W1 + 4, f64x2.sub(w5, f64x2.mul(lrO, f64x2.mul(do1, ah1))));
+  setSlot(s, W1 + 5, f64x2.sub(w6, f64x2.mul(lrO, f64x2.mul(do1, ah2))));
+  setSlot(s, W1 + 6, f64x2.sub(w7, f64x2.mul(lrO, f64x2.mul(do2, ah1))));
+  setSlot(s, W1 + 7, f64x2.sub(w8, f64x2.mul(lrO, f64x2.mul(do2, ah2))));
+}
+
+/** Writes the outputs of lane `lane` of the pair record `s` at index `at`. */
+function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i32): void {
+  const finalLoss = v128.bitselect(slot(s, FINAL_LOSS), f64x2.splat(NaN), slot(s, ALIVE));
+  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane),
+    <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), <i32>laneOf(slot(s, DIVERGED_AT), lane));
+}
+
+@inline function laneOf(v: v128, lane: i32): f64 {
+  return lane == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1);
+}
+
+/**
+ * Trains cells first … first + 2·PAIRS − 1 (fewer at the end of a block: missing cells repeat the last one, and are
+ * not written) in float64, two cells per lane pair, PAIRS pairs interleaved.
+ */
+@inline function trainGroup(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, thresholdIn: f64, biasHidden: f64, biasOutput: f64, activation: i32): void {
+  const stride = <usize>SETUP_LENGTH << 3;
+  const last = min<i32>(first + 2 * PAIRS, count) - 1;
+  for (let p = 0; p < PAIRS; p++) {
+    const a = min<i32>(first + 2 * p, last), b = min<i32>(first + 2 * p + 1, last);
+    initPair(pairState + <usize>p * PAIR_BYTES, setups + <usize>a * stride, setups + <usize>b * stride);
+  }
+  const threshold = f64x2.splat(thresholdIn), bh = f64x2.splat(biasHidden), bo = f64x2.splat(biasOutput);
+  const end = pairState + <usize>PAIRS * PAIR_BYTES;
+  for (let k: i32 = 0; ; k++) {
+    for (let s = pairState; s < end; s += PAIR_BYTES) hiddenLayer(s, bh, activation);
+    let more = false;
+    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, threshold, bo, activation) || more;
+    if (!more || k == steps) break;
+    for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation);
+  }
+  for (let c = first; c <= last; c++) {
+    const j = c - first;
+    writePairOutputs(pairState + <usize>(j >> 1) * PAIR_BYTES, j & 1, outputs, count, c);
+  }
+}
+
+// One function per activation, each with its own loop: the activation is a constant inside, so no step branches on it.
+function trainGroupSigmoid(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
+  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, SIGMOID);
+}
+function trainGroupTanh(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
+  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, TANH);
+}
+function trainGroupRelu(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
+  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, RELU);
+}
+function trainGroupIdentity(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
+  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, IDENTITY);
+}
+
+/**
+ * Trains `count` cells whose set-ups start at `setups` and writes their outputs at `outputs` (layouts above).
+ * float64 runs two cells per SIMD lane pair; float32 runs one cell at a time.
+ */
+export function train(setups: usize, count: i32, outputs: usize, steps: i32, threshold: f64, biasHidden: f64, biasOutput: f64, activation: i32, float32: i32): void {
+  const stride = <usize>SETUP_LENGTH << 3;
+  if (float32) {
+    for (let c = 0; c < count; c++) trainOne<f32>(setups + <usize>c * stride, outputs, count, c, steps, threshold, biasHidden, biasOutput, activation, 0, 1);
+    return;
+  }
+  for (let c = 0; c < count; c += 2 * PAIRS) {
+    if (activation == SIGMOID) trainGroupSigmoid(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else if (activation == TANH) trainGroupTanh(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else if (activation == RELU) trainGroupRelu(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else trainGroupIdentity(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+  }
+}
+
+/**
+ * Trains one cell, writing its outputs (count 1) and, every `every` steps, k, loss[k] and the weights to `history`
+ * (layout above). Returns the number of history rows.
+ */
+export function trace(setup: usize, outputs: usize, steps: i32, threshold: f64, biasHidden: f64, biasOutput: f64, activation: i32, float32: i32, history: usize, every: i32): i32 {
+  if (float32) return trainOne<f32>(setup, outputs, 1, 0, steps, threshold, biasHidden, biasOutput, activation, history, every);
+  return trainOne<f64>(setup, outputs, 1, 0, steps, threshold, biasHidden, biasOutput, activation, history, every);
+}
+
+/** For tests: applies exp (op 0), the two-lane exp (op 1, pairs), expm1 (2) or tanh (3) to `count` f64 in place. */
+export function mathInPlace(op: i32, values: usize, count: i32): void {
+  for (let j = 0; j < count; j++) {
+    const p = values + (<usize>j << 3);
+    if (op == 1 && j + 1 < count) { v128.store(p, expV(v128.load(p))); j++; continue; }
+    const x = load<f64>(p);
+    store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x));
+  }
+}
