@@ -1,35 +1,60 @@
-/** Command-line arguments of `npm run sweep`. */
+/** Command-line arguments of `npm run sweep` and `npm run merge`. */
 import { parseArgs } from 'node:util';
 
-export const BACKENDS = ['webgpu', 'cpu', 'cpu-f32'] as const;
+export const BACKENDS = ['auto', 'webgpu', 'cpu', 'cpu-f32'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
-export const USAGE = `usage: npm run sweep -- <spec.json> [--backend webgpu|cpu|cpu-f32] [--out DIR] [--compare]
+export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
+                                   [--compare] [--shard I/N]
 
   <spec.json>   a sweep spec (see examples/ and README); "-" reads it from standard input
-  --backend     webgpu (default): the WGSL trainer through Dawn; cpu: the float64 reference;
-                cpu-f32: the float32-faithful reference
+  --backend     auto (default): WebGPU, unless its adapter is missing or a CPU emulation (SwiftShader), then cpu;
+                webgpu: the float32 WGSL trainer through Dawn; cpu: float64 WebAssembly on every core, the same
+                bits as the float64 reference; cpu-f32: the same engine rounding like the GPU kernel (float32)
+  --threads N   worker threads of the CPU engine (default: every core, os.availableParallelism())
   --out DIR     where results.json and the heatmap PNGs go (default: out/<spec file name>)
-  --compare     also run the float64 reference on every cell and print the agreement`;
+  --compare     also run the float64 CPU engine on every cell and print the agreement
+  --shard I/N   compute only part I of N (0 ≤ I < N: cells ⌊I·cells/N⌋ … ⌊(I+1)·cells/N⌋ − 1) and write
+                DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json`;
+
+export const MERGE_USAGE = `usage: npm run merge -- <DIR | part files…> [--out DIR]
+
+  Joins the part files of a sharded sweep (npm run sweep -- spec.json --shard I/N) into one results.json and its
+  heatmaps, equal to the unsharded run's. Given a directory, takes every part-*-of-*.json in it.
+  --out DIR     where results.json and the heatmaps go (default: the parts' directory)`;
+
+/** Part I of N of a sweep. */
+export interface Shard { index: number; count: number }
 
 export interface CliArgs {
   specPath: string;
   backend: Backend;
+  /** Worker threads of the CPU engine; undefined = every core. */
+  threads?: number;
   outDir: string;
   compare: boolean;
+  shard?: Shard;
+}
+
+type Parsed<T> = { ok: true; args: T } | { ok: false; message: string; help?: true };
+
+function positiveInteger(text: string): number | undefined {
+  return /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : undefined;
 }
 
 /** Parses argv (without node and script); returns the arguments or a message for the user. */
-export function parseCliArgs(argv: string[]): { ok: true; args: CliArgs } | { ok: false; message: string; help?: true } {
+export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
-        backend: { type: 'string', default: 'webgpu' },
+        backend: { type: 'string', default: 'auto' },
+        threads: { type: 'string' },
         out: { type: 'string' },
         compare: { type: 'boolean', default: false },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -42,7 +67,31 @@ export function parseCliArgs(argv: string[]): { ok: true; args: CliArgs } | { ok
   if (!(BACKENDS as readonly string[]).includes(values.backend)) {
     return { ok: false, message: `--backend: "${values.backend}" is not one of ${BACKENDS.join(', ')}\n\n${USAGE}` };
   }
+  const threads = values.threads === undefined ? undefined : positiveInteger(values.threads);
+  if (values.threads !== undefined && threads === undefined) return { ok: false, message: `--threads: "${values.threads}" is not a positive whole number\n\n${USAGE}` };
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+    if (!(count >= 1 && index < count)) {
+      return { ok: false, message: `--shard: "${values.shard}" is not I/N with 0 ≤ I < N (e.g. --shard 0/4 … --shard 3/4)\n\n${USAGE}` };
+    }
+    shard = { index, count };
+  }
   const specPath = positionals[0];
   const name = specPath === '-' ? 'stdin' : specPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
-  return { ok: true, args: { specPath, backend: values.backend as Backend, outDir: values.out ?? `out/${name}`, compare: values.compare } };
+  return { ok: true, args: { specPath, backend: values.backend as Backend, threads, outDir: values.out ?? `out/${name}`, compare: values.compare, shard } };
+}
+
+/** Parses `npm run merge` arguments. */
+export function parseMergeArgs(argv: string[]): Parsed<{ inputs: string[]; outDir?: string }> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  } catch (e) {
+    return { ok: false, message: `${(e as Error).message}\n\n${MERGE_USAGE}` };
+  }
+  if (parsed.values.help) return { ok: false, message: MERGE_USAGE, help: true };
+  if (parsed.positionals.length === 0) return { ok: false, message: `expected a directory of part files, or the part files\n\n${MERGE_USAGE}` };
+  return { ok: true, args: { inputs: parsed.positionals, outDir: parsed.values.out } };
 }

@@ -1,23 +1,26 @@
 /**
- * `npm run sweep -- <spec.json> [--backend webgpu|cpu|cpu-f32] [--out DIR] [--compare]`: runs a sweep headless,
- * writes DIR/results.json and one PNG heatmap per output, prints a summary. Ctrl-C stops at the next chunk and
- * still writes what is complete.
+ * `npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR] [--compare]
+ * [--shard I/N]`: runs a sweep headless, writes DIR/results.json and one PNG heatmap per output (or, for a shard,
+ * DIR/part-I-of-N.json), prints a summary. Ctrl-C stops at the next chunk and still writes what is complete.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compareOutputs } from '../core/compare';
-import { runReference } from '../core/cpu-runner';
+import { chooseEngine, type EngineChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
-import { HEATMAP_METRICS, heatmapPixels, heatmapScale } from '../core/heatmap';
-import { buildResults } from '../core/results';
+import { buildResults, partRange } from '../core/results';
 import type { RunOptions, RunProgress, RunResult } from '../core/run';
 import { parseSpecText, type SweepSpec } from '../core/spec';
-import { SweepInterruptedError } from '../gpu/trainer';
-import { parseCliArgs, type Backend } from './args';
+import type { CpuPool } from '../cpu/pool';
+import { NoAdapterError } from '../gpu/device';
+import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
+import { parseCliArgs, type CliArgs } from './args';
+import { createNodePool } from './node-cpu';
 import { createNodeTrainer } from './node-gpu';
-import { writeHeatmapPng } from './png';
 import { writeResultsFile } from './results-file';
-import { formatAgreement, formatHeatmapLegend, formatSummary } from './summary';
+import { formatAgreement, formatSummary } from './summary';
+import { writeSweepFiles } from './write-outputs';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -35,17 +38,29 @@ function progressPrinter(label: string): (p: RunProgress) => void {
   };
 }
 
-async function runBackend(spec: SweepSpec, backend: Backend, options: RunOptions): Promise<{ run: RunResult; adapter: string; error?: string }> {
-  if (backend !== 'webgpu') {
-    const run = await runReference(spec, backend === 'cpu' ? 'f64' : 'f32', options);
-    return { run, adapter: `cpu / ${backend === 'cpu' ? 'float64' : 'float32-faithful'} reference` };
+/** The engine for the arguments: a GPU trainer (kept for the run) or the CPU pool, and why. */
+async function pickEngine(args: CliArgs, threads: number): Promise<{ choice: EngineChoice; trainer?: GpuTrainer }> {
+  if (args.backend === 'cpu' || args.backend === 'cpu-f32') return { choice: chooseEngine('cpu', { missing: 'not asked for' }, threads) };
+  let trainer: GpuTrainer | undefined, gpu: GpuAvailability;
+  try {
+    trainer = await createNodeTrainer();
+    gpu = { adapter: trainer.gpu.adapter, isFallback: trainer.gpu.isFallback };
+  } catch (e) {
+    if (!(e instanceof NoAdapterError) || args.backend === 'webgpu') throw e;
+    gpu = { missing: e.message };
   }
-  const trainer = await createNodeTrainer();
+  const choice = chooseEngine(args.backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
+  if (choice.device === 'webgpu') return { choice, trainer };
+  trainer?.gpu.device.destroy();
+  return { choice };
+}
+
+async function runOnGpu(trainer: GpuTrainer, spec: SweepSpec, options: RunOptions): Promise<{ run: RunResult; error?: string }> {
   try {
     await trainer.pipeline(spec.activation); // compile before the clock starts
-    return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }), adapter: trainer.gpu.adapter };
+    return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }) };
   } catch (e) {
-    if (e instanceof SweepInterruptedError) return { run: e.partial, adapter: trainer.gpu.adapter, error: e.message };
+    if (e instanceof SweepInterruptedError) return { run: e.partial, error: e.message };
     throw e;
   } finally {
     trainer.gpu.device.destroy();
@@ -56,7 +71,8 @@ async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (!parsed.ok && parsed.help) { console.log(parsed.message); process.exit(0); }
   if (!parsed.ok) fail(parsed.message, 2);
-  const { specPath, backend, outDir, compare } = parsed.args;
+  const args = parsed.args;
+  const { specPath, outDir, compare, shard } = args;
 
   let text: string;
   try {
@@ -67,7 +83,9 @@ async function main(): Promise<void> {
   const result = parseSpecText(text);
   if (!result.ok) fail(`${specPath}: invalid sweep spec:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`);
   const spec = result.spec;
-  const { nx, ny } = gridSize(spec);
+  const { cells } = gridSize(spec);
+  const range = shard ? partRange(cells, shard.index, shard.count) : undefined;
+  const cellOrder = range ? Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i) : undefined;
 
   const abort = new AbortController();
   process.once('SIGINT', () => {
@@ -76,29 +94,40 @@ async function main(): Promise<void> {
     process.once('SIGINT', () => process.exit(130));
   });
 
-  const { run, adapter, error } = await runBackend(spec, backend, { signal: abort.signal, onProgress: progressPrinter(backend) });
+  const threads = args.threads ?? availableParallelism();
+  const { choice, trainer } = await pickEngine(args, threads);
+  let pool: CpuPool | undefined;
+  const cpuPool = () => (pool ??= createNodePool(threads));
+  const precision = args.backend === 'cpu-f32' ? 'f32' : 'f64';
+  const backend = choice.device === 'webgpu' ? 'webgpu' : precision === 'f32' ? 'cpu-f32' : 'cpu';
+  const adapter = trainer ? trainer.gpu.adapter : `cpu / ${precision === 'f32' ? 'float32-faithful' : 'float64'} WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}`;
+  process.stderr.write(`engine      ${choice.reason.replace('float64', precision === 'f32' ? 'float32-faithful' : 'float64')}\n`);
+  const options: RunOptions = { signal: abort.signal, onProgress: progressPrinter(backend), cellOrder };
+  if (!trainer) await cpuPool().ready(); // worker start-up kept out of the timing, like the GPU's compilation
+  const { run, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, precision, options) };
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  mkdirSync(outDir, { recursive: true });
-  writeResultsFile(join(outDir, 'results.json'), buildResults(spec, backend, adapter, run));
-  const legend = HEATMAP_METRICS.map((metric) => {
-    const scale = heatmapScale(run.outputs, metric, spec.steps);
-    writeHeatmapPng(join(outDir, `${metric}.png`), heatmapPixels(run.outputs, nx, ny, scale), nx, ny);
-    return formatHeatmapLegend(`${metric}.png`, scale);
-  });
-  console.log(formatSummary(spec, backend, adapter, run));
-  console.log(`wrote       ${join(outDir, 'results.json')} and heatmaps (x → right, y ↑ up):\n${legend.join('\n')}`);
+  console.log(formatSummary(spec, backend, adapter, run, range));
+  if (shard) {
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `part-${shard.index}-of-${shard.count}.json`);
+    writeResultsFile(file, buildResults(spec, backend, adapter, run, shard));
+    console.log(`wrote       ${file} (cells ${range!.first} … ${range!.end - 1}); when every part is there: npm run merge -- ${outDir}`);
+  } else {
+    console.log(writeSweepFiles(outDir, buildResults(spec, backend, adapter, run), run.outputs));
+  }
 
   if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
   if (compare && run.cellsDone > 0 && !abort.signal.aborted) {
-    const cells = Array.from({ length: run.cellsDone }, (_, i) => i);
-    const reference = await runReference(spec, 'f64', { cellOrder: cells, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
+    const done = Int32Array.from({ length: run.cellsDone }, (_, i) => (cellOrder ? cellOrder[i] : i));
+    const reference = await cpuPool().run(spec, 'f64', { cellOrder: done, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const agreement = compareOutputs(run.outputs, reference.outputs, cells.slice(0, reference.cellsDone));
-    writeFileSync(join(outDir, 'compare.json'), JSON.stringify({ reference: 'cpu float64', referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
+    const agreement = compareOutputs(run.outputs, reference.outputs, done.subarray(0, reference.cellsDone));
+    writeFileSync(join(outDir, 'compare.json'), JSON.stringify({ reference: `cpu float64 WebAssembly, ${threads} threads`, referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
     console.log(formatAgreement(agreement));
-    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s`);
+    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${threads} thread${threads === 1 ? '' : 's'}`);
   }
+  pool?.close();
   if (error) fail(`error: ${error}`);
   if (run.status !== 'complete') process.exit(130);
 }

@@ -18,6 +18,8 @@ export interface GpuContext {
   device: GPUDevice;
   /** "vendor / architecture" (e.g. "google / swiftshader"), or the adapter's description. */
   adapter: string;
+  /** The adapter is a fallback (a CPU emulation such as SwiftShader), as the adapter itself reports. */
+  isFallback: boolean;
   /** Resolves when the device is lost; never rejects. */
   lost: Promise<GPUDeviceLostInfo>;
   /** The first uncaptured validation or out-of-memory error, if any (a bug or an exhausted device). */
@@ -46,7 +48,9 @@ export async function acquireGpu(gpu: GPU | undefined, howToFix: string): Promis
   });
   const info = adapter.info;
   const name = [info.vendor, info.architecture].filter(Boolean).join(' / ') || info.description || 'unknown adapter';
-  return { device, adapter: name, lost: device.lost, uncapturedError: () => firstError };
+  // Newer browsers report isFallbackAdapter in adapter.info; older ones (and the types) on the adapter.
+  const isFallback = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? adapter.isFallbackAdapter);
+  return { device, adapter: name, isFallback, lost: device.lost, uncapturedError: () => firstError };
 }
 
 /** Message for a lost device, naming the reason and what to do. */

@@ -1,0 +1,28 @@
+/**
+ * Which engine runs a sweep: the float32 WGSL kernel on a WebGPU device, or the WebAssembly kernel on every CPU core
+ * (float64, the oracle's bits). Pure: the page's worker and the command line both ask it, and say its reason.
+ */
+
+/** What is known of the WebGPU side: an adapter (and whether it is a CPU emulation), or why there is none. */
+export type GpuAvailability = { adapter: string; isFallback: boolean } | { missing: string };
+
+export interface EngineChoice {
+  device: 'webgpu' | 'cpu';
+  /** One sentence for people: why this engine. */
+  reason: string;
+}
+
+/**
+ * The engine for `requested`: 'auto' takes the GPU unless it is missing or a fallback adapter (SwiftShader and the
+ * like emulate a GPU on the CPU, where float64 WebAssembly on every core is faster and exact: npm run bench measures
+ * both); an explicit device is honoured when it exists.
+ */
+export function chooseEngine(requested: 'auto' | 'webgpu' | 'cpu', gpu: GpuAvailability, threads: number): EngineChoice {
+  const cpu = `float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}`;
+  if (requested === 'cpu') return { device: 'cpu', reason: `${cpu}, as asked` };
+  if ('missing' in gpu) return { device: 'cpu', reason: `${cpu}: no WebGPU here (${gpu.missing})` };
+  if (requested === 'webgpu') return { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}${gpu.isFallback ? ' (a CPU emulation), as asked' : ''}` };
+  return gpu.isFallback
+    ? { device: 'cpu', reason: `${cpu}: the WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower than the CPU engine here and float32 only` }
+    : { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}` };
+}

@@ -1,0 +1,53 @@
+/**
+ * The body of a CPU pool worker, the same in Node (worker_threads) and in the page (a web worker): instantiates the
+ * kernel, then trains the blocks it is sent, one at a time, and posts their outputs back (transferred).
+ */
+import { cellSetupWriter } from '../core/grid';
+import { CELL_SETUP_LENGTH } from '../core/network';
+import type { ReferencePrecision } from '../core/reference';
+import type { SweepSpec } from '../core/spec';
+import { WasmKernel } from './kernel';
+import { outputBuffers, type FromWorker, type ToWorker } from './protocol';
+
+/** What a worker needs of its side of the channel. */
+export interface WorkerSide {
+  post(message: FromWorker, transfer: ArrayBuffer[]): void;
+  listen(handler: (message: ToWorker) => void): void;
+}
+
+/** Serves blocks on `side` until the worker ends. */
+export function serveBlocks(side: WorkerSide): void {
+  let kernel: Promise<WasmKernel> | undefined;
+  // The sweeps of the latest runs (a cancelled run's last blocks may still be queued behind the next run's spec).
+  const runs = new Map<number, { spec: SweepSpec; precision: ReferencePrecision; write: ReturnType<typeof cellSetupWriter> }>();
+  // Messages are handled in order: each waits for the one before (instantiation is asynchronous).
+  let queue = Promise.resolve();
+  side.listen((message) => {
+    queue = queue.then(async () => {
+      if (message.type === 'init') {
+        kernel = WasmKernel.create(message.module);
+        await kernel;
+        side.post({ type: 'ready' }, []);
+        return;
+      }
+      if (message.type === 'spec') {
+        runs.set(message.run, { ...message, write: cellSetupWriter(message.spec) });
+        for (const run of runs.keys()) if (runs.size > 4) runs.delete(run);
+        return;
+      }
+      const { run, block, first, count, cells } = message;
+      try {
+        const current = runs.get(run);
+        if (!kernel || !current) throw new Error(`block ${block} of run ${run} arrived before its kernel or spec`);
+        const { spec, precision, write } = current;
+        const started = performance.now();
+        const outputs = (await kernel).train(spec, precision, count, (setups) => {
+          for (let j = 0; j < count; j++) write(cells ? cells[j] : first + j, setups, j * CELL_SETUP_LENGTH);
+        });
+        side.post({ type: 'done', run, block, outputs, elapsedMs: performance.now() - started }, outputBuffers(outputs));
+      } catch (e) {
+        side.post({ type: 'error', run, block, message: (e as Error).message }, []);
+      }
+    });
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * A pool of CPU workers, each with its own instance of the WebAssembly kernel: splits a sweep into blocks of cells,
+ * keeps every worker busy (two blocks in flight each), merges the outputs as blocks return, reports progress and
+ * stops within one block (about BLOCK_TARGET_MS) of a cancel. Works the same over web workers and worker_threads;
+ * no SharedArrayBuffer, so no cross-origin isolation is needed.
+ */
+import { gridSize } from '../core/grid';
+import { allocateOutputs, OUTPUT_NAMES } from '../core/outputs';
+import type { ReferencePrecision } from '../core/reference';
+import { rate, type RunOptions, type RunResult } from '../core/run';
+import type { SweepSpec } from '../core/spec';
+import type { BlockResult, FromWorker, ToWorker } from './protocol';
+
+/** One worker as the pool drives it: a channel to post on, and the end of it. */
+export interface PoolWorker {
+  post(message: ToWorker): void;
+  terminate(): void;
+}
+
+/** Starts a worker whose messages go to `onMessage` and whose crash goes to `onError`. */
+export type SpawnWorker = (onMessage: (message: FromWorker) => void, onError: (error: Error) => void) => PoolWorker;
+
+/** Duration aimed at per block, in ms: cancel and progress wait at most about this long. */
+export const BLOCK_TARGET_MS = 25;
+/** Per-thread speed assumed before the first block reports, in network-steps per ms (20 M network-steps/s). */
+const INITIAL_RATE = 2e4;
+/** Blocks in flight per worker: the next one waits in its queue, so no worker idles between blocks. */
+const IN_FLIGHT = 2;
+/** Cells per block: a multiple of the kernel's group of 8 cells, at most this many. */
+const GROUP = 8, MAX_BLOCK = 1 << 16;
+/** Least interval between progress reports, in ms. */
+const PROGRESS_MS = 50;
+
+interface Block { first: number; count: number; worker: number }
+
+/** The state of one run, owned by CpuPool.run. */
+interface Run { onDone(message: BlockResult): void; onCrash(error: Error): void }
+
+export class CpuPool {
+  private readonly workers: PoolWorker[] = [];
+  private readyWorkers = 0;
+  private whenReady: Array<() => void> = [];
+  private readonly runs = new Map<number, Run>();
+  private lastRun = 0;
+
+  /**
+   * @param spawn starts one worker (a web worker or a worker thread running src/cpu/block-worker.ts)
+   * @param module the compiled kernel (wasm/build/train.wasm), sent to every worker
+   * @param threads workers to run: navigator.hardwareConcurrency or os.availableParallelism() by default
+   */
+  constructor(private readonly spawn: SpawnWorker, private readonly module: WebAssembly.Module, readonly threads: number) {
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`threads must be a positive integer; got ${threads}`);
+  }
+
+  private ensureWorkers(): void {
+    while (this.workers.length < this.threads) {
+      const worker = this.spawn(
+        (message) => {
+          if (message.type !== 'ready') { this.runs.get(message.run)?.onDone(message); return; }
+          if (++this.readyWorkers === this.threads) for (const resolve of this.whenReady.splice(0)) resolve();
+        },
+        (error) => this.crashed(error),
+      );
+      worker.post({ type: 'init', module: this.module });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Starts the workers (if need be) and resolves when every one has its kernel: set-up kept out of a run's timing. */
+  ready(): Promise<void> {
+    this.ensureWorkers();
+    return this.readyWorkers === this.threads ? Promise.resolve() : new Promise((resolve) => this.whenReady.push(resolve));
+  }
+
+  /** A worker died: every run fails with the reason, and the next run starts fresh workers. */
+  private crashed(error: Error): void {
+    this.readyWorkers = 0;
+    for (const w of this.workers.splice(0)) w.terminate();
+    for (const run of [...this.runs.values()]) run.onCrash(error);
+  }
+
+  /**
+   * Trains every cell of `spec` (or options.cellOrder's, in that order) in `precision`; resolves with complete or,
+   * after a cancel, the cells finished (always a prefix of the order: blocks in flight are waited for).
+   */
+  run(spec: SweepSpec, precision: ReferencePrecision, options: RunOptions = {}): Promise<RunResult> {
+    this.ensureWorkers();
+    const { cells } = gridSize(spec);
+    const order = options.cellOrder;
+    const total = order ? order.length : cells;
+    const outputs = allocateOutputs(cells);
+    const id = ++this.lastRun;
+    for (const w of this.workers) w.post({ type: 'spec', run: id, spec, precision });
+    const start = performance.now();
+    const inFlight = new Array<number>(this.workers.length).fill(0);
+    let next = 0, prefix = 0, cellsFinished = 0, lastReport = -Infinity, stepsPerMs = INITIAL_RATE, nextBlock = 0;
+    const finished = new Map<number, number>(); // first position → end, for blocks done beyond the prefix
+    const blocks = new Map<number, Block>();
+
+    return new Promise<RunResult>((resolve, reject) => {
+      const settle = (result: RunResult | Error) => {
+        if (!this.runs.has(id)) return;
+        if (!(result instanceof Error)) report(true);
+        this.runs.delete(id);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const result = (): RunResult => {
+        const elapsedMs = performance.now() - start;
+        return { outputs, status: prefix < total ? 'cancelled' : 'complete', cellsDone: prefix, elapsedMs, networkStepsPerSecond: rate(prefix, spec.steps, elapsedMs) };
+      };
+      const report = (force: boolean) => {
+        const now = performance.now();
+        if (!options.onProgress || (!force && now - lastReport < PROGRESS_MS)) return;
+        lastReport = now;
+        const progress = { cellsDone: prefix, cells: total, networkStepsDone: cellsFinished * spec.steps, networkSteps: total * spec.steps, elapsedMs: now - start, outputs };
+        void Promise.resolve(options.onProgress(progress)).catch(() => undefined);
+      };
+      const dispatch = () => {
+        if (options.signal?.aborted) next = total;
+        for (let w = 0; w < this.workers.length && next < total; w++) {
+          while (inFlight[w] < IN_FLIGHT && next < total) {
+            const remaining = total - next;
+            const wanted = Math.min(MAX_BLOCK, Math.ceil(remaining / this.workers.length), Math.round((BLOCK_TARGET_MS * stepsPerMs) / Math.max(1, spec.steps)));
+            const count = Math.min(remaining, Math.max(GROUP, Math.ceil(wanted / GROUP) * GROUP));
+            const block = nextBlock++;
+            blocks.set(block, { first: next, count, worker: w });
+            const first = next;
+            this.workers[w].post({ type: 'block', run: id, block, first, count, cells: order ? Int32Array.from({ length: count }, (_, j) => order[first + j]) : undefined });
+            inFlight[w]++;
+            next += count;
+          }
+        }
+        if (blocks.size === 0) settle(result());
+      };
+      const onDone = (message: BlockResult) => {
+        const b = blocks.get(message.block);
+        if (!b) return;
+        blocks.delete(message.block);
+        inFlight[b.worker]--;
+        if (message.type === 'error') { settle(new Error(`CPU worker: ${message.message}`)); return; }
+        for (let j = 0; j < b.count; j++) {
+          const cell = order ? order[b.first + j] : b.first + j;
+          for (const name of OUTPUT_NAMES) outputs[name][cell] = message.outputs[name][j];
+        }
+        cellsFinished += b.count;
+        if (message.elapsedMs > 0) stepsPerMs = (b.count * spec.steps) / message.elapsedMs;
+        finished.set(b.first, b.first + b.count);
+        while (finished.has(prefix)) { const end = finished.get(prefix)!; finished.delete(prefix); prefix = end; }
+        dispatch();
+        if (this.runs.has(id)) report(false);
+      };
+      const onAbort = () => dispatch();
+      this.runs.set(id, { onDone, onCrash: (error) => settle(new Error(`a CPU worker stopped: ${error.message}`)) });
+      options.signal?.addEventListener('abort', onAbort);
+      dispatch();
+    });
+  }
+
+  /** Ends every worker; a later run starts new ones. */
+  close(): void {
+    this.readyWorkers = 0;
+    for (const w of this.workers.splice(0)) w.terminate();
+  }
+}
