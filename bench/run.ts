@@ -11,7 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
 import type { GpuRunOptions } from '../src/gpu/trainer';
-import { benchNode } from './node';
+import { benchNode, CPU_CELLS } from './node';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 
 const quick = process.argv.includes('--quick');
@@ -68,6 +68,10 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
       record(await page.evaluate(([c, s, r, o, n]) => window.bench.trainer(c, s, r, o, n), [at, steps, runs, options, note] as const));
     }
     record(await page.evaluate(([s, r]) => window.bench.cpu(4096, s, r), [steps, runs]));
+    record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r, 1), [CPU_CELLS, steps, runs]));
+    record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r), [CPU_CELLS, steps, runs]));
+    record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r), [at, steps, runs]));
+    record(await page.evaluate(([r]) => window.bench.wasm(65536, 1000, r, undefined, true), [runs]));
     const tfSteps = quick ? 5 : 20;
     record(await page.evaluate(([c, s, r]) => window.bench.tfjs('webgpu', c, s, r), [at, tfSteps, runs]));
     const wasm = await browser.newPage();
@@ -140,7 +144,17 @@ const node = await inNode();
 const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN, explorer: undefined } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
+const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
+  wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / median('cpu-f64-node', 4096),
+  wasmAllThreadsVsOneNode: median('wasm-f64-node', CPU_CELLS, allThreads('wasm-f64-node')) / median('wasm-f64-node', CPU_CELLS, threadsNote(1)),
+  wasmOneThreadVsJsReferenceChromium: median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)) / median('cpu-f64-chromium', 4096),
+  wasmAllThreadsVsOneChromium: median('wasm-f64-chromium', CPU_CELLS, allThreads('wasm-f64-chromium')) / median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)),
+  wasmAllThreadsVsWebgpuChromium256k: median('wasm-f64-chromium', at, allThreads('wasm-f64-chromium')) / chromeRate,
+  deepZoomFloat64VsIssue9Baseline: (measurements.find((m) => m.note?.includes('deep-zoom'))?.networkStepsPerSecond.median ?? NaN) / 1.8e6,
+  cpuCancelMedianMs: node.cancel?.medianMs ?? NaN,
+  cpuCancelMaxMs: node.cancel?.maxMs ?? NaN,
   chromiumVsTfjsWebgpu: chromeRate / median('tfjs-webgpu', at),
   chromiumVsTfjsWasm: chromeRate / median('tfjs-wasm', at, 'SIMD, one thread'),
   nodeVsChromium: median('webgpu-node', at) / chromeRate,

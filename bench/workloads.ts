@@ -25,6 +25,16 @@ export function benchSpec(cells: number, steps = STEPS): SweepSpec {
   return r.spec;
 }
 
+/**
+ * The float64 deep-zoom view of issue 9: five 4× zooms into "hidden × output lr (fractal)" (tanh, eva), where training
+ * is chaotic and float32 cannot decide single cells; 256² × 1000.
+ */
+export function deepZoomSpec(): SweepSpec {
+  const r = parseSpec({ preset: 'eva', activation: 'tanh', steps: 1000, x: { param: 'lrHidden', min: 25.51378451718168, max: 25.689329733446083, count: 256, scale: 'log' }, y: { param: 'lrOutput', min: 25.143918043434695, max: 25.3144595435024, count: 256, scale: 'log' } });
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+
 export interface Stats { runs: number; median: number; min: number; max: number; spread: number }
 
 /** Median, min, max and spread = (max − min) / median of repeated measurements. */

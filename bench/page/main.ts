@@ -8,11 +8,13 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { runReference } from '../../src/core/cpu-runner';
+import { browserThreads, createBrowserPool } from '../../src/worker/browser-pool';
+import { measurePool } from '../cpu-bench';
 import { acquireGpu } from '../../src/gpu/device';
 import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
 import { measurePeak, measureTrainer } from '../gpu-bench';
 import { trainWithTfjs } from '../tfjs-train';
-import { benchSpec, stats, type Measurement } from '../workloads';
+import { benchSpec, deepZoomSpec, stats, type Measurement } from '../workloads';
 
 let trainer: Promise<GpuTrainer> | undefined;
 const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader)));
@@ -32,6 +34,16 @@ const api = {
     const rates: number[] = [];
     for (let i = 0; i < runs; i++) rates.push((await runReference(benchSpec(cells, steps), 'f64')).networkStepsPerSecond);
     return { backend: 'cpu-f64-chromium', cells, steps, networkStepsPerSecond: stats(rates), note: 'the page\'s CPU fallback (float64 reference)' };
+  },
+  /** The WebAssembly CPU engine on a pool of `threads` web workers (all cores by default); `deepZoom`: issue 9's tanh view. */
+  async wasm(cells: number, steps: number, runs: number, threads = browserThreads(), deepZoom = false): Promise<Measurement> {
+    const pool = await createBrowserPool(threads);
+    try {
+      const note = `${threads} thread${threads === 1 ? '' : 's'}${deepZoom ? ', the float64 deep-zoom view (tanh, eva)' : ''}`;
+      return await measurePool(pool, 'wasm-f64-chromium', cells, steps, runs, note, deepZoom ? deepZoomSpec() : undefined);
+    } finally {
+      pool.close();
+    }
   },
   async tfjs(backend: 'webgpu' | 'wasm', cells: number, steps: number, runs: number): Promise<Measurement> {
     const tf = await import('@tensorflow/tfjs-core');

@@ -46,7 +46,7 @@ export function mountAbPanel(aside: Aside): { reset(spec: SweepSpec): void; show
     if (!b.ok) { text.textContent = `B cannot run: ${b.errors.join('; ')}`; return; }
     text.textContent = `Running B (${setting} = ${value}) on the same ${gridSize(b.spec).cells.toLocaleString()} cells…`;
     try {
-      const result = await aside.exclusive(() => aside.run(b.spec, view.engine === 'float64'));
+      const result = await aside.exclusive(() => aside.run(b.spec, view.engine));
       if (aside.current() !== view) return;
       if (result.status !== 'complete' || result.error) { text.textContent = `B did not finish (${result.error ?? result.status}); run it again.`; return; }
       const codes = classDiff(view.outputs, result.outputs);

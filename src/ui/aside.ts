@@ -11,6 +11,6 @@ export interface Aside {
   current(): ShownView | undefined;
   /** Runs `job` with the other jobs of the comparer worker (Compare, A/B, movie) disabled meanwhile. */
   exclusive<T>(job: () => Promise<T>): Promise<T>;
-  /** Trains `spec` on the comparer worker: the GPU, or the float64 CPU reference when `cpu`. */
-  run(spec: SweepSpec, cpu: boolean): Promise<SweepRunResult>;
+  /** Trains `spec` on the comparer worker in `engine`'s arithmetic (the view's, so that A/B and movie frames match it). */
+  run(spec: SweepSpec, engine: Engine): Promise<SweepRunResult>;
 }

@@ -3,12 +3,13 @@
  * (loss recorded every step), beside the float64 reference's curves, with a table of the numbers.
  */
 import { RELATIVE_ERROR_FLOOR } from '../core/compare';
-import { cellSetup } from '../core/grid';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../core/presets';
-import { trainCell } from '../core/reference';
+import type { ReferencePrecision } from '../core/reference';
 import { parseSpec, type SweepSpec } from '../core/spec';
+import type { CellTrace } from '../cpu/kernel';
 import type { SweepRunResult } from '../worker/sweep.worker';
 import { drawCurves, SERIES_COLORS } from './charts';
+import { traceColumn } from './inspector';
 import { fillTable } from './table';
 
 export const COURSE_LEARNING_RATES = [0.1, 0.2, 0.5, 0.8, 1, 2];
@@ -21,17 +22,22 @@ export function courseSpec(preset: PresetName): SweepSpec {
   return r.spec;
 }
 
-/** loss[0 … steps] of one cell from the CPU reference. */
-export function referenceCurve(spec: SweepSpec, cell: number, precision: 'f64' | 'f32' = 'f64'): Float64Array {
-  const curve = new Float64Array(spec.steps + 1).fill(NaN);
-  trainCell(cellSetup(spec, cell), spec, precision, (k, loss) => { curve[k] = loss; });
+/** loss[0 … steps] of a replay with every step kept; NaN after a divergence. */
+function lossCurve(trace: CellTrace, steps: number): Float64Array {
+  const curve = new Float64Array(steps + 1).fill(NaN);
+  curve.set(traceColumn(trace, 1));
   return curve;
 }
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(6) : '–');
 
 export class CourseView {
-  constructor(private readonly root: HTMLElement, private readonly runSweep: (spec: SweepSpec) => Promise<SweepRunResult>) {
+  /**
+   * @param runSweep trains the six networks on the GPU, recording every loss
+   * @param replay one cell on the CPU engine in a worker, every step kept
+   */
+  constructor(private readonly root: HTMLElement, private readonly runSweep: (spec: SweepSpec) => Promise<SweepRunResult>,
+    private readonly replay: (spec: SweepSpec, cell: number, precision: ReferencePrecision) => Promise<CellTrace>) {
     const buttons = root.querySelector('#course-presets')!;
     for (const name of PRESET_NAMES) {
       const b = Object.assign(document.createElement('button'), { type: 'button', textContent: name, title: PRESETS[name].description });
@@ -55,8 +61,9 @@ export class CourseView {
     const n = spec.steps + 1;
     const onGpu = result.backend.kind === 'webgpu' && result.lossHistory;
     const engine = onGpu ? 'GPU' : 'CPU float32';
-    const device = COURSE_LEARNING_RATES.map((_, i) => (onGpu ? result.lossHistory!.subarray(i * n, (i + 1) * n) : referenceCurve(spec, i, 'f32')));
-    const reference = COURSE_LEARNING_RATES.map((_, i) => referenceCurve(spec, i));
+    const curves = (precision: ReferencePrecision) => Promise.all(COURSE_LEARNING_RATES.map(async (_, i) => lossCurve(await this.replay(spec, i, precision), spec.steps)));
+    const device = onGpu ? COURSE_LEARNING_RATES.map((_, i) => result.lossHistory!.subarray(i * n, (i + 1) * n)) : await curves('f32');
+    const reference = await curves('f64');
     drawCurves(this.root.querySelector<HTMLElement>('#course-chart')!, `E(k), ${preset}: ${PRESETS[preset].description}`, COURSE_LEARNING_RATES.flatMap((lr, i) => [
       { label: `η = ${lr} (${engine})`, values: device[i], color: SERIES_COLORS[i] },
       { label: `η = ${lr} (float64)`, values: reference[i], color: SERIES_COLORS[i], dashed: true },

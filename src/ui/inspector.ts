@@ -1,11 +1,12 @@
 /**
- * The cell inspector: replays one cell on the float64 CPU reference (loss and all eight weights at every step) and
- * shows the GPU's outputs for that cell beside the reference's.
+ * The cell inspector: shows one cell replayed on the float64 CPU engine (loss and all eight weights at every step, from
+ * the worker) beside the outputs the view computed for it.
  */
-import { axisValues, cellSetup, gridSize } from '../core/grid';
-import { classify, OUTPUT_NAMES, type CellOutputs, type SweepOutputs } from '../core/outputs';
-import { trainCell } from '../core/reference';
+import { axisValues, gridSize } from '../core/grid';
+import { classify, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
+import type { CellTrace } from '../cpu/kernel';
+import { TRACE_ROW_LENGTH } from '../cpu/layout';
 import { drawCurves, SERIES_COLORS } from './charts';
 import { fillTable } from './table';
 import { formatTickValue } from './ticks';
@@ -13,17 +14,8 @@ import { formatTickValue } from './ticks';
 /** Longest replay plotted point by point; longer ones are thinned to about this many points. */
 const MAX_POINTS = 5000;
 
-/** Loss and weights of one cell at every step (float64), thinned to at most MAX_POINTS steps for plotting. */
-export function replayCell(spec: SweepSpec, cell: number): { outputs: CellOutputs; stride: number; steps: number[]; loss: number[]; weights: number[][] } {
-  const stride = Math.max(1, Math.ceil((spec.steps + 1) / MAX_POINTS));
-  const steps: number[] = [], loss: number[] = [], weights: number[][] = Array.from({ length: 8 }, () => []);
-  const outputs = trainCell(cellSetup(spec, cell), spec, 'f64', (k, e, w) => {
-    if (k % stride !== 0 && k !== spec.steps) return;
-    steps.push(k); loss.push(e);
-    for (let j = 0; j < 8; j++) weights[j].push(w[j]);
-  });
-  return { outputs, stride, steps, loss, weights };
-}
+/** Replays keep every `replayEvery(steps)`-th step: at most about MAX_POINTS points to plot. */
+export const replayEvery = (steps: number) => Math.max(1, Math.ceil((steps + 1) / MAX_POINTS));
 
 /** Describes a cell by its axis values: "lr = 0.5, initScale = 2". */
 export function describeCell(spec: SweepSpec, cell: number): string {
@@ -35,20 +27,27 @@ export function describeCell(spec: SweepSpec, cell: number): string {
 
 const show = (v: number) => (Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toExponential(6)) : String(v));
 
-/** Fills the inspector panel for `cell`. */
-export function inspectCell(panel: HTMLElement, spec: SweepSpec, gpu: SweepOutputs, cell: number, engine: string): void {
+/** Column `column` of a replay's rows (0: k, 1: loss, 2 … 9: w1 … w8). */
+export function traceColumn(trace: CellTrace, column: number): number[] {
+  return Array.from({ length: trace.rows.length / TRACE_ROW_LENGTH }, (_, r) => trace.rows[r * TRACE_ROW_LENGTH + column]);
+}
+
+/**
+ * Fills the inspector panel for `cell`: the view's outputs (computed by `engine`) beside `replay`, the cell replayed in
+ * float64 keeping every `every`-th step.
+ */
+export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number, engine: string, replay: CellTrace, every: number): void {
   panel.hidden = false;
-  const replay = replayCell(spec, cell);
   panel.querySelector('#inspector-title')!.textContent = `Cell ${cell}: ${describeCell(spec, cell)}`;
   const cpu = replay.outputs;
   fillTable(panel.querySelector('#inspector-table')!, [
-    ['', engine, 'float64 reference (replayed)'],
-    ...OUTPUT_NAMES.map((key) => [key, show(gpu[key][cell]), show(cpu[key])]),
-    ['class', classify(gpu.stepsToThreshold[cell], gpu.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)],
+    ['', engine, 'float64 (replayed)'],
+    ...OUTPUT_NAMES.map((key) => [key, show(view[key][cell]), show(cpu[key])]),
+    ['class', classify(view.stepsToThreshold[cell], view.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)],
   ]);
-  const thin = replay.stride > 1 ? ` (every ${replay.stride} steps)` : '';
-  const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: replay.loss, color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
-  const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, replay.weights.map((w, j) => ({ label: `w${j + 1}`, values: w, color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
+  const thin = every > 1 ? ` (every ${every} steps)` : '';
+  const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: traceColumn(replay, 1), color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
+  const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
   // uPlot's x values are indices; show the real step numbers.
-  for (const chart of [lossChart, weightChart]) chart.setData([replay.steps, ...chart.data.slice(1)] as typeof chart.data);
+  for (const chart of [lossChart, weightChart]) chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data);
 }

@@ -12,19 +12,19 @@ import { completedStride, refinementPlan, type RefinementPlan } from '../core/re
 import { buildResults } from '../core/results';
 import { parseSpec, type SweepSpec } from '../core/spec';
 import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../core/zoom';
-import type { Backend, SweepProgress, SweepRunResult } from '../worker/sweep.worker';
+import type { Capabilities, SweepProgress, SweepRunResult } from '../worker/sweep.worker';
 import { mountAbPanel } from './ab-panel';
 import { showBoundary } from './boundary-panel';
 import { CourseView } from './course-view';
 import { download } from './download';
 import { HeatmapView } from './heatmap-view';
-import { describeCell, inspectCell } from './inspector';
+import { describeCell, inspectCell, replayEvery } from './inspector';
 import { READY_MADE } from './ready-made';
 import { buildSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from './spec-form';
 import { mountMoviePanel } from './movie-panel';
 import { precisionNotice } from './precision';
 import { proxy, startSweepWorker } from './sweep-client';
-import { readUrlState, specQuery, type Engine } from './url-state';
+import { readUrlState, specQuery, type Engine, type EngineChoice } from './url-state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const runner = startSweepWorker();
@@ -50,8 +50,11 @@ function pageLimitError(spec: SweepSpec): string | undefined {
   return `x.count × y.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
 }
 
-/** Budget of the in-page float64 comparison, in network-steps (a few seconds of CPU); larger sweeps are sampled. */
-const COMPARE_BUDGET = 3e7;
+/**
+ * Budget of the in-page comparison, in network-steps: about 20 s of the CPU engine on two cores (~90 M network-steps/s,
+ * npm run bench), so every cell of any sweep up to 2 M cells × 1000 steps; larger sweeps are sampled evenly.
+ */
+const COMPARE_BUDGET = 2e9;
 
 /**
  * The view on screen. Cells are computed in plan.order (coarse passes first); `computed` marks the cells done, and
@@ -63,8 +66,12 @@ interface Current {
   spot?: { text: string; agreement: number };
 }
 let current: Current | undefined;
-/** The engine of the next view: float32 on the GPU, or the float64 reference (URL: &engine=float64). */
-let engine: Engine = 'float32';
+/** The engine the user chose for the next view (URL: &engine=float32|float64), or auto: the page's choice. */
+let engineChoice: EngineChoice = 'auto';
+/** What the sweep worker found: the WebGPU adapter (or why none), the CPU threads, what auto picks. Set before route(). */
+let capabilities: Capabilities | undefined;
+/** The arithmetic of the next view. */
+const resolvedEngine = (): Engine => (engineChoice !== 'auto' ? engineChoice : capabilities?.auto.device === 'cpu' ? 'float64' : 'float32');
 
 /**
  * Finished views by URL query, so back and forward through a zoom trail show them at once. Bounded by cells (24
@@ -83,8 +90,15 @@ function cacheView(query: string, view: Current): void {
     cells -= v.computed.length;
   }
 }
-let backend: Backend = { kind: 'cpu', reason: 'not checked yet' };
-const engineName = () => (backend.kind === 'webgpu' ? 'GPU (WebGPU)' : 'CPU reference (no WebGPU)');
+/** Who computes `engine` here, in words. */
+function engineName(engine: Engine): string {
+  const threads = `${capabilities?.threads ?? 1} thread${capabilities?.threads === 1 ? '' : 's'}`;
+  if (engine === 'float64') return `float64 WebAssembly on ${threads}`;
+  const gpu = capabilities?.gpu;
+  return gpu && 'adapter' in gpu ? `WebGPU (${gpu.adapter}, float32)` : `float32-faithful WebAssembly on ${threads} (no WebGPU)`;
+}
+/** What ran a finished view, in words. */
+const ranOn = (result: SweepRunResult) => (result.backend.kind === 'webgpu' ? `WebGPU (${result.backend.adapter}, float32)` : engineName(result.backend.precision === 'f64' ? 'float64' : 'float32'));
 
 // ---------- views and routing
 
@@ -95,14 +109,15 @@ function showView(view: 'course' | 'sweep'): void {
   $('nav-sweep').setAttribute('aria-current', view === 'sweep' ? 'page' : 'false');
 }
 
-const course = new CourseView($('course'), (spec) => courseRunner.run(spec, { recordLoss: true }, proxy(() => undefined)));
+const course = new CourseView($('course'), (spec) => courseRunner.run(spec, { engine: 'float32', recordLoss: true }, proxy(() => undefined)),
+  (spec, cell, precision) => courseRunner.trace(spec, cell, precision));
 
 function openSweep(spec: SweepSpec, run: boolean): void {
   fillSpecForm(form, spec);
   showSpecErrors(form, []);
   $('spec-errors').textContent = '';
   $('explore-error').textContent = '';
-  $<HTMLSelectElement>('engine').value = engine;
+  $<HTMLSelectElement>('engine').value = engineChoice;
   showView('sweep');
   const cached = run ? viewCache.get(location.search) : undefined;
   if (cached) {
@@ -125,7 +140,7 @@ function resetViewPanels(spec: SweepSpec): void {
 
 /** The precision notice for a view on the current engine (hidden when the view is far from the limit). */
 function showPrecision(spec: SweepSpec): void {
-  const notice = precisionNotice(spec, engine);
+  const notice = precisionNotice(spec, resolvedEngine());
   $('precision').hidden = !notice;
   $('precision').classList.toggle('stripes', notice?.level === 'stripes');
   $('precision-text').textContent = notice?.text ?? '';
@@ -139,7 +154,7 @@ function route(): void {
     void course.show('era-v1');
     return;
   }
-  engine = state.engine;
+  engineChoice = state.engine;
   const engineError = state.engineError ?? '';
   const tooLarge = state.result.ok ? pageLimitError(state.result.spec) : undefined;
   if (state.result.ok && !tooLarge) {
@@ -156,7 +171,7 @@ function route(): void {
 
 /** Opens `spec` as a new view: a new history entry (the zoom trail) and a run. */
 function goTo(spec: SweepSpec): void {
-  history.pushState(null, '', specQuery(spec, engine));
+  history.pushState(null, '', specQuery(spec, engineChoice));
   openSweep(spec, true);
 }
 
@@ -168,7 +183,7 @@ for (const ready of READY_MADE) {
   const b = Object.assign(document.createElement('button'), { type: 'button', textContent: ready.name, title: ready.title });
   b.addEventListener('click', () => {
     const r = parseSpec(ready.spec);
-    if (r.ok) { history.pushState(null, '', specQuery(r.spec, engine)); openSweep(r.spec, false); }
+    if (r.ok) { history.pushState(null, '', specQuery(r.spec, engineChoice)); openSweep(r.spec, false); }
   });
   $('ready-made').append(b);
 }
@@ -182,11 +197,11 @@ function defaultSweep(): SweepSpec {
 }
 $('nav-sweep').addEventListener('click', () => {
   if (current) { showView('sweep'); return; }
-  history.pushState(null, '', specQuery(defaultSweep(), engine));
+  history.pushState(null, '', specQuery(defaultSweep(), engineChoice));
   openSweep(defaultSweep(), false);
 });
 $('open-sweep').addEventListener('click', () => {
-  history.pushState(null, '', specQuery(defaultSweep(), engine));
+  history.pushState(null, '', specQuery(defaultSweep(), engineChoice));
   openSweep(defaultSweep(), true);
 });
 window.addEventListener('popstate', route);
@@ -197,16 +212,20 @@ $('run').addEventListener('click', () => {
   showSpecErrors(form, errors);
   $('spec-errors').textContent = errors.map((e) => `• ${e}`).join('\n');
   if (!r.ok || errors.length) return;
-  history.pushState(null, '', specQuery(r.spec, engine));
+  history.pushState(null, '', specQuery(r.spec, engineChoice));
   void startRun(r.spec);
 });
 
 // ---------- running
 
 const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), showHover, (cell) => {
-  if (!current) return;
-  inspectCell($('inspector'), current.spec, current.outputs, cell, current.result?.backend.kind === 'cpu' ? 'CPU reference' : 'GPU');
+  const view = current;
+  if (!view) return;
   moviePanel.chooseTarget(cell);
+  const every = replayEvery(view.spec.steps);
+  checker.trace(view.spec, cell, 'f64', every).then((replay) => {
+    if (current === view) inspectCell($('inspector'), view.spec, view.outputs, cell, view.result ? ranOn(view.result) : engineName(view.engine), replay, every);
+  }, (e: Error) => { $('explore-error').textContent = `The cell could not be replayed: ${e.message}`; });
 });
 heatmap.draw();
 
@@ -271,14 +290,13 @@ function showFinished(run: Current): void {
   const classes = countClasses(run.outputs);
   const notRun = cells - result.cellsDone;
   const status = result.error ? `Interrupted: ${result.error}` : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept (the coarse passes first; the rest show as "not run").` : 'Done.';
-  const on = result.backend.kind === 'webgpu' ? `${result.backend.adapter} (float32)` : 'the CPU reference (float64)';
-  $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${on}. ` +
+  $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOn(result)}. ` +
     `Converged ${classes.converged.toLocaleString()}, stalled ${(classes.stalled - notRun).toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
   $<HTMLProgressElement>('progress').value = result.cellsDone / cells;
   $('heatmap').dataset.stride = result.status === 'complete' ? '1' : '';
   const complete = result.status === 'complete' && !result.error;
   showBoundary($('boundary-panel'), run.spec, run.outputs, complete);
-  if (complete && result.backend.kind === 'webgpu') void spotCheck(run);
+  if (complete && run.engine === 'float32') void spotCheck(run);
   else $('spot-check').hidden = true;
   abPanel.showSetting(run.spec);
   $('compare-panel').hidden = true;
@@ -308,6 +326,7 @@ async function startRun(spec: SweepSpec): Promise<void> {
   performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
   let firstCells = true;
   const plan = planFor(nx, ny);
+  const engine = resolvedEngine();
   const run: Current = { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
   const query = location.search;
   current = run;
@@ -343,13 +362,13 @@ async function startRun(spec: SweepSpec): Promise<void> {
   // Tiles of at most a sixteenth of the sweep, starting with the first pass and doubling. The worker
   // starts first; the page clears its panels meanwhile.
   const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
-  const pending = runner.run(spec, { tileCells, firstTileCells: plan.passEnds[0], cellOrder: plan.order, cpu: engine === 'float64' }, proxy(onProgress));
+  const pending = runner.run(spec, { engine, tileCells, firstTileCells: plan.passEnds[0], cellOrder: plan.order }, proxy(onProgress));
   heatmap.clear(spec, run.outputs);
   heatmap.setRefinement(fill);
   resetViewPanels(spec);
   setRunning(true);
   progress.value = 0;
-  $('progress-text').textContent = `Starting on ${engine === 'float64' ? 'the float64 CPU reference' : engineName()}…`;
+  $('progress-text').textContent = `Starting on ${engineName(engine)}…`;
   try {
     const result = await pending;
     if (current !== run) return;
@@ -384,8 +403,8 @@ async function spotCheck(run: Current): Promise<void> {
     run.spot = {
       agreement: a.classAgreementRate,
       text: a.classAgreementRate < 0.99
-        ? `Spot check: on ${count} cells spread over this view, float32 (GPU) and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
-        : `Spot check: float32 (GPU) and float64 agree on the class of ${percent}% of ${count} cells spread over this view.`,
+        ? `Spot check: on ${count} cells spread over this view, float32 and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
+        : `Spot check: float32 and float64 agree on the class of ${percent}% of ${count} cells spread over this view.`,
     };
   }
   if (current !== run) return;
@@ -410,11 +429,11 @@ $('zoom-out').addEventListener('click', () => zoomTo(rectAround(0.5, 0.5, 0.5)))
 $('view-back').addEventListener('click', () => history.back());
 $('view-forward').addEventListener('click', () => history.forward());
 
-function setEngine(next: Engine): void {
-  engine = next;
+function setEngine(next: EngineChoice): void {
+  engineChoice = next;
   if (current) goTo(current.spec);
 }
-$('engine').addEventListener('change', (e) => setEngine((e.target as HTMLSelectElement).value as Engine));
+$('engine').addEventListener('change', (e) => setEngine((e.target as HTMLSelectElement).value as EngineChoice));
 $('use-float64').addEventListener('click', () => setEngine('float64'));
 
 // ---------- A/B and the zoom movie (on the comparer worker, one job at a time)
@@ -422,7 +441,7 @@ $('use-float64').addEventListener('click', () => setEngine('float64'));
 const aside = {
   current: () => current,
   exclusive: onComparer,
-  run: (spec: SweepSpec, cpu: boolean) => comparer.run(spec, { cpu }, proxy(() => undefined)),
+  run: (spec: SweepSpec, engine: Engine) => comparer.run(spec, { engine }, proxy(() => undefined)),
 };
 const abPanel = mountAbPanel(aside);
 const moviePanel = mountMoviePanel(aside, () => heatmap.metric);
@@ -447,7 +466,10 @@ function showHover(cell: number | undefined): void {
 $('export-json').addEventListener('click', () => {
   if (!current?.result) return;
   const r = current.result;
-  const file = buildResults(current.spec, r.backend.kind === 'webgpu' ? 'webgpu' : 'cpu', r.backend.kind === 'webgpu' ? r.backend.adapter : 'cpu / float64 reference', r);
+  const b = r.backend;
+  // The command line's names: backend webgpu | cpu | cpu-f32, and the adapter or the CPU engine with its threads.
+  const file = b.kind === 'webgpu' ? buildResults(current.spec, 'webgpu', b.adapter, r)
+    : buildResults(current.spec, b.precision === 'f64' ? 'cpu' : 'cpu-f32', `cpu / ${b.precision === 'f64' ? 'float64' : 'float32-faithful'} WebAssembly, ${b.threads} thread${b.threads === 1 ? '' : 's'}`, r);
   download('results.json', new Blob([JSON.stringify(file)], { type: 'application/json' }));
 });
 $('export-png').addEventListener('click', () => $<HTMLCanvasElement>('heatmap').toBlob((blob) => blob && download(`${heatmap.metric}.png`, blob)));
@@ -464,33 +486,40 @@ $('compare').addEventListener('click', async () => {
   // The finished cells are the first `done` of the refinement order; sample them evenly when over budget.
   const count = Math.min(done, budgetCells);
   const indices = Int32Array.from({ length: count }, (_, i) => run.plan.order[Math.floor((i * done) / count)]);
+  // Compare runs the other arithmetic on the same cells: float64 for a float32 view, float32 for a float64 one.
+  const other: Engine = run.engine === 'float32' ? 'float64' : 'float32';
   $('compare-panel').hidden = false;
   const text = $('compare-text');
   const sampled = count < done
     ? `a sample of ${count.toLocaleString()} of the ${done.toLocaleString()} finished cells, evenly spread (the page checks at most ${COMPARE_BUDGET.toExponential(0)} network-steps; \`npm run sweep -- spec.json --compare\` checks every cell)`
     : `all ${count.toLocaleString()} finished cells`;
-  text.textContent = `Running the float64 reference on ${sampled}…`;
+  text.textContent = `Running ${engineName(other)} on ${sampled}…`;
   $<HTMLButtonElement>('cancel').disabled = false;
   const summary = $('progress-text').textContent;
   let finished = false;
-  const reference = await onComparer(() => comparer.reference(run.spec, indices, proxy((n: number, total: number) => {
+  const showProgress = (n: number, total: number) => {
     if (finished || current !== run) return; // a late report (see onProgress in startRun), or another view on screen
-    $('progress-text').textContent = `float64 reference: ${n.toLocaleString()} of ${total.toLocaleString()} cells`;
+    $('progress-text').textContent = `${engineName(other)}: ${n.toLocaleString()} of ${total.toLocaleString()} cells`;
     $<HTMLProgressElement>('progress').value = n / total;
-  })));
+  };
+  const computed = await onComparer(() => (other === 'float64'
+    ? comparer.reference(run.spec, indices, proxy(showProgress))
+    : comparer.run(run.spec, { engine: 'float32', cellOrder: indices }, proxy((p: SweepProgress) => showProgress(p.cellsDone, p.cells)))));
   finished = true;
   if (current !== run) return; // a new sweep started meanwhile: its controls and status are its own
   $<HTMLButtonElement>('cancel').disabled = true;
   $('progress-text').textContent = summary;
   $<HTMLProgressElement>('progress').value = run.result.cellsDone / cells;
-  const compared = indices.subarray(0, reference.cellsDone);
-  const a = compareOutputs(run.outputs, reference.outputs, compared);
+  const compared = indices.subarray(0, computed.cellsDone);
+  const [float32, float64] = other === 'float64' ? [run.outputs, computed.outputs] : [computed.outputs, run.outputs];
+  const a = compareOutputs(float32, float64, compared);
   const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
-  text.textContent = `Compared on ${reference.cellsDone < count ? `the first ${reference.cellsDone.toLocaleString()} (cancelled) of ` : ''}${sampled}: ` +
+  text.textContent = `Compared float32 with float64 on ${computed.cellsDone < count ? `the first ${computed.cellsDone.toLocaleString()} (cancelled) of ` : ''}${sampled}: ` +
     `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${a.bothConverged.toLocaleString()} cells), ` +
     `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +
-    `over the ${a.relativeCells.toLocaleString()} with loss ≥ ${RELATIVE_ERROR_FLOOR}. float64 ran at ${(reference.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s.`;
-  const map = disagreementMap(run.outputs, reference.outputs, compared);
+    `over the ${a.relativeCells.toLocaleString()} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${engineName(other)} ran at ${(computed.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s ` +
+    `(${(computed.elapsedMs / 1000).toFixed(2)} s).`;
+  const map = disagreementMap(float32, float64, compared);
   heatmap.setDisagreement($<HTMLInputElement>('show-disagreement').checked ? map : undefined);
   $<HTMLInputElement>('show-disagreement').onchange = (ev) => { heatmap.setDisagreement((ev.target as HTMLInputElement).checked ? map : undefined); heatmap.draw(); };
   heatmap.draw();
@@ -498,16 +527,24 @@ $('compare').addEventListener('click', async () => {
 
 // ---------- start
 
-void runner.init().then((b) => {
-  backend = b;
+// The engine choice needs the worker's findings (adapter, threads), so the first view opens once they are in.
+void runner.init().then((found) => {
+  capabilities = found;
+  const { gpu, threads, auto } = found;
   const badge = $('backend');
-  badge.textContent = b.kind === 'webgpu' ? `WebGPU: ${b.adapter}` : 'CPU reference (no WebGPU)';
-  badge.classList.toggle('cpu', b.kind === 'cpu');
-  if (b.kind === 'cpu') {
-    $<HTMLSelectElement>('engine').options[0].textContent = 'float32 (no WebGPU here: runs on the CPU reference)';
+  const cpuAuto = auto.device === 'cpu';
+  badge.textContent = cpuAuto ? `Engine: float64 WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}` : `Engine: WebGPU, ${'adapter' in gpu ? gpu.adapter : ''}`;
+  badge.classList.toggle('cpu', cpuAuto);
+  const options = $<HTMLSelectElement>('engine').options;
+  options[0].textContent = `Auto: ${cpuAuto ? 'float64 on the CPU' : 'float32 on the GPU'}`;
+  options[1].textContent = 'adapter' in gpu ? `float32 on the GPU (${gpu.adapter}${gpu.isFallback ? ', a CPU emulation' : ''})` : 'float32 (no WebGPU: float32-faithful WebAssembly)';
+  options[2].textContent = `float64 on the CPU (${threads} thread${threads === 1 ? '' : 's'}, exact)`;
+  if (cpuAuto) {
     const notice = $('no-webgpu');
     notice.hidden = false;
-    notice.textContent = `WebGPU is not available here: ${b.reason} Sweeps run on the float64 CPU reference in a web worker instead: the same results, much slower.`;
+    notice.textContent = 'missing' in gpu
+      ? `WebGPU is not available here: ${gpu.missing} Sweeps run on the CPU engine instead: float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}, the float64 reference's exact bits.`
+      : `This browser's WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower here than the CPU engine: sweeps run as float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'} (exact). Choose the GPU under Engine to run float32 WebGPU anyway.`;
   }
-});
-route();
+  route();
+}, (e: Error) => { $('progress-text').textContent = `The page could not start its worker: ${e.message}`; });

@@ -30,7 +30,7 @@ export function mountMoviePanel(aside: Aside, metric: () => HeatmapMetric): { ch
     const shown = metric(), start = performance.now(), total = zoom ** (frames - 1);
     try {
       const gif = await aside.exclusive(() => recordZoomMovie(specs, async (spec) => {
-        const r = await aside.run(spec, view.engine === 'float64');
+        const r = await aside.run(spec, view.engine);
         if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
         return r.outputs;
       }, shown, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));

@@ -20,7 +20,7 @@ export function precisionNotice(spec: SweepSpec, engine: Engine): PrecisionNotic
   const apart = worst.ulpsPerCell >= 10 ? worst.ulpsPerCell.toFixed(0) : worst.ulpsPerCell.toPrecision(2);
   const where = `Neighbouring cells along ${worst.name} (${worst.param}) are only ${apart} ${engine} steps apart`;
   if (engine === 'float32') {
-    const fix = 'Switch to float64 (the CPU reference: exact to 53 bits, about ten times slower) to keep zooming correctly.';
+    const fix = 'Switch to float64 (the CPU engine: exact to 53 bits) to keep zooming correctly.';
     return worst.ulpsPerCell < 1
       ? { level: 'stripes', offerFloat64: true, text: `${where}: the GPU rounds several cells to the same float32 value, so bands of identical cells (stripes) are an artefact of float32, not of training. ${fix}` }
       : { level: 'warning', offerFloat64: true, text: `${where}. Below 1, neighbouring cells round to the same float32 value and the picture turns into stripes: about ${Math.max(1, Math.floor(Math.log2(worst.ulpsPerCell)))} more 2× zooms from here. ${fix}` };

@@ -1,15 +1,17 @@
 /**
  * The page's state in the URL: `?spec=<URI-encoded JSON>` holds the sweep (the view: zooming narrows its axes), and
- * `&engine=float64` picks the float64 CPU reference instead of the float32 GPU kernel, so a shared link reproduces
- * the view exactly. Pure.
+ * `&engine=float32|float64` the arithmetic when the user chose one (without it the page picks: the GPU, unless it is
+ * missing or a CPU emulation), so a shared link reproduces the view exactly. Pure.
  */
 import { parseSpecText, type SpecResult, type SweepSpec } from '../core/spec';
 
-/** Which engine computes a view: the float32 WGSL kernel, or the float64 reference (deep zooms). */
+/** The arithmetic of a view: float32 (the WGSL kernel, or the CPU engine rounding like it) or float64 (the CPU engine). */
 export type Engine = 'float32' | 'float64';
+/** An engine the user chose, or 'auto': the page's choice. */
+export type EngineChoice = Engine | 'auto';
 
 /** What the URL asks for: no spec (the opening view), or a spec that parsed or failed with its messages. */
-export type UrlState = { view: 'course' } | { view: 'sweep'; result: SpecResult; text: string; engine: Engine; engineError?: string };
+export type UrlState = { view: 'course' } | { view: 'sweep'; result: SpecResult; text: string; engine: EngineChoice; engineError?: string };
 
 /** Reads `location.search`. */
 export function readUrlState(search: string): UrlState {
@@ -19,12 +21,12 @@ export function readUrlState(search: string): UrlState {
   const engine = params.get('engine');
   const known = engine === null || engine === 'float32' || engine === 'float64';
   return {
-    view: 'sweep', result: parseSpecText(text), text, engine: engine === 'float64' ? 'float64' : 'float32',
-    ...(known ? {} : { engineError: `engine: "${engine}" is not an engine; use float32 (the GPU) or float64 (the CPU reference). Running on float32.` }),
+    view: 'sweep', result: parseSpecText(text), text, engine: engine === 'float64' || engine === 'float32' ? engine : 'auto',
+    ...(known ? {} : { engineError: `engine: "${engine}" is not an engine; use float32 (the GPU) or float64 (the CPU engine), or leave it out to let the page choose. Running on the page's choice.` }),
   };
 }
 
-/** The query string for a spec (compact JSON, URI-encoded), with the engine when it is not the default. */
-export function specQuery(spec: SweepSpec | Record<string, unknown>, engine: Engine = 'float32'): string {
-  return `?spec=${encodeURIComponent(JSON.stringify(spec))}${engine === 'float64' ? '&engine=float64' : ''}`;
+/** The query string for a spec (compact JSON, URI-encoded), with the engine when the user chose one. */
+export function specQuery(spec: SweepSpec | Record<string, unknown>, engine: EngineChoice = 'auto'): string {
+  return `?spec=${encodeURIComponent(JSON.stringify(spec))}${engine === 'auto' ? '' : `&engine=${engine}`}`;
 }

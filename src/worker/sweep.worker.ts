@@ -1,20 +1,32 @@
 /**
- * The page's worker: a thin comlink surface over the GPU trainer and the CPU reference. The page never touches the
- * GPU; progress carries only the newly finished cells, and results come back transferred, not copied.
+ * The page's worker: a thin comlink surface over the GPU trainer and the CPU engine (the WebAssembly kernel on a pool
+ * of web workers, one per core). The page never touches the GPU; progress carries only the newly finished cells, and
+ * results come back transferred, not copied.
  */
 import * as Comlink from 'comlink';
 import trainShader from '../../shaders/train.wgsl?raw';
-import { runReference } from '../core/cpu-runner';
+import { chooseEngine, type EngineChoice, type GpuAvailability } from '../core/engine';
 import { OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
+import type { ReferencePrecision } from '../core/reference';
 import type { RunProgress, RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
+import { cellSetup } from '../core/grid';
+import { WasmKernel, type CellTrace } from '../cpu/kernel';
+import type { CpuPool } from '../cpu/pool';
 import { acquireGpu } from '../gpu/device';
 import { GpuTrainer, SweepInterruptedError } from '../gpu/trainer';
+import { browserThreads, createBrowserPool, loadKernelModule } from './browser-pool';
 
 export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer) on https or localhost with hardware acceleration on (chrome://gpu says why WebGPU is off).';
 
-/** Which engine runs sweeps here. */
-export type Backend = { kind: 'webgpu'; adapter: string } | { kind: 'cpu'; reason: string };
+/** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
+export type Backend = { kind: 'webgpu'; adapter: string } | { kind: 'cpu'; threads: number; precision: ReferencePrecision };
+
+/** What the worker found at start: the WebGPU side, the CPU engine's threads, and what 'auto' runs on, and why. */
+export interface Capabilities { gpu: GpuAvailability; threads: number; auto: EngineChoice }
+
+/** The arithmetic asked for: float32 (the GPU, or the float32-faithful CPU engine without one), float64 (CPU), or auto. */
+export type EngineRequest = 'auto' | 'float32' | 'float64';
 
 /**
  * Progress as posted to the page: counters plus the outputs of cells finished since the last report, compact: entry j
@@ -33,20 +45,42 @@ export interface SweepRunResult extends RunResult {
 }
 
 export interface RunRequest {
+  /** Which engine (default auto). */
+  engine?: EngineRequest;
   /** Record every loss[k] (small sweeps; GPU only). */
   recordLoss?: boolean;
   /** Cells per tile: smaller tiles fill a heatmap in sooner. */
   tileCells?: number;
   /** Cells in the first tile; later ones double up to tileCells. */
   firstTileCells?: number;
-  /** Force the CPU reference even when WebGPU works. */
-  cpu?: boolean;
   /** Train the cells in this order (progressive refinement); see RunOptions.cellOrder. */
   cellOrder?: Int32Array;
 }
 
-let backend: Promise<{ info: Backend; trainer?: GpuTrainer }> | undefined;
+const threads = browserThreads();
+let gpuSide: Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> | undefined;
+let pool: Promise<CpuPool> | undefined;
+let kernel: Promise<WasmKernel> | undefined;
 let controller: AbortController | undefined;
+
+/** The WebGPU adapter and a trainer with its pipeline compiled (so a first Run starts at once), once. */
+function gpuTrainer(): Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> {
+  gpuSide ??= (async () => {
+    try {
+      const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
+      const trainer = await GpuTrainer.create(gpu, trainShader);
+      await trainer.pipeline('sigmoid');
+      void gpu.lost.then(() => { gpuSide = undefined; }); // any loss, idle or mid-run: the next run asks for a new device
+      return { gpu: { adapter: gpu.adapter, isFallback: gpu.isFallback }, trainer };
+    } catch (e) {
+      return { gpu: { missing: (e as Error).message } };
+    }
+  })();
+  return gpuSide;
+}
+
+/** The pool of CPU workers, one per core, started once. */
+const cpuPool = () => (pool ??= createBrowserPool(threads));
 
 /** The outputs of positions first … end − 1 (cells, or cells of `order`), compact. */
 function slice(outputs: SweepOutputs, first: number, end: number, order?: Int32Array): SweepOutputs {
@@ -62,24 +96,18 @@ function slice(outputs: SweepOutputs, first: number, end: number, order?: Int32A
 const buffersOf = (o: SweepOutputs) => OUTPUT_NAMES.map((n) => o[n].buffer as ArrayBuffer);
 
 const api = {
-  /** Finds the backend once: WebGPU when an adapter appears, else the CPU reference with the reason. */
-  init(): Promise<Backend> {
-    backend ??= (async () => {
-      try {
-        const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
-        const trainer = await GpuTrainer.create(gpu, trainShader);
-        await trainer.pipeline('sigmoid'); // compiled now, so a first Run starts at once
-        return { info: { kind: 'webgpu', adapter: gpu.adapter } as Backend, trainer };
-      } catch (e) {
-        return { info: { kind: 'cpu', reason: (e as Error).message } as Backend };
-      }
-    })();
-    return backend.then((b) => b.info);
+  /** Finds what can run sweeps here (WebGPU adapter, CPU threads) and what 'auto' chooses. */
+  async init(): Promise<Capabilities> {
+    const [{ gpu }] = await Promise.all([gpuTrainer(), cpuPool().then((p) => p.ready())]);
+    return { gpu, threads, auto: chooseEngine('auto', gpu, threads) };
   },
 
   /** Runs a sweep; onProgress gets the newly finished cells. Cancel keeps what is finished. */
   async run(spec: SweepSpec, request: RunRequest, onProgress: (p: SweepProgress) => void): Promise<SweepRunResult> {
-    const { info, trainer } = await (backend ?? (api.init(), backend!));
+    const { gpu, trainer } = await gpuTrainer();
+    const engine = request.engine ?? 'auto';
+    const useGpu = trainer !== undefined && (engine === 'float32' || (engine === 'auto' && chooseEngine('auto', gpu, threads).device === 'webgpu'));
+    const precision: ReferencePrecision = engine === 'float32' ? 'f32' : 'f64';
     controller?.abort();
     const own = (controller = new AbortController());
     let reported = 0;
@@ -90,31 +118,38 @@ const api = {
       onProgress(fresh ? Comlink.transfer({ ...counters, fresh }, buffersOf(fresh.outputs)) : counters);
     };
     let result: RunResult & { lossHistory?: Float32Array; error?: string };
-    const useGpu = trainer && !request.cpu;
+    const options = { signal: own.signal, onProgress: report, cellOrder: request.cellOrder };
     try {
       result = useGpu
-        ? await trainer.run(spec, { signal: own.signal, onProgress: report, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells, cellOrder: request.cellOrder })
-        : await runReference(spec, 'f64', { signal: own.signal, onProgress: report, cellOrder: request.cellOrder });
+        ? await trainer.run(spec, { ...options, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells })
+        : await (await cpuPool()).run(spec, precision, options);
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;
       trainer?.gpu.device.destroy(); // lost, or in an error state that would fail every later run
-      backend = undefined; // the next run asks for a new device
+      gpuSide = undefined; // the next run asks for a new device
       result = { ...e.partial, error: e.message };
     }
-    const shown: Backend = useGpu ? info : { kind: 'cpu', reason: info.kind === 'cpu' ? info.reason : 'CPU reference chosen' };
+    const backend: Backend = useGpu ? { kind: 'webgpu', adapter: trainer.gpu.adapter } : { kind: 'cpu', threads, precision };
     const transfers = [...buffersOf(result.outputs), ...(result.lossHistory ? [result.lossHistory.buffer as ArrayBuffer] : [])];
-    return Comlink.transfer({ ...result, backend: shown }, transfers);
+    return Comlink.transfer({ ...result, backend }, transfers);
   },
 
-  /** The float64 reference on the given cells (all when omitted), for the GPU-vs-CPU comparison. */
+  /** The float64 CPU engine on the given cells (all when omitted), for the GPU-vs-CPU comparison and spot checks. */
   async reference(spec: SweepSpec, cellIndices: Int32Array | undefined, onProgress: (cellsDone: number, cells: number) => void): Promise<RunResult> {
     controller?.abort();
     const own = (controller = new AbortController());
-    const result = await runReference(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
+    const result = await (await cpuPool()).run(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 
-  /** Stops the current run or reference at its next chunk. */
+  /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
+  async trace(spec: SweepSpec, cell: number, precision: ReferencePrecision, every = 1): Promise<CellTrace> {
+    kernel ??= loadKernelModule().then((m) => WasmKernel.create(m));
+    const trace = (await kernel).trace(spec, precision, cellSetup(spec, cell), every);
+    return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
+  },
+
+  /** Stops the current run or reference at its next chunk or block. */
   cancel(): void {
     controller?.abort();
   },

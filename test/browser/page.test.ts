@@ -26,9 +26,11 @@ describe('the page in Chromium (production build)', () => {
   it('opens on the course experiment: η = 2 fastest, the sheet’s E0, on WebGPU', async () => {
     const page = await openPage(app.url);
     await waitForText(page, '#course-summary', /converges fastest/);
-    expect(await page.textContent('[data-testid=backend]')).toMatch(/^WebGPU: /); // no adapter = failure, not a skip
+    // No adapter = failure, not a skip: the course view runs float32 on the GPU, and the engine menu names the adapter.
+    expect(await page.locator('[data-testid=engine] option[value=float32]').textContent()).toMatch(/^float32 on the GPU \(google \/ swiftshader/);
     const summary = await page.textContent('#course-summary');
     expect(summary).toMatch(/^η = 2 converges fastest/);
+    expect(summary).toContain('(GPU)');
     expect(summary).toContain('E before any update = 0.014181377937891659 (float64)');
     expect(await page.locator('#course-table tr').count()).toBe(7);
     await page.close();
@@ -48,16 +50,17 @@ describe('the page in Chromium (production build)', () => {
     await page.close();
   });
 
-  it('cancel keeps the finished cells, shown and exported', async () => {
-    // 128 × 128 cells in tiles of 1,024 (the first pass, 32 × 32) doubling to 4,096; 20,000 steps: seconds per tile on SwiftShader.
-    const page = await openPage(link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } }));
+  for (const engine of ['float32', 'float64'] as const) it(`cancel keeps the finished cells, shown and exported (${engine})`, async () => {
+    // 128 × 128 cells × 20,000 steps: on the GPU in tiles of 1,024 (the first pass, 32 × 32) doubling to 4,096, seconds
+    // per tile on SwiftShader; on the CPU in blocks of about 25 ms.
+    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&engine=${engine}`);
     await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
     await page.click('[data-testid=cancel]');
     await waitForText(page, '#progress-text', /^Cancelled: [\d,]+ of 16,384 cells were finished and are kept/);
     const done = Number((await page.textContent('#progress-text'))!.match(/Cancelled: ([\d,]+)/)![1].replace(/,/g, ''));
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(16_384);
-    expect([1024, 3072, 7168, 11264, 15360]).toContain(done); // whole tiles
+    if (engine === 'float32') expect([1024, 3072, 7168, 11264, 15360]).toContain(done); // whole tiles
     // Refinement computes every fourth row and column first (the first pass, 32 × 32 = the first tile), so cell (0, 0) is done.
     await page.selectOption('#metric', 'class');
     const [firstPass, notYet] = await plotPixels(page, [[0.5 / 128, 1 - 0.5 / 128], [1.5 / 128, 1 - 1.5 / 128]]); // cells (0, 0) and (1, 1)
@@ -87,33 +90,48 @@ describe('the page in Chromium (production build)', () => {
     await Promise.all([page.close(), broken.close(), huge.close()]);
   });
 
-  it('inspects a cell and compares the sweep with the float64 reference', async () => {
-    const page = await openPage(link(allConverge));
-    await waitForText(page, '#progress-text', /^Done\./);
+  it('inspects a cell and compares float32 with float64 on every cell of the 256² ready-made sweep', async () => {
+    const page = await openPage(link(JSON.parse(readFileSync('examples/lr-x-initscale.json', 'utf8'))));
+    await waitForText(page, '#progress-text', /^Done\..* on float64 WebAssembly on \d+ threads?\./);
     const box = (await page.locator('[data-testid=heatmap]').boundingBox())!;
     await page.mouse.click(box.x + 72 + 100, box.y + 14 + 100);
     await waitForText(page, '#inspector-title', /^Cell \d+: lr = /);
     expect(await page.locator('#inspector-table tr').count()).toBe(6);
     expect(await page.locator('#inspector-loss canvas').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#inspector-table')).toMatch(/^float64 WebAssembly on \d+ threads?float64 \(replayed\)/);
     await page.click('[data-testid=compare]');
     await waitForText(page, '[data-testid=compare-text]', /^Compared/);
-    expect(await page.textContent('[data-testid=compare-text]')).toMatch(/^Compared on all 384 finished cells: the class agrees on 100\.00% \(0 cells differ\)/);
+    // The view is float64 (the CPU engine: SwiftShader is a CPU emulation), so Compare runs float32 on the GPU.
+    expect(await page.textContent('[data-testid=compare-text]')).toMatch(/^Compared float32 with float64 on all 65,536 finished cells: the class agrees on \d+\.\d+% .*WebGPU \(google \/ swiftshader, float32\) ran at [\d.]+ M network-steps\/s/);
     await page.close();
   });
 
-  it('exports the same results.json as the command line, within the GPU tolerance', async () => {
-    const spec = { preset: 'eva', activation: 'tanh', steps: 400, x: { param: 'lrHidden', min: 0.3, max: 30, count: 20, scale: 'log' }, y: { param: 'lrOutput', min: 0.3, max: 30, count: 12, scale: 'log' } };
-    const page = await openPage(link(spec));
+  const tanhSpec = { preset: 'eva', activation: 'tanh', steps: 400, x: { param: 'lrHidden', min: 0.3, max: 30, count: 20, scale: 'log' }, y: { param: 'lrOutput', min: 0.3, max: 30, count: 12, scale: 'log' } };
+
+  /** The page's export of `spec` on `engine`, and the command line's results.json for it with `cliArgs`. */
+  async function pageAndCli(spec: object, engine: string, cliArgs: string[]): Promise<[ResultsFile, ResultsFile]> {
+    const page = await openPage(`${link(spec)}${engine}`);
     await waitForText(page, '#progress-text', /^Done\./);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
     const fromPage = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
     await page.close();
-
     const dir = mkdtempSync(join(tmpdir(), 'sweeper-cli-'));
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    execFileSync('npm', ['run', '-s', 'sweep', '--', join(dir, 'spec.json'), '--out', dir], { stdio: 'pipe' }); // README's command
-    const fromCli = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile;
+    execFileSync('npm', ['run', '-s', 'sweep', '--', join(dir, 'spec.json'), '--out', dir, ...cliArgs], { stdio: 'pipe' }); // README's command
+    return [fromPage, JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile];
+  }
 
+  it('exports the same results.json as the command line, bit for bit, on the engine both choose (float64 here)', async () => {
+    const [fromPage, fromCli] = await pageAndCli(tanhSpec, '', []);
+    expect(fromPage.backend).toBe('cpu');
+    const { timings: _a, adapter: pageAdapter, ...page } = fromPage, { timings: _b, adapter: cliAdapter, ...cli } = fromCli;
+    expect(page).toEqual(cli);
+    expect(pageAdapter).toMatch(/^cpu \/ float64 WebAssembly, \d+ threads?$/);
+    expect(cliAdapter).toMatch(/^cpu \/ float64 WebAssembly, \d+ threads?$/);
+  });
+
+  it('exports the same results.json as the command line on WebGPU, within the GPU tolerance', async () => {
+    const [fromPage, fromCli] = await pageAndCli(tanhSpec, '&engine=float32', ['--backend', 'webgpu']);
     for (const key of ['format', 'spec', 'backend', 'status', 'cellsDone', 'x', 'y'] as const) expect(fromPage[key], key).toEqual(fromCli[key]);
     // Same kernel, two Dawns (Chrome's, Node's): the short-run tolerance of the kernel tests, 3e-5 relative +
     // √(2E)·3e-6, on ≥ 99% of cells (tanh at η up to 30 is chaotic in places); step counts on ≥ 99%.
@@ -130,14 +148,16 @@ describe('the page in Chromium (production build)', () => {
 });
 
 describe('without WebGPU', () => {
-  it('says so and runs sweeps on the CPU reference in a worker, labelled as such', async () => {
+  it('says so and runs sweeps on the CPU engine, every core, float64, labelled as such', async () => {
     const noGpu = await launch(false);
     const page = await noGpu.newPage();
     await page.goto(link({ steps: 200, x: { param: 'lr', values: [0.5, 1, 2] } }));
-    await waitForText(page, '[data-testid=backend]', /^CPU reference \(no WebGPU\)$/);
+    const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+    const onEveryCore = `float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}`;
+    await waitForText(page, '[data-testid=backend]', new RegExp(`^Engine: float64 WebAssembly, ${threads} threads?$`));
     expect(await page.isVisible('#no-webgpu')).toBe(true);
-    expect(await page.textContent('#no-webgpu')).toMatch(/WebGPU is not available here: .*float64 CPU reference in a web worker/);
-    await waitForText(page, '#progress-text', /^Done\..* on the CPU reference \(float64\)\./);
+    expect(await page.textContent('#no-webgpu')).toMatch(`Sweeps run on the CPU engine instead: ${onEveryCore}`);
+    await waitForText(page, '#progress-text', new RegExp(`^Done\\..* on ${onEveryCore}\\.`));
     await noGpu.close();
   });
 });

@@ -14,11 +14,14 @@ describe('URL state', () => {
     if (!r.ok) throw new Error();
     const back = readUrlState(specQuery(r.spec));
     expect(back.view === 'sweep' && back.result).toEqual(r);
-    expect(back.view === 'sweep' && back.engine).toBe('float32');
-    const deep = readUrlState(specQuery(r.spec, 'float64'));
-    expect(deep.view === 'sweep' && deep.engine).toBe('float64');
+    expect(back.view === 'sweep' && back.engine).toBe('auto');
+    for (const engine of ['float32', 'float64'] as const) {
+      const chosen = readUrlState(specQuery(r.spec, engine));
+      expect(chosen.view === 'sweep' && chosen.engine).toBe(engine);
+    }
     const edited = readUrlState(`${specQuery(r.spec)}&engine=float16`);
     expect(edited.view === 'sweep' && edited.engineError).toMatch(/"float16" is not an engine; use float32 .* or float64/);
+    expect(edited.view === 'sweep' && edited.engine).toBe('auto');
   });
 
   it('reports an edited, broken spec with its message', () => {
