@@ -11,7 +11,8 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
 import type { GpuRunOptions } from '../src/gpu/trainer';
-import { benchNode, CPU_CELLS } from './node';
+import { benchNode } from './node';
+import { benchCpuNode, CPU_CELLS } from './node-cpu';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 
 const quick = process.argv.includes('--quick');
@@ -30,11 +31,13 @@ const record = (m: Measurement) => {
 };
 
 async function inNode() {
-  log('Node (Dawn):');
-  return benchNode({
+  log('Node (CPU engines, then Dawn):');
+  const { cancel } = await benchCpuNode(steps, runs, record);
+  const gpu = await benchNode({
     gpu: acquireNodeGpu, trainShader: readTrainShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
-    sizes, steps, runs, record, cpu: true,
+    sizes, steps, runs, record,
   });
+  return { ...gpu, cancel };
 }
 
 interface ExplorerTiming { firstPictureMs: number; busyShare: number; longestTaskMs: number; windowMs: number }
@@ -138,6 +141,8 @@ function versions(): Record<string, string> {
   return { node: process.version, chromium, webgpu: pkg('webgpu'), tfjs: pkg('@tensorflow/tfjs-core'), vite: pkg('vite') };
 }
 
+/** The JS reference rows carry a note of their own. */
+const anyNote = (backend: string, cells: number) => measurements.find((m) => m.backend === backend && m.cells === cells)?.networkStepsPerSecond.median ?? NaN;
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
 
 const node = await inNode();
@@ -147,14 +152,14 @@ const chromeRate = median('webgpu-chromium', at);
 const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
-  wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / median('cpu-f64-node', 4096),
+  wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-node', 4096),
   wasmAllThreadsVsOneNode: median('wasm-f64-node', CPU_CELLS, allThreads('wasm-f64-node')) / median('wasm-f64-node', CPU_CELLS, threadsNote(1)),
-  wasmOneThreadVsJsReferenceChromium: median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)) / median('cpu-f64-chromium', 4096),
+  wasmOneThreadVsJsReferenceChromium: median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-chromium', 4096),
   wasmAllThreadsVsOneChromium: median('wasm-f64-chromium', CPU_CELLS, allThreads('wasm-f64-chromium')) / median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)),
   wasmAllThreadsVsWebgpuChromium256k: median('wasm-f64-chromium', at, allThreads('wasm-f64-chromium')) / chromeRate,
   deepZoomFloat64VsIssue9Baseline: (measurements.find((m) => m.note?.includes('deep-zoom'))?.networkStepsPerSecond.median ?? NaN) / 1.8e6,
-  cpuCancelMedianMs: node.cancel?.medianMs ?? NaN,
-  cpuCancelMaxMs: node.cancel?.maxMs ?? NaN,
+  cpuCancelMedianMs: node.cancel.medianMs,
+  cpuCancelMaxMs: node.cancel.maxMs,
   chromiumVsTfjsWebgpu: chromeRate / median('tfjs-webgpu', at),
   chromiumVsTfjsWasm: chromeRate / median('tfjs-wasm', at, 'SIMD, one thread'),
   nodeVsChromium: median('webgpu-node', at) / chromeRate,

@@ -15,7 +15,7 @@
 // Arguments: activation 0 sigmoid, 1 tanh, 2 relu, 3 identity (ACTIVATIONS order); float32 = 1 rounds every operation
 // to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel).
 
-import { exp, expm1, expV, HALF, lanes, ONE, tanh, ZERO } from './math';
+import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, ZERO } from './math';
 
 export const SETUP_LENGTH: i32 = 14;
 export const SETUP_W1: i32 = 0;
@@ -145,7 +145,9 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 
 // The state of one lane pair lives in a small memory record between steps (slot = one v128): the CPU's store
 // forwarding makes that cheap, and it lets one loop interleave PAIRS independent pairs, whose long exp/divide chains
-// then overlap (one pair alone leaves the core waiting on latency: 23 M network-steps/s; two pairs: see bench).
+// then overlap. Measured single-thread, sigmoid (npm run bench has the current figure): one pair at a time 23 M
+// network-steps/s; 2 pairs 34; 4 pairs, with the stages below, 47; with sigmoid's exps in pairs sharing constant
+// loads (expVPair), 52. 3 and 6 pairs measured no better than 4; merging the update into stage 2 measured slower.
 const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MIN_LOSS = 14, STEPS_TO_THRESHOLD = 15;
 const DIVERGED_AT = 16, FINAL_LOSS = 17, ALIVE = 18, AH1 = 19, AH2 = 20, AO1 = 21, AO2 = 22, PAIR_SLOTS = 23;
 const PAIR_BYTES: usize = PAIR_SLOTS * 16;
@@ -165,11 +167,25 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, ALIVE, i64x2.splat(-1));
 }
 
+/** The activations of x1 and x2 into slots `into1` and `into2` of record `s`; sigmoid's two exps share constants. */
+@inline function activatePair(s: usize, x1: v128, x2: v128, into1: i32, into2: i32, activation: i32): void {
+  if (activation != SIGMOID) {
+    setSlot(s, into1, activateV(x1, activation));
+    setSlot(s, into2, activateV(x2, activation));
+    return;
+  }
+  expVPair(f64x2.neg(x1), f64x2.neg(x2), s + (<usize>into1 << 4), s + (<usize>into2 << 4));
+  const one = lanes(ONE);
+  setSlot(s, into1, f64x2.div(one, f64x2.add(one, slot(s, into1))));
+  setSlot(s, into2, f64x2.div(one, f64x2.add(one, slot(s, into2))));
+}
+
 /** Stage 1 of a step: the hidden activations at the current weights (into AH1, AH2). */
 @inline function hiddenLayer(s: usize, bh: v128, activation: i32): void {
   const i1 = slot(s, I1), i2 = slot(s, I2);
-  setSlot(s, AH1, activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1), i1), f64x2.mul(slot(s, W1 + 1), i2)), bh), activation));
-  setSlot(s, AH2, activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 2), i1), f64x2.mul(slot(s, W1 + 3), i2)), bh), activation));
+  const h1 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1), i1), f64x2.mul(slot(s, W1 + 1), i2)), bh);
+  const h2 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 2), i1), f64x2.mul(slot(s, W1 + 3), i2)), bh);
+  activatePair(s, h1, h2, AH1, AH2, activation);
 }
 
 /**
@@ -177,12 +193,12 @@ function initPair(s: usize, a: usize, b: usize): void {
  * each lane. A lane that diverged stops updating its outputs (its arithmetic goes on, unused). Returns whether a lane
  * is still training.
  */
-@inline function outputLayer(s: usize, k: i32, threshold: v128, bo: v128, activation: i32): bool {
+@inline function outputLayer(s: usize, k: i32, steps: i32, threshold: v128, bo: v128, activation: i32): bool {
   const ah1 = slot(s, AH1), ah2 = slot(s, AH2);
-  const ao1 = activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 4), ah1), f64x2.mul(slot(s, W1 + 5), ah2)), bo), activation);
-  const ao2 = activateV(f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 6), ah1), f64x2.mul(slot(s, W1 + 7), ah2)), bo), activation);
-  setSlot(s, AO1, ao1);
-  setSlot(s, AO2, ao2);
+  const o1 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 4), ah1), f64x2.mul(slot(s, W1 + 5), ah2)), bo);
+  const o2 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 6), ah1), f64x2.mul(slot(s, W1 + 7), ah2)), bo);
+  activatePair(s, o1, o2, AO1, AO2, activation);
+  const ao1 = slot(s, AO1), ao2 = slot(s, AO2);
   const e1 = f64x2.sub(slot(s, T1), ao1), e2 = f64x2.sub(slot(s, T2), ao2);
   const loss = f64x2.mul(lanes(HALF), f64x2.add(f64x2.mul(e1, e1), f64x2.mul(e2, e2)));
   const probe = f64x2.add(
@@ -199,7 +215,7 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, MIN_LOSS, v128.bitselect(loss, minLoss, v128.and(alive, f64x2.lt(loss, minLoss))));
   const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), f64x2.lt(loss, threshold));
   setSlot(s, STEPS_TO_THRESHOLD, v128.bitselect(kv, stepsToThreshold, reached));
-  setSlot(s, FINAL_LOSS, v128.bitselect(loss, slot(s, FINAL_LOSS), alive));
+  if (k == steps) setSlot(s, FINAL_LOSS, loss); // kept only for lanes still alive (writePairOutputs)
   return v128.any_true(alive);
 }
 
@@ -249,7 +265,7 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
   for (let k: i32 = 0; ; k++) {
     for (let s = pairState; s < end; s += PAIR_BYTES) hiddenLayer(s, bh, activation);
     let more = false;
-    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, threshold, bo, activation) || more;
+    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, threshold, bo, activation) || more;
     if (!more || k == steps) break;
     for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation);
   }
