@@ -12,7 +12,8 @@ import { build, preview } from 'vite';
 import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
 import type { GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
-import { benchCpuNode, CPU_CELLS } from './node-cpu';
+import { CPU_CELLS } from './cpu-bench';
+import { benchCpuNode } from './node-cpu';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 
 const quick = process.argv.includes('--quick');
@@ -70,9 +71,7 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
     ] as Array<[GpuRunOptions, string]>) {
       record(await page.evaluate(([c, s, r, o, n]) => window.bench.trainer(c, s, r, o, n), [at, steps, runs, options, note] as const));
     }
-    record(await page.evaluate(([s, r]) => window.bench.cpu(4096, s, r), [steps, runs]));
-    record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r, 1), [CPU_CELLS, steps, runs]));
-    record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r), [CPU_CELLS, steps, runs]));
+    for (const m of await page.evaluate(([s, r]) => window.bench.cpuEngines(s, r), [steps, runs])) record(m);
     record(await page.evaluate(([c, s, r]) => window.bench.wasm(c, s, r), [at, steps, runs]));
     record(await page.evaluate(([r]) => window.bench.wasm(65536, 1000, r, undefined, true), [runs]));
     const tfSteps = quick ? 5 : 20;

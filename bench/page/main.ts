@@ -7,14 +7,13 @@ import peakShader from '../../shaders/peak.wgsl?raw';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { runReference } from '../../src/core/cpu-runner';
 import { browserThreads, createBrowserPool } from '../../src/worker/browser-pool';
-import { measurePool } from '../cpu-bench';
+import { measureCpuEngines, measurePool } from '../cpu-bench';
 import { acquireGpu } from '../../src/gpu/device';
 import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
 import { measurePeak, measureTrainer } from '../gpu-bench';
 import { trainWithTfjs } from '../tfjs-train';
-import { benchSpec, deepZoomSpec, stats, type Measurement } from '../workloads';
+import { deepZoomSpec, stats, type Measurement } from '../workloads';
 
 let trainer: Promise<GpuTrainer> | undefined;
 const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader)));
@@ -30,10 +29,14 @@ const api = {
   async peak() {
     return measurePeak((await getTrainer()).gpu.device, peakShader);
   },
-  async cpu(cells: number, steps: number, runs: number): Promise<Measurement> {
-    const rates: number[] = [];
-    for (let i = 0; i < runs; i++) rates.push((await runReference(benchSpec(cells, steps), 'f64')).networkStepsPerSecond);
-    return { backend: 'cpu-f64-chromium', cells, steps, networkStepsPerSecond: stats(rates), note: 'the page\'s CPU fallback (float64 reference)' };
+  /** The float64 JS reference on the page's main thread and the WebAssembly engine on one and on every web worker, interleaved. */
+  async cpuEngines(steps: number, runs: number): Promise<Measurement[]> {
+    const pools = [await createBrowserPool(1), await createBrowserPool(browserThreads())];
+    try {
+      return await measureCpuEngines('chromium', pools, steps, runs);
+    } finally {
+      for (const pool of pools) pool.close();
+    }
   },
   /** The WebAssembly CPU engine on a pool of `threads` web workers (all cores by default); `deepZoom`: issue 9's tanh view. */
   async wasm(cells: number, steps: number, runs: number, threads = browserThreads(), deepZoom = false): Promise<Measurement> {
