@@ -5,6 +5,7 @@
  * how long a cancel takes to come back.
  */
 import { runReference } from '../src/core/cpu-runner';
+import type { ReferencePrecision } from '../src/core/reference';
 import type { CpuPool } from '../src/cpu/pool';
 import type { SweepSpec } from '../src/core/spec';
 import { benchSpec, stats, type Measurement } from './workloads';
@@ -35,12 +36,15 @@ export async function measureCpuEngines(where: string, pools: CpuPool[], steps: 
   ];
 }
 
-/** Runs `spec` (default: the lr × initScale sweep of `cells` networks) `runs` times on the pool, after a warm-up. */
-export async function measurePool(pool: CpuPool, backend: string, cells: number, steps: number, runs: number, note?: string, spec: SweepSpec = benchSpec(cells, steps)): Promise<Measurement> {
+/**
+ * Runs `spec` (default: the lr × initScale sweep of `cells` networks) `runs` times on the pool in `precision`, after a
+ * warm-up.
+ */
+export async function measurePool(pool: CpuPool, backend: string, cells: number, steps: number, runs: number, note?: string, spec: SweepSpec = benchSpec(cells, steps), precision: ReferencePrecision = 'f64'): Promise<Measurement> {
   await pool.ready();
-  await pool.run(benchSpec(4096, 50), 'f64');
+  await pool.run(benchSpec(4096, 50), precision);
   const rates: number[] = [];
-  for (let i = 0; i < runs; i++) rates.push((await pool.run(spec, 'f64')).networkStepsPerSecond);
+  for (let i = 0; i < runs; i++) rates.push((await pool.run(spec, precision)).networkStepsPerSecond);
   return { backend, cells, steps, networkStepsPerSecond: stats(rates), note: note ?? threadsNote(pool) };
 }
 

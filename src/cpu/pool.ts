@@ -158,9 +158,10 @@ export class CpuPool {
     });
   }
 
-  /** Ends every worker; a later run starts new ones. */
+  /** Ends every worker (a run still going fails with a message saying so); a later run starts new ones. */
   close(): void {
     this.readyWorkers = 0;
     for (const w of this.workers.splice(0)) w.terminate();
+    for (const run of [...this.runs.values()]) run.onCrash(new Error('the pool was closed'));
   }
 }

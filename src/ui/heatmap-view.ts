@@ -1,7 +1,7 @@
 /**
  * The heatmap canvas: one crisp block per cell (nearest-neighbour scaling at device resolution), axis ticks in the
  * axes' units, a colorbar with its legend, a hover readout and click-to-inspect. Optionally outlines the cells where
- * the GPU and the float64 reference disagree, shows an A/B difference map instead of a metric, and takes zoom
+ * float32 and float64 disagree, shows an A/B difference map instead of a metric, and takes zoom
  * gestures: drag a rectangle, scroll about the pointer, Shift-drag to pan (reported as a rectangle in plot fractions).
  */
 import { DIFF_CLASSES, DIFF_COLORS } from '../core/diff';
