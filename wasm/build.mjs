@@ -1,6 +1,6 @@
 // Builds wasm/build/train.wasm from the AssemblyScript sources in wasm/ (npm run wasm; every npm script that needs the
 // CPU engine runs it first). Skips the build when the output is newer than every source, so it costs nothing twice.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +14,13 @@ if (built <= newest || process.argv.includes('--force')) {
   const { default: asc } = await import('assemblyscript/asc');
   mkdirSync(dirname(output), { recursive: true });
   // -O3 with SIMD (f64x2: two cells per instruction); the stub runtime: the kernel allocates nothing.
-  const { error, stderr } = await asc.main([join(here, 'train.ts'), '-o', output, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd']);
+  // Built under a name of its own, then renamed: parallel builds (array jobs on a fresh clone) never read half a file.
+  const temporary = `${output}.${process.pid}.tmp`;
+  const { error, stderr } = await asc.main([join(here, 'train.ts'), '-o', temporary, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd']);
   if (error) {
     process.stderr.write(stderr.toString());
     process.stderr.write(`wasm/build.mjs: ${error.message}\n`);
     process.exit(1);
   }
+  renameSync(temporary, output);
 }

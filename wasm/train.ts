@@ -2,7 +2,7 @@
 // with the same operations in the same order, so every output has the oracle's bits. WebAssembly has no fused
 // multiply-add outside relaxed SIMD and keeps subnormals, so IEEE 754 arithmetic gives the same bits here as in JS.
 //
-// Memory layout (mirrored by src/cpu/layout.ts, checked by test/cpu/layout.test.ts). The host grows the memory and
+// Memory layout (mirrored by src/cpu/layout.ts, checked by the layout test in test/cpu/kernel.test.ts). The host grows the memory and
 // places the blocks from heapBase() on, 8-byte aligned:
 //   setups : f64[count × SETUP_LENGTH], one cell set-up record after another, the fields in CELL_SETUP_FIELDS order
 //            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2] (SETUP_* below give the offsets).
@@ -10,8 +10,8 @@
 //            finalLoss f64[count] (NaN when diverged), minLoss f64[count] (+inf when diverged at k = 0),
 //            stepsToThreshold i32[count] (−1: never), divergedAt i32[count] (−1: never).
 //   history: trace() only; rows of TRACE_STRIDE f64: [k, loss[k], w1 … w8 after k updates] for k = 0, every, 2·every,
-//            … and k = steps, up to and including a divergence (at most ⌈(steps + 1) / every⌉ + 1 rows); trace()
-//            returns the number of rows written.
+//            … and k = steps, or up to and including the divergence, whose row is always kept (at most
+//            ⌈(steps + 1) / every⌉ + 1 rows); trace() returns the number of rows written.
 // Arguments: activation 0 sigmoid, 1 tanh, 2 relu, 3 identity (ACTIVATIONS order); float32 = 1 rounds every operation
 // to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel).
 
@@ -86,14 +86,15 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
     const ao2 = activate<T>((w7 * ah1 + w8 * ah2) + bo, activation);
     const e1 = t1 - ao1, e2 = t2 - ao2;
     loss = <T>0.5 * (e1 * e1 + e2 * e2);
-    if (history && (k % every == 0 || k == steps)) {
+    const finite = isFinite<T>(loss) && isFinite<T>(w1) && isFinite<T>(w2) && isFinite<T>(w3) && isFinite<T>(w4)
+      && isFinite<T>(w5) && isFinite<T>(w6) && isFinite<T>(w7) && isFinite<T>(w8);
+    if (history && (k % every == 0 || k == steps || !finite)) {
       const h = history + ((<usize>rows * TRACE_STRIDE) << 3);
       rows++;
       store<f64>(h, <f64>k); store<f64>(h, loss, 8); store<f64>(h, w1, 16); store<f64>(h, w2, 24); store<f64>(h, w3, 32);
       store<f64>(h, w4, 40); store<f64>(h, w5, 48); store<f64>(h, w6, 56); store<f64>(h, w7, 64); store<f64>(h, w8, 72);
     }
-    if (!(isFinite<T>(loss) && isFinite<T>(w1) && isFinite<T>(w2) && isFinite<T>(w3) && isFinite<T>(w4)
-      && isFinite<T>(w5) && isFinite<T>(w6) && isFinite<T>(w7) && isFinite<T>(w8))) {
+    if (!finite) {
       divergedAt = k;
       loss = <T>NaN;
       break;

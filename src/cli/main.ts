@@ -3,11 +3,11 @@
  * [--shard I/N]`: runs a sweep headless, writes DIR/results.json and one PNG heatmap per output (or, for a shard,
  * DIR/part-I-of-N.json), prints a summary. Ctrl-C stops at the next chunk and still writes what is complete.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compareOutputs } from '../core/compare';
-import { chooseEngine, type EngineChoice, type GpuAvailability } from '../core/engine';
+import { chooseEngine, cpuAdapter, cpuEngineName, type EngineChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
 import { buildResults, partRange } from '../core/results';
 import type { RunOptions, RunProgress, RunResult } from '../core/run';
@@ -16,6 +16,7 @@ import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
 import { parseCliArgs, type CliArgs } from './args';
+import { writeFileAtomic } from './atomic';
 import { createNodePool } from './node-cpu';
 import { createNodeTrainer } from './node-gpu';
 import { writeResultsFile } from './results-file';
@@ -46,8 +47,9 @@ async function pickEngine(args: CliArgs, threads: number): Promise<{ choice: Eng
     trainer = await createNodeTrainer();
     gpu = { adapter: trainer.gpu.adapter, isFallback: trainer.gpu.isFallback };
   } catch (e) {
-    if (!(e instanceof NoAdapterError) || args.backend === 'webgpu') throw e;
-    gpu = { missing: e.message };
+    // auto falls back to the CPU on any GPU start-up failure (no adapter, no Dawn or Vulkan on this node), and says why.
+    if (args.backend === 'webgpu') throw e;
+    gpu = { missing: e instanceof NoAdapterError ? e.message : `WebGPU failed to start: ${(e as Error).message}` };
   }
   const choice = chooseEngine(args.backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
   if (choice.device === 'webgpu') return { choice, trainer };
@@ -100,8 +102,8 @@ async function main(): Promise<void> {
   const cpuPool = () => (pool ??= createNodePool(threads));
   const precision = args.backend === 'cpu-f32' ? 'f32' : 'f64';
   const backend = choice.device === 'webgpu' ? 'webgpu' : precision === 'f32' ? 'cpu-f32' : 'cpu';
-  const adapter = trainer ? trainer.gpu.adapter : `cpu / ${precision === 'f32' ? 'float32-faithful' : 'float64'} WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}`;
-  process.stderr.write(`engine      ${choice.reason.replace('float64', precision === 'f32' ? 'float32-faithful' : 'float64')}\n`);
+  const adapter = trainer ? trainer.gpu.adapter : cpuAdapter(precision, threads);
+  process.stderr.write(`engine      ${trainer ? choice.reason : `${cpuEngineName(precision, threads)}${choice.reason.replace(/^[^,:]*/, '')}`}\n`);
   const options: RunOptions = { signal: abort.signal, onProgress: progressPrinter(backend), cellOrder };
   if (!trainer) await cpuPool().ready(); // worker start-up kept out of the timing, like the GPU's compilation
   const { run, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, precision, options) };
@@ -123,9 +125,11 @@ async function main(): Promise<void> {
     const reference = await cpuPool().run(spec, 'f64', { cellOrder: done, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const agreement = compareOutputs(run.outputs, reference.outputs, done.subarray(0, reference.cellsDone));
-    writeFileSync(join(outDir, 'compare.json'), JSON.stringify({ reference: `cpu float64 WebAssembly, ${threads} threads`, referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
+    // Parts of a sharded sweep share the folder: each keeps its own comparison.
+    const compareFile = join(outDir, shard ? `compare-part-${shard.index}-of-${shard.count}.json` : 'compare.json');
+    writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('f64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
     console.log(formatAgreement(agreement));
-    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${threads} thread${threads === 1 ? '' : 's'}`);
+    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${cpuEngineName('f64', threads)}`);
   }
   pool?.close();
   if (error) fail(`error: ${error}`);

@@ -27,14 +27,24 @@ const files = inputs.flatMap((input) => {
   return parts;
 });
 const parts = files.map((name) => {
+  let text: string;
   try {
-    return { name, file: JSON.parse(readFileSync(name, 'utf8')) as ResultsFile };
+    text = readFileSync(name, 'utf8');
   } catch (e) {
-    fail(`${name}: not a readable results file (${(e as Error).message}); run its shard again`);
+    fail(`${name}: cannot read it (${(e as Error).message})`);
+  }
+  try {
+    return { name, file: JSON.parse(text) as ResultsFile };
+  } catch (e) {
+    fail(`${name}: not valid JSON (${(e as Error).message}): the part was cut short or edited; run its shard again`);
   }
 });
 const merged = mergeResults(parts);
 if (!merged.ok) fail(`cannot merge: ${merged.error}`);
 const outDir = parsed.args.outDir ?? dirname(files[0]);
 console.log(`merged      ${parts.length} parts, ${merged.results.cellsDone.toLocaleString('en-US')} cells`);
-console.log(writeSweepFiles(outDir, merged.results, outputsFromResults(merged.results.outputs)));
+try {
+  console.log(writeSweepFiles(outDir, merged.results, outputsFromResults(merged.results.outputs)));
+} catch (e) {
+  fail(`cannot write the merged files into ${outDir} (${(e as Error).message}); give a writable folder with --out`);
+}

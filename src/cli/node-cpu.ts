@@ -27,9 +27,10 @@ export function loadKernelModule(): WebAssembly.Module {
 export function createNodePool(threads = availableParallelism()): CpuPool {
   return new CpuPool((onMessage, onError) => {
     const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./cpu-worker.ts', import.meta.url).href } });
+    let terminating = false; // terminate() makes the thread exit with code 1: not a failure
     worker.on('message', (message: FromWorker) => onMessage(message));
     worker.on('error', onError);
-    worker.on('exit', (code) => { if (code !== 0) onError(new Error(`worker thread exited with code ${code}`)); });
-    return { post: (message) => worker.postMessage(message), terminate: () => void worker.terminate() };
+    worker.on('exit', (code) => { if (code !== 0 && !terminating) onError(new Error(`worker thread exited with code ${code}`)); });
+    return { post: (message) => worker.postMessage(message), terminate: () => { terminating = true; void worker.terminate(); } };
   }, loadKernelModule(), threads);
 }

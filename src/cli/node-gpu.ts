@@ -10,7 +10,7 @@ import { GpuTrainer } from '../gpu/trainer';
 export const NODE_NO_ADAPTER_FIX =
   'On Linux without a GPU, install Debian\'s chromium and libvulkan1 (apt-get install -y chromium libvulkan1) and run through ' +
   'npm (it sets VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader); with a GPU, make sure its ' +
-  'Vulkan driver is installed. Or run on the CPU reference with --backend cpu.';
+  'Vulkan driver is installed. Or run on the CPU engine with --backend cpu.';
 
 // The GPU object must outlive every device made from it: a collected one crashes later calls.
 let nodeGpu: GPU | undefined;

@@ -1,6 +1,6 @@
 /** Writing heatmap pixels as PNG files (pngjs), upscaled by whole pixels so small grids stay crisp. */
-import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
+import { writeFileAtomic } from './atomic';
 
 /**
  * Writes nx × ny RGBA pixels to `path`, each cell drawn as an sx × sy block: sx = sy = ⌊512 / max(nx, ny)⌋ (at
@@ -16,5 +16,5 @@ export function writeHeatmapPng(path: string, rgba: Uint8ClampedArray, nx: numbe
       for (let c = 0; c < 4; c++) png.data[dst + c] = rgba[src + c];
     }
   }
-  writeFileSync(path, PNG.sync.write(png));
+  writeFileAtomic(path, PNG.sync.write(png));
 }

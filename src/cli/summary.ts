@@ -1,7 +1,7 @@
 /** Human-readable lines the command line prints. Pure, so tested. */
 import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
-import { countClasses, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
+import { countClasses, outputsAt } from '../core/outputs';
 import type { RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import { gridSize } from '../core/grid';
@@ -14,7 +14,7 @@ export function formatSummary(spec: SweepSpec, backend: string, adapter: string,
   const { nx, ny, cells } = gridSize(spec);
   const done = run.cellsDone;
   // Finished cells are a prefix of the cells run (tiles and blocks go in cell order), which start at part.first.
-  const c = countClasses(part ? sliceOutputs(run.outputs, part.first, part.first + done) : run.outputs, done);
+  const c = countClasses(part ? outputsAt(run.outputs, part.first, part.first + done) : run.outputs, done);
   return [
     `backend     ${backend} (${adapter})`,
     `cells       ${int(cells)} (${nx} × ${ny}: x = ${spec.x.param}${spec.y ? `, y = ${spec.y.param}` : ''})${part ? `; this part: cells ${int(part.first)} … ${int(part.end - 1)}` : ''}${run.status === 'complete' ? '' : `, ${run.status}: ${int(done)} done`}`,
@@ -23,10 +23,6 @@ export function formatSummary(spec: SweepSpec, backend: string, adapter: string,
     `speed       ${int(run.networkStepsPerSecond)} network-steps/s`,
     `classes     converged ${int(c.converged)} (${pct(c.converged, done)}), stalled ${int(c.stalled)} (${pct(c.stalled, done)}), diverged ${int(c.diverged)} (${pct(c.diverged, done)})`,
   ].join('\n');
-}
-
-function sliceOutputs(o: SweepOutputs, first: number, end: number): SweepOutputs {
-  return Object.fromEntries(OUTPUT_NAMES.map((n) => [n, o[n].subarray(first, end)])) as unknown as SweepOutputs;
 }
 
 /** Agreement of a backend with the float64 reference. */

@@ -44,6 +44,19 @@ export function setCell(outputs: SweepOutputs, index: number, cell: CellOutputs)
   outputs.divergedAt[index] = cell.divergedAt;
 }
 
+/**
+ * Copies of the outputs at positions first … end − 1: of the cells, or with `order`, of cells order[first …]. Entry j
+ * of the result belongs to position first + j.
+ */
+export function outputsAt(outputs: SweepOutputs, first: number, end: number, order?: ArrayLike<number>): SweepOutputs {
+  const at = allocateOutputs(Math.max(0, end - first));
+  for (const name of OUTPUT_NAMES) {
+    if (!order) { at[name].set(outputs[name].subarray(first, end)); continue; }
+    for (let j = 0; j < end - first; j++) at[name][j] = outputs[name][order[first + j]];
+  }
+  return at;
+}
+
 /** diverged if divergedAt ≥ 0; else converged if stepsToThreshold ≥ 0; else stalled. */
 export function classify(stepsToThreshold: number, divergedAt: number): CellClass {
   if (divergedAt >= 0) return 'diverged';

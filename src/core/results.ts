@@ -85,13 +85,16 @@ export function mergeResults(parts: Array<{ name: string; file: ResultsFile }>):
   const byIndex = new Map<number, { name: string; file: ResultsFile }>();
   for (const p of parts) {
     const { file, name } = p;
-    if (file.format !== RESULTS_FORMAT) return { ok: false, error: `${name}: not a results file (format ${JSON.stringify(file.format)}, expected ${RESULTS_FORMAT})` };
+    if (typeof file !== 'object' || file === null || file.format !== RESULTS_FORMAT) return { ok: false, error: `${name}: not a results file (format ${JSON.stringify(file?.format)}, expected ${RESULTS_FORMAT})` };
     if (!file.part) return { ok: false, error: `${name}: not a part file (it has no "part"): it is a whole sweep already` };
+    const { index, count: of } = file.part;
+    if (!(Number.isInteger(index) && Number.isInteger(of) && index >= 0 && index < of)) return { ok: false, error: `${name}: "part" says part ${index} of ${of}; the file is damaged or edited: run its shard again` };
+    if (file.backend !== first.backend) return { ok: false, error: `${name}: computed on ${file.backend}, but ${parts[0].name} on ${first.backend}; the merged file would mix arithmetics: run every part with the same --backend` };
     if (JSON.stringify(file.spec) !== specText) return { ok: false, error: `${name}: a different spec from ${parts[0].name}; every part must come from the same spec file` };
     if (file.part.count !== count) return { ok: false, error: `${name}: part of ${file.part.count}, but ${parts[0].name} is part of ${count}` };
     if (byIndex.has(file.part.index)) return { ok: false, error: `${name}: part ${file.part.index} is also in ${byIndex.get(file.part.index)!.name}` };
     const expected = partRange(gridSize(file.spec).cells, file.part.index, file.part.count);
-    if (file.part.firstCell !== expected.first || file.part.cells !== expected.end - expected.first || file.outputs.finalLoss.length !== file.part.cells) {
+    if (file.part.firstCell !== expected.first || file.part.cells !== expected.end - expected.first || OUTPUT_NAMES.some((n) => file.outputs?.[n]?.length !== file.part!.cells)) {
       return { ok: false, error: `${name}: part ${file.part.index} of ${count} should hold cells ${expected.first} … ${expected.end - 1}; the file is damaged or edited: run --shard ${file.part.index}/${count} again` };
     }
     if (file.status !== 'complete') return { ok: false, error: `${name}: part ${file.part.index} is ${file.status} (${file.cellsDone} of ${file.part.cells} cells): run it again with --shard ${file.part.index}/${count}` };
@@ -108,7 +111,7 @@ export function mergeResults(parts: Array<{ name: string; file: ResultsFile }>):
     results: {
       format: RESULTS_FORMAT,
       spec: first.spec,
-      backend: join(ordered.map((f) => f.backend)),
+      backend: first.backend,
       adapter: join(ordered.map((f) => f.adapter)),
       status: 'complete',
       cellsDone: cells,

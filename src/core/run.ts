@@ -31,7 +31,7 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Called between chunks; may be async (awaited). */
+  /** Called between chunks or blocks; the GPU trainer awaits a returned promise, the CPU pool does not wait for it. */
   onProgress?: (progress: RunProgress) => void | Promise<void>;
   /** Aborting stops at the next chunk boundary and returns what is complete. */
   signal?: AbortSignal;

@@ -26,8 +26,12 @@ export function serveBlocks(side: WorkerSide): void {
     queue = queue.then(async () => {
       if (message.type === 'init') {
         kernel = WasmKernel.create(message.module);
-        await kernel;
-        side.post({ type: 'ready' }, []);
+        try {
+          await kernel;
+          side.post({ type: 'ready' }, []);
+        } catch (e) {
+          side.post({ type: 'failed', message: `the WebAssembly kernel could not start here (${(e as Error).message})` }, []);
+        }
         return;
       }
       if (message.type === 'spec') {

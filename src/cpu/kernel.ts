@@ -19,7 +19,7 @@ interface KernelExports {
 /** One cell replayed step by step: rows of [k, loss[k], w1 … w8] (TRACE_ROW_LENGTH each) and the cell's outputs. */
 export interface CellTrace {
   outputs: CellOutputs;
-  /** rows × TRACE_ROW_LENGTH numbers; k = 0, every, 2·every, …, and the last step (or the divergence). */
+  /** rows × TRACE_ROW_LENGTH numbers; k = 0, every, 2·every, …, and the last step, or up to the divergence (always kept). */
   rows: Float64Array;
 }
 
@@ -61,7 +61,7 @@ export class WasmKernel {
     return outputs;
   }
 
-  /** Replays one cell from its set-up record, keeping k = 0, every, 2·every, … and the last k. */
+  /** Replays one cell from its set-up record, keeping k = 0, every, 2·every, …, the last k and a divergence. */
   trace(config: TrainConfig, precision: ReferencePrecision, setup: ArrayLike<number>, every = 1): CellTrace {
     const maxRows = Math.ceil((config.steps + 1) / every) + 1;
     const out = outputLayout(1);

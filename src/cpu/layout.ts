@@ -1,5 +1,6 @@
 /**
- * The WebAssembly kernel's memory layout (wasm/train.ts is its truth; test/cpu/layout.test.ts holds this mirror to it).
+ * The WebAssembly kernel's memory layout (wasm/train.ts is its truth; the layout test in test/cpu/kernel.test.ts holds
+ * this mirror to it).
  * Set-up records are CELL_SETUP_LENGTH f64 each, fields in CELL_SETUP_FIELDS order; outputs are four arrays one after
  * another; trace rows are [k, loss[k], w1 … w8].
  */

@@ -1,7 +1,7 @@
 /**
  * A pool of CPU workers, each with its own instance of the WebAssembly kernel: splits a sweep into blocks of cells,
  * keeps every worker busy (two blocks in flight each), merges the outputs as blocks return, reports progress and
- * stops within one block (about BLOCK_TARGET_MS) of a cancel. Works the same over web workers and worker_threads;
+ * stops within two blocks (about 2 × BLOCK_TARGET_MS) of a cancel: the block running and the one queued behind it. Works the same over web workers and worker_threads;
  * no SharedArrayBuffer, so no cross-origin isolation is needed.
  */
 import { gridSize } from '../core/grid';
@@ -20,7 +20,7 @@ export interface PoolWorker {
 /** Starts a worker whose messages go to `onMessage` and whose crash goes to `onError`. */
 export type SpawnWorker = (onMessage: (message: FromWorker) => void, onError: (error: Error) => void) => PoolWorker;
 
-/** Duration aimed at per block, in ms: cancel and progress wait at most about this long. */
+/** Duration aimed at per block, in ms: progress comes about this often, and a cancel within about twice this. */
 export const BLOCK_TARGET_MS = 25;
 /** Per-thread speed assumed before the first block reports, in network-steps per ms (20 M network-steps/s). */
 const INITIAL_RATE = 2e4;
@@ -39,7 +39,7 @@ interface Run { onDone(message: BlockResult): void; onCrash(error: Error): void 
 export class CpuPool {
   private readonly workers: PoolWorker[] = [];
   private readyWorkers = 0;
-  private whenReady: Array<() => void> = [];
+  private waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private readonly runs = new Map<number, Run>();
   private lastRun = 0;
 
@@ -54,12 +54,16 @@ export class CpuPool {
 
   private ensureWorkers(): void {
     while (this.workers.length < this.threads) {
-      const worker = this.spawn(
+      // Messages and errors of a worker that was stopped (a late 'ready', its exit) no longer count.
+      const current = () => this.workers.includes(worker);
+      const worker: PoolWorker = this.spawn(
         (message) => {
-          if (message.type !== 'ready') { this.runs.get(message.run)?.onDone(message); return; }
-          if (++this.readyWorkers === this.threads) for (const resolve of this.whenReady.splice(0)) resolve();
+          if (!current()) return;
+          if (message.type === 'failed') this.stop(new Error(message.message));
+          else if (message.type !== 'ready') this.runs.get(message.run)?.onDone(message);
+          else if (++this.readyWorkers === this.threads) for (const w of this.waiting.splice(0)) w.resolve();
         },
-        (error) => this.crashed(error),
+        (error) => { if (current()) this.stop(new Error(`a CPU worker stopped: ${error.message}`)); },
       );
       worker.post({ type: 'init', module: this.module });
       this.workers.push(worker);
@@ -69,13 +73,14 @@ export class CpuPool {
   /** Starts the workers (if need be) and resolves when every one has its kernel: set-up kept out of a run's timing. */
   ready(): Promise<void> {
     this.ensureWorkers();
-    return this.readyWorkers === this.threads ? Promise.resolve() : new Promise((resolve) => this.whenReady.push(resolve));
+    return this.readyWorkers === this.threads ? Promise.resolve() : new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  /** A worker died: every run fails with the reason, and the next run starts fresh workers. */
-  private crashed(error: Error): void {
+  /** Ends every worker; runs going on and waits for ready() fail with `error`. A later run starts new workers. */
+  private stop(error: Error): void {
     this.readyWorkers = 0;
     for (const w of this.workers.splice(0)) w.terminate();
+    for (const w of this.waiting.splice(0)) w.reject(error);
     for (const run of [...this.runs.values()]) run.onCrash(error);
   }
 
@@ -152,7 +157,7 @@ export class CpuPool {
         if (this.runs.has(id)) report(false);
       };
       const onAbort = () => dispatch();
-      this.runs.set(id, { onDone, onCrash: (error) => settle(new Error(`a CPU worker stopped: ${error.message}`)) });
+      this.runs.set(id, { onDone, onCrash: (error) => settle(error) });
       options.signal?.addEventListener('abort', onAbort);
       dispatch();
     });
@@ -160,8 +165,6 @@ export class CpuPool {
 
   /** Ends every worker (a run still going fails with a message saying so); a later run starts new ones. */
   close(): void {
-    this.readyWorkers = 0;
-    for (const w of this.workers.splice(0)) w.terminate();
-    for (const run of [...this.runs.values()]) run.onCrash(new Error('the pool was closed'));
+    this.stop(new Error('the CPU pool was closed'));
   }
 }

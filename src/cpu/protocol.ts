@@ -19,8 +19,8 @@ export type BlockResult =
   | { type: 'done'; run: number; block: number; outputs: SweepOutputs; elapsedMs: number }
   | { type: 'error'; run: number; block: number; message: string };
 
-/** 'ready' answers 'init' once the kernel is instantiated. */
-export type FromWorker = { type: 'ready' } | BlockResult;
+/** 'ready' answers 'init' once the kernel is instantiated; 'failed' says why it could not be. */
+export type FromWorker = { type: 'ready' } | { type: 'failed'; message: string } | BlockResult;
 
 /** The buffers of a block's outputs, to transfer rather than copy. */
 export function outputBuffers(outputs: SweepOutputs): ArrayBuffer[] {

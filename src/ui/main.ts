@@ -25,6 +25,8 @@ import { mountMoviePanel } from './movie-panel';
 import { precisionNotice } from './precision';
 import { proxy, startSweepWorker } from './sweep-client';
 import { readUrlState, specQuery, type Engine, type EngineChoice } from './url-state';
+import { cpuAdapter, cpuEngineName } from '../core/engine';
+import type { RunResult } from '../core/run';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const runner = startSweepWorker();
@@ -51,8 +53,10 @@ function pageLimitError(spec: SweepSpec): string | undefined {
 }
 
 /**
- * Budget of the in-page comparison, in network-steps: about 20 s of the CPU engine on two cores (~90 M network-steps/s,
- * npm run bench), so every cell of any sweep up to 2 M cells × 1000 steps; larger sweeps are sampled evenly.
+ * Budget of the in-page comparison, in network-steps: every cell of any sweep up to 2 M cells × 1000 steps; larger
+ * sweeps are sampled evenly. For a float32 view it runs float64 on the CPU engine (about 20 s on two cores here, ~98 M
+ * network-steps/s in npm run bench); for a float64 view, float32 on the GPU, or without WebGPU on the CPU engine's
+ * float32 mode, which is not SIMD (about 75 s on two cores here).
  */
 const COMPARE_BUDGET = 2e9;
 
@@ -90,15 +94,14 @@ function cacheView(query: string, view: Current): void {
     cells -= v.computed.length;
   }
 }
-/** Who computes `engine` here, in words. */
+/** Who computes `engine` here, in words (before a run: from the worker's findings). */
 function engineName(engine: Engine): string {
-  const threads = `${capabilities?.threads ?? 1} thread${capabilities?.threads === 1 ? '' : 's'}`;
-  if (engine === 'float64') return `float64 WebAssembly on ${threads}`;
-  const gpu = capabilities?.gpu;
-  return gpu && 'adapter' in gpu ? `WebGPU (${gpu.adapter}, float32)` : `float32-faithful WebAssembly on ${threads} (no WebGPU)`;
+  const threads = capabilities?.threads ?? 1, gpu = capabilities?.gpu;
+  if (engine === 'float64') return cpuEngineName('f64', threads);
+  return gpu && 'adapter' in gpu ? `WebGPU (${gpu.adapter}, float32)` : `${cpuEngineName('f32', threads)} (no WebGPU)`;
 }
-/** What ran a finished view, in words. */
-const ranOn = (result: SweepRunResult) => (result.backend.kind === 'webgpu' ? `WebGPU (${result.backend.adapter}, float32)` : engineName(result.backend.precision === 'f64' ? 'float64' : 'float32'));
+/** What ran a finished run, in words. */
+const ranOn = ({ backend }: SweepRunResult) => (backend.kind === 'webgpu' ? `WebGPU (${backend.adapter}, float32)` : cpuEngineName(backend.precision, backend.threads));
 
 // ---------- views and routing
 
@@ -326,6 +329,8 @@ async function startRun(spec: SweepSpec): Promise<void> {
   performance.mark('sweep-start'); // with 'sweep-first-cells': the latency to the first partial heatmap (npm run bench)
   let firstCells = true;
   const plan = planFor(nx, ny);
+  // The engine choice needs the worker's findings; if the worker could not start, the status line says so already.
+  if (!(await started) || generation !== runGeneration) return;
   const engine = resolvedEngine();
   const run: Current = { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
   const query = location.search;
@@ -469,7 +474,7 @@ $('export-json').addEventListener('click', () => {
   const b = r.backend;
   // The command line's names: backend webgpu | cpu | cpu-f32, and the adapter or the CPU engine with its threads.
   const file = b.kind === 'webgpu' ? buildResults(current.spec, 'webgpu', b.adapter, r)
-    : buildResults(current.spec, b.precision === 'f64' ? 'cpu' : 'cpu-f32', `cpu / ${b.precision === 'f64' ? 'float64' : 'float32-faithful'} WebAssembly, ${b.threads} thread${b.threads === 1 ? '' : 's'}`, r);
+    : buildResults(current.spec, b.precision === 'f64' ? 'cpu' : 'cpu-f32', cpuAdapter(b.precision, b.threads), r);
   download('results.json', new Blob([JSON.stringify(file)], { type: 'application/json' }));
 });
 $('export-png').addEventListener('click', () => $<HTMLCanvasElement>('heatmap').toBlob((blob) => blob && download(`${heatmap.metric}.png`, blob)));
@@ -502,7 +507,7 @@ $('compare').addEventListener('click', async () => {
     $('progress-text').textContent = `${engineName(other)}: ${n.toLocaleString()} of ${total.toLocaleString()} cells`;
     $<HTMLProgressElement>('progress').value = n / total;
   };
-  const computed = await onComparer(() => (other === 'float64'
+  const computed: RunResult & { backend?: SweepRunResult['backend'] } = await onComparer(() => (other === 'float64'
     ? comparer.reference(run.spec, indices, proxy(showProgress))
     : comparer.run(run.spec, { engine: 'float32', cellOrder: indices }, proxy((p: SweepProgress) => showProgress(p.cellsDone, p.cells)))));
   finished = true;
@@ -517,7 +522,7 @@ $('compare').addEventListener('click', async () => {
   text.textContent = `Compared float32 with float64 on ${computed.cellsDone < count ? `the first ${computed.cellsDone.toLocaleString()} (cancelled) of ` : ''}${sampled}: ` +
     `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${a.bothConverged.toLocaleString()} cells), ` +
     `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +
-    `over the ${a.relativeCells.toLocaleString()} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${engineName(other)} ran at ${(computed.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s ` +
+    `over the ${a.relativeCells.toLocaleString()} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${computed.backend ? ranOn(computed as SweepRunResult) : engineName(other)} ran at ${(computed.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s ` +
     `(${(computed.elapsedMs / 1000).toFixed(2)} s).`;
   const map = disagreementMap(float32, float64, compared);
   heatmap.setDisagreement($<HTMLInputElement>('show-disagreement').checked ? map : undefined);
@@ -527,24 +532,28 @@ $('compare').addEventListener('click', async () => {
 
 // ---------- start
 
-// The engine choice needs the worker's findings (adapter, threads), so the first view opens once they are in.
-void runner.init().then((found) => {
+// The worker's findings (adapter, threads) decide what auto runs on: runs wait for them (startRun), the page does not.
+// Resolves to whether the worker started.
+const started = runner.init().then((found) => {
   capabilities = found;
-  const { gpu, threads, auto } = found;
+  const { gpu, threads, auto, cpuMissing } = found;
   const badge = $('backend');
   const cpuAuto = auto.device === 'cpu';
-  badge.textContent = cpuAuto ? `Engine: float64 WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}` : `Engine: WebGPU, ${'adapter' in gpu ? gpu.adapter : ''}`;
+  badge.textContent = cpuAuto ? `Engine: ${cpuEngineName('f64', threads)}` : `Engine: WebGPU, ${'adapter' in gpu ? gpu.adapter : ''}`;
   badge.classList.toggle('cpu', cpuAuto);
   const options = $<HTMLSelectElement>('engine').options;
   options[0].textContent = `Auto: ${cpuAuto ? 'float64 on the CPU' : 'float32 on the GPU'}`;
   options[1].textContent = 'adapter' in gpu ? `float32 on the GPU (${gpu.adapter}${gpu.isFallback ? ', a CPU emulation' : ''})` : 'float32 (no WebGPU: float32-faithful WebAssembly)';
-  options[2].textContent = `float64 on the CPU (${threads} thread${threads === 1 ? '' : 's'}, exact)`;
-  if (cpuAuto) {
-    const notice = $('no-webgpu');
-    notice.hidden = false;
+  options[2].textContent = cpuMissing ? 'float64 on the CPU (cannot start here)' : `float64 on the CPU (${threads} thread${threads === 1 ? '' : 's'}, exact)`;
+  const notice = $('no-webgpu');
+  notice.hidden = !cpuAuto && !cpuMissing;
+  if (cpuMissing) notice.textContent = `The CPU engine cannot start in this browser (${cpuMissing}): sweeps run on ${auto.reason.replace(/:.*/, '')}, and float64 views are not available.`;
+  else if (cpuAuto) {
     notice.textContent = 'missing' in gpu
-      ? `WebGPU is not available here: ${gpu.missing} Sweeps run on the CPU engine instead: float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}, the float64 reference's exact bits.`
-      : `This browser's WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower here than the CPU engine: sweeps run as float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'} (exact). Choose the GPU under Engine to run float32 WebGPU anyway.`;
+      ? `WebGPU is not available here: ${gpu.missing} Sweeps run on the CPU engine instead: ${cpuEngineName('f64', threads)}, the float64 reference's exact bits.`
+      : `This browser's WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower here than the CPU engine: sweeps run as ${cpuEngineName('f64', threads)} (exact). Choose the GPU under Engine to run float32 WebGPU anyway.`;
   }
-  route();
-}, (e: Error) => { $('progress-text').textContent = `The page could not start its worker: ${e.message}`; });
+  if (current) showPrecision(current.spec);
+  return true;
+}, (e: Error) => { $('progress-text').textContent = `The page could not start its worker: ${e.message}. Reload the page; if it repeats, this browser lacks WebAssembly or web workers.`; return false; });
+route();

@@ -1,7 +1,8 @@
 /**
  * The page's state in the URL: `?spec=<URI-encoded JSON>` holds the sweep (the view: zooming narrows its axes), and
- * `&engine=float32|float64` the arithmetic when the user chose one (without it the page picks: the GPU, unless it is
- * missing or a CPU emulation), so a shared link reproduces the view exactly. Pure.
+ * `&engine=float32|float64` the arithmetic when the user chose one, so a shared link reproduces the view. Without it
+ * the page picks for the machine (the GPU, unless it is missing or a CPU emulation), so the same link may open in
+ * float32 on one machine and float64 on another: choose an engine to pin it. Pure.
  */
 import { parseSpecText, type SpecResult, type SweepSpec } from '../core/spec';
 

@@ -6,11 +6,11 @@
 import * as Comlink from 'comlink';
 import trainShader from '../../shaders/train.wgsl?raw';
 import { chooseEngine, type EngineChoice, type GpuAvailability } from '../core/engine';
-import { OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { ReferencePrecision } from '../core/reference';
-import type { RunProgress, RunResult } from '../core/run';
+import { rate, type RunProgress, type RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
-import { cellSetup } from '../core/grid';
+import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
 import { acquireGpu } from '../gpu/device';
@@ -22,8 +22,11 @@ export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer
 /** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
 export type Backend = { kind: 'webgpu'; adapter: string } | { kind: 'cpu'; threads: number; precision: ReferencePrecision };
 
-/** What the worker found at start: the WebGPU side, the CPU engine's threads, and what 'auto' runs on, and why. */
-export interface Capabilities { gpu: GpuAvailability; threads: number; auto: EngineChoice }
+/**
+ * What the worker found at start: the WebGPU side, the CPU engine's threads (or why it cannot start), and what 'auto'
+ * runs on, and why.
+ */
+export interface Capabilities { gpu: GpuAvailability; threads: number; cpuMissing?: string; auto: EngineChoice }
 
 /** The arithmetic asked for: float32 (the GPU, or the float32-faithful CPU engine without one), float64 (CPU), or auto. */
 export type EngineRequest = 'auto' | 'float32' | 'float64';
@@ -62,6 +65,11 @@ let gpuSide: Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> | undefined
 let pool: Promise<CpuPool> | undefined;
 let kernel: Promise<WasmKernel> | undefined;
 let controller: AbortController | undefined;
+/** Why the CPU engine could not start here, once init() has tried. */
+let cpuMissing: string | undefined;
+
+/** Comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
+const IN_THREAD_NETWORK_STEPS = 2e7;
 
 /** The WebGPU adapter and a trainer with its pipeline compiled (so a first Run starts at once), once. */
 function gpuTrainer(): Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> {
@@ -79,41 +87,45 @@ function gpuTrainer(): Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> {
   return gpuSide;
 }
 
-/** The pool of CPU workers, one per core, started once. */
-const cpuPool = () => (pool ??= createBrowserPool(threads));
+/** The pool of CPU workers, one per core, started once (tried again after a failure). */
+const cpuPool = () => (pool ??= createBrowserPool(threads).catch((e: Error) => { pool = undefined; throw e; }));
 
-/** The outputs of positions first … end − 1 (cells, or cells of `order`), compact. */
-function slice(outputs: SweepOutputs, first: number, end: number, order?: Int32Array): SweepOutputs {
-  return Object.fromEntries(OUTPUT_NAMES.map((n) => {
-    const values = outputs[n];
-    if (!order) return [n, values.slice(first, end)];
-    const out = new (values.constructor as Float64ArrayConstructor | Int32ArrayConstructor)(end - first);
-    for (let j = 0; j < out.length; j++) out[j] = values[order[first + j]];
-    return [n, out];
-  })) as unknown as SweepOutputs;
-}
+/** This worker's own kernel instance (traces, small comparisons). */
+const ownKernel = () => (kernel ??= loadKernelModule().then((m) => WasmKernel.create(m)).catch((e: Error) => { kernel = undefined; throw e; }));
 
 const buffersOf = (o: SweepOutputs) => OUTPUT_NAMES.map((n) => o[n].buffer as ArrayBuffer);
+
+/** float64 on `cells` of `spec` with this worker's own kernel, at once (no pool, no progress): for small jobs. */
+async function inThread(spec: SweepSpec, cells: Int32Array): Promise<RunResult> {
+  const kernel = await ownKernel();
+  const start = performance.now();
+  const compact = kernel.train(spec, 'f64', cells.length, (setups) => writeCellSetups(spec, 0, cells.length, setups, cells));
+  const outputs = allocateOutputs(gridSize(spec).cells);
+  for (const name of OUTPUT_NAMES) cells.forEach((cell, j) => { outputs[name][cell] = compact[name][j]; });
+  const elapsedMs = performance.now() - start;
+  return { outputs, status: 'complete', cellsDone: cells.length, elapsedMs, networkStepsPerSecond: rate(cells.length, spec.steps, elapsedMs) };
+}
 
 const api = {
   /** Finds what can run sweeps here (WebGPU adapter, CPU threads) and what 'auto' chooses. */
   async init(): Promise<Capabilities> {
-    const [{ gpu }] = await Promise.all([gpuTrainer(), cpuPool().then((p) => p.ready())]);
-    return { gpu, threads, auto: chooseEngine('auto', gpu, threads) };
+    const [{ gpu }, missing] = await Promise.all([gpuTrainer(), cpuPool().then((p) => p.ready()).then(() => undefined, (e: Error) => e.message)]);
+    cpuMissing = missing;
+    return { gpu, threads, cpuMissing, auto: chooseEngine('auto', gpu, threads, cpuMissing) };
   },
 
   /** Runs a sweep; onProgress gets the newly finished cells. Cancel keeps what is finished. */
   async run(spec: SweepSpec, request: RunRequest, onProgress: (p: SweepProgress) => void): Promise<SweepRunResult> {
     const { gpu, trainer } = await gpuTrainer();
     const engine = request.engine ?? 'auto';
-    const useGpu = trainer !== undefined && (engine === 'float32' || (engine === 'auto' && chooseEngine('auto', gpu, threads).device === 'webgpu'));
+    const useGpu = trainer !== undefined && (engine === 'float32' || (engine === 'auto' && chooseEngine('auto', gpu, threads, cpuMissing).device === 'webgpu'));
     const precision: ReferencePrecision = engine === 'float32' ? 'f32' : 'f64';
     controller?.abort();
     const own = (controller = new AbortController());
     let reported = 0;
     const report = (p: RunProgress) => {
       const { outputs, ...counters } = p;
-      const fresh = p.cellsDone > reported ? { first: reported, outputs: slice(outputs, reported, p.cellsDone, request.cellOrder) } : undefined;
+      const fresh = p.cellsDone > reported ? { first: reported, outputs: outputsAt(outputs, reported, p.cellsDone, request.cellOrder) } : undefined;
       reported = p.cellsDone;
       onProgress(fresh ? Comlink.transfer({ ...counters, fresh }, buffersOf(fresh.outputs)) : counters);
     };
@@ -138,14 +150,17 @@ const api = {
   async reference(spec: SweepSpec, cellIndices: Int32Array | undefined, onProgress: (cellsDone: number, cells: number) => void): Promise<RunResult> {
     controller?.abort();
     const own = (controller = new AbortController());
-    const result = await (await cpuPool()).run(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
+    const { cells } = gridSize(spec);
+    const count = cellIndices?.length ?? cells;
+    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS
+      ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
+      : await (await cpuPool()).run(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 
   /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
   async trace(spec: SweepSpec, cell: number, precision: ReferencePrecision, every = 1): Promise<CellTrace> {
-    kernel ??= loadKernelModule().then((m) => WasmKernel.create(m));
-    const trace = (await kernel).trace(spec, precision, cellSetup(spec, cell), every);
+    const trace = (await ownKernel()).trace(spec, precision, cellSetup(spec, cell), every);
     return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
   },
 

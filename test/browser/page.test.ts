@@ -154,7 +154,7 @@ describe('without WebGPU', () => {
     await page.goto(link({ steps: 200, x: { param: 'lr', values: [0.5, 1, 2] } }));
     const threads = await page.evaluate(() => navigator.hardwareConcurrency);
     const onEveryCore = `float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}`;
-    await waitForText(page, '[data-testid=backend]', new RegExp(`^Engine: float64 WebAssembly, ${threads} threads?$`));
+    await waitForText(page, '[data-testid=backend]', new RegExp(`^Engine: ${onEveryCore}$`));
     expect(await page.isVisible('#no-webgpu')).toBe(true);
     expect(await page.textContent('#no-webgpu')).toMatch(`Sweeps run on the CPU engine instead: ${onEveryCore}`);
     await waitForText(page, '#progress-text', new RegExp(`^Done\\..* on ${onEveryCore}\\.`));

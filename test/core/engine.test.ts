@@ -14,6 +14,10 @@ describe('the engine choice', () => {
     expect(none).toEqual({ device: 'cpu', reason: 'float64 WebAssembly on 1 thread: no WebGPU here (No WebGPU adapter found.)' });
   });
 
+  it('auto takes even an emulated GPU when the CPU engine cannot start', () => {
+    expect(chooseEngine('auto', { adapter: 'google / swiftshader', isFallback: true }, 2, 'no WebAssembly SIMD')).toEqual({ device: 'webgpu', reason: 'WebGPU on google / swiftshader: the CPU engine cannot start here (no WebAssembly SIMD)' });
+  });
+
   it('honours an explicit choice where it can', () => {
     expect(chooseEngine('webgpu', { adapter: 'google / swiftshader', isFallback: true }, 2)).toEqual({ device: 'webgpu', reason: 'WebGPU on google / swiftshader (a CPU emulation), as asked' });
     expect(chooseEngine('cpu', { adapter: 'nvidia / hopper', isFallback: false }, 16).device).toBe('cpu');

@@ -47,8 +47,14 @@ describe('sharded results', () => {
     expect(error([part(0, 2), other])).toMatch(/a different spec/);
     const whole = { name: 'results.json', file: buildResults(sweep, 'cpu', 'test', run(14)) };
     expect(error([whole])).toMatch(/not a part file/);
-    const cut = part(1, 2); cut.file.outputs.finalLoss.pop();
-    expect(error([part(0, 2), cut])).toMatch(/damaged or edited/);
+    for (const name of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) {
+      const cut = part(1, 2); cut.file.outputs[name].pop();
+      expect(error([part(0, 2), cut]), name).toMatch(/damaged or edited/);
+    }
+    const gpu = part(1, 2); gpu.file.backend = 'webgpu';
+    expect(error([part(0, 2), gpu])).toMatch(/computed on webgpu, but part-0-of-2\.json on cpu; .*same --backend/);
+    const edited = part(1, 2); edited.file.part!.index = 5;
+    expect(error([part(0, 2), edited])).toMatch(/says part 5 of 2/);
   });
 
   it('read back +Infinity for the minLoss of a cell diverged at k = 0 (JSON wrote null)', () => {

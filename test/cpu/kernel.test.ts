@@ -74,12 +74,16 @@ describe('the WebAssembly kernel against the float64 oracle (bit for bit)', () =
     });
   }
 
-  it('replays one cell (trace) with the oracle\'s loss and weights at every kept step', () => {
-    const r = parseSpec({ activation: 'tanh', preset: 'eva', steps: 500, x: { param: 'lr', values: [0.5, 40] } });
+  it('replays one cell (trace) with the oracle\'s loss and weights at every kept step, the divergence included', () => {
+    // Cell 2 diverges at k = 6 (identity, η = 100): its row is kept though 6 is not a multiple of 7.
+    const r = parseSpec({ activation: 'identity', preset: 'eva', steps: 500, x: { param: 'lr', values: [0.01, 0.5, 100] } });
     if (!r.ok) throw new Error(r.errors.join());
-    for (const cell of [0, 1]) {
+    for (const cell of [0, 1, 2]) {
       const rows: number[][] = [];
-      const outputs = trainCell(cellSetup(r.spec, cell), r.spec, 'f64', (k, loss, w) => { if (k % 7 === 0 || k === r.spec.steps) rows.push([k, loss, ...w]); });
+      const outputs = trainCell(cellSetup(r.spec, cell), r.spec, 'f64', (k, loss, w) => {
+        if (k % 7 === 0 || k === r.spec.steps || !Number.isFinite(loss) || !w.every(Number.isFinite)) rows.push([k, loss, ...w]);
+      });
+      if (cell === 2) expect(outputs.divergedAt).toBe(6);
       const trace = kernel.trace(r.spec, 'f64', cellSetup(r.spec, cell), 7);
       expect(trace.outputs).toEqual(outputs);
       expect(Array.from(trace.rows)).toEqual(rows.flat());

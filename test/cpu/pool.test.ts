@@ -75,6 +75,24 @@ describe('the CPU pool (2 worker threads)', () => {
     expect(result.outputs.finalLoss).toEqual((await runReference(spec({ ...sweep, steps: 50 }), 'f64')).outputs.finalLoss);
   });
 
+  it('runs again after close(), with new workers', async () => {
+    const again = createNodePool(1);
+    await again.ready();
+    again.close();
+    const result = await again.run(spec({ ...sweep, steps: 20 }), 'f64');
+    expect(result.status).toBe('complete');
+    again.close();
+  });
+
+  it('says why when the kernel cannot start in a worker, to ready() and to a run', async () => {
+    const failing = new CpuPool((onMessage) => ({
+      post: (m) => { if (m.type === 'init') setTimeout(() => onMessage({ type: 'failed', message: 'no WebAssembly SIMD here' }), 1); },
+      terminate: () => undefined,
+    }), loadKernelModule(), 2);
+    await expect(failing.ready()).rejects.toThrow('no WebAssembly SIMD here');
+    await expect(failing.run(sweep, 'f64')).rejects.toThrow('no WebAssembly SIMD here');
+  });
+
   it('fails with the reason when a worker dies, and starts new workers for the next run', async () => {
     let spawned = 0;
     const crashing = new CpuPool((onMessage, onError) => {
