@@ -6,6 +6,7 @@ export type Backend = (typeof BACKENDS)[number];
 
 export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
                                    [--compare] [--shard I/N]
+       npm run sweep -- --resume DIR [--shard I/N] [--threads N] [--compare]
 
   <spec.json>   a sweep spec (see examples/ and README); "-" reads it from standard input
   --backend     auto (default): WebGPU, unless its adapter is missing or a CPU emulation (SwiftShader), then cpu;
@@ -15,7 +16,12 @@ export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu
   --out DIR     where results.json and the heatmap PNGs go (default: out/<spec file name>)
   --compare     also run the float64 CPU engine on every cell and print the agreement
   --shard I/N   compute only part I of N (0 ≤ I < N: cells ⌊I·cells/N⌋ … ⌊(I+1)·cells/N⌋ − 1) and write
-                DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json`;
+                DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json
+  --resume DIR  continue the stopped sweep in DIR (its results.json, or part-I-of-N.json with --shard): compute
+                only the cells not done, on the same engine, to the same bits as one uninterrupted run
+
+  Ctrl-C (or SIGTERM) stops at the next chunk and writes what is finished, to continue with --resume; a second
+  Ctrl-C a second or more later quits at once without writing.`;
 
 export const MERGE_USAGE = `usage: npm run merge -- <DIR | part files…> [--out DIR]
 
@@ -27,7 +33,10 @@ export const MERGE_USAGE = `usage: npm run merge -- <DIR | part files…> [--out
 export interface Shard { index: number; count: number }
 
 export interface CliArgs {
-  specPath: string;
+  /** The spec file; absent with --resume (the results file holds the spec). */
+  specPath?: string;
+  /** Continue the stopped sweep in this folder. */
+  resume?: string;
   backend: Backend;
   /** Worker threads of the CPU engine; undefined = every core. */
   threads?: number;
@@ -55,6 +64,7 @@ export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
         out: { type: 'string' },
         compare: { type: 'boolean', default: false },
         shard: { type: 'string' },
+        resume: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -63,7 +73,8 @@ export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
   }
   const { values, positionals } = parsed;
   if (values.help) return { ok: false, message: USAGE, help: true };
-  if (positionals.length !== 1) return { ok: false, message: `expected one spec file, got ${positionals.length}\n\n${USAGE}` };
+  if (values.resume !== undefined && positionals.length > 1) return { ok: false, message: `--resume takes the folder of the stopped sweep; give no spec file, or just the one it ran\n\n${USAGE}` };
+  if (values.resume === undefined && positionals.length !== 1) return { ok: false, message: `expected one spec file, got ${positionals.length}\n\n${USAGE}` };
   if (!(BACKENDS as readonly string[]).includes(values.backend)) {
     return { ok: false, message: `--backend: "${values.backend}" is not one of ${BACKENDS.join(', ')}\n\n${USAGE}` };
   }
@@ -78,9 +89,10 @@ export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
     }
     shard = { index, count };
   }
-  const specPath = positionals[0];
-  const name = specPath === '-' ? 'stdin' : specPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
-  return { ok: true, args: { specPath, backend: values.backend as Backend, threads, outDir: values.out ?? `out/${name}`, compare: values.compare, shard } };
+  const specPath = positionals[0] as string | undefined;
+  const name = specPath === undefined ? '' : specPath === '-' ? 'stdin' : specPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
+  const outDir = values.out ?? values.resume ?? `out/${name}`;
+  return { ok: true, args: { specPath, resume: values.resume, backend: values.backend as Backend, threads, outDir, compare: values.compare, shard } };
 }
 
 /** Parses `npm run merge` arguments. */

@@ -1,25 +1,27 @@
 /**
  * `npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR] [--compare]
- * [--shard I/N]`: runs a sweep headless, writes DIR/results.json and one PNG heatmap per output (or, for a shard,
- * DIR/part-I-of-N.json), prints a summary. Ctrl-C stops at the next chunk and still writes what is complete.
+ * [--shard I/N] [--resume DIR]`: runs a sweep headless, writes DIR/results.json and one PNG heatmap per output (or, for
+ * a shard, DIR/part-I-of-N.json), prints a summary. Ctrl-C or SIGTERM stops at the next chunk and writes what is done
+ * (with a stopped GPU tile's state), which --resume continues.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compareOutputs } from '../core/compare';
 import { chooseEngine, cpuAdapter, cpuEngineName, type EngineChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
-import { buildResults, partRange } from '../core/results';
-import type { RunOptions, RunProgress, RunResult } from '../core/run';
+import { allocateOutputs, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
+import { partRange, resultsHead } from '../core/results';
+import { rate, type Checkpoint, type RunOptions, type RunProgress, type RunResult } from '../core/run';
 import { parseSpecText, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
-import { parseCliArgs, type CliArgs } from './args';
+import { BACKENDS, parseCliArgs, type Backend, type CliArgs } from './args';
 import { writeFileAtomic } from './atomic';
+import { prepareOutDir, readSpecFile } from './files';
 import { createNodePool } from './node-cpu';
 import { createNodeTrainer } from './node-gpu';
-import { writeResultsFile } from './results-file';
+import { readResults, writeResults } from './results-file';
 import { formatAgreement, formatSummary } from './summary';
 import { writeSweepFiles } from './write-outputs';
 
@@ -39,19 +41,19 @@ function progressPrinter(label: string): (p: RunProgress) => void {
   };
 }
 
-/** The engine for the arguments: a GPU trainer (kept for the run) or the CPU pool, and why. */
-async function pickEngine(args: CliArgs, threads: number): Promise<{ choice: EngineChoice; trainer?: GpuTrainer }> {
-  if (args.backend === 'cpu' || args.backend === 'cpu-f32') return { choice: chooseEngine('cpu', { missing: 'not asked for' }, threads) };
+/** The engine for the backend asked for: a GPU trainer (kept for the run) or the CPU pool, and why. */
+async function pickEngine(backend: Backend, threads: number): Promise<{ choice: EngineChoice; trainer?: GpuTrainer }> {
+  if (backend === 'cpu' || backend === 'cpu-f32') return { choice: chooseEngine('cpu', { missing: 'not asked for' }, threads) };
   let trainer: GpuTrainer | undefined, gpu: GpuAvailability;
   try {
     trainer = await createNodeTrainer();
     gpu = { adapter: trainer.gpu.adapter, isFallback: trainer.gpu.isFallback };
   } catch (e) {
     // auto falls back to the CPU on any GPU start-up failure (no adapter, no Dawn or Vulkan on this node), and says why.
-    if (args.backend === 'webgpu') throw e;
+    if (backend === 'webgpu') throw e;
     gpu = { missing: e instanceof NoAdapterError ? e.message : `WebGPU failed to start: ${(e as Error).message}` };
   }
-  const choice = chooseEngine(args.backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
+  const choice = chooseEngine(backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
   if (choice.device === 'webgpu') return { choice, trainer };
   trainer?.gpu.device.destroy();
   return { choice };
@@ -69,62 +71,119 @@ async function runOnGpu(trainer: GpuTrainer, spec: SweepSpec, options: RunOption
   }
 }
 
+/**
+ * Stops `abort` at the first SIGINT or SIGTERM. The same Ctrl-C often arrives twice within milliseconds (the terminal
+ * signals the whole process group, and npm relays it to its child): only a signal a second or more after the first
+ * quits at once, without writing.
+ */
+function stopOnSignals(abort: AbortController): void {
+  let first = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const now = performance.now();
+    if (!first) {
+      first = now;
+      process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping at the next chunk; what is done will be written, and --resume continues it (Ctrl-C again to quit at once without writing)\n`);
+      abort.abort();
+    } else if (now - first > 1000) {
+      process.stderr.write(`\n${signal} again: quitting without writing\n`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** What an earlier, stopped run of this sweep left: its outputs (whole-sweep sized), time, engine and checkpoint. */
+interface Prior { outputs: SweepOutputs; elapsedMs: number; backend: Backend; checkpoint?: Checkpoint }
+
+/** The spec, the stopped run to continue (with --resume) and the backend to use, or a message. */
+function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Backend } {
+  let spec: SweepSpec | undefined;
+  if (args.specPath !== undefined) {
+    const text = readSpecFile(args.specPath);
+    if (!text.ok) fail(text.error);
+    const result = parseSpecText(text.text);
+    if (!result.ok) fail(`${args.specPath}: invalid sweep spec:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`);
+    spec = result.spec;
+  }
+  if (args.resume === undefined) return { spec: spec!, backend: args.backend };
+  const file = join(args.resume, args.shard ? `part-${args.shard.index}-of-${args.shard.count}.json` : 'results.json');
+  const read = readResults(file);
+  if (!read.ok) fail(`--resume: ${read.error}`);
+  const { head, outputs } = read.results;
+  if (spec && JSON.stringify(spec) !== JSON.stringify(head.spec)) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
+  if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
+  const fileBackend = head.backend as Backend;
+  if (!(BACKENDS as readonly string[]).includes(fileBackend) || fileBackend === 'auto') fail(`--resume: ${file} names an unknown backend "${head.backend}"`);
+  if (args.backend !== 'auto' && args.backend !== fileBackend) fail(`--resume: ${file} was computed on ${fileBackend}; continuing on ${args.backend} would mix arithmetics: leave --backend out`);
+  const whole = allocateOutputs(gridSize(head.spec).cells);
+  for (const name of OUTPUT_NAMES) whole[name].set(outputs[name], head.part?.firstCell ?? 0);
+  return { spec: head.spec, backend: fileBackend, prior: { outputs: whole, elapsedMs: head.timings.elapsedMs, backend: fileBackend, checkpoint: read.checkpoint } };
+}
+
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (!parsed.ok && parsed.help) { console.log(parsed.message); process.exit(0); }
   if (!parsed.ok) fail(parsed.message, 2);
   const args = parsed.args;
-  const { specPath, outDir, compare, shard } = args;
+  const { outDir, compare, shard } = args;
+  const { spec, prior, backend: asked } = loadSweep(args);
+  const outProblem = prepareOutDir(outDir); // before any work: a sweep must never compute for nothing
+  if (outProblem) fail(outProblem);
 
-  let text: string;
-  try {
-    text = readFileSync(specPath === '-' ? 0 : specPath, 'utf8');
-  } catch (e) {
-    fail(`${specPath}: cannot read the spec file (${(e as Error).message}); give the path of a JSON sweep spec, e.g. examples/lr-x-initscale.json`);
-  }
-  const result = parseSpecText(text);
-  if (!result.ok) fail(`${specPath}: invalid sweep spec:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`);
-  const spec = result.spec;
   const { cells } = gridSize(spec);
-  const range = shard ? partRange(cells, shard.index, shard.count) : undefined;
-  const cellOrder = range ? Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i) : undefined;
+  const range = shard ? partRange(cells, shard.index, shard.count) : { first: 0, end: cells };
+  // The cells to compute: a checkpoint's first (they continue from its state), then every other cell not done.
+  const checkpoint = prior?.checkpoint;
+  const pending = new Set(checkpoint?.cells);
+  const todo: number[] = checkpoint ? Array.from(checkpoint.cells) : [];
+  for (let i = range.first; i < range.end; i++) if (!pending.has(i) && !(prior && isComputed(prior.outputs, i))) todo.push(i);
+  if (prior && todo.length === 0) { console.log(`nothing to resume: every cell of ${args.resume} is done`); return; }
+  const cellOrder = shard || prior ? Int32Array.from(todo) : undefined;
 
   const abort = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\nstopping at the next chunk; finished cells will be written (Ctrl-C again to quit now)\n');
-    abort.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  stopOnSignals(abort);
 
   const threads = args.threads ?? availableParallelism();
-  const { choice, trainer } = await pickEngine(args, threads);
+  const { choice, trainer } = await pickEngine(asked, threads);
   let pool: CpuPool | undefined;
   const cpuPool = () => (pool ??= createNodePool(threads));
-  const precision = args.backend === 'cpu-f32' ? 'f32' : 'f64';
+  const precision = asked === 'cpu-f32' ? 'f32' : 'f64';
   const backend = choice.device === 'webgpu' ? 'webgpu' : precision === 'f32' ? 'cpu-f32' : 'cpu';
+  if (prior && backend !== prior.backend) fail(`--resume: the run was computed on ${prior.backend}, which is not available here (${choice.reason})`);
   const adapter = trainer ? trainer.gpu.adapter : cpuAdapter(precision, threads);
   process.stderr.write(`engine      ${trainer ? choice.reason : `${cpuEngineName(precision, threads)}${choice.reason.replace(/^[^,:]*/, '')}`}\n`);
-  const options: RunOptions = { signal: abort.signal, onProgress: progressPrinter(backend), cellOrder };
+  if (prior) process.stderr.write(`resume      ${todo.length.toLocaleString('en-US')} cells to go${checkpoint ? `, ${checkpoint.cells.length.toLocaleString('en-US')} of them from step ${checkpoint.stepsDone}` : ''}\n`);
+  const options: RunOptions = { signal: abort.signal, onProgress: progressPrinter(backend), cellOrder, resume: checkpoint };
   if (!trainer) await cpuPool().ready(); // worker start-up kept out of the timing, like the GPU's compilation
-  const { run, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, precision, options) };
+  const { run: fresh, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, precision, options) };
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  console.log(formatSummary(spec, backend, adapter, run, range));
+  // This run's cells joined to what earlier runs did.
+  const outputs = prior?.outputs ?? fresh.outputs;
+  if (prior) for (let j = 0; j < fresh.cellsDone; j++) for (const name of OUTPUT_NAMES) outputs[name][todo[j]] = fresh.outputs[name][todo[j]];
+  let done = 0;
+  for (let i = range.first; i < range.end; i++) if (isComputed(outputs, i)) done++;
+  const elapsedMs = (prior?.elapsedMs ?? 0) + fresh.elapsedMs;
+  const status = done === range.end - range.first ? 'complete' : fresh.status;
+  const run: RunResult = { outputs, status, cellsDone: done, elapsedMs, networkStepsPerSecond: rate(done, spec.steps, elapsedMs), checkpoint: fresh.checkpoint };
+
+  console.log(formatSummary(spec, backend, adapter, run, shard ? range : undefined));
+  const head = resultsHead(spec, backend, adapter, run, shard);
   if (shard) {
-    mkdirSync(outDir, { recursive: true });
-    const file = join(outDir, `part-${shard.index}-of-${shard.count}.json`);
-    writeResultsFile(file, buildResults(spec, backend, adapter, run, shard));
-    console.log(`wrote       ${file} (cells ${range!.first} … ${range!.end - 1}); when every part is there: npm run merge -- ${outDir}`);
+    const files = writeResults(outDir, `part-${shard.index}-of-${shard.count}`, head, outputsAt(outputs, range.first, range.end), run.checkpoint);
+    console.log(`wrote       ${files.join(', ')} (cells ${range.first} … ${range.end - 1}); when every part is there: npm run merge -- ${outDir}`);
   } else {
-    console.log(writeSweepFiles(outDir, buildResults(spec, backend, adapter, run), run.outputs));
+    console.log(writeSweepFiles(outDir, head, outputs, run.checkpoint));
   }
+  if (status !== 'complete') console.log(`stopped     ${done.toLocaleString('en-US')} of ${(range.end - range.first).toLocaleString('en-US')} cells done${run.checkpoint ? `, ${run.checkpoint.cells.length.toLocaleString('en-US')} more partly (their state is saved)` : ''}; continue with: npm run sweep -- --resume ${outDir}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`);
 
   if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
-  if (compare && run.cellsDone > 0 && !abort.signal.aborted) {
-    const done = Int32Array.from({ length: run.cellsDone }, (_, i) => (cellOrder ? cellOrder[i] : i));
-    const reference = await cpuPool().run(spec, 'f64', { cellOrder: done, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
+  if (compare && fresh.cellsDone > 0 && !abort.signal.aborted) {
+    const compared = Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i).filter((i) => isComputed(outputs, i));
+    const reference = await cpuPool().run(spec, 'f64', { cellOrder: compared, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const agreement = compareOutputs(run.outputs, reference.outputs, done.subarray(0, reference.cellsDone));
+    const agreement = compareOutputs(outputs, reference.outputs, compared.subarray(0, reference.cellsDone));
     // Parts of a sharded sweep share the folder: each keeps its own comparison.
     const compareFile = join(outDir, shard ? `compare-part-${shard.index}-of-${shard.count}.json` : 'compare.json');
     writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('f64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
@@ -133,7 +192,7 @@ async function main(): Promise<void> {
   }
   pool?.close();
   if (error) fail(`error: ${error}`);
-  if (run.status !== 'complete') process.exit(130);
+  if (status !== 'complete') process.exit(130);
 }
 
 main().catch((e: Error) => fail(`${e.name === 'Error' ? 'error' : e.name}: ${e.message}`));

@@ -2,10 +2,11 @@
  * `npm run merge -- <DIR | part files…> [--out DIR]`: joins the part files of a sharded sweep
  * (npm run sweep -- spec.json --shard I/N) into results.json and its heatmaps, as the unsharded run writes them.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mergeResults, outputsFromResults, type ResultsFile } from '../core/results';
+import { mergeResults } from '../core/results';
 import { parseMergeArgs } from './args';
+import { readResults } from './results-file';
 import { writeSweepFiles } from './write-outputs';
 
 function fail(message: string, code = 1): never {
@@ -27,24 +28,16 @@ const files = inputs.flatMap((input) => {
   return parts;
 });
 const parts = files.map((name) => {
-  let text: string;
-  try {
-    text = readFileSync(name, 'utf8');
-  } catch (e) {
-    fail(`${name}: cannot read it (${(e as Error).message})`);
-  }
-  try {
-    return { name, file: JSON.parse(text) as ResultsFile };
-  } catch (e) {
-    fail(`${name}: not valid JSON (${(e as Error).message}): the part was cut short or edited; run its shard again`);
-  }
+  const read = readResults(name);
+  if (!read.ok) fail(`cannot merge: ${read.error}; run that part's shard again`);
+  return read.results;
 });
 const merged = mergeResults(parts);
 if (!merged.ok) fail(`cannot merge: ${merged.error}`);
 const outDir = parsed.args.outDir ?? dirname(files[0]);
-console.log(`merged      ${parts.length} parts, ${merged.results.cellsDone.toLocaleString('en-US')} cells`);
+console.log(`merged      ${parts.length} parts, ${merged.head.cellsDone.toLocaleString('en-US')} cells`);
 try {
-  console.log(writeSweepFiles(outDir, merged.results, outputsFromResults(merged.results.outputs)));
+  console.log(writeSweepFiles(outDir, merged.head, merged.outputs));
 } catch (e) {
   fail(`cannot write the merged files into ${outDir} (${(e as Error).message}); give a writable folder with --out`);
 }

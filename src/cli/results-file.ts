@@ -1,23 +1,131 @@
 /**
- * Writes a results document to disk piece by piece. One JSON.stringify of a 4096² sweep's outputs would be about
- * 800 M characters, beyond V8's longest string, and the run would be lost after it finished.
+ * Results on disk: DIR/<base>.json (results.json, or part-I-of-N.json for a shard) with the outputs inline for up to
+ * INLINE_MAX_CELLS cells, else in .npy files beside it; and a stopped GPU run's checkpoint as two .npy files. Every
+ * file is written atomically, the .npy files first under names of their own (<base>.<write id>.<what>.npy) and the
+ * JSON last, so a process killed at any moment leaves the previous complete set; older companions are removed after.
  */
-import { writeFileSync } from 'node:fs';
-import type { ResultsFile } from '../core/results';
-import { writeAtomically } from './atomic';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { gridSize } from '../core/grid';
+import { decodeNpy, encodeNpy } from '../core/npy';
+import { OUTPUT_NAMES, type OutputName, type SweepOutputs } from '../core/outputs';
+import { INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
+import type { Checkpoint } from '../core/run';
+import { writeAtomically, writeFileAtomic } from './atomic';
 
-/** Writes `results` as JSON to `path`, atomically; output arrays go out 65,536 values at a time. */
-export function writeResultsFile(path: string, results: ResultsFile): void {
-  const { outputs, ...head } = results;
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+/** Writes the head and the outputs as one JSON document, 65,536 values at a time (a 1M-cell file is ~80 M characters). */
+function writeJson(path: string, head: ResultsHead, outputs?: SweepOutputs): void {
   writeAtomically(path, (fd) => {
+    if (!outputs) { writeFileSync(fd, JSON.stringify(head)); return; }
     writeFileSync(fd, `${JSON.stringify(head).slice(0, -1)},"outputs":{`);
-    Object.entries(outputs).forEach(([name, values], i) => {
+    OUTPUT_NAMES.forEach((name, i) => {
+      const values = outputs[name];
       writeFileSync(fd, `${i ? ',' : ''}${JSON.stringify(name)}:[`);
       for (let start = 0; start < values.length; start += 65536) {
-        writeFileSync(fd, `${start ? ',' : ''}${JSON.stringify(values.slice(start, start + 65536)).slice(1, -1)}`);
+        writeFileSync(fd, `${start ? ',' : ''}${JSON.stringify(Array.from(values.subarray(start, start + 65536), finiteOrNull)).slice(1, -1)}`);
       }
       writeFileSync(fd, ']');
     });
     writeFileSync(fd, '}}');
   });
+}
+
+/**
+ * Writes DIR/<base>.json for `head` and `outputs` (of the whole sweep, or of the part), with `checkpoint` if given.
+ * Returns the files written, the JSON last.
+ */
+export function writeResults(dir: string, base: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string[] {
+  const written: string[] = [];
+  const id = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const companion = (what: string) => `${base}.${id}.${what}.npy`;
+  const put = (file: string, bytes: Uint8Array) => { writeFileAtomic(join(dir, file), bytes); written.push(join(dir, file)); };
+  const cells = outputs.finalLoss.length;
+  const large = cells > INLINE_MAX_CELLS;
+  const file: ResultsHead = { ...head };
+  delete file.outputFiles;
+  delete file.checkpoint;
+  if (large) {
+    const { nx, ny } = gridSize(head.spec);
+    const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
+    file.outputFiles = {} as Record<OutputName, string>;
+    for (const name of OUTPUT_NAMES) {
+      put(companion(name), encodeNpy(outputs[name], shape));
+      file.outputFiles[name] = companion(name);
+    }
+  }
+  if (checkpoint) {
+    put(companion('checkpoint-cells'), encodeNpy(checkpoint.cells));
+    put(companion('checkpoint-state'), encodeNpy(checkpoint.state, [checkpoint.cells.length, checkpoint.state.length / Math.max(1, checkpoint.cells.length)]));
+    file.checkpoint = { stepsDone: checkpoint.stepsDone, cellsFile: companion('checkpoint-cells'), stateFile: companion('checkpoint-state') };
+  }
+  writeJson(join(dir, `${base}.json`), file, large ? undefined : outputs);
+  written.push(join(dir, `${base}.json`));
+  // Companions of earlier writes of this file are stale now.
+  for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`) && f.endsWith('.npy') && !written.includes(join(dir, f))) rmSync(join(dir, f), { force: true });
+  return written;
+}
+
+type Read = { ok: true; results: ReadResults; checkpoint?: Checkpoint } | { ok: false; error: string };
+
+/** Reads a results or part file and its .npy companions. */
+export function readResults(path: string): Read {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { ok: false, error: `${path}: cannot read it (${(e as Error).message})` };
+  }
+  let head: ResultsHead & { outputs?: Record<OutputName, Array<number | null>> };
+  try {
+    head = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `${path}: not valid JSON (${(e as Error).message}): the file was cut short or edited` };
+  }
+  if (typeof head !== 'object' || head === null || head.format !== RESULTS_FORMAT) return { ok: false, error: `${path}: not a results file (format ${JSON.stringify(head?.format)}, expected ${RESULTS_FORMAT})` };
+  const npy = (file: string) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(join(dirname(path), basename(file)));
+    } catch (e) {
+      throw new Error(`${file}, beside ${path}, cannot be read (${(e as Error).message})`);
+    }
+    const decoded = decodeNpy(bytes);
+    if (!decoded.ok) throw new Error(`${file}: ${decoded.error}`);
+    return decoded.values;
+  };
+  try {
+    const { outputs: inline, ...rest } = head;
+    let outputs: SweepOutputs;
+    if (head.outputFiles) {
+      outputs = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, npy(head.outputFiles![name])])) as unknown as SweepOutputs;
+    } else if (inline) {
+      outputs = fromInline(inline);
+    } else {
+      return { ok: false, error: `${path}: has neither "outputs" nor "outputFiles"` };
+    }
+    for (const name of OUTPUT_NAMES) {
+      const want = name === 'finalLoss' || name === 'minLoss' ? Float64Array : Int32Array;
+      if (!(outputs[name] instanceof want)) return { ok: false, error: `${path}: ${name} has the wrong type (${outputs[name]?.constructor.name})` };
+    }
+    const checkpoint = head.checkpoint ? { stepsDone: head.checkpoint.stepsDone, cells: npy(head.checkpoint.cellsFile) as Int32Array, state: npy(head.checkpoint.stateFile) as Uint32Array } : undefined;
+    return { ok: true, results: { name: path, head: rest, outputs }, checkpoint };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+/** Inline JSON arrays back to typed outputs: null is NaN for losses (+Infinity for the minLoss of a cell diverged at k = 0), −1 for counts. */
+function fromInline(inline: Record<OutputName, Array<number | null>>): SweepOutputs {
+  const n = inline.finalLoss?.length ?? 0;
+  const outputs = { finalLoss: new Float64Array(n), minLoss: new Float64Array(n), stepsToThreshold: new Int32Array(n), divergedAt: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    outputs.finalLoss[i] = inline.finalLoss[i] ?? NaN;
+    outputs.stepsToThreshold[i] = inline.stepsToThreshold?.[i] ?? -1;
+    outputs.divergedAt[i] = inline.divergedAt?.[i] ?? -1;
+    outputs.minLoss[i] = inline.minLoss?.[i] ?? (outputs.divergedAt[i] === 0 ? Infinity : NaN);
+  }
+  if (OUTPUT_NAMES.some((name) => inline[name]?.length !== n)) throw new Error('the output arrays differ in length: the file is damaged or edited');
+  return outputs;
 }

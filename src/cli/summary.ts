@@ -1,7 +1,7 @@
 /** Human-readable lines the command line prints. Pure, so tested. */
 import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
-import { countClasses, outputsAt } from '../core/outputs';
+import { countClasses } from '../core/outputs';
 import type { RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import { gridSize } from '../core/grid';
@@ -13,8 +13,7 @@ const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).
 export function formatSummary(spec: SweepSpec, backend: string, adapter: string, run: RunResult, part?: { first: number; end: number }): string {
   const { nx, ny, cells } = gridSize(spec);
   const done = run.cellsDone;
-  // Finished cells are a prefix of the cells run (tiles and blocks go in cell order), which start at part.first.
-  const c = countClasses(part ? outputsAt(run.outputs, part.first, part.first + done) : run.outputs, done);
+  const c = countClasses(run.outputs, part?.first, part?.end);
   return [
     `backend     ${backend} (${adapter})`,
     `cells       ${int(cells)} (${nx} × ${ny}: x = ${spec.x.param}${spec.y ? `, y = ${spec.y.param}` : ''})${part ? `; this part: cells ${int(part.first)} … ${int(part.end - 1)}` : ''}${run.status === 'complete' ? '' : `, ${run.status}: ${int(done)} done`}`,

@@ -1,24 +1,30 @@
-/** What a finished (or stopped) sweep leaves on disk: results.json and one PNG heatmap per output. */
+/** What a finished (or stopped) sweep leaves on disk: results.json (and .npy outputs when large) and heatmaps. */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gridSize } from '../core/grid';
 import { HEATMAP_METRICS, heatmapPixels, heatmapScale } from '../core/heatmap';
 import type { SweepOutputs } from '../core/outputs';
-import type { ResultsFile } from '../core/results';
+import type { ResultsHead } from '../core/results';
+import type { Checkpoint } from '../core/run';
 import { writeHeatmapPng } from './png';
-import { writeResultsFile } from './results-file';
+import { writeResults } from './results-file';
 import { formatHeatmapLegend } from './summary';
 
-/** Writes DIR/results.json and DIR/<metric>.png for every heatmap metric; returns the lines describing them. */
-export function writeSweepFiles(outDir: string, results: ResultsFile, outputs: SweepOutputs): string {
-  const { spec } = results;
+/** Writes DIR/results.json (with .npy outputs for large sweeps) and DIR/<metric>.png; returns lines saying what was written. */
+export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string {
+  const { spec } = head;
   const { nx, ny } = gridSize(spec);
   mkdirSync(outDir, { recursive: true });
-  writeResultsFile(join(outDir, 'results.json'), results);
+  const files = writeResults(outDir, 'results', head, outputs, checkpoint);
   const legend = HEATMAP_METRICS.map((metric) => {
     const scale = heatmapScale(outputs, metric, spec.steps);
-    writeHeatmapPng(join(outDir, `${metric}.png`), heatmapPixels(outputs, nx, ny, scale), nx, ny);
-    return formatHeatmapLegend(`${metric}.png`, scale);
+    const { width, height } = writeHeatmapPng(join(outDir, `${metric}.png`), heatmapPixels(outputs, nx, ny, scale), nx, ny);
+    return `${formatHeatmapLegend(`${metric}.png`, scale)} (${width} × ${height} px${width < nx || height < ny ? ', sampled down' : ''})`;
   });
-  return `wrote       ${join(outDir, 'results.json')} and heatmaps (x → right, y ↑ up):\n${legend.join('\n')}`;
+  const companions = files.slice(0, -1).map((f) => basename(f));
+  return [
+    `wrote       ${files.at(-1)}${companions.length ? ` and ${companions.join(', ')}` : ''}`,
+    `            heatmaps (x → right, y ↑ up):`,
+    ...legend,
+  ].join('\n');
 }

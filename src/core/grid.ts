@@ -8,7 +8,8 @@ import { randomWeights } from './random';
 import { axisLength, type Axis, type SweepSpec } from './spec';
 
 /**
- * The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1).
+ * The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1),
+ * every one finite (test/core/grid.test.ts checks the widest ranges a spec allows).
  * The power is written min·exp(t·ln(max/min)) with the portable exp and log: the engines' own differ in the last bit
  * between V8 versions, and the page and the command line must agree exactly.
  */
@@ -16,10 +17,14 @@ export function axisValues(axis: Axis): number[] {
   if ('values' in axis) return [...axis.values];
   const { min, max, count, scale } = axis;
   if (count === 1) return [min];
+  // Ranges so wide that max − min or max / min overflow (−1e308 … 1e308, 1e-300 … 1e300) take a form that does not;
+  // every other range keeps the form above, so its values keep their bits.
+  const span = max - min, ratio = max / min;
   return Array.from({ length: count }, (_, j) => {
     if (j === count - 1) return max;
     const t = j / (count - 1);
-    return scale === 'log' ? min * exp(t * log(max / min)) : min + (max - min) * t;
+    if (scale === 'log') return Number.isFinite(ratio) && ratio > 0 ? min * exp(t * log(ratio)) : exp(log(min) + t * (log(max) - log(min)));
+    return Number.isFinite(span) ? min + span * t : min * (1 - t) + max * t;
   });
 }
 

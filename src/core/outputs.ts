@@ -57,15 +57,26 @@ export function outputsAt(outputs: SweepOutputs, first: number, end: number, ord
   return at;
 }
 
+/**
+ * Whether cell `index` was computed. Exact, not a guess: a computed cell either diverged (divergedAt ≥ 0) or has a
+ * finite finalLoss (every loss it evaluated was finite), while a cell not computed keeps the NaN and −1 it started with.
+ */
+export function isComputed(outputs: SweepOutputs, index: number): boolean {
+  return outputs.divergedAt[index] >= 0 || !Number.isNaN(outputs.finalLoss[index]);
+}
+
 /** diverged if divergedAt ≥ 0; else converged if stepsToThreshold ≥ 0; else stalled. */
 export function classify(stepsToThreshold: number, divergedAt: number): CellClass {
   if (divergedAt >= 0) return 'diverged';
   return stepsToThreshold >= 0 ? 'converged' : 'stalled';
 }
 
-/** Number of cells of each class among the first `cellCount` cells. */
-export function countClasses(outputs: SweepOutputs, cellCount = outputs.divergedAt.length): Record<CellClass, number> {
-  const counts = { converged: 0, stalled: 0, diverged: 0 };
-  for (let i = 0; i < cellCount; i++) counts[classify(outputs.stepsToThreshold[i], outputs.divergedAt[i])]++;
+/** Cells of each class, and not computed, among cells first … end − 1 (default: all). */
+export function countClasses(outputs: SweepOutputs, first = 0, end = outputs.divergedAt.length): Record<CellClass | 'notRun', number> {
+  const counts = { converged: 0, stalled: 0, diverged: 0, notRun: 0 };
+  for (let i = first; i < end; i++) {
+    if (isComputed(outputs, i)) counts[classify(outputs.stepsToThreshold[i], outputs.divergedAt[i])]++;
+    else counts.notRun++;
+  }
   return counts;
 }

@@ -1,19 +1,33 @@
 /**
- * The results file written by the command line and exported by the page (DESIGN §2): format
- * "backprop-sweeper/results@1". JSON has no NaN or Infinity: non-finite numbers are written as null. A sharded sweep
- * writes parts (`part`: cells firstCell … firstCell + cells − 1 of the whole), which mergeResults joins.
+ * The results file written by the command line and exported by the page: format "backprop-sweeper/results@1". Its
+ * head (spec, engine, status, timings, axes) is JSON; the per-cell outputs are JSON arrays in the same file for sweeps
+ * up to INLINE_MAX_CELLS cells (non-finite numbers as null), and .npy files beside it for larger ones
+ * (`outputFiles`: float64 losses and int32 step counts, shape [ny, nx] or [cells]), which numpy and most languages
+ * read directly and which need no string of the whole sweep. A sharded sweep writes parts (`part`: cells firstCell …
+ * firstCell + cells − 1 of the whole), which mergeResults joins. A run stopped mid-tile on the GPU also records the
+ * partly trained cells (`checkpoint`) so that `--resume` continues them.
  */
 import { axisValues, gridSize } from './grid';
-import { allocateOutputs, OUTPUT_NAMES, type OutputName, type SweepOutputs } from './outputs';
+import { allocateOutputs, OUTPUT_NAMES, outputsAt, type OutputName, type SweepOutputs } from './outputs';
 import { rate, type RunResult, type RunStatus } from './run';
 import type { SweepSpec } from './spec';
 
 export const RESULTS_FORMAT = 'backprop-sweeper/results@1';
 
+/** Sweeps up to this many cells keep their outputs inline in results.json; larger ones in .npy files beside it. */
+export const INLINE_MAX_CELLS = 1 << 20;
+
 /** Part `index` of `count` of a sharded sweep: its cells are firstCell … firstCell + cells − 1 (row-major). */
 export interface ResultsPart { index: number; count: number; firstCell: number; cells: number }
 
-export interface ResultsFile {
+/**
+ * Cells a stopped GPU run had partly trained: their indices and their state after `stepsDone` loss evaluations (the
+ * WGSL kernel's CellState records), in the named .npy files beside results.json.
+ */
+export interface CheckpointRef { stepsDone: number; cellsFile: string; stateFile: string }
+
+/** Everything but the outputs. */
+export interface ResultsHead {
   format: typeof RESULTS_FORMAT;
   spec: SweepSpec;
   /** "webgpu", "cpu" (float64) or "cpu-f32" (float32-faithful). */
@@ -28,6 +42,14 @@ export interface ResultsFile {
   y: { param: string; values: number[] } | null;
   /** Present in a part file only; its outputs then hold the part's cells only. */
   part?: ResultsPart;
+  /** Present when a stopped GPU run left partly trained cells. */
+  checkpoint?: CheckpointRef;
+  /** Present instead of `outputs` for large sweeps: the .npy file of each output, beside results.json. */
+  outputFiles?: Record<OutputName, string>;
+}
+
+/** The document with its outputs inline, as small sweeps and the page's export have it. */
+export interface ResultsFile extends ResultsHead {
   outputs: Record<OutputName, Array<number | null>>;
 }
 
@@ -38,10 +60,9 @@ export function partRange(cells: number, index: number, count: number): { first:
   return { first: Math.floor((index * cells) / count), end: Math.floor(((index + 1) * cells) / count) };
 }
 
-/** Builds the results document of a run; with `part`, of that part's cells (run.outputs stay whole-sweep sized). */
-export function buildResults(spec: SweepSpec, backend: string, adapter: string, run: RunResult, part?: Omit<ResultsPart, 'firstCell' | 'cells'>): ResultsFile {
-  const { cells } = gridSize(spec);
-  const range = part ? partRange(cells, part.index, part.count) : { first: 0, end: cells };
+/** The head of a run's results; with `part`, of that part's cells. */
+export function resultsHead(spec: SweepSpec, backend: string, adapter: string, run: Omit<RunResult, 'outputs'>, part?: Pick<ResultsPart, 'index' | 'count'>): ResultsHead {
+  const range = part ? partRange(gridSize(spec).cells, part.index, part.count) : undefined;
   return {
     format: RESULTS_FORMAT,
     spec,
@@ -52,9 +73,20 @@ export function buildResults(spec: SweepSpec, backend: string, adapter: string, 
     timings: { elapsedMs: Math.round(run.elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(run.networkStepsPerSecond) },
     x: { param: spec.x.param, values: axisValues(spec.x) },
     y: spec.y ? { param: spec.y.param, values: axisValues(spec.y) } : null,
-    ...(part ? { part: { ...part, firstCell: range.first, cells: range.end - range.first } } : {}),
-    outputs: Object.fromEntries(OUTPUT_NAMES.map((name) => [name, Array.from(run.outputs[name].subarray(range.first, range.end), finiteOrNull)])) as ResultsFile['outputs'],
+    ...(part && range ? { part: { ...part, firstCell: range.first, cells: range.end - range.first } } : {}),
   };
+}
+
+/** Outputs as JSON arrays (non-finite numbers as null). */
+export function inlineOutputs(outputs: SweepOutputs): ResultsFile['outputs'] {
+  return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, Array.from(outputs[name], finiteOrNull)])) as ResultsFile['outputs'];
+}
+
+/** The whole document of a run (run.outputs are whole-sweep sized; with `part`, only that part's cells go in). */
+export function buildResults(spec: SweepSpec, backend: string, adapter: string, run: RunResult, part?: Pick<ResultsPart, 'index' | 'count'>): ResultsFile {
+  const head = resultsHead(spec, backend, adapter, run, part);
+  const cells = head.part ? outputsAt(run.outputs, head.part.firstCell, head.part.firstCell + head.part.cells) : run.outputs;
+  return { ...head, outputs: inlineOutputs(cells) };
 }
 
 /**
@@ -73,52 +105,50 @@ export function outputsFromResults(outputs: ResultsFile['outputs']): SweepOutput
   return o;
 }
 
+/** A results file as read: its head and its outputs (of the whole sweep, or of the part). */
+export interface ReadResults { name: string; head: ResultsHead; outputs: SweepOutputs }
+
 /**
- * Joins the parts of a sharded sweep into the document the unsharded run writes (timings: the parts' elapsed times
- * summed, and the speed over that sum). Every part must be there once, complete, of the same spec.
+ * Joins the parts of a sharded sweep into the head and outputs the unsharded run writes (timings: the parts' elapsed
+ * times summed, and the speed over that sum). Every part must be there once, complete, of the same spec and backend.
  */
-export function mergeResults(parts: Array<{ name: string; file: ResultsFile }>): { ok: true; results: ResultsFile } | { ok: false; error: string } {
+export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHead; outputs: SweepOutputs } | { ok: false; error: string } {
   if (parts.length === 0) return { ok: false, error: 'no part files given' };
-  const first = parts[0].file;
+  const first = parts[0].head;
   const specText = JSON.stringify(first.spec);
   const count = first.part?.count;
-  const byIndex = new Map<number, { name: string; file: ResultsFile }>();
+  const byIndex = new Map<number, ReadResults>();
   for (const p of parts) {
-    const { file, name } = p;
-    if (typeof file !== 'object' || file === null || file.format !== RESULTS_FORMAT) return { ok: false, error: `${name}: not a results file (format ${JSON.stringify(file?.format)}, expected ${RESULTS_FORMAT})` };
-    if (!file.part) return { ok: false, error: `${name}: not a part file (it has no "part"): it is a whole sweep already` };
-    const { index, count: of } = file.part;
+    const { head, name } = p;
+    if (typeof head !== 'object' || head === null || head.format !== RESULTS_FORMAT) return { ok: false, error: `${name}: not a results file (format ${JSON.stringify(head?.format)}, expected ${RESULTS_FORMAT})` };
+    if (!head.part) return { ok: false, error: `${name}: not a part file (it has no "part"): it is a whole sweep already` };
+    const { index, count: of } = head.part;
     if (!(Number.isInteger(index) && Number.isInteger(of) && index >= 0 && index < of)) return { ok: false, error: `${name}: "part" says part ${index} of ${of}; the file is damaged or edited: run its shard again` };
-    if (file.backend !== first.backend) return { ok: false, error: `${name}: computed on ${file.backend}, but ${parts[0].name} on ${first.backend}; the merged file would mix arithmetics: run every part with the same --backend` };
-    if (JSON.stringify(file.spec) !== specText) return { ok: false, error: `${name}: a different spec from ${parts[0].name}; every part must come from the same spec file` };
-    if (file.part.count !== count) return { ok: false, error: `${name}: part of ${file.part.count}, but ${parts[0].name} is part of ${count}` };
-    if (byIndex.has(file.part.index)) return { ok: false, error: `${name}: part ${file.part.index} is also in ${byIndex.get(file.part.index)!.name}` };
-    const expected = partRange(gridSize(file.spec).cells, file.part.index, file.part.count);
-    if (file.part.firstCell !== expected.first || file.part.cells !== expected.end - expected.first || OUTPUT_NAMES.some((n) => file.outputs?.[n]?.length !== file.part!.cells)) {
-      return { ok: false, error: `${name}: part ${file.part.index} of ${count} should hold cells ${expected.first} … ${expected.end - 1}; the file is damaged or edited: run --shard ${file.part.index}/${count} again` };
+    if (head.backend !== first.backend) return { ok: false, error: `${name}: computed on ${head.backend}, but ${parts[0].name} on ${first.backend}; the merged file would mix arithmetics: run every part with the same --backend` };
+    if (JSON.stringify(head.spec) !== specText) return { ok: false, error: `${name}: a different spec from ${parts[0].name}; every part must come from the same spec file` };
+    if (of !== count) return { ok: false, error: `${name}: part of ${of}, but ${parts[0].name} is part of ${count}` };
+    if (byIndex.has(index)) return { ok: false, error: `${name}: part ${index} is also in ${byIndex.get(index)!.name}` };
+    const expected = partRange(gridSize(head.spec).cells, index, of);
+    if (head.part.firstCell !== expected.first || head.part.cells !== expected.end - expected.first || OUTPUT_NAMES.some((n) => p.outputs[n]?.length !== head.part!.cells)) {
+      return { ok: false, error: `${name}: part ${index} of ${of} should hold cells ${expected.first} … ${expected.end - 1}; the file is damaged or edited: run --shard ${index}/${of} again` };
     }
-    if (file.status !== 'complete') return { ok: false, error: `${name}: part ${file.part.index} is ${file.status} (${file.cellsDone} of ${file.part.cells} cells): run it again with --shard ${file.part.index}/${count}` };
-    byIndex.set(file.part.index, p);
+    if (head.status !== 'complete') return { ok: false, error: `${name}: part ${index} is ${head.status} (${head.cellsDone} of ${head.part.cells} cells): finish it with --resume, or run --shard ${index}/${of} again` };
+    byIndex.set(index, p);
   }
   const missing = Array.from({ length: count! }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length) return { ok: false, error: `missing part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}: run --shard ${missing[0]}/${count}${missing.length > 1 ? ' (and the others)' : ''}` };
-  const ordered = Array.from({ length: count! }, (_, i) => byIndex.get(i)!.file);
-  const join = (values: string[]) => [...new Set(values)].join(', ');
-  const elapsedMs = ordered.reduce((sum, f) => sum + f.timings.elapsedMs, 0);
   const { cells } = gridSize(first.spec);
+  const outputs = allocateOutputs(cells);
+  let elapsedMs = 0;
+  for (let i = 0; i < count!; i++) {
+    const { head, outputs: partOutputs } = byIndex.get(i)!;
+    for (const name of OUTPUT_NAMES) outputs[name].set(partOutputs[name], head.part!.firstCell);
+    elapsedMs += head.timings.elapsedMs;
+  }
+  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, ...rest } = first;
   return {
     ok: true,
-    results: {
-      format: RESULTS_FORMAT,
-      spec: first.spec,
-      backend: first.backend,
-      adapter: join(ordered.map((f) => f.adapter)),
-      status: 'complete',
-      cellsDone: cells,
-      timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells, first.spec.steps, elapsedMs)) },
-      x: first.x,
-      y: first.y,
-      outputs: Object.fromEntries(OUTPUT_NAMES.map((name) => [name, ordered.flatMap((f) => f.outputs[name])])) as ResultsFile['outputs'],
-    },
+    head: { ...rest, status: 'complete', cellsDone: cells, timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells, first.spec.steps, elapsedMs)) } },
+    outputs,
   };
 }

@@ -19,6 +19,12 @@ export interface RunProgress {
 /** complete; cancelled by the user; interrupted by a lost device or GPU error. */
 export type RunStatus = 'complete' | 'cancelled' | 'interrupted';
 
+/**
+ * Cells a stopped GPU run had partly trained (one tile at most): their indices, the loss evaluations done (the next k),
+ * and their state then, as the WGSL kernel's CellState records (CELL_STATE.size / 4 32-bit words each, raw).
+ */
+export interface Checkpoint { cells: Int32Array; stepsDone: number; state: Uint32Array }
+
 export interface RunResult {
   outputs: SweepOutputs;
   status: RunStatus;
@@ -28,6 +34,8 @@ export interface RunResult {
   elapsedMs: number;
   /** cellsDone × steps / (elapsedMs / 1000). */
   networkStepsPerSecond: number;
+  /** After a cancel mid-tile on the GPU: the tile's cells as far as they got (see RunOptions.resume). */
+  checkpoint?: Checkpoint;
 }
 
 export interface RunOptions {
@@ -41,6 +49,11 @@ export interface RunOptions {
    * full-size, indexed by cell. Used for progressive refinement and for sampled comparisons.
    */
   cellOrder?: ArrayLike<number>;
+  /**
+   * Continue a checkpoint (GPU only): its cells must be the first checkpoint.cells.length of the cell order; they start
+   * from the saved state at k = stepsDone instead of from scratch. The outputs have the same bits either way.
+   */
+  resume?: Checkpoint;
 }
 
 /** Network-steps per second, or 0 for an empty or instant run. */

@@ -92,19 +92,57 @@ const ALLOWED_KEYS: Record<string, string[]> = {
   '': Object.keys(specSchema.shape), x: Object.keys(axisSchema.shape), y: Object.keys(axisSchema.shape), init: Object.keys(initSchema.shape),
 };
 
+/** Longest echo of a value in a message; longer ones are cut with their length said. */
+const ECHO_CHARACTERS = 80;
+
+/** A value as a message quotes it: numbers too large for float64 by name, long values cut. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? 'NaN' : `${value > 0 ? '' : '−'}a number beyond float64's range (|x| > 1.8e308)`;
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > ECHO_CHARACTERS ? `${text.slice(0, ECHO_CHARACTERS)}… (${text.length.toLocaleString('en-US')} characters)` : text;
+}
+
 function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
   const field = issue.path.join('.') || 'spec';
   if (issue.code === 'unrecognized_keys') {
     const allowed = ALLOWED_KEYS[issue.path.join('.')] ?? [];
-    return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed keys are ${allowed.join(', ')}`;
+    return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => describeValue(k)).join(', ')}; allowed keys are ${allowed.join(', ')}`;
   }
-  const got = issue.input === undefined ? undefined : JSON.stringify(issue.input) ?? String(issue.input);
-  return `${field}: ${issue.message}${got === undefined ? '' : `; got ${got}`}`;
+  return `${field}: ${issue.message}${issue.input === undefined ? '' : `; got ${describeValue(issue.input)}`}`;
+}
+
+/** How deep a spec's JSON nests at most: a spec is three levels deep (spec → axis → values). */
+export const MAX_SPEC_DEPTH = 8;
+
+/** Depth of nested arrays and objects in `value`, counted without recursion (a hostile file may nest 10⁵ levels). */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function axisErrors(name: 'x' | 'y', axis: AxisInput): string[] {
   const errors: string[] = [];
   const has = (k: keyof AxisInput) => axis[k] !== undefined;
+  // Learning rates are ≥ 0 on an axis as at the top level (a negative one climbs the loss).
+  if (axis.param === 'lr' || axis.param === 'lrHidden' || axis.param === 'lrOutput') {
+    if (axis.values?.some((v) => v < 0)) errors.push(`${name}.values: a learning rate must be ≥ 0; got ${describeValue(axis.values.find((v) => v < 0))}`);
+    if (axis.min !== undefined && axis.min < 0) errors.push(`${name}.min: a learning rate must be ≥ 0; got ${axis.min}`);
+  }
   if (axis.param === 'seed') {
     if (has('min') || has('max') || has('scale')) errors.push(`${name}: a seed axis takes "count" (draws 0 … count−1) or "values" (draw indices), not min/max/scale`);
     if (has('count') === has('values')) errors.push(`${name}: a seed axis needs exactly one of "count" or "values"`);
@@ -125,6 +163,7 @@ function axisErrors(name: 'x' | 'y', axis: AxisInput): string[] {
 
 /** Validates `input` (parsed JSON or an object) and returns the normalized spec, or every problem found. */
 export function parseSpec(input: unknown): SpecResult {
+  if (nestingDepth(input, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH) return { ok: false, errors: [`spec: nested more than ${MAX_SPEC_DEPTH} levels deep; a spec is a flat object whose axes hold lists of numbers, e.g. {"x": {"param": "lr", "values": [0.1, 1]}}`] };
   const parsed = specSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(describeIssue) };
   const raw = parsed.data;
@@ -134,14 +173,16 @@ export function parseSpec(input: unknown): SpecResult {
     errors.push(`y.param: "lr" sets both lrHidden and lrOutput, so it cannot be combined with "${raw.x.param === 'lr' ? raw.y.param : raw.x.param}" on the other axis`);
   }
   if (errors.length) return { ok: false, errors };
-  const x = normalizeAxis(raw.x), y = raw.y ? normalizeAxis(raw.y) : null;
-  const cells = axisLength(x) * (y ? axisLength(y) : 1);
+  // Sizes first, from the counts: a seed axis becomes a list of `count` draws, which must not be built before the
+  // limit is checked (count 2^32 would take the memory of the machine).
+  const cells = inputLength(raw.x) * (raw.y ? inputLength(raw.y) : 1);
   if (cells > MAX_CELLS) {
     errors.push(`x.count × y.count: the sweep has ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} (4096 × 4096) are allowed: lower a count`);
   } else if (cells * raw.steps > MAX_NETWORK_STEPS) {
     errors.push(`steps: ${cells.toLocaleString('en-US')} cells × ${raw.steps.toLocaleString('en-US')} steps = ${(cells * raw.steps).toLocaleString('en-US')} network-steps; at most ${MAX_NETWORK_STEPS.toLocaleString('en-US')} (e.g. 4096 × 4096 cells × 8192 steps) are allowed: lower steps or a count`);
   }
   if (errors.length) return { ok: false, errors };
+  const x = normalizeAxis(raw.x), y = raw.y ? normalizeAxis(raw.y) : null;
   const preset = PRESETS[raw.preset];
   const lr = raw.lr ?? DEFAULT_LR;
   return {
@@ -168,7 +209,7 @@ export function parseSpec(input: unknown): SpecResult {
 export function parseSpecText(text: string): SpecResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // editors on Windows may start a UTF-8 file with a byte-order mark
   } catch (e) {
     return { ok: false, errors: [`spec: not valid JSON (${(e as Error).message}); a spec is a JSON object such as {"x": {"param": "lr", "min": 0.1, "max": 10, "count": 64, "scale": "log"}}`] };
   }
@@ -179,6 +220,11 @@ function normalizeAxis(axis: AxisInput): Axis {
   if (axis.param === 'seed' && axis.count !== undefined) return { param: 'seed', values: Array.from({ length: axis.count }, (_, k) => k) };
   if (axis.values) return { param: axis.param, values: [...axis.values] };
   return { param: axis.param, min: axis.min!, max: axis.max!, count: axis.count!, scale: axis.scale ?? 'linear' };
+}
+
+/** Number of cells along an axis as written (before normalization). */
+function inputLength(axis: AxisInput): number {
+  return axis.values?.length ?? axis.count ?? 1;
 }
 
 /** Number of cells along an axis. */

@@ -6,7 +6,7 @@
 import { gridSize, writeCellSetups } from '../core/grid';
 import { CELL_SETUP_LENGTH, type Activation } from '../core/network';
 import { allocateOutputs } from '../core/outputs';
-import { rate, type RunOptions, type RunResult } from '../core/run';
+import { rate, type Checkpoint, type RunOptions, type RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
@@ -83,7 +83,11 @@ export class GpuTrainer {
     const cells = order?.length ?? gridCells; // positions to train
     const limits = device.limits;
     const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
-    const tiles = planTiles(cells, tileCells, options.firstTileCells);
+    // A checkpoint continues as the first tile, from its saved state; one too large for this device's tiles is
+    // dropped (its cells then train from scratch, to the same bits).
+    const resume = options.resume && options.resume.cells.length <= tileCells && options.resume.cells.length > 0 ? options.resume : undefined;
+    if (resume && (!order || resume.cells.some((cell, j) => order[j] !== cell))) throw new RangeError('a checkpoint\'s cells must open the cell order');
+    const tiles = planTiles(cells, tileCells, resume ? resume.cells.length : options.firstTileCells);
     const historyBytes = recordLoss ? cells * (spec.steps + 1) * 4 : 4;
     if (recordLoss && tiles.length > 1) throw new RangeError(`recordLoss is for small sweeps: ${cells} cells need ${tiles.length} tiles, and the history needs one`);
     if (recordLoss && (historyBytes > limits.maxStorageBufferBindingSize || historyBytes + cells * CELL_STATE.size > limits.maxBufferSize)) {
@@ -112,9 +116,19 @@ export class GpuTrainer {
     const start = performance.now();
     let cellsDone = 0;
     let lossHistory: Float32Array | undefined;
-    const result = (status: RunResult['status']): GpuRunResult => {
+    const result = (status: RunResult['status'], checkpoint?: Checkpoint): GpuRunResult => {
       const elapsedMs = performance.now() - start;
-      return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone, totalSteps, elapsedMs), lossHistory };
+      return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone, totalSteps, elapsedMs), lossHistory, ...(checkpoint ? { checkpoint } : {}) };
+    };
+    /** Copies the first `count` state records to the staging buffer and maps them (or surfaces a lost device). */
+    const readState = async (count: number, extraBytes = 0): Promise<void> => {
+      const encoder = device.createCommandEncoder({ label: 'read back' });
+      encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, count * CELL_STATE.size);
+      if (extraBytes) encoder.copyBufferToBuffer(historyBuffer, 0, stagingBuffer, count * CELL_STATE.size, extraBytes);
+      device.queue.submit([encoder.finish()]);
+      // A map rejected because the device went away surfaces as the loss, with the finished tiles.
+      await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, count * CELL_STATE.size + extraBytes).catch(() => this.gpu.lost), this.gpu.lost]);
+      checkDevice();
     };
     const checkDevice = () => {
       if (this.lostInfo) throw new SweepInterruptedError(describeLoss(this.lostInfo), result('interrupted'));
@@ -156,8 +170,10 @@ export class GpuTrainer {
         }
         const setups = writeCellSetups(spec, tile.first, tile.count, new Float64Array(tile.count * CELL_SETUP_LENGTH), order);
         const packed = packCells(setups, tile.count);
+        const resumed = resume && tile.first === 0 ? resume : undefined;
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
-        device.queue.writeBuffer(stateBuffer, 0, packed.state);
+        if (resumed && resumed.state.length !== tile.count * (CELL_STATE.size / 4)) throw new RangeError(`a checkpoint of ${resumed.cells.length} cells needs ${resumed.cells.length * CELL_STATE.size / 4} state words; it has ${resumed.state.length}`);
+        device.queue.writeBuffer(stateBuffer, 0, resumed ? (resumed.state.slice().buffer as ArrayBuffer) : packed.state);
         const groups = workgroupCount(tile.count, this.workgroupSize);
         const report = (chunk: InFlight) => options.onProgress?.({
           cellsDone, cells, networkStepsDone: cellsDone * totalSteps + tile.count * Math.min(chunk.endStep, totalSteps),
@@ -166,10 +182,16 @@ export class GpuTrainer {
         let inFlight: InFlight | undefined;
         lastDoneAt = performance.now();
         // Loss indices k = 0 … totalSteps: totalSteps + 1 evaluations, each but the last followed by an update.
-        for (let firstStep = 0; firstStep <= totalSteps;) {
+        for (let firstStep = resumed?.stepsDone ?? 0; firstStep <= totalSteps;) {
           if (options.signal?.aborted) {
             if (inFlight) await settle(inFlight);
-            return result('cancelled');
+            if (firstStep === 0) return result('cancelled');
+            // The tile's cells as far as they got: their state after `firstStep` evaluations, to continue later.
+            await readState(tile.count);
+            const state = new Uint32Array(stagingBuffer.getMappedRange(0, tile.count * CELL_STATE.size).slice(0));
+            stagingBuffer.unmap();
+            const tileCellIndices = Int32Array.from({ length: tile.count }, (_, j) => (order ? order[tile.first + j] : tile.first + j));
+            return result('cancelled', { cells: tileCellIndices, stepsDone: firstStep, state });
           }
           const endStep = Math.min(totalSteps + 1, firstStep + stepsPerChunk);
           device.queue.writeBuffer(chunkBuffer, 0, packChunk({
@@ -190,14 +212,8 @@ export class GpuTrainer {
           if (!pipelined) { await settle(inFlight); await report(inFlight); inFlight = undefined; }
         }
         if (inFlight) { await settle(inFlight); await report(inFlight); }
-        const stateBytes = tile.count * CELL_STATE.size, readBytes = stateBytes + (recordLoss ? historyBytes : 0);
-        const encoder = device.createCommandEncoder({ label: 'read back' });
-        encoder.copyBufferToBuffer(stateBuffer, 0, stagingBuffer, 0, stateBytes);
-        if (recordLoss) encoder.copyBufferToBuffer(historyBuffer, 0, stagingBuffer, stateBytes, historyBytes);
-        device.queue.submit([encoder.finish()]);
-        // A map rejected because the device went away surfaces as the loss, with the finished tiles.
-        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, readBytes).catch(() => this.gpu.lost), this.gpu.lost]);
-        checkDevice();
+        const stateBytes = tile.count * CELL_STATE.size;
+        await readState(tile.count, recordLoss ? historyBytes : 0);
         unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, order);
         if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
         stagingBuffer.unmap();

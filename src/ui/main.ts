@@ -291,10 +291,10 @@ function showFinished(run: Current): void {
   heatmap.show(run.spec, run.outputs);
   heatmap.draw();
   const classes = countClasses(run.outputs);
-  const notRun = cells - result.cellsDone;
+
   const status = result.error ? `Interrupted: ${result.error}` : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept (the coarse passes first; the rest show as "not run").` : 'Done.';
   $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOn(result)}. ` +
-    `Converged ${classes.converged.toLocaleString()}, stalled ${(classes.stalled - notRun).toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
+    `Converged ${classes.converged.toLocaleString()}, stalled ${classes.stalled.toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
   $<HTMLProgressElement>('progress').value = result.cellsDone / cells;
   $('heatmap').dataset.stride = result.status === 'complete' ? '1' : '';
   const complete = result.status === 'complete' && !result.error;

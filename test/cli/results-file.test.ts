@@ -1,21 +1,62 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeResultsFile } from '../../src/cli/results-file';
+import { readResults, writeResults } from '../../src/cli/results-file';
+import { decodeNpy } from '../../src/core/npy';
 import { allocateOutputs } from '../../src/core/outputs';
-import { buildResults } from '../../src/core/results';
+import { buildResults, INLINE_MAX_CELLS, resultsHead } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
 
-describe('results file on disk', () => {
-  it('is exactly the JSON of the document, written in pieces', () => {
-    const r = parseSpec({ x: { param: 'lr', min: 0.1, max: 10, count: 300, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 300 } });
-    if (!r.ok) throw new Error();
-    const outputs = allocateOutputs(90_000);
-    outputs.finalLoss.forEach((_, i) => { outputs.finalLoss[i] = i % 7 ? 1 / (i + 1) : NaN; outputs.stepsToThreshold[i] = i % 5; });
-    const doc = buildResults(r.spec, 'cpu', 'test', { outputs, status: 'complete', cellsDone: 90_000, elapsedMs: 1, networkStepsPerSecond: 1 });
-    const path = join(mkdtempSync(join(tmpdir(), 'results-')), 'results.json');
-    writeResultsFile(path, doc);
-    expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(doc));
+function sweep(nx: number, ny: number) {
+  const r = parseSpec({ x: { param: 'lr', min: 0.1, max: 10, count: nx, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: ny } });
+  if (!r.ok) throw new Error(r.errors.join());
+  return r.spec;
+}
+function outputs(cells: number) {
+  const o = allocateOutputs(cells);
+  o.finalLoss.forEach((_, i) => { o.finalLoss[i] = i % 7 ? 1 / (i + 1) : NaN; o.stepsToThreshold[i] = i % 5; o.minLoss[i] = i; });
+  return o;
+}
+/** Bit equality of two typed arrays (toEqual on a million entries takes seconds). */
+const sameBits = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const run = (o: ReturnType<typeof outputs>) => ({ outputs: o, status: 'complete' as const, cellsDone: o.finalLoss.length, elapsedMs: 1, networkStepsPerSecond: 1 });
+
+describe('results files on disk', () => {
+  it('hold small sweeps inline: exactly the JSON of the document, written in pieces, read back the same', () => {
+    const spec = sweep(300, 300), o = outputs(90_000);
+    const dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const files = writeResults(dir, 'results', resultsHead(spec, 'cpu', 'test', run(o)), o);
+    expect(files).toEqual([join(dir, 'results.json')]);
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe(JSON.stringify(buildResults(spec, 'cpu', 'test', run(o))));
+    const back = readResults(join(dir, 'results.json'));
+    expect(back.ok && back.results.outputs).toEqual(o);
+  });
+
+  it('put the outputs of large sweeps in .npy files numpy reads, shape [ny, nx], and drop stale ones on rewrite', () => {
+    const nx = 1100, ny = 1000, o = outputs(nx * ny);
+    expect(nx * ny).toBeGreaterThan(INLINE_MAX_CELLS);
+    const spec = sweep(nx, ny), dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const head = resultsHead(spec, 'cpu', 'test', run(o));
+    writeResults(dir, 'results', head, o);
+    const files = writeResults(dir, 'results', head, o); // a second write replaces the first one's companions
+    expect(files).toHaveLength(5);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.npy')).sort()).toEqual(files.slice(0, 4).map((f) => f.slice(dir.length + 1)).sort());
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.outputs).toBeUndefined();
+    const loss = decodeNpy(readFileSync(join(dir, json.outputFiles.finalLoss)));
+    expect(loss.ok && loss.shape).toEqual([ny, nx]);
+    expect(loss.ok && sameBits(loss.values, o.finalLoss)).toBe(true);
+    const back = readResults(join(dir, 'results.json'));
+    if (!back.ok) throw new Error(back.error);
+    for (const name of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) expect(sameBits(back.results.outputs[name], o[name]), name).toBe(true);
+  });
+
+  it('say which companion is missing', () => {
+    const nx = 1100, ny = 1000, o = outputs(nx * ny), dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const files = writeResults(dir, 'results', resultsHead(sweep(nx, ny), 'cpu', 'test', run(o)), o);
+    readdirSync(dir).filter((f) => f.includes('minLoss')).forEach((f) => rmSync(join(dir, f)));
+    const back = readResults(files.at(-1)!);
+    expect(!back.ok && back.error).toMatch(/minLoss\.npy, beside .*results\.json, cannot be read/);
   });
 });

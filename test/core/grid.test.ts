@@ -72,3 +72,22 @@ describe('cells', () => {
     expect(cellSetup(s4, 0)[SETUP.w1]).toBe(15);
   });
 });
+
+describe('axis values at the edges of float64', () => {
+  it('linear −1e308 … 1e308: finite values, evenly spaced (max − min would overflow)', () => {
+    const v = axisValues({ param: 'w1', min: -1e308, max: 1e308, count: 5, scale: 'linear' });
+    expect(v).toEqual([-1e308, -5e307, 0, 5e307, 1e308]);
+  });
+
+  it('log 1e-300 … 1e300: every value finite and within 1e-12 of a power of ten (max / min would overflow)', () => {
+    const v = axisValues({ param: 'lr', min: 1e-300, max: 1e300, count: 4, scale: 'log' });
+    expect(v.every(Number.isFinite)).toBe(true);
+    [1e-300, 1e-100, 1e100, 1e300].forEach((want, j) => expect(Math.abs(v[j] / want - 1)).toBeLessThan(1e-12));
+  });
+
+  it('log down to the subnormals: 5e-324 … 1e308 stays finite and positive', () => {
+    const v = axisValues({ param: 'lr', min: 5e-324, max: 1e308, count: 64, scale: 'log' });
+    expect(v.every((x) => Number.isFinite(x) && x > 0)).toBe(true);
+    expect(v.slice(1).every((x, j) => x > v[j])).toBe(true);
+  });
+});

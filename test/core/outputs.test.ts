@@ -98,6 +98,14 @@ describe('results file', () => {
       outputs: { finalLoss: [1e-5, null], minLoss: [1e-5, null], stepsToThreshold: [10, -1], divergedAt: [-1, 2] },
     });
     expect(file.spec).toEqual(r.spec);
-    expect(countClasses(o)).toEqual({ converged: 1, stalled: 0, diverged: 1 });
+    expect(countClasses(o)).toEqual({ converged: 1, stalled: 0, diverged: 1, notRun: 0 });
+  });
+
+  it('counts cells not computed apart: NaN finalLoss and no divergence is exactly "not run"', () => {
+    const o = outputs([[1e-5, 10, -1], [NaN, -1, 2], [0.3, -1, -1]]);
+    const notRun = allocateOutputs(4);
+    for (const name of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) notRun[name].set(o[name]);
+    expect(countClasses(notRun)).toEqual({ converged: 1, stalled: 1, diverged: 1, notRun: 1 });
+    expect(countClasses(notRun, 1, 3)).toEqual({ converged: 0, stalled: 1, diverged: 1, notRun: 0 });
   });
 });

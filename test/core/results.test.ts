@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocateOutputs } from '../../src/core/outputs';
-import { buildResults, mergeResults, outputsFromResults, partRange, type ResultsFile } from '../../src/core/results';
+import { outputsAt } from '../../src/core/outputs';
+import { buildResults, mergeResults, outputsFromResults, partRange, resultsHead, type ReadResults } from '../../src/core/results';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 
 function spec(input: Record<string, unknown>): SweepSpec {
@@ -19,41 +20,41 @@ function wholeOutputs() {
   return o;
 }
 const run = (cellsDone: number) => ({ outputs: wholeOutputs(), status: 'complete' as const, cellsDone, elapsedMs: 10, networkStepsPerSecond: 1 });
-const part = (index: number, count: number, status: 'complete' | 'cancelled' = 'complete'): { name: string; file: ResultsFile } => {
+const part = (index: number, count: number, status: 'complete' | 'cancelled' = 'complete'): ReadResults => {
   const { first, end } = partRange(14, index, count);
-  return { name: `part-${index}-of-${count}.json`, file: buildResults(sweep, 'cpu', 'test', { ...run(end - first), status }, { index, count }) };
+  return { name: `part-${index}-of-${count}.json`, head: resultsHead(sweep, 'cpu', 'test', { ...run(end - first), status }, { index, count }), outputs: outputsAt(wholeOutputs(), first, end) };
 };
 
 describe('sharded results', () => {
   it('split the cells into contiguous, disjoint parts covering the sweep', () => {
     expect([0, 1, 2].map((i) => partRange(14, i, 3))).toEqual([{ first: 0, end: 4 }, { first: 4, end: 9 }, { first: 9, end: 14 }]);
-    expect(part(1, 3).file.outputs.finalLoss).toEqual([5, 6, 7, 8, 9]);
+    expect(buildResults(sweep, 'cpu', 'test', run(5), { index: 1, count: 3 }).outputs.finalLoss).toEqual([5, 6, 7, 8, 9]);
   });
 
   it('merge back into the whole sweep\'s document (timings summed)', () => {
     const merged = mergeResults([part(2, 3), part(0, 3), part(1, 3)]);
-    const whole = buildResults(sweep, 'cpu', 'test', run(14));
-    expect(merged.ok && { ...merged.results, timings: undefined }).toEqual({ ...whole, timings: undefined });
-    expect(merged.ok && merged.results.timings.elapsedMs).toBe(30);
+    expect(merged.ok && { ...merged.head, timings: undefined }).toEqual({ ...resultsHead(sweep, 'cpu', 'test', run(14)), timings: undefined });
+    expect(merged.ok && merged.outputs).toEqual(wholeOutputs());
+    expect(merged.ok && merged.head.timings.elapsedMs).toBe(30);
   });
 
   it('refuse what is not one complete set of parts of one spec, naming the fix', () => {
-    const error = (parts: Array<{ name: string; file: ResultsFile }>) => { const r = mergeResults(parts); return r.ok ? '' : r.error; };
+    const error = (parts: ReadResults[]) => { const r = mergeResults(parts); return r.ok ? '' : r.error; };
     expect(error([part(0, 3), part(2, 3)])).toBe('missing part 1 of 3: run --shard 1/3');
     expect(error([part(0, 2), part(0, 2)])).toMatch(/part 0 is also in part-0-of-2\.json/);
     expect(error([part(0, 2), part(1, 3)])).toMatch(/part of 3, but part-0-of-2\.json is part of 2/);
-    expect(error([part(0, 2), part(1, 2, 'cancelled')])).toMatch(/part 1 is cancelled .*run it again with --shard 1\/2/);
-    const other = { name: 'x.json', file: { ...part(1, 2).file, spec: { ...sweep, steps: 7 } } };
+    expect(error([part(0, 2), part(1, 2, 'cancelled')])).toMatch(/part 1 is cancelled .*finish it with --resume, or run --shard 1\/2 again/);
+    const other = { ...part(1, 2) }; other.head = { ...other.head, spec: { ...sweep, steps: 7 } };
     expect(error([part(0, 2), other])).toMatch(/a different spec/);
-    const whole = { name: 'results.json', file: buildResults(sweep, 'cpu', 'test', run(14)) };
+    const whole = { name: 'results.json', head: resultsHead(sweep, 'cpu', 'test', run(14)), outputs: wholeOutputs() };
     expect(error([whole])).toMatch(/not a part file/);
     for (const name of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) {
-      const cut = part(1, 2); cut.file.outputs[name].pop();
+      const cut = part(1, 2); cut.outputs[name] = cut.outputs[name].subarray(1) as never;
       expect(error([part(0, 2), cut]), name).toMatch(/damaged or edited/);
     }
-    const gpu = part(1, 2); gpu.file.backend = 'webgpu';
+    const gpu = part(1, 2); gpu.head.backend = 'webgpu';
     expect(error([part(0, 2), gpu])).toMatch(/computed on webgpu, but part-0-of-2\.json on cpu; .*same --backend/);
-    const edited = part(1, 2); edited.file.part!.index = 5;
+    const edited = part(1, 2); edited.head.part!.index = 5;
     expect(error([part(0, 2), edited])).toMatch(/says part 5 of 2/);
   });
 

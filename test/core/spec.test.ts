@@ -103,4 +103,37 @@ describe('invalid specs get a message naming the field, the value and what is al
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0]).toMatch(/^spec: not valid JSON .*\{"x": \{"param": "lr"/);
   });
+
+  it('checks the size of a seed axis from its count, before making its draws', () => {
+    const started = performance.now();
+    expect(errorsOf({ x: { param: 'seed', count: 4294967296 } })).toMatch(/^x\.count × y\.count: the sweep has 4,294,967,296 cells; at most 16,777,216/);
+    expect(errorsOf({ x: { param: 'seed', count: 200_000_000 } })).toMatch(/200,000,000 cells/);
+    expect(performance.now() - started).toBeLessThan(1000); // no 200 M-entry list was made (it took 15 s)
+  });
+
+  it('names a number beyond float64 (1e309 parses as Infinity) instead of echoing "null"', () => {
+    const r = parseSpecText('{"x": {"param": "lr", "min": 1e309, "max": 2, "count": 3}}');
+    expect(!r.ok && r.errors.join()).toMatch(/^x\.min: must be a finite number .*; got a number beyond float64's range/);
+  });
+
+  it('cuts a long invalid value short in its message, saying how long it was', () => {
+    const message = errorsOf({ x, preset: 'x'.repeat(50_000_000 / 1000) });
+    expect(message.length).toBeLessThan(400);
+    expect(message).toMatch(/^preset: must be one of .*; got "x{79}… \(50,002 characters\)$/);
+  });
+
+  it('refuses JSON nested deeper than a spec can be, with a message rather than a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(errorsOf({ x, y: deep })).toMatch(/^spec: nested more than 8 levels deep/);
+  });
+
+  it('reads a file that starts with a UTF-8 byte-order mark', () => {
+    expect(parseSpecText(`\uFEFF${JSON.stringify({ x })}`).ok).toBe(true);
+  });
+
+  it('refuses negative learning rates on an axis as at the top level', () => {
+    expect(errorsOf({ x: { param: 'lr', min: -1, max: 1, count: 3 } })).toMatch(/^x\.min: a learning rate must be ≥ 0; got -1/);
+    expect(errorsOf({ x: { param: 'lrHidden', values: [0.1, -0.5] } })).toMatch(/^x\.values: a learning rate must be ≥ 0; got -0\.5/);
+  });
 });

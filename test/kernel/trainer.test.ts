@@ -196,6 +196,29 @@ describe('cancel, device loss and shader errors', () => {
     expect(Array.from(cut.outputs.finalLoss.slice(100)).every(Number.isNaN)).toBe(true);
   });
 
+  it('a cancel mid-tile keeps the tile\'s state as a checkpoint, and resuming it gives the uninterrupted bits', async () => {
+    const full = await trainer.run(s);
+    const controller = new AbortController();
+    let reports = 0;
+    const cut = await trainer.run(s, {
+      tileCells: 100, stepsPerChunk: 20, signal: controller.signal,
+      onProgress: () => { if (++reports === 13) controller.abort(); },
+    });
+    expect(cut.cellsDone).toBe(100);
+    const checkpoint = cut.checkpoint!;
+    expect(Array.from(checkpoint.cells)).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i)); // the second tile
+    expect(checkpoint.stepsDone).toBeGreaterThan(0);
+    expect(checkpoint.stepsDone).toBeLessThanOrEqual(s.steps);
+    expect(checkpoint.state.length).toBe(100 * 12);
+    // Continue: the checkpoint's cells first (from their saved state), then every cell not done, in another tiling.
+    const rest = Int32Array.from([...checkpoint.cells, ...Array.from({ length: 200 }, (_, i) => 200 + i)]);
+    const resumed = await trainer.run(s, { cellOrder: rest, resume: checkpoint, tileCells: 256 });
+    expect(resumed.status).toBe('complete');
+    const merged = resumed.outputs;
+    for (const name of ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const) merged[name].set(cut.outputs[name].subarray(0, 100));
+    sameOutputs({ ...full, outputs: merged }, full);
+  });
+
   it('a lost device becomes an error naming the loss, with the finished tiles attached', async () => {
     const own = await createTestTrainer();
     const error = await own.run(s, { tileCells: 100, stepsPerChunk: 50, onProgress: (p) => { if (p.cellsDone >= 100) own.gpu.device.destroy(); } })
