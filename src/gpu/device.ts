@@ -56,5 +56,5 @@ export async function acquireGpu(gpu: GPU | undefined, howToFix: string): Promis
 /** Message for a lost device, naming the reason and what to do. */
 export function describeLoss(info: GPUDeviceLostInfo): string {
   const why = info.reason === 'destroyed' ? 'the device was destroyed' : `the GPU device was lost (${info.message || 'no reason given'})`;
-  return `${why}. Results of tiles finished before the loss are kept; running again recomputes the whole sweep (if it repeats, try a smaller sweep or free the GPU of other work).`;
+  return `${why}. Results of tiles finished before the loss are kept: continue to compute only the rest (the page's Continue, or npm run sweep -- --resume DIR) on a new device; if it repeats, try a smaller sweep or free the GPU of other work.`;
 }

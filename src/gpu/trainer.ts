@@ -152,7 +152,8 @@ export class GpuTrainer {
         const remaining = lastDoneAt + (0.9 * networkSteps) / stepsPerMs - performance.now();
         if (remaining > 1) await new Promise((r) => setTimeout(r, remaining));
       }
-      await Promise.race([chunk.done ?? device.queue.onSubmittedWorkDone(), this.gpu.lost]);
+      // A work-done promise rejected by a lost device surfaces as the loss (checkDevice), not as its own error.
+      await Promise.race([(chunk.done ?? device.queue.onSubmittedWorkDone()).catch(() => this.gpu.lost), this.gpu.lost]);
       checkDevice();
       const now = performance.now(), chunkMs = Math.max(now - lastDoneAt, 1e-3);
       lastDoneAt = now;
@@ -205,7 +206,9 @@ export class GpuTrainer {
           pass.dispatchWorkgroups(groups);
           pass.end();
           device.queue.submit([encoder.finish()]);
-          const submitted: InFlight = { done: pipelined ? device.queue.onSubmittedWorkDone() : undefined, cells: tile.count, firstStep, endStep };
+          const done = pipelined ? device.queue.onSubmittedWorkDone() : undefined;
+          done?.catch(() => undefined); // a chunk still queued when the run stops must not leave an unhandled rejection
+          const submitted: InFlight = { done, cells: tile.count, firstStep, endStep };
           if (inFlight) { await settle(inFlight); await report(inFlight); }
           inFlight = submitted;
           firstStep = endStep;

@@ -7,6 +7,7 @@ import { boundaryDimension, type DimensionEstimate } from '../core/boundary';
 import { gridSize } from '../core/grid';
 import { classify, type SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
+import { replaceChart } from './charts';
 
 /** 1 for converged cells, nx · ny row-major. */
 export function convergedMask(outputs: SweepOutputs): Uint8Array {
@@ -17,7 +18,7 @@ export function convergedMask(outputs: SweepOutputs): Uint8Array {
 export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: SweepOutputs, complete: boolean): DimensionEstimate | undefined {
   const text = panel.querySelector<HTMLElement>('#boundary-text')!, chart = panel.querySelector<HTMLElement>('#boundary-chart')!;
   panel.hidden = false;
-  chart.replaceChildren();
+  replaceChart(chart);
   const { nx, ny } = gridSize(spec);
   if (!spec.y) { panel.hidden = true; return undefined; }
   if (!complete) { text.textContent = 'The boundary is measured when the view is complete (every cell computed).'; return undefined; }
@@ -35,13 +36,13 @@ export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: Sweep
     `read D with the fit: a low R² means the boundary is not self-similar over these scales.`;
   // Drawn in log₂: the slope is the same in any base; the intercept scales by 1/ln 2.
   const x = sizes.map((s) => Math.log2(1 / s)), y = counts.map((n) => Math.log2(n));
-  new uPlot({
+  replaceChart(chart, (into) => new uPlot({
     width: 300, height: 200,
     scales: { x: { time: false } },
     axes: [{ label: 'log₂(1/s)' }, { label: 'log₂ N(s)', size: 50 }],
     legend: { show: false },
     series: [{}, { label: 'N(s)', stroke: '#2456c7', width: 0, points: { show: true, size: 7, fill: '#2456c7' } },
       { label: `fit, slope ${dimension.toFixed(3)}`, stroke: '#d24', width: 1.5, points: { show: false } }],
-  }, [x, y, x.map((v) => intercept / Math.LN2 + dimension * v)], chart);
+  }, [x, y, x.map((v) => intercept / Math.LN2 + dimension * v)], into));
   return estimate;
 }

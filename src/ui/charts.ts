@@ -5,6 +5,20 @@ import 'uplot/dist/uPlot.min.css';
 
 export const SERIES_COLORS = schemeTableau10;
 
+/** The chart in each target, so that a new one destroys the old (uPlot keeps window listeners until destroy()). */
+const charts = new WeakMap<HTMLElement, uPlot>();
+
+/** Empties `target`, destroying the chart it held, and, given `make`, puts the new chart there. */
+export function replaceChart(target: HTMLElement, make?: (target: HTMLElement) => uPlot): uPlot | undefined {
+  charts.get(target)?.destroy();
+  charts.delete(target);
+  target.replaceChildren();
+  if (!make) return undefined;
+  const chart = make(target);
+  charts.set(target, chart);
+  return chart;
+}
+
 export interface CurveSeries { label: string; values: ArrayLike<number>; color: string; dashed?: boolean }
 
 /**
@@ -13,11 +27,11 @@ export interface CurveSeries { label: string; values: ArrayLike<number>; color: 
  * 1e-33 and exactly 0); non-positive values are gaps there.
  */
 export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number }): uPlot {
-  target.replaceChildren();
+  replaceChart(target);
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
   const data = [Array.from({ length: n }, (_, k) => k), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
-  return new uPlot({
+  return replaceChart(target, (into) => new uPlot({
     title,
     width: Math.max(320, target.clientWidth - 8),
     height: options.height ?? 300,
@@ -29,5 +43,5 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
     }],
     legend: { live: false },
     series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [4, 4] : undefined, points: { show: false } }))],
-  }, data, target);
+  }, data, into))!;
 }

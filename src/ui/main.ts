@@ -26,7 +26,7 @@ import { precisionNotice } from './precision';
 import { proxy, startSweepWorker } from './sweep-client';
 import { readUrlState, specQuery, type Engine, type EngineChoice } from './url-state';
 import { cpuAdapter, cpuEngineName } from '../core/engine';
-import type { RunResult } from '../core/run';
+import { rate, type RunResult } from '../core/run';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const runner = startSweepWorker();
@@ -94,6 +94,9 @@ function cacheView(query: string, view: Current): void {
     cells -= v.computed.length;
   }
 }
+/** The view's key in the cache: its link (the spec is in the query, or in the fragment for long ones). */
+const viewKey = () => location.search + location.hash;
+
 /** Who computes `engine` here, in words (before a run: from the worker's findings). */
 function engineName(engine: Engine): string {
   const threads = capabilities?.threads ?? 1, gpu = capabilities?.gpu;
@@ -122,12 +125,12 @@ function openSweep(spec: SweepSpec, run: boolean): void {
   $('explore-error').textContent = '';
   $<HTMLSelectElement>('engine').value = engineChoice;
   showView('sweep');
-  const cached = run ? viewCache.get(location.search) : undefined;
+  const cached = run ? viewCache.get(viewKey()) : undefined;
   if (cached) {
     if (current?.running) void runner.cancel(); // the view being left is abandoned
     runGeneration++;
     resetViewPanels(spec);
-    cacheView(location.search, cached); // most recently used
+    cacheView(viewKey(), cached); // most recently used
     showFinished(cached);
   } else if (run) void startRun(spec);
   else resetViewPanels(spec);
@@ -151,7 +154,7 @@ function showPrecision(spec: SweepSpec): void {
 }
 
 function route(): void {
-  const state = readUrlState(location.search);
+  const state = readUrlState(location.search, location.hash);
   if (state.view === 'course') {
     showView('course');
     void course.show('era-v1');
@@ -208,6 +211,7 @@ $('open-sweep').addEventListener('click', () => {
   openSweep(defaultSweep(), true);
 });
 window.addEventListener('popstate', route);
+window.addEventListener('hashchange', route); // an edited long link (#spec=…)
 
 $('run').addEventListener('click', () => {
   const r = parseSpec(readSpecForm(form));
@@ -291,8 +295,12 @@ function showFinished(run: Current): void {
   heatmap.show(run.spec, run.outputs);
   heatmap.draw();
   const classes = countClasses(run.outputs);
-
-  const status = result.error ? `Interrupted: ${result.error}` : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept (the coarse passes first; the rest show as "not run").` : 'Done.';
+  const left = cells - result.cellsDone;
+  const status = result.error ? `Interrupted: ${result.error} ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells are kept; Continue computes the ${left.toLocaleString()} left.`
+    : result.status === 'cancelled' ? `Cancelled: ${result.cellsDone.toLocaleString()} of ${cells.toLocaleString()} cells were finished and are kept (the coarse passes first; the rest show as "not run"); Continue computes the ${left.toLocaleString()} left.` : 'Done.';
+  const resume = $<HTMLButtonElement>('continue-run');
+  resume.hidden = result.status === 'complete';
+  resume.textContent = `Continue (${left.toLocaleString()} cells left)`;
   $('progress-text').textContent = `${status} ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOn(result)}. ` +
     `Converged ${classes.converged.toLocaleString()}, stalled ${classes.stalled.toLocaleString()}, diverged ${classes.diverged.toLocaleString()}.`;
   $<HTMLProgressElement>('progress').value = result.cellsDone / cells;
@@ -319,7 +327,11 @@ function planFor(nx: number, ny: number): RefinementPlan {
 /** Counts views opened; a startRun that waited for a cancel gives up if another view was opened meanwhile. */
 let runGeneration = 0;
 
-async function startRun(spec: SweepSpec): Promise<void> {
+/**
+ * Runs `spec` as a new view; or, given `from` (a cancelled or interrupted view on screen), computes only its cells not
+ * done, the rest of its refinement order, on its engine, and joins them to it.
+ */
+async function startRun(spec: SweepSpec, from?: Current): Promise<void> {
   const generation = ++runGeneration;
   if (current?.running) await runner.cancel();
   if (generation !== runGeneration) return;
@@ -331,20 +343,27 @@ async function startRun(spec: SweepSpec): Promise<void> {
   const plan = planFor(nx, ny);
   // The engine choice needs the worker's findings; if the worker could not start, the status line says so already.
   if (!(await started) || generation !== runGeneration) return;
-  const engine = resolvedEngine();
-  const run: Current = { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
-  const query = location.search;
+  // Cells are computed in plan.order; a continued view has its first `offset` already.
+  const offset = from?.result?.cellsDone ?? 0;
+  const previous = from?.result;
+  const engine = from?.engine ?? resolvedEngine();
+  const run: Current = from ?? { spec, engine, plan, computed: new Uint8Array(cells), outputs: allocateOutputs(cells), running: true };
+  run.running = true;
+  run.result = undefined;
+  const query = viewKey();
   current = run;
-  const fill = { computed: run.computed, stride: undefined as number | undefined };
+  const fill = { computed: run.computed, stride: offset ? completedStride(plan, offset) : undefined };
   const progress = $<HTMLProgressElement>('progress');
   const canvas = $('heatmap');
-  const onProgress = (p: SweepProgress) => {
+  const onProgress = (fromRun: SweepProgress) => {
     // Progress travels through comlink asynchronously: a report can land after the result, which supersedes it.
     if (current !== run || run.result) return;
+    // Counted over the whole view, the cells of an earlier run included.
+    const p = { ...fromRun, cellsDone: offset + fromRun.cellsDone, cells, networkStepsDone: offset * spec.steps + fromRun.networkStepsDone, networkSteps: cells * spec.steps };
     if (p.fresh) {
       const { first, outputs: fresh } = p.fresh;
       for (let j = 0; j < fresh.finalLoss.length; j++) {
-        const cell = plan.order[first + j];
+        const cell = plan.order[offset + first + j];
         for (const name of OUTPUT_NAMES) run.outputs[name][cell] = fresh[name][j];
         run.computed[cell] = 1;
       }
@@ -362,28 +381,37 @@ async function startRun(spec: SweepSpec): Promise<void> {
     $('progress-text').textContent = formatProgress(p, plan);
     // A finished pass changes the blocks of every cell not yet computed: redraw all (and rescale); else recolor the new cells.
     if (stride !== previousStride) queueDraw(true);
-    else if (p.fresh) queueDraw(false, plan.order.subarray(p.fresh.first, p.fresh.first + p.fresh.outputs.finalLoss.length));
+    else if (p.fresh) queueDraw(false, plan.order.subarray(offset + p.fresh.first, offset + p.fresh.first + p.fresh.outputs.finalLoss.length));
   };
   // Tiles of at most a sixteenth of the sweep, starting with the first pass and doubling. The worker
   // starts first; the page clears its panels meanwhile.
   const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
-  const pending = runner.run(spec, { engine, tileCells, firstTileCells: plan.passEnds[0], cellOrder: plan.order }, proxy(onProgress));
-  heatmap.clear(spec, run.outputs);
+  const order = plan.order.subarray(offset);
+  const pending = runner.run(spec, { engine, tileCells, firstTileCells: offset ? undefined : plan.passEnds[0], cellOrder: order }, proxy(onProgress));
+  if (from) heatmap.show(spec, run.outputs);
+  else heatmap.clear(spec, run.outputs);
   heatmap.setRefinement(fill);
-  resetViewPanels(spec);
+  if (from) queueDraw(true);
+  else resetViewPanels(spec);
+  $('continue-run').hidden = true;
   setRunning(true);
-  progress.value = 0;
-  $('progress-text').textContent = `Starting on ${engineName(engine)}…`;
+  progress.value = offset / cells;
+  $('progress-text').textContent = `${from ? `Continuing: ${(cells - offset).toLocaleString()} cells left` : 'Starting'} on ${engineName(engine)}…`;
   try {
-    const result = await pending;
+    const fresh = await pending;
     if (current !== run) return;
-    run.result = result;
-    run.outputs = result.outputs;
+    for (let k = 0; k < fresh.cellsDone; k++) {
+      const cell = order[k];
+      for (const name of OUTPUT_NAMES) run.outputs[name][cell] = fresh.outputs[name][cell];
+      run.computed[cell] = 1;
+    }
+    // The view's result, joined to the earlier run's when this one continued it.
+    const cellsDone = offset + fresh.cellsDone, elapsedMs = (previous?.elapsedMs ?? 0) + fresh.elapsedMs;
+    const status = cellsDone === cells ? 'complete' : fresh.status;
+    run.result = { ...fresh, outputs: run.outputs, cellsDone, elapsedMs, status, networkStepsPerSecond: rate(cellsDone, spec.steps, elapsedMs) };
     run.running = false;
-    run.computed.fill(0);
-    for (let k = 0; k < result.cellsDone; k++) run.computed[plan.order[k]] = 1;
     showFinished(run);
-    if (result.status === 'complete' && !result.error) cacheView(query, run);
+    if (status === 'complete' && !fresh.error) cacheView(query, run);
   } catch (e) {
     if (current === run) $('progress-text').textContent = `The sweep failed: ${(e as Error).message}`;
   } finally {
@@ -452,6 +480,7 @@ const abPanel = mountAbPanel(aside);
 const moviePanel = mountMoviePanel(aside, () => heatmap.metric);
 
 $('cancel').addEventListener('click', () => { void runner.cancel(); void comparer.cancel(); });
+$('continue-run').addEventListener('click', () => { if (current?.result && !current.running) void startRun(current.spec, current); });
 
 // ---------- heatmap controls, hover, export
 

@@ -14,9 +14,15 @@ export type EngineChoice = Engine | 'auto';
 /** What the URL asks for: no spec (the opening view), or a spec that parsed or failed with its messages. */
 export type UrlState = { view: 'course' } | { view: 'sweep'; result: SpecResult; text: string; engine: EngineChoice; engineError?: string };
 
-/** Reads `location.search`. */
-export function readUrlState(search: string): UrlState {
-  const params = new URLSearchParams(search);
+/**
+ * Longest query a link puts the spec in: servers refuse request lines much past 8–16 KB (vite answers 431), so a
+ * longer spec (a long `values` list) goes into the fragment (#spec=…), which never leaves the browser.
+ */
+export const MAX_QUERY_LENGTH = 8000;
+
+/** Reads the state from `location.search`, or from `location.hash` when the spec is there (long links). */
+export function readUrlState(search: string, hash = ''): UrlState {
+  const params = new URLSearchParams(hash.startsWith('#spec=') ? hash.slice(1) : search);
   const text = params.get('spec');
   if (text === null) return { view: 'course' };
   const engine = params.get('engine');
@@ -27,7 +33,11 @@ export function readUrlState(search: string): UrlState {
   };
 }
 
-/** The query string for a spec (compact JSON, URI-encoded), with the engine when the user chose one. */
+/**
+ * The link of a spec, relative to the page, for history.pushState: `?spec=<compact JSON, URI-encoded>` with the
+ * engine when the user chose one; a spec longer than MAX_QUERY_LENGTH goes into the fragment instead (`?#spec=…`).
+ */
 export function specQuery(spec: SweepSpec | Record<string, unknown>, engine: EngineChoice = 'auto'): string {
-  return `?spec=${encodeURIComponent(JSON.stringify(spec))}${engine === 'auto' ? '' : `&engine=${engine}`}`;
+  const state = `spec=${encodeURIComponent(JSON.stringify(spec))}${engine === 'auto' ? '' : `&engine=${engine}`}`;
+  return state.length < MAX_QUERY_LENGTH ? `?${state}` : `?#${state}`;
 }

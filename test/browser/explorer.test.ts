@@ -206,4 +206,37 @@ describe('the explorer in Chromium (production build)', () => {
     await waitForText(page, '[data-testid=movie-text]', /^zoom-movie\.gif: 3 frames of 16 × 16 cells/);
     await page.close();
   });
+
+  it('keeps its window listeners bounded over many views (charts destroyed, not just replaced)', async () => {
+    const page = await app.open('about:blank');
+    await page.addInitScript(`{
+      const live = (window.__listeners = { count: 0 });
+      const add = window.addEventListener, remove = window.removeEventListener;
+      window.addEventListener = function (...a) { live.count++; return add.apply(this, a); };
+      window.removeEventListener = function (...a) { live.count--; return remove.apply(this, a); };
+    }`);
+    await page.goto(link({ ...lrByScale, steps: 50 }));
+    await waitForDone(page);
+    const after = async () => page.evaluate('window.__listeners.count') as Promise<number>;
+    const first = await after();
+    for (let i = 0; i < 6; i++) {
+      const before = page.url();
+      await page.click('[data-testid=zoom-out]');
+      await page.waitForURL((u) => u.href !== before);
+      await waitForDone(page);
+    }
+    expect(await after()).toBeLessThanOrEqual(first + 2);
+    await page.close();
+  });
+
+  it('opens a link too long for a server from its fragment (#spec=…), and a seed count past the limit with its message', async () => {
+    const values = Array.from({ length: 1000 }, (_, i) => 0.01 * (i + 1));
+    const spec = { steps: 20, x: { param: 'lr', values } };
+    const page = await app.open(`${app.url}?#spec=${encodeURIComponent(JSON.stringify(spec))}`);
+    await waitForDone(page);
+    expect(await page.textContent('#progress-text')).toMatch(/Converged|stalled/);
+    const seed = await app.open(link({ x: { param: 'seed', count: 4294967296 } }));
+    await waitForText(seed, '#spec-errors', /4,294,967,296 cells; at most 16,777,216/);
+    await Promise.all([page.close(), seed.close()]);
+  });
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
 import { refinementPlan } from '../../src/core/refine';
 import type { ResultsFile } from '../../src/core/results';
+import type { Page } from 'playwright-core';
 import { grid, launch, plotPixels, servedApp, waitForText } from './harness';
 
 const app = servedApp();
@@ -69,6 +70,11 @@ describe('the page in Chromium (production build)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
     const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
     expect(file).toMatchObject({ status: 'cancelled', cellsDone: done });
+    if (engine === 'float64') {
+      // Continue computes only the cells left and joins them: the view completes with every cell converged.
+      await page.click('[data-testid=continue-run]');
+      await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, stalled 0, diverged 0\./);
+    }
     expect(file.outputs.finalLoss.filter((v) => v !== null)).toHaveLength(done);
     // Exactly the first `done` cells of the refinement order.
     const { order } = refinementPlan(128, 128, 1024);
@@ -144,6 +150,41 @@ describe('the page in Chromium (production build)', () => {
     }
     expect(close / n).toBeGreaterThanOrEqual(0.99);
     expect(sameSteps / n).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('a lost GPU', () => {
+  /** Ends Chromium's GPU process, as a driver crash would ("[g]": not this shell's own command line). */
+  const killGpuProcess = () => execFileSync('sh', ['-c', "pkill -KILL -f -- '--type=[g]pu-process'"]);
+  const done = (page: Page) => waitForText(page, '#progress-text', /^(Done|Cancelled|Interrupted|The sweep failed)/);
+
+  it('while idle: the next run gets a new device and works', async () => {
+    const page = await openPage(`${link({ steps: 300, x: { param: 'lr', min: 0.5, max: 5, count: 24, scale: 'log' } })}&engine=float32`);
+    await done(page);
+    killGpuProcess();
+    await page.waitForTimeout(1000);
+    await page.click('[data-testid=run]');
+    await done(page);
+    expect(await page.textContent('#progress-text')).toMatch(/^Done\..* on WebGPU \(/);
+    await page.close();
+  });
+
+  it('mid-run: the view keeps its finished tiles, says so, and Continue computes only the rest', async () => {
+    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&engine=float32`);
+    await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
+    killGpuProcess();
+    await done(page);
+    const text = (await page.textContent('#progress-text'))!;
+    expect(text).toMatch(/^Interrupted: the GPU device was lost .* ([\d,]+) of 16,384 cells are kept; Continue computes the ([\d,]+) left\./);
+    const kept = Number(text.match(/([\d,]+) of 16,384 cells are kept/)![1].replace(/,/g, ''));
+    expect(kept).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=continue-run]')).toBe(`Continue (${(16_384 - kept).toLocaleString('en-US')} cells left)`);
+    await page.click('[data-testid=continue-run]');
+    await waitForText(page, '#progress-text', /^Continuing: [\d,]+ cells left|of 16,384 cells done|^Done/);
+    await done(page);
+    expect(await page.textContent('#progress-text')).toMatch(/^Done\..*Converged 16,384, stalled 0, diverged 0\./);
+    expect(await page.isVisible('[data-testid=continue-run]')).toBe(false);
+    await page.close();
   });
 });
 

@@ -225,7 +225,7 @@ describe('cancel, device loss and shader errors', () => {
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(SweepInterruptedError);
     const e = error as SweepInterruptedError;
-    expect(e.message).toMatch(/device was destroyed.*finished before the loss are kept; running again recomputes/);
+    expect(e.message).toMatch(/device was destroyed.*finished before the loss are kept: continue to compute only the rest/);
     expect(e.partial).toMatchObject({ status: 'interrupted', cellsDone: 100 });
     expect(Number.isFinite(e.partial.outputs.finalLoss[99])).toBe(true);
   });

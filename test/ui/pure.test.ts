@@ -99,3 +99,18 @@ describe('precision notice', () => {
     expect(precisionNotice(view(1, 1 + 100 * 2 ** -52), 'float64')!.text).toMatch(/as deep as the page can zoom/);
   });
 });
+
+describe('long links', () => {
+  it('put a spec longer than a server takes into the fragment, and read it back from there', () => {
+    const r = parseSpec({ x: { param: 'lr', values: Array.from({ length: 1000 }, (_, i) => 0.001 * (i + 1)) } });
+    if (!r.ok) throw new Error(r.errors.join());
+    const link = specQuery(r.spec, 'float64');
+    expect(link.startsWith('?#spec=')).toBe(true);
+    const url = new URL(link, 'http://localhost/?spec=old');
+    expect(url.search).toBe('');
+    const back = readUrlState(url.search, url.hash);
+    expect(back.view === 'sweep' && back.result).toEqual(r);
+    expect(back.view === 'sweep' && back.engine).toBe('float64');
+    expect(specQuery({ x: { param: 'lr', values: [1] } }).startsWith('?spec=')).toBe(true);
+  });
+});
