@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { gridSize } from '../core/grid';
 import { decodeNpy, encodeNpy } from '../core/npy';
 import { OUTPUT_NAMES, type OutputName, type SweepOutputs } from '../core/outputs';
-import { INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
+import { INLINE_MAX_AXIS, INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
 import type { Checkpoint } from '../core/run';
 import { writeAtomically, writeFileAtomic } from './atomic';
 
@@ -46,6 +46,13 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
   const file: ResultsHead = { ...head };
   delete file.outputFiles;
   delete file.checkpoint;
+  for (const axis of ['x', 'y'] as const) {
+    const a = head[axis];
+    if (a && 'values' in a && a.values.length > INLINE_MAX_AXIS) {
+      put(companion(`${axis}-values`), encodeNpy(Float64Array.from(a.values)));
+      file[axis] = { param: a.param, valuesFile: companion(`${axis}-values`) };
+    }
+  }
   if (large) {
     const { nx, ny } = gridSize(head.spec);
     const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
@@ -108,6 +115,10 @@ export function readResults(path: string): Read {
     for (const name of OUTPUT_NAMES) {
       const want = name === 'finalLoss' || name === 'minLoss' ? Float64Array : Int32Array;
       if (!(outputs[name] instanceof want)) return { ok: false, error: `${path}: ${name} has the wrong type (${outputs[name]?.constructor.name})` };
+    }
+    for (const axis of ['x', 'y'] as const) {
+      const a = rest[axis];
+      if (a && 'valuesFile' in a) rest[axis] = { param: a.param, values: Array.from(npy(a.valuesFile)) };
     }
     const checkpoint = head.checkpoint ? { stepsDone: head.checkpoint.stepsDone, cells: npy(head.checkpoint.cellsFile) as Int32Array, state: npy(head.checkpoint.stateFile) as Uint32Array } : undefined;
     return { ok: true, results: { name: path, head: rest, outputs }, checkpoint };

@@ -26,6 +26,12 @@ export interface ResultsPart { index: number; count: number; firstCell: number; 
  */
 export interface CheckpointRef { stepsDone: number; cellsFile: string; stateFile: string }
 
+/** Axes longer than this keep their values in a .npy file (`valuesFile`) rather than in the JSON. */
+export const INLINE_MAX_AXIS = 1 << 16;
+
+/** An axis's parameter and values, inline or in a .npy file (float64) beside results.json. */
+export type AxisValues = { param: string; values: number[] } | { param: string; valuesFile: string };
+
 /** Everything but the outputs. */
 export interface ResultsHead {
   format: typeof RESULTS_FORMAT;
@@ -38,8 +44,9 @@ export interface ResultsHead {
   /** Cells computed (of the part, for a part file). */
   cellsDone: number;
   timings: { elapsedMs: number; networkStepsPerSecond: number };
-  x: { param: string; values: number[] };
-  y: { param: string; values: number[] } | null;
+  /** The axis values in cell order; for an axis of more than INLINE_MAX_AXIS values, in a .npy file beside it. */
+  x: AxisValues;
+  y: AxisValues | null;
   /** Present in a part file only; its outputs then hold the part's cells only. */
   part?: ResultsPart;
   /** Present when a stopped GPU run left partly trained cells. */

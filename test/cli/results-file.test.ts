@@ -59,4 +59,17 @@ describe('results files on disk', () => {
     const back = readResults(files.at(-1)!);
     expect(!back.ok && back.error).toMatch(/minLoss\.npy, beside .*results\.json, cannot be read/);
   });
+
+  it('keep an axis of more than 65,536 values in a .npy file, and read it back as values', () => {
+    const r = parseSpec({ steps: 1, x: { param: 'lr', min: 0.01, max: 100, count: 70_000, scale: 'log' } });
+    if (!r.ok) throw new Error(r.errors.join());
+    const o = outputs(70_000), dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const head = resultsHead(r.spec, 'cpu', 'test', run(o));
+    writeResults(dir, 'results', head, o);
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.x.values).toBeUndefined();
+    expect(json.x.valuesFile).toMatch(/^results\..+\.x-values\.npy$/);
+    const back = readResults(join(dir, 'results.json'));
+    expect(back.ok && back.results.head.x).toEqual(head.x);
+  });
 });
