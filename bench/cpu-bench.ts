@@ -5,7 +5,7 @@
  * how long a cancel takes to come back.
  */
 import { runReference } from '../src/core/cpu-runner';
-import type { ReferencePrecision } from '../src/core/reference';
+import type { Arithmetic } from '../src/core/arithmetic';
 import type { CpuPool } from '../src/cpu/pool';
 import type { SweepSpec } from '../src/core/spec';
 import { benchSpec, stats, type Measurement } from './workloads';
@@ -23,12 +23,12 @@ export async function measureCpuEngines(where: string, pools: CpuPool[], steps: 
   const spec = benchSpec(CPU_CELLS, steps), small = benchSpec(4096, steps);
   for (const pool of pools) {
     await pool.ready();
-    await pool.run(benchSpec(4096, 50), 'f64'); // warm-up: every worker's kernel compiled by the optimizing tier
+    await pool.run(benchSpec(4096, 50), 'float64'); // warm-up: every worker's kernel compiled by the optimizing tier
   }
   const rates: number[][] = [[], ...pools.map(() => [])];
   for (let i = 0; i < runs; i++) {
-    rates[0].push((await runReference(small, 'f64')).networkStepsPerSecond);
-    for (const [p, pool] of pools.entries()) rates[p + 1].push((await pool.run(spec, 'f64')).networkStepsPerSecond);
+    rates[0].push((await runReference(small, 'float64')).networkStepsPerSecond);
+    for (const [p, pool] of pools.entries()) rates[p + 1].push((await pool.run(spec, 'float64')).networkStepsPerSecond);
   }
   return [
     { backend: `cpu-f64-${where}`, cells: 4096, steps, networkStepsPerSecond: stats(rates[0]), note: 'float64 JS reference (the oracle); its cost per network is flat, so one size stands for all' },
@@ -37,14 +37,14 @@ export async function measureCpuEngines(where: string, pools: CpuPool[], steps: 
 }
 
 /**
- * Runs `spec` (default: the lr × initScale sweep of `cells` networks) `runs` times on the pool in `precision`, after a
+ * Runs `spec` (default: the lr × initScale sweep of `cells` networks) `runs` times on the pool in `arithmetic`, after a
  * warm-up.
  */
-export async function measurePool(pool: CpuPool, backend: string, cells: number, steps: number, runs: number, note?: string, spec: SweepSpec = benchSpec(cells, steps), precision: ReferencePrecision = 'f64'): Promise<Measurement> {
+export async function measurePool(pool: CpuPool, backend: string, cells: number, steps: number, runs: number, note?: string, spec: SweepSpec = benchSpec(cells, steps), arithmetic: Arithmetic = 'float64'): Promise<Measurement> {
   await pool.ready();
-  await pool.run(benchSpec(4096, 50), precision);
+  await pool.run(benchSpec(4096, 50), arithmetic);
   const rates: number[] = [];
-  for (let i = 0; i < runs; i++) rates.push((await pool.run(spec, precision)).networkStepsPerSecond);
+  for (let i = 0; i < runs; i++) rates.push((await pool.run(spec, arithmetic)).networkStepsPerSecond);
   return { backend, cells, steps, networkStepsPerSecond: stats(rates), note: note ?? threadsNote(pool) };
 }
 
@@ -54,7 +54,7 @@ export async function measureCancel(pool: CpuPool, runs: number): Promise<{ medi
   for (let i = 0; i < runs; i++) {
     const controller = new AbortController();
     let abortedAt = 0;
-    await pool.run(benchSpec(262144, 1000), 'f64', {
+    await pool.run(benchSpec(262144, 1000), 'float64', {
       signal: controller.signal,
       onProgress: (p) => { if (!abortedAt && p.cellsDone >= 4096) { abortedAt = performance.now(); controller.abort(); } },
     });

@@ -1,11 +1,11 @@
 /**
- * `npm run dive -- SPEC.json [--levels 5] [--aim x,y ...] [--engine float32|float64] [--float64] [--out DIR]`: a
+ * `npm run dive -- SPEC.json [--levels 5] [--aim x,y ...] [--arithmetic float32|float64] [--float64] [--out DIR]`: a
  * dive into a view's
  * converged / not-converged boundary, driven as a user would drive the page (production build, headless Chromium):
  * class map; at each level, find the boundary pixel nearest the aim point (plot fractions from the top left; later
  * levels aim at the centre unless more --aim are given) and drag a quarter-size rectangle around it (4× per level).
  * Prints each view's axes, the page's status line and its box-counting dimension, and saves a screenshot per level.
- * --engine picks the page's engine (default: the page's own choice); --float64 dives in float32 and then compares the
+ * --arithmetic picks the page's arithmetic (default: the page's own choice); --float64 dives in float32 and then compares the
  * deepest view with float64 and recomputes it there.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,17 +16,17 @@ import { build, preview } from 'vite';
 
 const args = process.argv.slice(2);
 const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const specFile = args.find((a, i) => !a.startsWith('--') && !['--levels', '--aim', '--out', '--engine'].includes(args[i - 1]));
+const specFile = args.find((a, i) => !a.startsWith('--') && !['--levels', '--aim', '--out', '--arithmetic'].includes(args[i - 1]));
 if (!specFile) {
-  console.error('usage: npm run dive -- SPEC.json [--levels 5] [--aim x,y ...] [--engine float32|float64] [--float64] [--out DIR]');
+  console.error('usage: npm run dive -- SPEC.json [--levels 5] [--aim x,y ...] [--arithmetic float32|float64] [--float64] [--out DIR]');
   process.exit(2);
 }
 const levels = Number(option('--levels') ?? 5);
 const aims = args.flatMap((a, i) => (args[i - 1] === '--aim' ? [a.split(',').map(Number) as [number, number]] : []));
 const out = option('--out') ?? 'out/dive';
-const engine = option('--engine') ?? (args.includes('--float64') ? 'float32' : undefined);
+const engine = option('--arithmetic') ?? (args.includes('--float64') ? 'float32' : undefined);
 mkdirSync(out, { recursive: true });
-const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 }; // HeatmapView's MARGIN
+import { MARGIN } from '../src/ui/heatmap/axes';
 
 const dist = mkdtempSync(join(tmpdir(), 'sweeper-dive-'));
 await build({ logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
@@ -44,7 +44,7 @@ try {
     console.log(`  ${(await page.textContent('#boundary-text'))?.split(' A smooth')[0]}`);
     if (await page.isVisible('#precision')) console.log(`  precision: ${await page.textContent('#precision-text')}`);
   };
-  await page.goto(`${server.resolvedUrls!.local[0]}?spec=${encodeURIComponent(readFileSync(specFile, 'utf8'))}${engine ? `&engine=${engine}` : ''}`);
+  await page.goto(`${server.resolvedUrls!.local[0]}?spec=${encodeURIComponent(readFileSync(specFile, 'utf8'))}${engine ? `&arithmetic=${engine}` : ''}`);
   await finished();
   await page.selectOption('#metric', 'class');
   for (let level = 0; level <= levels; level++) {
@@ -85,7 +85,7 @@ try {
     await page.click('[data-testid=compare]');
     await page.waitForFunction(() => /^Compared/.test(document.querySelector('[data-testid=compare-text]')?.textContent ?? ''), null, { timeout: 600_000 });
     console.log(`compare: ${(await page.textContent('[data-testid=compare-text]'))?.match(/the class agrees on [^.]+\.\d+% \([^)]*\)/)?.[0]}`);
-    await page.selectOption('[data-testid=engine]', 'float64');
+    await page.selectOption('[data-testid=arithmetic]', 'float64');
     await page.waitForFunction(() => /^Done.* on float64 WebAssembly/.test(document.querySelector('#progress-text')?.textContent ?? ''), null, { timeout: 600_000 });
     await report('float64');
     await page.locator('#results').screenshot({ path: join(out, 'float64.png') });

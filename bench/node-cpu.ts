@@ -12,7 +12,7 @@ export async function benchCpuNode(steps: number, runs: number, record: (m: Meas
   const pools = [createNodePool(1), createNodePool(availableParallelism())];
   try {
     for (const m of await measureCpuEngines('node', pools, steps, runs)) record(m);
-    record(await measurePool(pools[0], 'wasm-f32-node', 16384, steps, runs, '1 thread, float32-faithful (one cell at a time, no SIMD)', undefined, 'f32'));
+    record(await measurePool(pools[0], 'wasm-f32-node', 16384, steps, runs, '1 thread, float32-faithful (one cell at a time, no SIMD)', undefined, 'float32'));
     return { cancel: await measureCancel(pools[1], 5) };
   } finally {
     for (const pool of pools) pool.close();

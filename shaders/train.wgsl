@@ -5,24 +5,29 @@
 //
 // Buffer layouts (mirrored by src/gpu/layout.ts, checked by test/gpu/layout.test.ts):
 //   @binding(0) chunk  : uniform Chunk, 28 bytes — the cells and steps of this dispatch, shared constants.
-//   @binding(1) params : array<CellParams>, 24 bytes per cell, cell order = tile order (row-major within the tile):
-//                        learning rates, inputs and targets; read only.
-//   @binding(2) state  : array<CellState>, 48 bytes per cell: the eight weights and the running outputs.
-//                        Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf,
-//                        stepsToThreshold = −1, divergedAt = −1. After the last chunk, loss holds loss[steps].
+//   @binding(1) params : array<CellParams>, 28 bytes per cell, cell order = tile order (row-major within the tile):
+//                        learning rates, inputs, targets and momentum; read only. Its fields are named as the
+//                        fields of the cell set-up record (src/core/network.ts CELL_SETUP_FIELDS) they come from.
+//   @binding(2) state  : array<CellState>, 84 bytes per cell: the eight weights, the running outputs and the eight
+//                        velocities. Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf,
+//                        peakLoss = −inf, stepsToThreshold = −1, divergedAt = −1, v1..v8 = 0. After the last chunk,
+//                        loss holds loss[steps]; the other outputs are named as the OUTPUTS rows (src/core/outputs.ts).
 //   @binding(3) lossHistory : array<f32>, (totalSteps + 1) floats per cell, cell-major: loss[k] of cell c at
 //                        c · (totalSteps + 1) + k. Written only when RECORD_LOSS (small sweeps: loss curves);
 //                        otherwise bound to a 4-byte placeholder. Entries after a divergence are left untouched.
 //
 // Overrides: WORKGROUP_SIZE (invocations per workgroup), ACTIVATION (0 sigmoid, 1 tanh, 2 relu, 3 identity),
 //            RECORD_LOSS (write every loss[k] to lossHistory), TRACK_LOSS (false only in benchmarks: skips the
-//            loss and its bookkeeping — minLoss, stepsToThreshold, divergedAt — to measure what they cost).
+//            loss and its bookkeeping — minLoss, peakLoss, stepsToThreshold, divergedAt — to measure what they
+//            cost), MOMENTUM (some cell's momentum is not 0: heavy ball for those cells; false compiles the plain
+//            step without velocities, the sheet's loop).
 // Dispatch: ceil(cellCount / WORKGROUP_SIZE) workgroups along x; cell = global invocation id x.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;
 override RECORD_LOSS: bool = false;
 override TRACK_LOSS: bool = true;
+override MOMENTUM: bool = false;
 
 struct Chunk {
   cellCount: u32,     // cells in this tile
@@ -41,6 +46,7 @@ struct CellParams {
   i2: f32,
   t1: f32,
   t2: f32,
+  momentum: f32,      // heavy-ball β; 0: the sheet's plain step
 }
 
 struct CellState {
@@ -48,8 +54,11 @@ struct CellState {
   w5: f32, w6: f32, w7: f32, w8: f32,  // output-layer weights
   loss: f32,                           // the last loss evaluated
   minLoss: f32,                        // min over evaluated k of loss[k]
+  peakLoss: f32,                       // max over evaluated k of loss[k]
   stepsToThreshold: i32,               // first k with loss[k] < threshold, or −1
   divergedAt: i32,                     // first k with a non-finite loss or weight, or −1; training stops there
+  v1: f32, v2: f32, v3: f32, v4: f32,  // velocities (heavy ball), used only when MOMENTUM
+  v5: f32, v6: f32, v7: f32, v8: f32,
 }
 
 @group(0) @binding(0) var<uniform> chunk: Chunk;
@@ -121,6 +130,7 @@ fn train(@builtin(global_invocation_id) id: vec3<u32>) {
         break;
       }
       s.minLoss = min(s.minLoss, s.loss);
+      s.peakLoss = max(s.peakLoss, s.loss);
       if (s.stepsToThreshold < 0 && s.loss < chunk.threshold) { s.stepsToThreshold = i32(k); }
     }
     if (k == chunk.totalSteps) { break; }
@@ -130,14 +140,18 @@ fn train(@builtin(global_invocation_id) id: vec3<u32>) {
     let do2 = (ao2 - p.t2) * slope(ao2);
     let dh1 = (do1 * s.w5 + do2 * s.w7) * slope(ah1);
     let dh2 = (do1 * s.w6 + do2 * s.w8) * slope(ah2);
-    s.w1 -= p.lrHidden * (dh1 * p.i1);
-    s.w2 -= p.lrHidden * (dh1 * p.i2);
-    s.w3 -= p.lrHidden * (dh2 * p.i1);
-    s.w4 -= p.lrHidden * (dh2 * p.i2);
-    s.w5 -= p.lrOutput * (do1 * ah1);
-    s.w6 -= p.lrOutput * (do1 * ah2);
-    s.w7 -= p.lrOutput * (do2 * ah1);
-    s.w8 -= p.lrOutput * (do2 * ah2);
+    let g1 = dh1 * p.i1; let g2 = dh1 * p.i2; let g3 = dh2 * p.i1; let g4 = dh2 * p.i2;
+    let g5 = do1 * ah1; let g6 = do1 * ah2; let g7 = do2 * ah1; let g8 = do2 * ah2;
+    if (MOMENTUM && p.momentum != 0.0) {
+      // Heavy ball (src/core/network.ts applyUpdate): v ← β·v + g, w ← w − η·v.
+      s.v1 = p.momentum * s.v1 + g1; s.v2 = p.momentum * s.v2 + g2; s.v3 = p.momentum * s.v3 + g3; s.v4 = p.momentum * s.v4 + g4;
+      s.v5 = p.momentum * s.v5 + g5; s.v6 = p.momentum * s.v6 + g6; s.v7 = p.momentum * s.v7 + g7; s.v8 = p.momentum * s.v8 + g8;
+      s.w1 -= p.lrHidden * s.v1; s.w2 -= p.lrHidden * s.v2; s.w3 -= p.lrHidden * s.v3; s.w4 -= p.lrHidden * s.v4;
+      s.w5 -= p.lrOutput * s.v5; s.w6 -= p.lrOutput * s.v6; s.w7 -= p.lrOutput * s.v7; s.w8 -= p.lrOutput * s.v8;
+    } else {
+      s.w1 -= p.lrHidden * g1; s.w2 -= p.lrHidden * g2; s.w3 -= p.lrHidden * g3; s.w4 -= p.lrHidden * g4;
+      s.w5 -= p.lrOutput * g5; s.w6 -= p.lrOutput * g6; s.w7 -= p.lrOutput * g7; s.w8 -= p.lrOutput * g8;
+    }
   }
   state[cell] = s;
 }

@@ -5,19 +5,20 @@
 // Memory layout (mirrored by src/cpu/layout.ts, checked by the layout test in test/cpu/kernel.test.ts). The host grows the memory and
 // places the blocks from heapBase() on, 8-byte aligned:
 //   setups : f64[count × SETUP_LENGTH], one cell set-up record after another, the fields in CELL_SETUP_FIELDS order
-//            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2] (SETUP_* below give the offsets).
-//   outputs: four arrays one after the other, count entries each:
-//            finalLoss f64[count] (NaN when diverged), minLoss f64[count] (+inf when diverged at k = 0),
-//            stepsToThreshold i32[count] (−1: never), divergedAt i32[count] (−1: never).
+//            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2, momentum] (SETUP_* below give the offsets).
+//   outputs: the OUTPUTS rows (src/core/outputs.ts) one array after another, count entries each, at OUT_* × count:
+//            finalLoss f64 (NaN when diverged), minLoss f64 (+inf when diverged at k = 0), peakLoss f64 (−inf when
+//            diverged at k = 0), stepsToThreshold i32 (−1: never), divergedAt i32 (−1: never); OUT_BYTES per cell.
 //   history: trace() only; rows of TRACE_STRIDE f64: [k, loss[k], w1 … w8 after k updates] for k = 0, every, 2·every,
 //            … and k = steps, or up to and including the divergence, whose row is always kept (at most
 //            ⌈(steps + 1) / every⌉ + 1 rows); trace() returns the number of rows written.
 // Arguments: activation 0 sigmoid, 1 tanh, 2 relu, 3 identity (ACTIVATIONS order); float32 = 1 rounds every operation
-// to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel).
+// to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel); momentum = 1 when some
+// cell's momentum is not 0 (heavy ball for those cells; 0 compiles the plain loop, with no velocities).
 
 import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, ZERO } from './math';
 
-export const SETUP_LENGTH: i32 = 14;
+export const SETUP_LENGTH: i32 = 15;
 export const SETUP_W1: i32 = 0;
 export const SETUP_LR_HIDDEN: i32 = 8;
 export const SETUP_LR_OUTPUT: i32 = 9;
@@ -25,6 +26,14 @@ export const SETUP_I1: i32 = 10;
 export const SETUP_I2: i32 = 11;
 export const SETUP_T1: i32 = 12;
 export const SETUP_T2: i32 = 13;
+export const SETUP_MOMENTUM: i32 = 14;
+// Byte offsets of the output arrays, per cell of the block: array a of a block of n cells starts at OUT_a × n.
+export const OUT_FINAL_LOSS: i32 = 0;
+export const OUT_MIN_LOSS: i32 = 8;
+export const OUT_PEAK_LOSS: i32 = 16;
+export const OUT_STEPS_TO_THRESHOLD: i32 = 24;
+export const OUT_DIVERGED_AT: i32 = 28;
+export const OUT_BYTES: i32 = 32;
 export const TRACE_STRIDE: i32 = 10;
 
 const SIGMOID = 0, TANH = 1, RELU = 2, IDENTITY = 3;
@@ -77,7 +86,9 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
   const lrH = <T>field(setup, SETUP_LR_HIDDEN), lrO = <T>field(setup, SETUP_LR_OUTPUT);
   const i1 = <T>field(setup, SETUP_I1), i2 = <T>field(setup, SETUP_I2);
   const t1 = <T>field(setup, SETUP_T1), t2 = <T>field(setup, SETUP_T2);
-  let minLoss: f64 = Infinity, stepsToThreshold: i32 = -1, divergedAt: i32 = -1;
+  const beta = <T>field(setup, SETUP_MOMENTUM);
+  let v1: T = 0, v2: T = 0, v3: T = 0, v4: T = 0, v5: T = 0, v6: T = 0, v7: T = 0, v8: T = 0;
+  let minLoss: f64 = Infinity, peakLoss: f64 = -Infinity, stepsToThreshold: i32 = -1, divergedAt: i32 = -1;
   let loss: T = 0, rows: i32 = 0;
   for (let k: i32 = 0; ; k++) {
     const ah1 = activate<T>((w1 * i1 + w2 * i2) + bh, activation);
@@ -100,27 +111,36 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
       break;
     }
     if (<f64>loss < minLoss) minLoss = loss;
+    if (<f64>loss > peakLoss) peakLoss = loss;
     if (stepsToThreshold < 0 && loss < threshold) stepsToThreshold = k;
     if (k == steps) break;
     const do1 = (ao1 - t1) * slope<T>(ao1, activation);
     const do2 = (ao2 - t2) * slope<T>(ao2, activation);
     const dh1 = (do1 * w5 + do2 * w7) * slope<T>(ah1, activation);
     const dh2 = (do1 * w6 + do2 * w8) * slope<T>(ah2, activation);
-    w1 = w1 - lrH * (dh1 * i1); w2 = w2 - lrH * (dh1 * i2);
-    w3 = w3 - lrH * (dh2 * i1); w4 = w4 - lrH * (dh2 * i2);
-    w5 = w5 - lrO * (do1 * ah1); w6 = w6 - lrO * (do1 * ah2);
-    w7 = w7 - lrO * (do2 * ah1); w8 = w8 - lrO * (do2 * ah2);
+    const g1 = dh1 * i1, g2 = dh1 * i2, g3 = dh2 * i1, g4 = dh2 * i2;
+    const g5 = do1 * ah1, g6 = do1 * ah2, g7 = do2 * ah1, g8 = do2 * ah2;
+    if (beta == 0) { // network.ts applyUpdate: the sheet's step
+      w1 = w1 - lrH * g1; w2 = w2 - lrH * g2; w3 = w3 - lrH * g3; w4 = w4 - lrH * g4;
+      w5 = w5 - lrO * g5; w6 = w6 - lrO * g6; w7 = w7 - lrO * g7; w8 = w8 - lrO * g8;
+    } else { // heavy ball: v ← β·v + g, w ← w − η·v
+      v1 = beta * v1 + g1; v2 = beta * v2 + g2; v3 = beta * v3 + g3; v4 = beta * v4 + g4;
+      v5 = beta * v5 + g5; v6 = beta * v6 + g6; v7 = beta * v7 + g7; v8 = beta * v8 + g8;
+      w1 = w1 - lrH * v1; w2 = w2 - lrH * v2; w3 = w3 - lrH * v3; w4 = w4 - lrH * v4;
+      w5 = w5 - lrO * v5; w6 = w6 - lrO * v6; w7 = w7 - lrO * v7; w8 = w8 - lrO * v8;
+    }
   }
-  writeOutputs(outputs, count, at, loss, minLoss, stepsToThreshold, divergedAt);
+  writeOutputs(outputs, count, at, loss, minLoss, peakLoss, stepsToThreshold, divergedAt);
   return rows;
 }
 
-@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, stepsToThreshold: i32, divergedAt: i32): void {
-  const n = <usize>count;
-  store<f64>(outputs + (<usize>at << 3), finalLoss);
-  store<f64>(outputs + (n << 3) + (<usize>at << 3), minLoss);
-  store<i32>(outputs + (n << 4) + (<usize>at << 2), stepsToThreshold);
-  store<i32>(outputs + (n << 4) + (n << 2) + (<usize>at << 2), divergedAt);
+@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, stepsToThreshold: i32, divergedAt: i32): void {
+  const n = <usize>count, a8 = <usize>at << 3, a4 = <usize>at << 2;
+  store<f64>(outputs + <usize>OUT_FINAL_LOSS * n + a8, finalLoss);
+  store<f64>(outputs + <usize>OUT_MIN_LOSS * n + a8, minLoss);
+  store<f64>(outputs + <usize>OUT_PEAK_LOSS * n + a8, peakLoss);
+  store<i32>(outputs + <usize>OUT_STEPS_TO_THRESHOLD * n + a4, stepsToThreshold);
+  store<i32>(outputs + <usize>OUT_DIVERGED_AT * n + a4, divergedAt);
 }
 
 @inline function activateV(x: v128, activation: i32): v128 {
@@ -149,8 +169,10 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 // then overlap. Measured single-thread, sigmoid (npm run bench has the current figure): one pair at a time 23 M
 // network-steps/s; 2 pairs 34; 4 pairs, with the stages below, 47; with sigmoid's exps in pairs sharing constant
 // loads (expVPair), 52. 3 and 6 pairs measured no better than 4; merging the update into stage 2 measured slower.
-const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MIN_LOSS = 14, STEPS_TO_THRESHOLD = 15;
-const DIVERGED_AT = 16, FINAL_LOSS = 17, ALIVE = 18, AH1 = 19, AH2 = 20, AO1 = 21, AO2 = 22, PAIR_SLOTS = 23;
+// Slots 0 … SETUP_LENGTH − 1 hold the set-up record's fields (W1 … MOMENTUM), the rest the running state.
+const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MOMENTUM = 14, V1 = 15, MIN_LOSS = 23;
+const PEAK_LOSS = 24, STEPS_TO_THRESHOLD = 25, DIVERGED_AT = 26, FINAL_LOSS = 27, ALIVE = 28, AH1 = 29, AH2 = 30;
+const AO1 = 31, AO2 = 32, PAIR_SLOTS = 33;
 const PAIR_BYTES: usize = PAIR_SLOTS * 16;
 const PAIRS = 4;
 const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
@@ -161,7 +183,9 @@ const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
 /** Loads the set-ups of cells a (lane 0) and b (lane 1) into the pair record `s`. */
 function initPair(s: usize, a: usize, b: usize): void {
   for (let j = 0; j < SETUP_LENGTH; j++) setSlot(s, j, f64x2.replace_lane(f64x2.splat(field(a, j)), 1, field(b, j)));
+  for (let j = 0; j < 8; j++) setSlot(s, V1 + j, f64x2.splat(0));
   setSlot(s, MIN_LOSS, f64x2.splat(Infinity));
+  setSlot(s, PEAK_LOSS, f64x2.splat(-Infinity));
   setSlot(s, STEPS_TO_THRESHOLD, f64x2.splat(-1));
   setSlot(s, DIVERGED_AT, f64x2.splat(-1));
   setSlot(s, FINAL_LOSS, f64x2.splat(NaN));
@@ -212,16 +236,30 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, DIVERGED_AT, v128.bitselect(kv, slot(s, DIVERGED_AT), v128.andnot(alive, finite)));
   alive = v128.and(alive, finite);
   setSlot(s, ALIVE, alive);
-  const minLoss = slot(s, MIN_LOSS), stepsToThreshold = slot(s, STEPS_TO_THRESHOLD);
+  const minLoss = slot(s, MIN_LOSS), peakLoss = slot(s, PEAK_LOSS), stepsToThreshold = slot(s, STEPS_TO_THRESHOLD);
   setSlot(s, MIN_LOSS, v128.bitselect(loss, minLoss, v128.and(alive, f64x2.lt(loss, minLoss))));
+  setSlot(s, PEAK_LOSS, v128.bitselect(loss, peakLoss, v128.and(alive, f64x2.gt(loss, peakLoss))));
   const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), f64x2.lt(loss, threshold));
   setSlot(s, STEPS_TO_THRESHOLD, v128.bitselect(kv, stepsToThreshold, reached));
   if (k == steps) setSlot(s, FINAL_LOSS, loss); // kept only for lanes still alive (writePairOutputs)
   return v128.any_true(alive);
 }
 
-/** Stage 3: the gradient and the update w ← w − η·∂E/∂w, all eight weights from their old values. */
-@inline function update(s: usize, activation: i32): void {
+/**
+ * Weight j's update, as network.ts applyUpdate: w ← w − η·g; with `momentum`, lanes whose β ≠ 0 take the heavy ball
+ * instead (v ← β·v + g, w ← w − η·v), lanes with β = 0 keep the plain step (a per-lane select, so the bits match).
+ */
+@inline function updateWeight(s: usize, j: i32, lr: v128, g: v128, momentum: bool, beta: v128, plain: v128): void {
+  const w = slot(s, W1 + j);
+  const stepped = f64x2.sub(w, f64x2.mul(lr, g));
+  if (!momentum) { setSlot(s, W1 + j, stepped); return; }
+  const v = f64x2.add(f64x2.mul(beta, slot(s, V1 + j)), g);
+  setSlot(s, V1 + j, v);
+  setSlot(s, W1 + j, v128.bitselect(stepped, f64x2.sub(w, f64x2.mul(lr, v)), plain));
+}
+
+/** Stage 3: the gradient and the update, all eight weights from their old values. */
+@inline function update(s: usize, activation: i32, momentum: bool): void {
   const ah1 = slot(s, AH1), ah2 = slot(s, AH2), ao1 = slot(s, AO1), ao2 = slot(s, AO2);
   const w5 = slot(s, W1 + 4), w6 = slot(s, W1 + 5), w7 = slot(s, W1 + 6), w8 = slot(s, W1 + 7);
   const i1 = slot(s, I1), i2 = slot(s, I2), lrH = slot(s, LR_H), lrO = slot(s, LR_O);
@@ -229,20 +267,22 @@ function initPair(s: usize, a: usize, b: usize): void {
   const do2 = f64x2.mul(f64x2.sub(ao2, slot(s, T2)), slopeV(ao2, activation));
   const dh1 = f64x2.mul(f64x2.add(f64x2.mul(do1, w5), f64x2.mul(do2, w7)), slopeV(ah1, activation));
   const dh2 = f64x2.mul(f64x2.add(f64x2.mul(do1, w6), f64x2.mul(do2, w8)), slopeV(ah2, activation));
-  setSlot(s, W1, f64x2.sub(slot(s, W1), f64x2.mul(lrH, f64x2.mul(dh1, i1))));
-  setSlot(s, W1 + 1, f64x2.sub(slot(s, W1 + 1), f64x2.mul(lrH, f64x2.mul(dh1, i2))));
-  setSlot(s, W1 + 2, f64x2.sub(slot(s, W1 + 2), f64x2.mul(lrH, f64x2.mul(dh2, i1))));
-  setSlot(s, W1 + 3, f64x2.sub(slot(s, W1 + 3), f64x2.mul(lrH, f64x2.mul(dh2, i2))));
-  setSlot(s, W1 + 4, f64x2.sub(w5, f64x2.mul(lrO, f64x2.mul(do1, ah1))));
-  setSlot(s, W1 + 5, f64x2.sub(w6, f64x2.mul(lrO, f64x2.mul(do1, ah2))));
-  setSlot(s, W1 + 6, f64x2.sub(w7, f64x2.mul(lrO, f64x2.mul(do2, ah1))));
-  setSlot(s, W1 + 7, f64x2.sub(w8, f64x2.mul(lrO, f64x2.mul(do2, ah2))));
+  const beta = momentum ? slot(s, MOMENTUM) : lanes(ZERO);
+  const plain = f64x2.eq(beta, lanes(ZERO));
+  updateWeight(s, 0, lrH, f64x2.mul(dh1, i1), momentum, beta, plain);
+  updateWeight(s, 1, lrH, f64x2.mul(dh1, i2), momentum, beta, plain);
+  updateWeight(s, 2, lrH, f64x2.mul(dh2, i1), momentum, beta, plain);
+  updateWeight(s, 3, lrH, f64x2.mul(dh2, i2), momentum, beta, plain);
+  updateWeight(s, 4, lrO, f64x2.mul(do1, ah1), momentum, beta, plain);
+  updateWeight(s, 5, lrO, f64x2.mul(do1, ah2), momentum, beta, plain);
+  updateWeight(s, 6, lrO, f64x2.mul(do2, ah1), momentum, beta, plain);
+  updateWeight(s, 7, lrO, f64x2.mul(do2, ah2), momentum, beta, plain);
 }
 
 /** Writes the outputs of lane `lane` of the pair record `s` at index `at`. */
 function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i32): void {
   const finalLoss = v128.bitselect(slot(s, FINAL_LOSS), f64x2.splat(NaN), slot(s, ALIVE));
-  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane),
+  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane),
     <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), <i32>laneOf(slot(s, DIVERGED_AT), lane));
 }
 
@@ -254,7 +294,7 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
  * Trains cells first … first + 2·PAIRS − 1 (fewer at the end of a block: missing cells repeat the last one, and are
  * not written) in float64, two cells per lane pair, PAIRS pairs interleaved.
  */
-@inline function trainGroup(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, thresholdIn: f64, biasHidden: f64, biasOutput: f64, activation: i32): void {
+@inline function trainGroup(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, thresholdIn: f64, biasHidden: f64, biasOutput: f64, activation: i32, momentum: bool): void {
   const stride = <usize>SETUP_LENGTH << 3;
   const last = min<i32>(first + 2 * PAIRS, count) - 1;
   for (let p = 0; p < PAIRS; p++) {
@@ -268,7 +308,7 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
     let more = false;
     for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, threshold, bo, activation) || more;
     if (!more || k == steps) break;
-    for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation);
+    for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation, momentum);
   }
   for (let c = first; c <= last; c++) {
     const j = c - first;
@@ -276,35 +316,37 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
   }
 }
 
-// One function per activation, each with its own loop: the activation is a constant inside, so no step branches on it.
-function trainGroupSigmoid(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
-  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, SIGMOID);
-}
-function trainGroupTanh(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
-  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, TANH);
-}
-function trainGroupRelu(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
-  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, RELU);
-}
-function trainGroupIdentity(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void {
-  trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, IDENTITY);
-}
+// One function per activation and momentum mode, each with its own loop: both are constants inside, so no step
+// branches on them, and sweeps without momentum keep the loop without velocities.
+function groupSigmoid(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, SIGMOID, false); }
+function groupTanh(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, TANH, false); }
+function groupRelu(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, RELU, false); }
+function groupIdentity(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, IDENTITY, false); }
+function groupSigmoidMomentum(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, SIGMOID, true); }
+function groupTanhMomentum(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, TANH, true); }
+function groupReluMomentum(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, RELU, true); }
+function groupIdentityMomentum(setups: usize, count: i32, first: i32, outputs: usize, steps: i32, threshold: f64, bh: f64, bo: f64): void { trainGroup(setups, count, first, outputs, steps, threshold, bh, bo, IDENTITY, true); }
 
 /**
  * Trains `count` cells whose set-ups start at `setups` and writes their outputs at `outputs` (layouts above).
  * float64 runs two cells per SIMD lane pair; float32 runs one cell at a time.
  */
-export function train(setups: usize, count: i32, outputs: usize, steps: i32, threshold: f64, biasHidden: f64, biasOutput: f64, activation: i32, float32: i32): void {
+export function train(setups: usize, count: i32, outputs: usize, steps: i32, threshold: f64, biasHidden: f64, biasOutput: f64, activation: i32, float32: i32, momentum: i32): void {
   const stride = <usize>SETUP_LENGTH << 3;
   if (float32) {
     for (let c = 0; c < count; c++) trainOne<f32>(setups + <usize>c * stride, outputs, count, c, steps, threshold, biasHidden, biasOutput, activation, 0, 1);
     return;
   }
   for (let c = 0; c < count; c += 2 * PAIRS) {
-    if (activation == SIGMOID) trainGroupSigmoid(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
-    else if (activation == TANH) trainGroupTanh(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
-    else if (activation == RELU) trainGroupRelu(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
-    else trainGroupIdentity(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    if (momentum) {
+      if (activation == SIGMOID) groupSigmoidMomentum(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+      else if (activation == TANH) groupTanhMomentum(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+      else if (activation == RELU) groupReluMomentum(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+      else groupIdentityMomentum(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    } else if (activation == SIGMOID) groupSigmoid(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else if (activation == TANH) groupTanh(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else if (activation == RELU) groupRelu(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
+    else groupIdentity(setups, count, c, outputs, steps, threshold, biasHidden, biasOutput);
   }
 }
 

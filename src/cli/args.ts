@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 
 export const BACKENDS = ['auto', 'webgpu', 'cpu', 'cpu-f32'] as const;
-export type Backend = (typeof BACKENDS)[number];
+export type BackendFlag = (typeof BACKENDS)[number];
 
 export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
                                    [--compare] [--shard I/N]
@@ -37,7 +37,7 @@ export interface CliArgs {
   specPath?: string;
   /** Continue the stopped sweep in this folder. */
   resume?: string;
-  backend: Backend;
+  backend: BackendFlag;
   /** Worker threads of the CPU engine; undefined = every core. */
   threads?: number;
   outDir: string;
@@ -92,7 +92,7 @@ export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
   const specPath = positionals[0] as string | undefined;
   const name = specPath === undefined ? '' : specPath === '-' ? 'stdin' : specPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
   const outDir = values.out ?? values.resume ?? `out/${name}`;
-  return { ok: true, args: { specPath, resume: values.resume, backend: values.backend as Backend, threads, outDir, compare: values.compare, shard } };
+  return { ok: true, args: { specPath, resume: values.resume, backend: values.backend as BackendFlag, threads, outDir, compare: values.compare, shard } };
 }
 
 /** Parses `npm run merge` arguments. */

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compareOutputs } from '../core/compare';
-import { chooseEngine, cpuAdapter, cpuEngineName, type EngineChoice, type GpuAvailability } from '../core/engine';
+import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
 import { allocateOutputs, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import { partRange, resultsHead } from '../core/results';
@@ -16,7 +16,7 @@ import { parseSpecText, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
-import { BACKENDS, parseCliArgs, type Backend, type CliArgs } from './args';
+import { BACKENDS, parseCliArgs, type BackendFlag, type CliArgs } from './args';
 import { writeFileAtomic } from './atomic';
 import { prepareOutDir, readSpecFile } from './files';
 import { createNodePool } from './node-cpu';
@@ -42,8 +42,8 @@ function progressPrinter(label: string): (p: RunProgress) => void {
 }
 
 /** The engine for the backend asked for: a GPU trainer (kept for the run) or the CPU pool, and why. */
-async function pickEngine(backend: Backend, threads: number): Promise<{ choice: EngineChoice; trainer?: GpuTrainer }> {
-  if (backend === 'cpu' || backend === 'cpu-f32') return { choice: chooseEngine('cpu', { missing: 'not asked for' }, threads) };
+async function pickEngine(backend: BackendFlag, threads: number): Promise<{ choice: DeviceChoice; trainer?: GpuTrainer }> {
+  if (backend === 'cpu' || backend === 'cpu-f32') return { choice: chooseDevice('cpu', { missing: 'not asked for' }, threads) };
   let trainer: GpuTrainer | undefined, gpu: GpuAvailability;
   try {
     trainer = await createNodeTrainer();
@@ -53,7 +53,7 @@ async function pickEngine(backend: Backend, threads: number): Promise<{ choice: 
     if (backend === 'webgpu') throw e;
     gpu = { missing: e instanceof NoAdapterError ? e.message : `WebGPU failed to start: ${(e as Error).message}` };
   }
-  const choice = chooseEngine(backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
+  const choice = chooseDevice(backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
   if (choice.device === 'webgpu') return { choice, trainer };
   trainer?.gpu.device.destroy();
   return { choice };
@@ -94,10 +94,10 @@ function stopOnSignals(abort: AbortController): void {
 }
 
 /** What an earlier, stopped run of this sweep left: its outputs (whole-sweep sized), time, engine and checkpoint. */
-interface Prior { outputs: SweepOutputs; elapsedMs: number; backend: Backend; checkpoint?: Checkpoint }
+interface Prior { outputs: SweepOutputs; elapsedMs: number; backend: BackendFlag; checkpoint?: Checkpoint }
 
 /** The spec, the stopped run to continue (with --resume) and the backend to use, or a message. */
-function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Backend } {
+function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: BackendFlag } {
   let spec: SweepSpec | undefined;
   if (args.specPath !== undefined) {
     const text = readSpecFile(args.specPath);
@@ -113,7 +113,7 @@ function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Ba
   const { head, outputs } = read.results;
   if (spec && JSON.stringify(spec) !== JSON.stringify(head.spec)) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
   if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
-  const fileBackend = head.backend as Backend;
+  const fileBackend = head.backend as BackendFlag;
   if (!(BACKENDS as readonly string[]).includes(fileBackend) || fileBackend === 'auto') fail(`--resume: ${file} names an unknown backend "${head.backend}"`);
   if (args.backend !== 'auto' && args.backend !== fileBackend) fail(`--resume: ${file} was computed on ${fileBackend}; continuing on ${args.backend} would mix arithmetics: leave --backend out`);
   const whole = allocateOutputs(gridSize(head.spec).cells);
@@ -148,15 +148,15 @@ async function main(): Promise<void> {
   const { choice, trainer } = await pickEngine(asked, threads);
   let pool: CpuPool | undefined;
   const cpuPool = () => (pool ??= createNodePool(threads));
-  const precision = asked === 'cpu-f32' ? 'f32' : 'f64';
-  const backend = choice.device === 'webgpu' ? 'webgpu' : precision === 'f32' ? 'cpu-f32' : 'cpu';
+  const arithmetic = asked === 'cpu-f32' ? 'float32' : 'float64';
+  const backend = choice.device === 'webgpu' ? 'webgpu' : arithmetic === 'float32' ? 'cpu-f32' : 'cpu';
   if (prior && backend !== prior.backend) fail(`--resume: the run was computed on ${prior.backend}, which is not available here (${choice.reason})`);
-  const adapter = trainer ? trainer.gpu.adapter : cpuAdapter(precision, threads);
-  process.stderr.write(`engine      ${trainer ? choice.reason : `${cpuEngineName(precision, threads)}${choice.reason.replace(/^[^,:]*/, '')}`}\n`);
+  const adapter = trainer ? trainer.gpu.adapter : cpuAdapter(arithmetic, threads);
+  process.stderr.write(`engine      ${trainer ? choice.reason : `${cpuEngineName(arithmetic, threads)}${choice.reason.replace(/^[^,:]*/, '')}`}\n`);
   if (prior) process.stderr.write(`resume      ${todo.length.toLocaleString('en-US')} cells to go${checkpoint ? `, ${checkpoint.cells.length.toLocaleString('en-US')} of them from step ${checkpoint.stepsDone}` : ''}\n`);
   const options: RunOptions = { signal: abort.signal, onProgress: progressPrinter(backend), cellOrder, resume: checkpoint };
   if (!trainer) await cpuPool().ready(); // worker start-up kept out of the timing, like the GPU's compilation
-  const { run: fresh, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, precision, options) };
+  const { run: fresh, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, arithmetic, options) };
   if (process.stderr.isTTY) process.stderr.write('\n');
 
   // This run's cells joined to what earlier runs did.
@@ -181,14 +181,14 @@ async function main(): Promise<void> {
   if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
   if (compare && fresh.cellsDone > 0 && !abort.signal.aborted) {
     const compared = Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i).filter((i) => isComputed(outputs, i));
-    const reference = await cpuPool().run(spec, 'f64', { cellOrder: compared, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
+    const reference = await cpuPool().run(spec, 'float64', { cellOrder: compared, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const agreement = compareOutputs(outputs, reference.outputs, compared.subarray(0, reference.cellsDone));
     // Parts of a sharded sweep share the folder: each keeps its own comparison.
     const compareFile = join(outDir, shard ? `compare-part-${shard.index}-of-${shard.count}.json` : 'compare.json');
-    writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('f64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
+    writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('float64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
     console.log(formatAgreement(agreement));
-    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${cpuEngineName('f64', threads)}`);
+    console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${cpuEngineName('float64', threads)}`);
   }
   pool?.close();
   if (error) fail(`error: ${error}`);

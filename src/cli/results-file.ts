@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gridSize } from '../core/grid';
 import { decodeNpy, encodeNpy } from '../core/npy';
-import { OUTPUT_NAMES, type OutputName, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, fromNull, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../core/outputs';
 import { INLINE_MAX_AXIS, INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
 import type { Checkpoint } from '../core/run';
 import { writeAtomically, writeFileAtomic } from './atomic';
@@ -113,8 +113,8 @@ export function readResults(path: string): Read {
       return { ok: false, error: `${path}: has neither "outputs" nor "outputFiles"` };
     }
     for (const name of OUTPUT_NAMES) {
-      const want = name === 'finalLoss' || name === 'minLoss' ? Float64Array : Int32Array;
-      if (!(outputs[name] instanceof want)) return { ok: false, error: `${path}: ${name} has the wrong type (${outputs[name]?.constructor.name})` };
+      const want = outputRow(name).type === 'f64' ? Float64Array : Int32Array;
+      if (!(outputs[name] instanceof want)) return { ok: false, error: `${path}: ${name} is ${outputs[name] ? `a ${outputs[name].constructor.name}` : 'missing'}, not a ${want.name}` };
     }
     for (const axis of ['x', 'y'] as const) {
       const a = rest[axis];
@@ -127,16 +127,14 @@ export function readResults(path: string): Read {
   }
 }
 
-/** Inline JSON arrays back to typed outputs: null is NaN for losses (+Infinity for the minLoss of a cell diverged at k = 0), −1 for counts. */
+/** Inline JSON arrays back to typed outputs (null: each row's notRun, or noLoss in a cell diverged at k = 0). */
 function fromInline(inline: Record<OutputName, Array<number | null>>): SweepOutputs {
   const n = inline.finalLoss?.length ?? 0;
-  const outputs = { finalLoss: new Float64Array(n), minLoss: new Float64Array(n), stepsToThreshold: new Int32Array(n), divergedAt: new Int32Array(n) };
+  if (OUTPUT_NAMES.some((name) => inline[name]?.length !== n)) throw new Error('the output arrays are missing or differ in length: the file is damaged or edited');
+  const outputs = allocateOutputs(n);
   for (let i = 0; i < n; i++) {
-    outputs.finalLoss[i] = inline.finalLoss[i] ?? NaN;
-    outputs.stepsToThreshold[i] = inline.stepsToThreshold?.[i] ?? -1;
-    outputs.divergedAt[i] = inline.divergedAt?.[i] ?? -1;
-    outputs.minLoss[i] = inline.minLoss?.[i] ?? (outputs.divergedAt[i] === 0 ? Infinity : NaN);
+    const divergedAt = inline.divergedAt[i] ?? -1;
+    for (const name of OUTPUT_NAMES) outputs[name][i] = inline[name][i] ?? fromNull(name, divergedAt);
   }
-  if (OUTPUT_NAMES.some((name) => inline[name]?.length !== n)) throw new Error('the output arrays differ in length: the file is damaged or edited');
   return outputs;
 }

@@ -4,12 +4,13 @@
 import { cellSetupWriter, gridSize } from './grid';
 import { CELL_SETUP_LENGTH } from './network';
 import { allocateOutputs, setCell } from './outputs';
-import { trainCell, type ReferencePrecision } from './reference';
+import type { Arithmetic } from './arithmetic';
+import { trainCell } from './reference';
 import { rate, type RunOptions, type RunResult } from './run';
 import type { SweepSpec } from './spec';
 
 /** Trains every cell of `spec` (or the cells of options.cellOrder, in that order) on the CPU. */
-export async function runReference(spec: SweepSpec, precision: ReferencePrecision, options: RunOptions = {}): Promise<RunResult> {
+export async function runReference(spec: SweepSpec, arithmetic: Arithmetic, options: RunOptions = {}): Promise<RunResult> {
   const { cells } = gridSize(spec);
   const outputs = allocateOutputs(cells);
   const config = { activation: spec.activation, biases: spec.biases, steps: spec.steps, threshold: spec.threshold };
@@ -26,7 +27,7 @@ export async function runReference(spec: SweepSpec, precision: ReferencePrecisio
     for (let n = done; n < end; n++) {
       const index = options.cellOrder ? options.cellOrder[n] : n;
       writeSetup(index, setup);
-      setCell(outputs, index, trainCell(setup, config, precision));
+      setCell(outputs, index, trainCell(setup, config, arithmetic));
     }
     done = end;
     const elapsedMs = performance.now() - start;

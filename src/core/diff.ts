@@ -1,7 +1,7 @@
 /**
  * A/B difference of two sweeps over the same grid: per cell, which of the two converged. Pure.
  */
-import { classify, type SweepOutputs } from './outputs';
+import { classify, isComputed, type SweepOutputs } from './outputs';
 
 /** Difference classes, in code order (code = index); a cell not computed in A or B gets code DIFF_CLASSES.length. */
 export const DIFF_CLASSES = ['both converged', 'only A converged', 'only B converged', 'neither converged'] as const;
@@ -10,14 +10,13 @@ export type DiffClass = (typeof DIFF_CLASSES)[number];
 /** Colors of the difference map, [r, g, b], in code order; the last is "not run in A or B". */
 export const DIFF_COLORS: Array<[number, number, number]> = [[170, 215, 185], [235, 140, 30], [40, 110, 220], [85, 85, 95], [40, 40, 48]];
 
-const notRun = (o: SweepOutputs, i: number) => Number.isNaN(o.finalLoss[i]) && o.divergedAt[i] < 0;
 const converged = (o: SweepOutputs, i: number) => classify(o.stepsToThreshold[i], o.divergedAt[i]) === 'converged';
 
 /** Per-cell difference codes (index into DIFF_CLASSES; DIFF_CLASSES.length = not run in A or B). */
 export function classDiff(a: SweepOutputs, b: SweepOutputs): Uint8Array {
   const codes = new Uint8Array(a.finalLoss.length);
   codes.forEach((_, i) => {
-    if (notRun(a, i) || notRun(b, i)) { codes[i] = DIFF_CLASSES.length; return; }
+    if (!isComputed(a, i) || !isComputed(b, i)) { codes[i] = DIFF_CLASSES.length; return; }
     const ca = converged(a, i), cb = converged(b, i);
     codes[i] = ca && cb ? 0 : ca ? 1 : cb ? 2 : 3;
   });

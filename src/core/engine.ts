@@ -2,33 +2,33 @@
  * Which engine runs a sweep: the float32 WGSL kernel on a WebGPU device, or the WebAssembly kernel on every CPU core
  * (float64, the oracle's bits). Pure: the page's worker and the command line both ask it, and say its reason.
  */
-import type { ReferencePrecision } from './reference';
+import type { Arithmetic } from './arithmetic';
 
 /** What is known of the WebGPU side: an adapter (and whether it is a CPU emulation), or why there is none. */
 export type GpuAvailability = { adapter: string; isFallback: boolean } | { missing: string };
 
-export interface EngineChoice {
+export interface DeviceChoice {
   device: 'webgpu' | 'cpu';
   /** One sentence for people: why this engine. */
   reason: string;
 }
 
 const threadsText = (threads: number) => `${threads} thread${threads === 1 ? '' : 's'}`;
-const precisionWord = (precision: ReferencePrecision) => (precision === 'f64' ? 'float64' : 'float32-faithful');
+const arithmeticWord = (arithmetic: Arithmetic) => (arithmetic === 'float64' ? 'float64' : 'float32-faithful');
 
 /** The CPU engine in words: "float64 WebAssembly on 2 threads". */
-export const cpuEngineName = (precision: ReferencePrecision, threads: number) => `${precisionWord(precision)} WebAssembly on ${threadsText(threads)}`;
+export const cpuEngineName = (arithmetic: Arithmetic, threads: number) => `${arithmeticWord(arithmetic)} WebAssembly on ${threadsText(threads)}`;
 
 /** The CPU engine as a results file's `adapter`: "cpu / float64 WebAssembly, 2 threads". */
-export const cpuAdapter = (precision: ReferencePrecision, threads: number) => `cpu / ${precisionWord(precision)} WebAssembly, ${threadsText(threads)}`;
+export const cpuAdapter = (arithmetic: Arithmetic, threads: number) => `cpu / ${arithmeticWord(arithmetic)} WebAssembly, ${threadsText(threads)}`;
 
 /**
  * The engine for `requested`: 'auto' takes the GPU unless it is missing or a fallback adapter (SwiftShader and the
  * like emulate a GPU on the CPU, where float64 WebAssembly on every core is faster and exact: npm run bench measures
  * both) or the CPU engine cannot start (`cpuMissing`); an explicit device is honoured when it exists.
  */
-export function chooseEngine(requested: 'auto' | 'webgpu' | 'cpu', gpu: GpuAvailability, threads: number, cpuMissing?: string): EngineChoice {
-  const cpu = cpuEngineName('f64', threads);
+export function chooseDevice(requested: 'auto' | 'webgpu' | 'cpu', gpu: GpuAvailability, threads: number, cpuMissing?: string): DeviceChoice {
+  const cpu = cpuEngineName('float64', threads);
   if (requested === 'cpu') return { device: 'cpu', reason: `${cpu}, as asked` };
   if ('missing' in gpu) return { device: 'cpu', reason: `${cpu}: no WebGPU here (${gpu.missing})` };
   if (requested === 'webgpu') return { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}${gpu.isFallback ? ' (a CPU emulation), as asked' : ''}` };

@@ -3,6 +3,7 @@
  * index = iy · nx + ix.
  */
 import { CELL_SETUP_LENGTH, SETUP } from './network';
+import { parameter } from './parameters';
 import { exp, log } from './portable-math';
 import { randomWeights } from './random';
 import { axisLength, type Axis, type SweepSpec } from './spec';
@@ -36,30 +37,29 @@ export function gridSize(spec: SweepSpec): { nx: number; ny: number; cells: numb
 
 /**
  * Returns a function that writes one cell's training set-up (CELL_SETUP_LENGTH numbers, layout CELL_SETUP_FIELDS)
- * into `out` at `offset`. Order of application: base weights (or the seed axis' random draw), then a w1..w8 axis,
- * then initScale multiplies all eight. Axis values are computed once, here.
+ * into `out` at `offset`: the spec's values, then each axis's value as its PARAMETERS row says. Order of application:
+ * a seed axis's random draw of w1…w8 first (so a w axis on the other axis can still override one of them), then the
+ * record fields, then initScale multiplies all eight weights. Axis values are computed once, here.
  */
 export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Array, offset?: number) => void {
   const { nx } = gridSize(spec);
   const base = new Float64Array(CELL_SETUP_LENGTH);
   base.set(spec.weights, SETUP.w1);
-  base[SETUP.lrHidden] = spec.lrHidden; base[SETUP.lrOutput] = spec.lrOutput;
+  base[SETUP.lrHidden] = spec.lrHidden; base[SETUP.lrOutput] = spec.lrOutput; base[SETUP.momentum] = spec.momentum;
   base[SETUP.i1] = spec.inputs[0]; base[SETUP.i2] = spec.inputs[1];
   base[SETUP.t1] = spec.targets[0]; base[SETUP.t2] = spec.targets[1];
-  // A seed axis replaces the weights first, so that a w axis on the other axis can still override one of them.
   const axes = [{ axis: spec.x, values: axisValues(spec.x), coord: 0 }, ...(spec.y ? [{ axis: spec.y, values: axisValues(spec.y), coord: 1 }] : [])]
-    .sort((a, b) => Number(b.axis.param === 'seed') - Number(a.axis.param === 'seed'));
+    .map((a) => ({ ...a, sets: parameter(a.axis.param).sets }))
+    .sort((a, b) => Number(b.sets === 'draw-weights') - Number(a.sets === 'draw-weights'));
   return (index, out, o = 0) => {
     const at = [index % nx, Math.floor(index / nx)];
     out.set(base, o);
     let initScale = 1;
-    for (const { axis, values, coord } of axes) {
+    for (const { values, coord, sets } of axes) {
       const v = values[at[coord]];
-      const p = axis.param;
-      if (p === 'seed') randomWeights(spec.init, v, out, o + SETUP.w1);
-      else if (p === 'initScale') initScale = v;
-      else if (p === 'lr') { out[o + SETUP.lrHidden] = v; out[o + SETUP.lrOutput] = v; }
-      else out[o + SETUP[p]] = v;
+      if (sets === 'draw-weights') randomWeights(spec.init, v, out, o + SETUP.w1);
+      else if (sets === 'scale-weights') initScale = v;
+      else for (const field of sets) out[o + SETUP[field]] = v;
     }
     if (initScale !== 1) for (let j = 0; j < 8; j++) out[o + j] *= initScale;
   };

@@ -4,10 +4,11 @@
  * command line draw the same pixels.
  */
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { classify, type CellClass, type OutputName, type SweepOutputs } from './outputs';
+import { classify, isComputed, OUTPUT_NAMES, outputRow, type CellClass, type OutputName, type SweepOutputs } from './outputs';
 
+/** What a heatmap can show: any output (OUTPUTS rows), or the class map. */
 export type HeatmapMetric = OutputName | 'class';
-export const HEATMAP_METRICS: HeatmapMetric[] = ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt', 'class'];
+export const HEATMAP_METRICS: HeatmapMetric[] = [...OUTPUT_NAMES, 'class'];
 
 /** Colors of the class map and of cells without a value, as [r, g, b]. */
 export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
@@ -35,15 +36,13 @@ export function viridis(t: number): [number, number, number] {
 }
 
 function hasValue(metric: OutputName, v: number): boolean {
-  return metric === 'stepsToThreshold' || metric === 'divergedAt' ? v >= 0 : Number.isFinite(v) && v > 0;
+  return outputRow(metric).scale === 'steps' ? v >= 0 : Number.isFinite(v) && v > 0;
 }
 
 /** The scale for `metric` over the outputs: losses on log10 over their positive finite range; steps 0 … steps. */
 export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, steps: number): HeatmapScale {
   if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2 };
-  if (metric === 'stepsToThreshold' || metric === 'divergedAt') {
-    return { metric, kind: 'linear', min: 0, max: steps };
-  }
+  if (outputRow(metric).scale === 'steps') return { metric, kind: 'linear', min: 0, max: steps };
   let min = Infinity, max = -Infinity;
   for (const v of outputs[metric]) if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
   if (min > max) { min = 1; max = 1; }
@@ -53,9 +52,8 @@ export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, steps
 /** The RGB color of one cell under `scale`. */
 export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapScale): [number, number, number] {
   if (scale.metric === 'class') {
-    const { stepsToThreshold: s, divergedAt: d, finalLoss: f } = outputs;
-    if (Number.isNaN(f[index]) && d[index] < 0) return NO_VALUE_COLOR; // not computed
-    return CLASS_COLORS[classify(s[index], d[index])];
+    if (!isComputed(outputs, index)) return NO_VALUE_COLOR;
+    return CLASS_COLORS[classify(outputs.stepsToThreshold[index], outputs.divergedAt[index])];
   }
   const v = outputs[scale.metric][index];
   if (scale.kind === 'log') {

@@ -7,23 +7,26 @@
  * one (src/core/portable-math.ts), and so is the float64 tanh, so the reference gives the same bits in the page, in Node
  * and in the WebAssembly engine.
  */
+import type { Arithmetic } from './arithmetic';
 import { exp, tanh } from './portable-math';
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'identity'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** Rounds one intermediate result: `Math.fround` for float32, the identity for float64. */
-export type Rounding = (x: number) => number;
-export const float64: Rounding = (x) => x;
-export const float32: Rounding = Math.fround;
+/** Rounds one intermediate result. */
+type Round = (x: number) => number;
+/** How each arithmetic rounds an intermediate result: `Math.fround` for float32, the identity for float64. */
+export const ROUND: Record<Arithmetic, Round> = { float64: (x) => x, float32: Math.fround };
 
 /**
- * Layout of one cell's training set-up, a record of 14 numbers (the same order as CELL_SETUP_FIELDS):
- * [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2].
+ * Layout of one cell's training set-up, a record of 15 numbers (the same order as CELL_SETUP_FIELDS):
+ * [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2, momentum]. The kernels mirror it (wasm/train.ts SETUP_*, the WGSL
+ * CellParams and CellState), with tests.
  */
 export const CELL_SETUP_FIELDS = [
-  'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'lrHidden', 'lrOutput', 'i1', 'i2', 't1', 't2',
+  'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'lrHidden', 'lrOutput', 'i1', 'i2', 't1', 't2', 'momentum',
 ] as const;
+export type SetupField = (typeof CELL_SETUP_FIELDS)[number];
 export const CELL_SETUP_LENGTH = CELL_SETUP_FIELDS.length;
 export const SETUP = Object.fromEntries(CELL_SETUP_FIELDS.map((name, i) => [name, i])) as {
   [K in (typeof CELL_SETUP_FIELDS)[number]]: number;
@@ -47,7 +50,7 @@ export interface ForwardPass {
  * The kernel's tanh (shaders/train.wgsl, tanhAccurate) in the kernel's operation order: a Padé approximant below
  * |x| = 1, (1 − e)/(1 + e) with e = exp(−2|x|) above. In float64 the oracle uses fdlibm's tanh (portable-math).
  */
-export function kernelTanh(x: number, r: Rounding): number {
+export function kernelTanh(x: number, r: Round): number {
   const a = Math.abs(x);
   if (a < 1) {
     const x2 = r(x * x);
@@ -59,17 +62,17 @@ export function kernelTanh(x: number, r: Rounding): number {
   return Math.sign(x) * r(r(1 - e) / r(1 + e));
 }
 
-function activate(x: number, activation: Activation, round: Rounding): number {
+function activate(x: number, activation: Activation, round: Round): number {
   switch (activation) {
     case 'sigmoid': return round(1 / round(1 + round(exp(-x))));
-    case 'tanh': return round === float64 ? tanh(x) : kernelTanh(x, round);
+    case 'tanh': return round === ROUND.float64 ? tanh(x) : kernelTanh(x, round);
     case 'relu': return Math.max(x, 0);
     case 'identity': return x;
   }
 }
 
 /** dσ/dx written in terms of the activation's output a, as the sheet does: σ' = a(1 − a). */
-function activationSlope(a: number, activation: Activation, round: Rounding): number {
+function activationSlope(a: number, activation: Activation, round: Round): number {
   switch (activation) {
     case 'sigmoid': return round(a * round(1 - a));
     case 'tanh': return round(1 - round(a * a));
@@ -79,7 +82,7 @@ function activationSlope(a: number, activation: Activation, round: Rounding): nu
 }
 
 /** E at the weights `w` (w[0..7] = w1..w8) for the inputs and targets of `setup`. */
-export function forward(w: ArrayLike<number>, setup: ArrayLike<number>, config: NetworkConfig, round: Rounding = float64): ForwardPass {
+export function forward(w: ArrayLike<number>, setup: ArrayLike<number>, config: NetworkConfig, round: Round = ROUND.float64): ForwardPass {
   const r = round, act = config.activation;
   const [bh, bo] = config.biases;
   const i1 = setup[SETUP.i1], i2 = setup[SETUP.i2];
@@ -96,7 +99,7 @@ export function forward(w: ArrayLike<number>, setup: ArrayLike<number>, config: 
  * ∂E/∂w for w1..w8 (into `gradient`, length 8) given the forward pass at `w`: the sheet's equations, all weights
  * from the same (old) values.
  */
-export function gradient(w: ArrayLike<number>, setup: ArrayLike<number>, f: ForwardPass, config: NetworkConfig, out: Float64Array, round: Rounding = float64): Float64Array {
+export function gradient(w: ArrayLike<number>, setup: ArrayLike<number>, f: ForwardPass, config: NetworkConfig, out: Float64Array, round: Round = ROUND.float64): Float64Array {
   const r = round, act = config.activation;
   const i1 = setup[SETUP.i1], i2 = setup[SETUP.i2];
   const do1 = r(r(f.ao1 - setup[SETUP.t1]) * activationSlope(f.ao1, act, r));
@@ -108,8 +111,16 @@ export function gradient(w: ArrayLike<number>, setup: ArrayLike<number>, f: Forw
   return out;
 }
 
-/** One gradient-descent update in place: w ← w − η·∂E/∂w (η = lrHidden for w1..w4, lrOutput for w5..w8). */
-export function applyUpdate(w: Float64Array, g: Float64Array, setup: ArrayLike<number>, round: Rounding = float64): void {
-  const lrH = setup[SETUP.lrHidden], lrO = setup[SETUP.lrOutput];
-  for (let j = 0; j < 8; j++) w[j] = round(w[j] - round((j < 4 ? lrH : lrO) * g[j]));
+/**
+ * One update in place (η = lrHidden for w1..w4, lrOutput for w5..w8). With momentum β = 0, the sheet's gradient descent:
+ * w ← w − η·∂E/∂w. Otherwise heavy ball: v ← β·v + ∂E/∂w, then w ← w − η·v (`velocity` holds v, starting at 0).
+ */
+export function applyUpdate(w: Float64Array, g: Float64Array, setup: ArrayLike<number>, round: Round = ROUND.float64, velocity?: Float64Array): void {
+  const lrH = setup[SETUP.lrHidden], lrO = setup[SETUP.lrOutput], beta = setup[SETUP.momentum];
+  for (let j = 0; j < 8; j++) {
+    const lr = j < 4 ? lrH : lrO;
+    if (beta === 0 || !velocity) { w[j] = round(w[j] - round(lr * g[j])); continue; }
+    velocity[j] = round(round(beta * velocity[j]) + g[j]);
+    w[j] = round(w[j] - round(lr * velocity[j]));
+  }
 }

@@ -1,47 +1,63 @@
 /**
- * Per-cell outputs of a sweep, in row-major cell order (index = iy · nx + ix). See DESIGN §2.
+ * The per-cell outputs of a sweep: one row each in OUTPUTS, from which everything that stores, moves, draws, reads out
+ * or writes outputs derives (allocation, the cell record, "not computed", the results file and its .npy dtypes, CSV,
+ * heatmap metrics and their scales, hover text). Arrays are in row-major cell order (index = iy · nx + ix). The
+ * kernels (shaders/train.wgsl, wasm/train.ts) and the reference (src/core/reference.ts) compute them; their layouts
+ * are mirrored in src/gpu/layout.ts and src/cpu/layout.ts, with tests.
  */
-export interface SweepOutputs {
-  /** loss[steps]; NaN for a diverged cell. */
-  finalLoss: Float64Array;
-  /** min over k of loss[k] (over finite losses before divergence); +Infinity when diverged at k = 0. */
-  minLoss: Float64Array;
-  /** first k with loss[k] < threshold, or −1. */
-  stepsToThreshold: Int32Array;
-  /** first k at which the loss or a weight is not finite, or −1. */
-  divergedAt: Int32Array;
+
+/** One output: its name, its array type, its value in a cell not computed, and how people see it. */
+interface OutputRow {
+  name: string;
+  /** f64: a Float64Array of losses; i32: an Int32Array of step indices. */
+  type: 'f64' | 'i32';
+  /** What a cell holds before it is computed. */
+  notRun: number;
+  /**
+   * What a computed cell holds when it had no finite loss to take it from (diverged at k = 0): a results file writes
+   * it as null, like notRun, and reading it back tells the two apart by divergedAt.
+   */
+  noLoss: number;
+  /** How a heatmap colours it: losses on a log scale, step indices 0 … steps linearly. */
+  scale: 'loss' | 'steps';
+  /** For people: what it is. */
+  label: string;
+  /** For people: a step index of −1 in a computed cell ("never"). */
+  never?: string;
 }
 
-export const OUTPUT_NAMES = ['finalLoss', 'minLoss', 'stepsToThreshold', 'divergedAt'] as const;
-export type OutputName = (typeof OUTPUT_NAMES)[number];
+export const OUTPUTS = [
+  { name: 'finalLoss', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'loss', label: 'loss after the last step (none if it diverged)' },
+  { name: 'minLoss', type: 'f64', notRun: NaN, noLoss: Infinity, scale: 'loss', label: 'lowest loss, over the steps before any divergence' },
+  { name: 'peakLoss', type: 'f64', notRun: NaN, noLoss: -Infinity, scale: 'loss', label: 'highest loss, over the steps before any divergence (the catapult above the start)' },
+  { name: 'stepsToThreshold', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with the loss below the threshold', never: 'never' },
+  { name: 'divergedAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with a loss or weight not finite', never: 'did not diverge' },
+] as const satisfies readonly OutputRow[];
+
+type Rows = (typeof OUTPUTS)[number];
+export type OutputName = Rows['name'];
+export const OUTPUT_NAMES: readonly OutputName[] = OUTPUTS.map((o) => o.name);
+
+/** Per-cell outputs of a sweep: one array per OUTPUTS row, Float64Array or Int32Array by its type. */
+export type SweepOutputs = { [R in Rows as R['name']]: R['type'] extends 'f64' ? Float64Array : Int32Array };
 
 /** One cell's outputs. */
-export interface CellOutputs {
-  finalLoss: number;
-  minLoss: number;
-  stepsToThreshold: number;
-  divergedAt: number;
-}
+export type CellOutputs = Record<OutputName, number>;
+
+/** The row of `name`. */
+export const outputRow = (name: OutputName): OutputRow => OUTPUTS.find((o) => o.name === name)!;
 
 export const CELL_CLASSES = ['converged', 'stalled', 'diverged'] as const;
 export type CellClass = (typeof CELL_CLASSES)[number];
 
-/** Allocates outputs for `cellCount` cells, each cell marked "not computed": NaN losses, −1 step counts. */
+/** Allocates outputs for `cellCount` cells, each cell marked "not computed" (every row's notRun). */
 export function allocateOutputs(cellCount: number): SweepOutputs {
-  return {
-    finalLoss: new Float64Array(cellCount).fill(NaN),
-    minLoss: new Float64Array(cellCount).fill(NaN),
-    stepsToThreshold: new Int32Array(cellCount).fill(-1),
-    divergedAt: new Int32Array(cellCount).fill(-1),
-  };
+  return Object.fromEntries(OUTPUTS.map((o) => [o.name, (o.type === 'f64' ? new Float64Array(cellCount) : new Int32Array(cellCount)).fill(o.notRun)])) as unknown as SweepOutputs;
 }
 
 /** Stores one cell's outputs at `index`. */
 export function setCell(outputs: SweepOutputs, index: number, cell: CellOutputs): void {
-  outputs.finalLoss[index] = cell.finalLoss;
-  outputs.minLoss[index] = cell.minLoss;
-  outputs.stepsToThreshold[index] = cell.stepsToThreshold;
-  outputs.divergedAt[index] = cell.divergedAt;
+  for (const name of OUTPUT_NAMES) outputs[name][index] = cell[name];
 }
 
 /**
@@ -59,10 +75,29 @@ export function outputsAt(outputs: SweepOutputs, first: number, end: number, ord
 
 /**
  * Whether cell `index` was computed. Exact, not a guess: a computed cell either diverged (divergedAt ≥ 0) or has a
- * finite finalLoss (every loss it evaluated was finite), while a cell not computed keeps the NaN and −1 it started with.
+ * finite finalLoss (every loss it evaluated was finite), while a cell not computed keeps every row's notRun.
  */
 export function isComputed(outputs: SweepOutputs, index: number): boolean {
   return outputs.divergedAt[index] >= 0 || !Number.isNaN(outputs.finalLoss[index]);
+}
+
+/** One output of a computed cell for people: losses to 4 significant digits, step indices or their row's "never". */
+export function formatOutput(name: OutputName, value: number): string {
+  const row = outputRow(name);
+  if (row.scale === 'steps') return value >= 0 ? String(value) : row.never ?? '–';
+  return Number.isFinite(value) ? value.toExponential(3) : value === Infinity ? '+∞' : value === -Infinity ? '−∞' : 'none';
+}
+
+/** A cell's outputs in words: "finalLoss 3.533e-11, …, divergedAt did not diverge (converged)", or that it was not run. */
+export function describeOutputs(outputs: SweepOutputs, index: number): string {
+  if (!isComputed(outputs, index)) return 'not run yet';
+  return `${OUTPUT_NAMES.map((name) => `${name} ${formatOutput(name, outputs[name][index])}`).join(', ')} (${classify(outputs.stepsToThreshold[index], outputs.divergedAt[index])})`;
+}
+
+/** A results file's null back to a number: the row's noLoss in a cell diverged at k = 0, else its notRun. */
+export function fromNull(name: OutputName, divergedAt: number): number {
+  const row = outputRow(name);
+  return divergedAt === 0 ? row.noLoss : row.notRun;
 }
 
 /** diverged if divergedAt ≥ 0; else converged if stepsToThreshold ≥ 0; else stalled. */

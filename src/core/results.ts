@@ -8,7 +8,7 @@
  * partly trained cells (`checkpoint`) so that `--resume` continues them.
  */
 import { axisValues, gridSize } from './grid';
-import { allocateOutputs, OUTPUT_NAMES, outputsAt, type OutputName, type SweepOutputs } from './outputs';
+import { allocateOutputs, fromNull, OUTPUT_NAMES, outputsAt, type OutputName, type SweepOutputs } from './outputs';
 import { rate, type RunResult, type RunStatus } from './run';
 import type { SweepSpec } from './spec';
 
@@ -96,19 +96,11 @@ export function buildResults(spec: SweepSpec, backend: string, adapter: string, 
   return { ...head, outputs: inlineOutputs(cells) };
 }
 
-/**
- * Outputs back from a results document's arrays: null is NaN for finalLoss, +Infinity for the minLoss of a cell that
- * diverged at k = 0 (it has no finite loss), NaN otherwise.
- */
+/** Outputs back from a results document's arrays (null: each row's notRun, or noLoss in a cell diverged at k = 0). */
 export function outputsFromResults(outputs: ResultsFile['outputs']): SweepOutputs {
   const n = outputs.finalLoss.length;
   const o = allocateOutputs(n);
-  for (let i = 0; i < n; i++) {
-    o.finalLoss[i] = outputs.finalLoss[i] ?? NaN;
-    o.stepsToThreshold[i] = outputs.stepsToThreshold[i] ?? -1;
-    o.divergedAt[i] = outputs.divergedAt[i] ?? -1;
-    o.minLoss[i] = outputs.minLoss[i] ?? (o.divergedAt[i] === 0 ? Infinity : NaN);
-  }
+  for (let i = 0; i < n; i++) for (const name of OUTPUT_NAMES) o[name][i] = outputs[name][i] ?? fromNull(name, outputs.divergedAt[i] ?? -1);
   return o;
 }
 

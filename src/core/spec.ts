@@ -4,13 +4,10 @@
  */
 import { z } from 'zod';
 import { ACTIVATIONS } from './network';
+import { AXIS_PARAMS, outOfRange, overlap, parameter, SPEC_SETTINGS, type AxisParam, type ParameterRow } from './parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 
-/** Parameters an axis can sweep. */
-export const AXIS_PARAMS = [
-  'lr', 'lrHidden', 'lrOutput', 'initScale', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'i1', 'i2', 't1', 't2', 'seed',
-] as const;
-export type AxisParam = (typeof AXIS_PARAMS)[number];
+export { AXIS_PARAMS, type AxisParam } from './parameters';
 
 /** Largest sweep accepted: cells (4096 × 4096) and cells × steps (network-steps, e.g. 4096² cells × 8192 steps). */
 export const MAX_CELLS = 4096 * 4096;
@@ -18,7 +15,13 @@ export const MAX_STEPS = 1_000_000;
 export const MAX_NETWORK_STEPS = 2 ** 37;
 
 const finite = (what: string) => z.number({ error: `must be a finite number (${what})` });
-const nonNegative = (what: string) => finite(what).min(0, { error: `must be ≥ 0 (${what})` });
+/** A top-level setting of a parameter row, within the row's range. */
+function setting(row: ParameterRow) {
+  let schema = finite(row.label);
+  if (row.min !== undefined) schema = schema.min(row.min, { error: `must be ≥ ${row.min} (${row.label})` });
+  if (row.below !== undefined) schema = schema.lt(row.below, { error: `must be < ${row.below} (${row.label})` });
+  return schema.optional();
+}
 const pair = (what: string) => z.tuple([finite(what), finite(what)], { error: `must be a list of two finite numbers (${what})` });
 
 const axisSchema = z.strictObject({
@@ -46,9 +49,7 @@ const specSchema = z.strictObject({
   steps: z.number({ error: `must be an integer from 1 to ${MAX_STEPS}` }).int({ error: `must be an integer from 1 to ${MAX_STEPS}` })
     .min(1, { error: `must be an integer from 1 to ${MAX_STEPS}` }).max(MAX_STEPS, { error: `must be an integer from 1 to ${MAX_STEPS}` }).default(1000),
   threshold: finite('the loss below which a cell counts as converged').positive({ error: 'must be > 0 (the loss below which a cell counts as converged)' }).default(1e-4),
-  lr: nonNegative('the learning rate of both layers').optional(),
-  lrHidden: nonNegative('the learning rate of w1..w4').optional(),
-  lrOutput: nonNegative('the learning rate of w5..w8').optional(),
+  ...(Object.fromEntries(SPEC_SETTINGS.map((row) => [row.spec!, setting(row)])) as Record<'lr' | 'lrHidden' | 'lrOutput' | 'momentum', ReturnType<typeof setting>>),
   inputs: pair('[i1, i2]').optional(),
   targets: pair('[t1, t2]').optional(),
   biases: pair('[hidden bias, output bias], fixed').optional(),
@@ -74,6 +75,8 @@ export interface SweepSpec {
   threshold: number;
   lrHidden: number;
   lrOutput: number;
+  /** Heavy-ball momentum β of every cell off a momentum axis; 0: the sheet's plain gradient descent. */
+  momentum: number;
   inputs: [number, number];
   targets: [number, number];
   biases: [number, number];
@@ -138,10 +141,11 @@ function nestingDepth(value: unknown, limit: number): number {
 function axisErrors(name: 'x' | 'y', axis: AxisInput): string[] {
   const errors: string[] = [];
   const has = (k: keyof AxisInput) => axis[k] !== undefined;
-  // Learning rates are ≥ 0 on an axis as at the top level (a negative one climbs the loss).
-  if (axis.param === 'lr' || axis.param === 'lrHidden' || axis.param === 'lrOutput') {
-    if (axis.values?.some((v) => v < 0)) errors.push(`${name}.values: a learning rate must be ≥ 0; got ${describeValue(axis.values.find((v) => v < 0))}`);
-    if (axis.min !== undefined && axis.min < 0) errors.push(`${name}.min: a learning rate must be ≥ 0; got ${axis.min}`);
+  // Each parameter's range holds on an axis as at the top level (a negative learning rate climbs the loss).
+  const bad = axis.values?.find((v) => outOfRange(axis.param, v));
+  if (bad !== undefined) errors.push(`${name}.values: ${outOfRange(axis.param, bad)}; got ${describeValue(bad)}`);
+  for (const end of ['min', 'max'] as const) {
+    if (axis[end] !== undefined && outOfRange(axis.param, axis[end]!)) errors.push(`${name}.${end}: ${outOfRange(axis.param, axis[end]!)}; got ${axis[end]}`);
   }
   if (axis.param === 'seed') {
     if (has('min') || has('max') || has('scale')) errors.push(`${name}: a seed axis takes "count" (draws 0 … count−1) or "values" (draw indices), not min/max/scale`);
@@ -169,8 +173,8 @@ export function parseSpec(input: unknown): SpecResult {
   const raw = parsed.data;
   const errors = [...axisErrors('x', raw.x), ...(raw.y ? axisErrors('y', raw.y) : [])];
   if (raw.y && raw.y.param === raw.x.param) errors.push(`y.param: both axes sweep "${raw.x.param}"; choose a different parameter for y`);
-  if (raw.y && [raw.x.param, raw.y.param].includes('lr') && [raw.x.param, raw.y.param].some((p) => p === 'lrHidden' || p === 'lrOutput')) {
-    errors.push(`y.param: "lr" sets both lrHidden and lrOutput, so it cannot be combined with "${raw.x.param === 'lr' ? raw.y.param : raw.x.param}" on the other axis`);
+  else if (raw.y && overlap(raw.x.param, raw.y.param)) {
+    errors.push(`y.param: "${raw.x.param}" and "${raw.y.param}" set the same thing (${parameter(raw.x.param).label}; ${parameter(raw.y.param).label}), so they cannot share a sweep`);
   }
   if (errors.length) return { ok: false, errors };
   // Sizes first, from the counts: a seed axis becomes a list of `count` draws, which must not be built before the
@@ -194,6 +198,7 @@ export function parseSpec(input: unknown): SpecResult {
       threshold: raw.threshold,
       lrHidden: raw.lrHidden ?? lr,
       lrOutput: raw.lrOutput ?? lr,
+      momentum: raw.momentum ?? 0,
       inputs: raw.inputs ?? [...preset.inputs],
       targets: raw.targets ?? [...preset.targets],
       biases: raw.biases ?? [...preset.biases],
@@ -220,6 +225,11 @@ function normalizeAxis(axis: AxisInput): Axis {
   if (axis.param === 'seed' && axis.count !== undefined) return { param: 'seed', values: Array.from({ length: axis.count }, (_, k) => k) };
   if (axis.values) return { param: axis.param, values: [...axis.values] };
   return { param: axis.param, min: axis.min!, max: axis.max!, count: axis.count!, scale: axis.scale ?? 'linear' };
+}
+
+/** Whether some cell of `spec` may have a momentum other than 0 (the kernels then keep velocities). */
+export function usesMomentum(spec: SweepSpec): boolean {
+  return spec.momentum !== 0 || spec.x.param === 'momentum' || spec.y?.param === 'momentum';
 }
 
 /** Number of cells along an axis as written (before normalization). */

@@ -5,6 +5,7 @@
  * Positions are plot fractions: 0 … 1 from the left edge of the first cell to the right edge of the last (x), and
  * from the bottom edge of row 0 to the top edge of the last row (y). Cell j of n covers [j/n, (j+1)/n].
  */
+import type { Arithmetic } from './arithmetic';
 import { exp, log } from './portable-math';
 import type { Axis, SweepSpec } from './spec';
 
@@ -73,8 +74,7 @@ export function shiftedRect(dx: number, dy: number): ViewRect {
 }
 
 /** Bits of significand: float32 has 24 (23 stored), float64 53. */
-const SIGNIFICAND_BITS = { float32: 24, float64: 53 } as const;
-export type Precision = keyof typeof SIGNIFICAND_BITS;
+const SIGNIFICAND_BITS: Record<Arithmetic, number> = { float32: 24, float64: 53 };
 
 /** How finely one axis of the view samples its parameter, in units of the number format's spacing. */
 export interface AxisResolution {
@@ -87,9 +87,9 @@ export interface AxisResolution {
   ulpsPerCell: number;
 }
 
-/** The resolution of every range axis of the view in `precision`. */
-export function axisResolutions(spec: SweepSpec, precision: Precision): AxisResolution[] {
-  const scale = 2 ** (SIGNIFICAND_BITS[precision] - 1);
+/** The resolution of every range axis of the view in `arithmetic`. */
+export function axisResolutions(spec: SweepSpec, arithmetic: Arithmetic): AxisResolution[] {
+  const scale = 2 ** (SIGNIFICAND_BITS[arithmetic] - 1);
   const out: AxisResolution[] = [];
   for (const name of ['x', 'y'] as const) {
     const a = spec[name];

@@ -4,8 +4,8 @@
  */
 import { cellSetupWriter } from '../core/grid';
 import { CELL_SETUP_LENGTH } from '../core/network';
-import type { ReferencePrecision } from '../core/reference';
-import type { SweepSpec } from '../core/spec';
+import type { Arithmetic } from '../core/arithmetic';
+import { usesMomentum, type SweepSpec } from '../core/spec';
 import { WasmKernel } from './kernel';
 import { outputBuffers, type FromWorker, type ToWorker } from './protocol';
 
@@ -19,7 +19,7 @@ export interface WorkerSide {
 export function serveBlocks(side: WorkerSide): void {
   let kernel: Promise<WasmKernel> | undefined;
   // The sweeps of the latest runs (a cancelled run's last blocks may still be queued behind the next run's spec).
-  const runs = new Map<number, { spec: SweepSpec; precision: ReferencePrecision; write: ReturnType<typeof cellSetupWriter> }>();
+  const runs = new Map<number, { spec: SweepSpec; arithmetic: Arithmetic; write: ReturnType<typeof cellSetupWriter> }>();
   // Messages are handled in order: each waits for the one before (instantiation is asynchronous).
   let queue = Promise.resolve();
   side.listen((message) => {
@@ -43,11 +43,11 @@ export function serveBlocks(side: WorkerSide): void {
       try {
         const current = runs.get(run);
         if (!kernel || !current) throw new Error(`block ${block} of run ${run} arrived before its kernel or spec`);
-        const { spec, precision, write } = current;
+        const { spec, arithmetic, write } = current;
         const started = performance.now();
-        const outputs = (await kernel).train(spec, precision, count, (setups) => {
+        const outputs = (await kernel).train(spec, arithmetic, count, (setups) => {
           for (let j = 0; j < count; j++) write(cells ? cells[j] : first + j, setups, j * CELL_SETUP_LENGTH);
-        });
+        }, usesMomentum(spec));
         side.post({ type: 'done', run, block, outputs, elapsedMs: performance.now() - started }, outputBuffers(outputs));
       } catch (e) {
         side.post({ type: 'error', run, block, message: (e as Error).message }, []);

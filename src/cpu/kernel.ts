@@ -4,14 +4,15 @@
  * the float32-faithful reference. Runs wherever WebAssembly with SIMD does: worker threads in Node, web workers.
  */
 import { ACTIVATIONS } from '../core/network';
-import { allocateOutputs, type CellOutputs, type SweepOutputs } from '../core/outputs';
-import type { ReferencePrecision, TrainConfig } from '../core/reference';
+import { OUTPUT_NAMES, OUTPUTS, type CellOutputs, type OutputName, type SweepOutputs } from '../core/outputs';
+import type { Arithmetic } from '../core/arithmetic';
+import type { TrainConfig } from '../core/reference';
 import { outputLayout, setupBytes, TRACE_ROW_LENGTH } from './layout';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  train(setups: number, count: number, outputs: number, steps: number, threshold: number, biasHidden: number, biasOutput: number, activation: number, float32: number): void;
+  train(setups: number, count: number, outputs: number, steps: number, threshold: number, biasHidden: number, biasOutput: number, activation: number, float32: number, momentum: number): void;
   trace(setup: number, outputs: number, steps: number, threshold: number, biasHidden: number, biasOutput: number, activation: number, float32: number, history: number, every: number): number;
   mathInPlace(op: number, values: number, count: number): void;
 }
@@ -44,35 +45,37 @@ export class WasmKernel {
 
   /**
    * Trains `count` cells: `fill` writes their set-up records (CELL_SETUP_LENGTH numbers each, CELL_SETUP_FIELDS order)
-   * into the array it is given; returns their outputs, entry j for record j.
+   * into the array it is given; returns their outputs, entry j for record j. `momentum`: some cell's momentum is not 0
+   * (without, the kernel runs its loop without velocities).
    */
-  train(config: TrainConfig, precision: ReferencePrecision, count: number, fill: (setups: Float64Array) => void): SweepOutputs {
+  train(config: TrainConfig, arithmetic: Arithmetic, count: number, fill: (setups: Float64Array) => void, momentum: boolean): SweepOutputs {
     const out = outputLayout(count);
     const base = this.reserve(setupBytes(count) + out.bytes);
     const { memory } = this.exports;
     fill(new Float64Array(memory.buffer, base, setupBytes(count) / 8));
     const at = base + setupBytes(count);
-    this.exports.train(base, count, at, config.steps, config.threshold, config.biases[0], config.biases[1], ACTIVATIONS.indexOf(config.activation), precision === 'f32' ? 1 : 0);
-    const outputs = allocateOutputs(0);
-    outputs.finalLoss = new Float64Array(memory.buffer, at + out.finalLoss, count).slice();
-    outputs.minLoss = new Float64Array(memory.buffer, at + out.minLoss, count).slice();
-    outputs.stepsToThreshold = new Int32Array(memory.buffer, at + out.stepsToThreshold, count).slice();
-    outputs.divergedAt = new Int32Array(memory.buffer, at + out.divergedAt, count).slice();
-    return outputs;
+    this.exports.train(base, count, at, config.steps, config.threshold, config.biases[0], config.biases[1], ACTIVATIONS.indexOf(config.activation), arithmetic === 'float32' ? 1 : 0, momentum ? 1 : 0);
+    return this.outputsAt(at, count, out.offsets);
+  }
+
+  /** Copies of the output arrays of a block of `count` cells at `at`. */
+  private outputsAt(at: number, count: number, offsets: Record<OutputName, number>): SweepOutputs {
+    const { buffer } = this.exports.memory;
+    return Object.fromEntries(OUTPUTS.map((o) => [o.name, (o.type === 'f64' ? new Float64Array(buffer, at + offsets[o.name], count) : new Int32Array(buffer, at + offsets[o.name], count)).slice()])) as unknown as SweepOutputs;
   }
 
   /** Replays one cell from its set-up record, keeping k = 0, every, 2·every, …, the last k and a divergence. */
-  trace(config: TrainConfig, precision: ReferencePrecision, setup: ArrayLike<number>, every = 1): CellTrace {
+  trace(config: TrainConfig, arithmetic: Arithmetic, setup: ArrayLike<number>, every = 1): CellTrace {
     const maxRows = Math.ceil((config.steps + 1) / every) + 1;
     const out = outputLayout(1);
     const base = this.reserve(setupBytes(1) + out.bytes + 8 * TRACE_ROW_LENGTH * maxRows);
     const { memory } = this.exports;
     new Float64Array(memory.buffer, base, setupBytes(1) / 8).set(setup);
     const at = base + setupBytes(1), history = at + out.bytes;
-    const rows = this.exports.trace(base, at, config.steps, config.threshold, config.biases[0], config.biases[1], ACTIVATIONS.indexOf(config.activation), precision === 'f32' ? 1 : 0, history, every);
-    const f64 = new Float64Array(memory.buffer), i32 = new Int32Array(memory.buffer);
+    const rows = this.exports.trace(base, at, config.steps, config.threshold, config.biases[0], config.biases[1], ACTIVATIONS.indexOf(config.activation), arithmetic === 'float32' ? 1 : 0, history, every);
+    const cell = this.outputsAt(at, 1, out.offsets);
     return {
-      outputs: { finalLoss: f64[at / 8], minLoss: f64[(at + out.minLoss) / 8], stepsToThreshold: i32[(at + out.stepsToThreshold) / 4], divergedAt: i32[(at + out.divergedAt) / 4] },
+      outputs: Object.fromEntries(OUTPUT_NAMES.map((name) => [name, cell[name][0]])) as CellOutputs,
       rows: new Float64Array(memory.buffer, history, rows * TRACE_ROW_LENGTH).slice(),
     };
   }

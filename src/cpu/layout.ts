@@ -1,17 +1,26 @@
 /**
  * The WebAssembly kernel's memory layout (wasm/train.ts is its truth; the layout test in test/cpu/kernel.test.ts holds
- * this mirror to it).
- * Set-up records are CELL_SETUP_LENGTH f64 each, fields in CELL_SETUP_FIELDS order; outputs are four arrays one after
- * another; trace rows are [k, loss[k], w1 … w8].
+ * this mirror to it). Set-up records are CELL_SETUP_LENGTH f64 each, fields in CELL_SETUP_FIELDS order; the outputs
+ * are the OUTPUTS rows' arrays one after another (f64 rows 8 bytes a cell, i32 rows 4); trace rows are
+ * [k, loss[k], w1 … w8].
  */
 import { CELL_SETUP_LENGTH } from '../core/network';
+import { OUTPUTS, type OutputName } from '../core/outputs';
 
 /** f64 per trace row: k, loss[k], then w1 … w8 after k updates. */
 export const TRACE_ROW_LENGTH = 10;
 
-/** Byte offsets of the four output arrays for a block of `count` cells, and their total size. */
-export function outputLayout(count: number): { finalLoss: number; minLoss: number; stepsToThreshold: number; divergedAt: number; bytes: number } {
-  return { finalLoss: 0, minLoss: 8 * count, stepsToThreshold: 16 * count, divergedAt: 20 * count, bytes: 24 * count };
+/** Per output, its array's byte offset as a multiple of the block's cell count; and the bytes per cell in all. */
+export const OUTPUT_OFFSETS = {} as Record<OutputName, number>;
+export let OUTPUT_BYTES = 0;
+for (const row of OUTPUTS) {
+  OUTPUT_OFFSETS[row.name] = OUTPUT_BYTES;
+  OUTPUT_BYTES += row.type === 'f64' ? 8 : 4;
+}
+
+/** Byte offsets of the output arrays for a block of `count` cells, and their total size. */
+export function outputLayout(count: number): { offsets: Record<OutputName, number>; bytes: number } {
+  return { offsets: Object.fromEntries(OUTPUTS.map((o) => [o.name, OUTPUT_OFFSETS[o.name] * count])) as Record<OutputName, number>, bytes: OUTPUT_BYTES * count };
 }
 
 /** Bytes of `count` set-up records. */

@@ -6,7 +6,7 @@
  */
 import { gridSize } from '../core/grid';
 import { allocateOutputs, OUTPUT_NAMES } from '../core/outputs';
-import type { ReferencePrecision } from '../core/reference';
+import type { Arithmetic } from '../core/arithmetic';
 import { rate, type RunOptions, type RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import type { BlockResult, FromWorker, ToWorker } from './protocol';
@@ -85,17 +85,17 @@ export class CpuPool {
   }
 
   /**
-   * Trains every cell of `spec` (or options.cellOrder's, in that order) in `precision`; resolves with complete or,
+   * Trains every cell of `spec` (or options.cellOrder's, in that order) in `arithmetic`; resolves with complete or,
    * after a cancel, the cells finished (always a prefix of the order: blocks in flight are waited for).
    */
-  run(spec: SweepSpec, precision: ReferencePrecision, options: RunOptions = {}): Promise<RunResult> {
+  run(spec: SweepSpec, arithmetic: Arithmetic, options: RunOptions = {}): Promise<RunResult> {
     this.ensureWorkers();
     const { cells } = gridSize(spec);
     const order = options.cellOrder;
     const total = order ? order.length : cells;
     const outputs = allocateOutputs(cells);
     const id = ++this.lastRun;
-    for (const w of this.workers) w.post({ type: 'spec', run: id, spec, precision });
+    for (const w of this.workers) w.post({ type: 'spec', run: id, spec, arithmetic });
     const start = performance.now();
     const inFlight = new Array<number>(this.workers.length).fill(0);
     let next = 0, prefix = 0, cellsFinished = 0, lastReport = -Infinity, stepsPerMs = INITIAL_RATE, nextBlock = 0;

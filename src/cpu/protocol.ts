@@ -3,14 +3,14 @@
  * data and transferred buffers only, so the pool needs no SharedArrayBuffer (no cross-origin isolation).
  */
 import type { SweepOutputs } from '../core/outputs';
-import type { ReferencePrecision } from '../core/reference';
+import type { Arithmetic } from '../core/arithmetic';
 import type { SweepSpec } from '../core/spec';
 
 export type ToWorker =
   /** First message: the compiled kernel (wasm/build/train.wasm). */
   | { type: 'init'; module: WebAssembly.Module }
   /** The sweep that the following blocks of `run` belong to. */
-  | { type: 'spec'; run: number; spec: SweepSpec; precision: ReferencePrecision }
+  | { type: 'spec'; run: number; spec: SweepSpec; arithmetic: Arithmetic }
   /** Train the cells first … first + count − 1, or with `cells`, those cell indices (count = cells.length). */
   | { type: 'block'; run: number; block: number; first: number; count: number; cells?: Int32Array };
 

@@ -9,16 +9,22 @@ export const CHUNK = {
   offsets: { cellCount: 0, firstStep: 4, endStep: 8, totalSteps: 12, threshold: 16, biasHidden: 20, biasOutput: 24 },
 } as const;
 
-/** `struct CellParams` (one per cell): six f32, 24 bytes. Offsets in bytes. */
+/** `struct CellParams` (one per cell): seven f32 named as the set-up record's fields, 28 bytes. Offsets in bytes. */
 export const CELL_PARAMS = {
-  size: 24,
-  offsets: { lrHidden: 0, lrOutput: 4, i1: 8, i2: 12, t1: 16, t2: 20 },
+  size: 28,
+  offsets: { lrHidden: 0, lrOutput: 4, i1: 8, i2: 12, t1: 16, t2: 20, momentum: 24 },
 } as const;
 
-/** `struct CellState` (one per cell): w1..w8, loss, minLoss (f32), stepsToThreshold, divergedAt (i32); 48 bytes. */
+/**
+ * `struct CellState` (one per cell): w1..w8, loss, minLoss, peakLoss (f32), stepsToThreshold, divergedAt (i32),
+ * v1..v8 (f32); 84 bytes. Offsets in bytes.
+ */
 export const CELL_STATE = {
-  size: 48,
-  offsets: { w1: 0, w2: 4, w3: 8, w4: 12, w5: 16, w6: 20, w7: 24, w8: 28, loss: 32, minLoss: 36, stepsToThreshold: 40, divergedAt: 44 },
+  size: 84,
+  offsets: {
+    w1: 0, w2: 4, w3: 8, w4: 12, w5: 16, w6: 20, w7: 24, w8: 28, loss: 32, minLoss: 36, peakLoss: 40, stepsToThreshold: 44,
+    divergedAt: 48, v1: 52, v2: 56, v3: 60, v4: 64, v5: 68, v6: 72, v7: 76, v8: 80,
+  },
 } as const;
 
 /** Activation → the ACTIVATION override constant of the shader. */

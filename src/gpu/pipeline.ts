@@ -29,18 +29,20 @@ export interface TrainVariant {
   recordLoss?: boolean;
   /** false only in benchmarks: skip the loss and its bookkeeping, to measure their cost. */
   trackLoss?: boolean;
+  /** Some cell's momentum is not 0 (else the loop without velocities). */
+  momentum?: boolean;
 }
 
 /** Creates the `train` pipeline for one activation, workgroup size and variant. */
 export async function createTrainPipeline(device: GPUDevice, module: GPUShaderModule, activation: Activation, workgroupSize: number, variant: TrainVariant = {}): Promise<GPUComputePipeline> {
-  const recordLoss = variant.recordLoss ?? false, trackLoss = variant.trackLoss ?? true;
+  const recordLoss = variant.recordLoss ?? false, trackLoss = variant.trackLoss ?? true, momentum = variant.momentum ?? false;
   try {
     return await device.createComputePipelineAsync({
-      label: `train (${activation}, workgroup ${workgroupSize}${recordLoss ? ', recording loss' : ''}${trackLoss ? '' : ', no loss tracking'})`,
+      label: `train (${activation}, workgroup ${workgroupSize}${recordLoss ? ', recording loss' : ''}${trackLoss ? '' : ', no loss tracking'}${momentum ? ', momentum' : ''})`,
       layout: 'auto',
       compute: {
         module, entryPoint: 'train',
-        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: Number(recordLoss), TRACK_LOSS: Number(trackLoss) },
+        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: Number(recordLoss), TRACK_LOSS: Number(trackLoss), MOMENTUM: Number(momentum) },
       },
     });
   } catch (e) {

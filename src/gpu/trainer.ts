@@ -7,7 +7,7 @@ import { gridSize, writeCellSetups } from '../core/grid';
 import { CELL_SETUP_LENGTH, type Activation } from '../core/network';
 import { allocateOutputs } from '../core/outputs';
 import { rate, type Checkpoint, type RunOptions, type RunResult } from '../core/run';
-import type { SweepSpec } from '../core/spec';
+import { usesMomentum, type SweepSpec } from '../core/spec';
 import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
@@ -66,7 +66,7 @@ export class GpuTrainer {
 
   /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
   pipeline(activation: Activation, variant: TrainVariant = {}): Promise<GPUComputePipeline> {
-    const key = `${activation}/${variant.recordLoss ?? false}/${variant.trackLoss ?? true}`;
+    const key = `${activation}/${variant.recordLoss ?? false}/${variant.trackLoss ?? true}/${variant.momentum ?? false}`;
     let p = this.pipelines.get(key);
     if (!p) this.pipelines.set(key, (p = createTrainPipeline(this.gpu.device, this.module, activation, this.workgroupSize, variant)));
     return p;
@@ -76,7 +76,7 @@ export class GpuTrainer {
   async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
-    const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss });
+    const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss, momentum: usesMomentum(spec) });
     const { cells: gridCells } = gridSize(spec);
     const order = options.cellOrder;
     if (order && options.recordLoss) throw new RangeError('recordLoss needs every cell in index order; leave cellOrder out');

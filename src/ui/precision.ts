@@ -1,12 +1,12 @@
 /**
- * The page's precision notice: how close the current view comes to the resolution of the engine's numbers, and what
+ * The page's precision notice: how close the current view comes to the resolution of its arithmetic, and what
  * to do about it. Pure (tested in Node).
  */
 import type { SweepSpec } from '../core/spec';
 import { axisResolutions, ULPS_WARNING } from '../core/zoom';
-import type { Engine } from './url-state';
+import type { Arithmetic } from '../core/arithmetic';
 
-/** A notice for the view, or undefined while every axis is comfortably above the engine's resolution. */
+/** A notice for the view, or undefined while every axis is comfortably above the arithmetic's resolution. */
 export interface PrecisionNotice {
   level: 'warning' | 'stripes';
   text: string;
@@ -14,12 +14,12 @@ export interface PrecisionNotice {
   offerFloat64: boolean;
 }
 
-export function precisionNotice(spec: SweepSpec, engine: Engine): PrecisionNotice | undefined {
-  const worst = axisResolutions(spec, engine).sort((a, b) => a.ulpsPerCell - b.ulpsPerCell)[0];
+export function precisionNotice(spec: SweepSpec, arithmetic: Arithmetic): PrecisionNotice | undefined {
+  const worst = axisResolutions(spec, arithmetic).sort((a, b) => a.ulpsPerCell - b.ulpsPerCell)[0];
   if (!worst || worst.ulpsPerCell >= ULPS_WARNING) return undefined;
   const apart = worst.ulpsPerCell >= 10 ? worst.ulpsPerCell.toFixed(0) : worst.ulpsPerCell.toPrecision(2);
-  const where = `Neighbouring cells along ${worst.name} (${worst.param}) are only ${apart} ${engine} steps apart`;
-  if (engine === 'float32') {
+  const where = `Neighbouring cells along ${worst.name} (${worst.param}) are only ${apart} ${arithmetic} steps apart`;
+  if (arithmetic === 'float32') {
     const fix = 'Switch to float64 (the CPU engine: exact to 53 bits) to keep zooming correctly.';
     return worst.ulpsPerCell < 1
       ? { level: 'stripes', offerFloat64: true, text: `${where}: the GPU rounds several cells to the same float32 value, so bands of identical cells (stripes) are an artefact of float32, not of training. ${fix}` }

@@ -15,4 +15,9 @@ export const READY_MADE: Array<{ name: string; title: string; spec: Record<strin
     title: 'Separate learning rates for the two layers with tanh units, as in the fractal-trainability paper',
     spec: { preset: 'eva', activation: 'tanh', steps: 1000, threshold: 1e-4, x: { param: 'lrHidden', min: 0.1, max: 100, count: 256, scale: 'log' }, y: { param: 'lrOutput', min: 0.1, max: 100, count: 256, scale: 'log' } },
   },
+  {
+    name: 'lr × momentum',
+    title: 'Learning rate against heavy-ball momentum β (0 is plain gradient descent, the sheet)',
+    spec: { preset: 'era-v1', steps: 1000, threshold: 1e-4, x: { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' }, y: { param: 'momentum', min: 0, max: 0.99, count: 128 } },
+  },
 ];

@@ -3,8 +3,9 @@
  * from a spec, and annotated with validation messages next to the fields they name.
  */
 import { ACTIVATIONS } from '../core/network';
+import { overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from '../core/parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
-import { AXIS_PARAMS, type SweepSpec } from '../core/spec';
+import type { SweepSpec } from '../core/spec';
 
 type Raw = Record<string, unknown>;
 
@@ -30,10 +31,15 @@ function group(path: string, legend: string, children: Node[]): HTMLFieldSetElem
 const numberInput = (step = 'any') => el('input', { type: 'text', inputMode: 'decimal', step }) as HTMLInputElement;
 const select = (options: readonly string[]) => el('select', {}, options.map((o) => el('option', { value: o, textContent: o }))) as HTMLSelectElement;
 
+/** The parameters an axis offers (PARAMETERS), each with its description as a tooltip. */
+function parameterSelect(withNone: boolean): HTMLSelectElement {
+  const options = PARAMETERS.map((p) => el('option', { value: p.name, textContent: p.name, title: p.label }));
+  return el('select', {}, withNone ? [el('option', { value: 'none', textContent: 'none' }), ...options] : options) as HTMLSelectElement;
+}
+
 function axisFieldset(name: 'x' | 'y'): HTMLFieldSetElement {
-  const params = name === 'y' ? ['none', ...AXIS_PARAMS] : [...AXIS_PARAMS];
   return group(name, name === 'x' ? 'x axis (columns)' : 'y axis (rows)', [
-    field('parameter', `${name}.param`, select(params)),
+    field('parameter', `${name}.param`, parameterSelect(name === 'y')),
     field('cells as', `${name}.kind`, select(['range', 'values'])),
     field('scale', `${name}.scale`, select(['log', 'linear'])),
     field('min', `${name}.min`, numberInput()),
@@ -51,9 +57,8 @@ export function buildSpecForm(form: HTMLFormElement): void {
       field('activation', 'activation', select(ACTIVATIONS)),
       field('steps', 'steps', numberInput('1')),
       field('threshold', 'threshold', numberInput()),
-      field('learning rate', 'lr', numberInput()),
-      field('lr hidden', 'lrHidden', numberInput()),
-      field('lr output', 'lrOutput', numberInput()),
+      // One field per setting of a parameter row (lr, lrHidden, lrOutput, momentum).
+      ...SPEC_SETTINGS.map((row) => Object.assign(field(row.spec!, row.spec!, numberInput()), { title: row.label })),
     ]),
     axisFieldset('x'),
     axisFieldset('y'),
@@ -73,7 +78,17 @@ export function buildSpecForm(form: HTMLFormElement): void {
   showPresetPlaceholders(form, 'era-v1');
   for (const axis of ['x', 'y'] as const) {
     control(form, `${axis}.kind`).addEventListener('change', () => syncAxisKind(form, axis));
-    control(form, `${axis}.param`).addEventListener('change', () => syncAxisKind(form, axis));
+    control(form, `${axis}.param`).addEventListener('change', () => { syncAxisKind(form, axis); syncSettings(form); });
+  }
+}
+
+/** Disables the settings an axis sweeps (the axis sets them cell by cell), saying so. */
+function syncSettings(form: HTMLFormElement): void {
+  const onAxes = (['x', 'y'] as const).map((a) => control(form, `${a}.param`).value).filter((p) => p !== 'none') as AxisParam[];
+  for (const row of SPEC_SETTINGS) {
+    const input = control(form, row.spec!) as HTMLInputElement, swept = onAxes.find((p) => overlap(p, row.name as AxisParam));
+    input.disabled = swept !== undefined;
+    input.title = swept ? `${row.label}: set by the ${swept} axis` : row.label;
   }
 }
 
@@ -129,9 +144,9 @@ function readList(form: HTMLFormElement, name: string, length: number, spec: Raw
 /** The raw spec the form describes (blank fields omitted, so the preset's defaults apply). */
 export function readSpecForm(form: HTMLFormElement): Raw {
   const spec: Raw = { preset: control(form, 'preset').value, activation: control(form, 'activation').value };
-  for (const key of ['steps', 'threshold', 'lr', 'lrHidden', 'lrOutput']) {
+  for (const key of ['steps', 'threshold', ...SPEC_SETTINGS.map((row) => row.spec!)]) {
     const v = readNumber(form, key);
-    if (v !== undefined) spec[key] = v;
+    if (v !== undefined && !(control(form, key) as HTMLInputElement).disabled) spec[key] = v;
   }
   readList(form, 'inputs', 2, spec);
   readList(form, 'targets', 2, spec);
@@ -158,6 +173,7 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
   set('lr', same ? spec.lrHidden : '');
   set('lrHidden', same ? '' : spec.lrHidden);
   set('lrOutput', same ? '' : spec.lrOutput);
+  set('momentum', spec.momentum === 0 ? '' : spec.momentum);
   const list = (name: 'inputs' | 'targets' | 'weights', values: readonly number[], defaults: readonly number[]) => {
     const differs = values.some((v, i) => v !== defaults[i]);
     values.forEach((v, i) => set(`${name}.${i}`, differs ? v : ''));
@@ -184,6 +200,7 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
     }
     syncAxisKind(form, name);
   }
+  syncSettings(form);
 }
 
 /** Marks the fields named by validation messages ("x.count: …") and writes each message under its field. */

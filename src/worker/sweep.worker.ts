@@ -5,11 +5,11 @@
  */
 import * as Comlink from 'comlink';
 import trainShader from '../../shaders/train.wgsl?raw';
-import { chooseEngine, type EngineChoice, type GpuAvailability } from '../core/engine';
+import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
-import type { ReferencePrecision } from '../core/reference';
+import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { rate, type RunProgress, type RunResult } from '../core/run';
-import type { SweepSpec } from '../core/spec';
+import { usesMomentum, type SweepSpec } from '../core/spec';
 import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
@@ -20,16 +20,13 @@ import { browserThreads, createBrowserPool, loadKernelModule } from './browser-p
 export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer) on https or localhost with hardware acceleration on (chrome://gpu says why WebGPU is off).';
 
 /** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
-export type Backend = { kind: 'webgpu'; adapter: string } | { kind: 'cpu'; threads: number; precision: ReferencePrecision };
+export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic };
 
 /**
  * What the worker found at start: the WebGPU side, the CPU engine's threads (or why it cannot start), and what 'auto'
  * runs on, and why.
  */
-export interface Capabilities { gpu: GpuAvailability; threads: number; cpuMissing?: string; auto: EngineChoice }
-
-/** The arithmetic asked for: float32 (the GPU, or the float32-faithful CPU engine without one), float64 (CPU), or auto. */
-export type EngineRequest = 'auto' | 'float32' | 'float64';
+export interface Capabilities { gpu: GpuAvailability; threads: number; cpuMissing?: string; auto: DeviceChoice }
 
 /**
  * Progress as posted to the page: counters plus the outputs of cells finished since the last report, compact: entry j
@@ -40,7 +37,7 @@ export interface SweepProgress extends Omit<RunProgress, 'outputs'> {
 }
 
 export interface SweepRunResult extends RunResult {
-  backend: Backend;
+  ranOn: RanOn;
   /** With recordLoss on the GPU: loss[k] of cell c at c · (steps + 1) + k. */
   lossHistory?: Float32Array;
   /** Set when a lost device or a GPU error interrupted the run; `outputs` then holds the finished tiles. */
@@ -48,8 +45,8 @@ export interface SweepRunResult extends RunResult {
 }
 
 export interface RunRequest {
-  /** Which engine (default auto). */
-  engine?: EngineRequest;
+  /** The arithmetic: float32 (the GPU, or the float32-faithful CPU engine without one), float64 (CPU), or auto (default). */
+  arithmetic?: ArithmeticChoice;
   /** Record every loss[k] (small sweeps; GPU only). */
   recordLoss?: boolean;
   /** Cells per tile: smaller tiles fill a heatmap in sooner. */
@@ -99,7 +96,7 @@ const buffersOf = (o: SweepOutputs) => OUTPUT_NAMES.map((n) => o[n].buffer as Ar
 async function inThread(spec: SweepSpec, cells: Int32Array): Promise<RunResult> {
   const kernel = await ownKernel();
   const start = performance.now();
-  const compact = kernel.train(spec, 'f64', cells.length, (setups) => writeCellSetups(spec, 0, cells.length, setups, cells));
+  const compact = kernel.train(spec, 'float64', cells.length, (setups) => writeCellSetups(spec, 0, cells.length, setups, cells), usesMomentum(spec));
   const outputs = allocateOutputs(gridSize(spec).cells);
   for (const name of OUTPUT_NAMES) cells.forEach((cell, j) => { outputs[name][cell] = compact[name][j]; });
   const elapsedMs = performance.now() - start;
@@ -111,15 +108,15 @@ const api = {
   async init(): Promise<Capabilities> {
     const [{ gpu }, missing] = await Promise.all([gpuTrainer(), cpuPool().then((p) => p.ready()).then(() => undefined, (e: Error) => e.message)]);
     cpuMissing = missing;
-    return { gpu, threads, cpuMissing, auto: chooseEngine('auto', gpu, threads, cpuMissing) };
+    return { gpu, threads, cpuMissing, auto: chooseDevice('auto', gpu, threads, cpuMissing) };
   },
 
   /** Runs a sweep; onProgress gets the newly finished cells. Cancel keeps what is finished. */
   async run(spec: SweepSpec, request: RunRequest, onProgress: (p: SweepProgress) => void): Promise<SweepRunResult> {
     const { gpu, trainer } = await gpuTrainer();
-    const engine = request.engine ?? 'auto';
-    const useGpu = trainer !== undefined && (engine === 'float32' || (engine === 'auto' && chooseEngine('auto', gpu, threads, cpuMissing).device === 'webgpu'));
-    const precision: ReferencePrecision = engine === 'float32' ? 'f32' : 'f64';
+    const asked = request.arithmetic ?? 'auto';
+    const useGpu = trainer !== undefined && (asked === 'float32' || (asked === 'auto' && chooseDevice('auto', gpu, threads, cpuMissing).device === 'webgpu'));
+    const arithmetic: Arithmetic = asked === 'float32' ? 'float32' : 'float64';
     controller?.abort();
     const own = (controller = new AbortController());
     let reported = 0;
@@ -134,16 +131,16 @@ const api = {
     try {
       result = useGpu
         ? await trainer.run(spec, { ...options, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells })
-        : await (await cpuPool()).run(spec, precision, options);
+        : await (await cpuPool()).run(spec, arithmetic, options);
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;
       trainer?.gpu.device.destroy(); // lost, or in an error state that would fail every later run
       gpuSide = undefined; // the next run asks for a new device
       result = { ...e.partial, error: e.message };
     }
-    const backend: Backend = useGpu ? { kind: 'webgpu', adapter: trainer.gpu.adapter } : { kind: 'cpu', threads, precision };
+    const ranOn: RanOn = useGpu ? { device: 'webgpu', adapter: trainer.gpu.adapter } : { device: 'cpu', threads, arithmetic };
     const transfers = [...buffersOf(result.outputs), ...(result.lossHistory ? [result.lossHistory.buffer as ArrayBuffer] : [])];
-    return Comlink.transfer({ ...result, backend }, transfers);
+    return Comlink.transfer({ ...result, ranOn }, transfers);
   },
 
   /** The float64 CPU engine on the given cells (all when omitted), for the GPU-vs-CPU comparison and spot checks. */
@@ -154,13 +151,13 @@ const api = {
     const count = cellIndices?.length ?? cells;
     const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS
       ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
-      : await (await cpuPool()).run(spec, 'f64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
+      : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 
   /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
-  async trace(spec: SweepSpec, cell: number, precision: ReferencePrecision, every = 1): Promise<CellTrace> {
-    const trace = (await ownKernel()).trace(spec, precision, cellSetup(spec, cell), every);
+  async trace(spec: SweepSpec, cell: number, arithmetic: Arithmetic, every = 1): Promise<CellTrace> {
+    const trace = (await ownKernel()).trace(spec, arithmetic, cellSetup(spec, cell), every);
     return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
   },
 

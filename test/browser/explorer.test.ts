@@ -105,7 +105,7 @@ describe('the explorer in Chromium (production build)', () => {
   it('refines progressively: a complete coarse picture first, then finer passes of new cells only', async () => {
     // 256 × 256 × 2,000 steps: a first pass of 32², then the cells new at strides 4, 2 and 1, in tiles of 1,024 doubling to 4,096.
     // On the GPU (SwiftShader is slow enough to watch the passes; the CPU engine refines in the same order).
-    const page = await openPage(link({ steps: 2000, x: { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 256, scale: 'log' } }, '&engine=float32'));
+    const page = await openPage(link({ steps: 2000, x: { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 256, scale: 'log' } }, '&arithmetic=float32'));
     await page.selectOption('#metric', 'class');
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid=heatmap]')!.dataset.stride) > 1, null, { timeout: 60_000 });
     const progress = await page.textContent('#progress-text');
@@ -141,20 +141,20 @@ describe('the explorer in Chromium (production build)', () => {
   it('warns before float32 turns a narrow window into stripes, and float64 keeps it correct', async () => {
     // 64 cells of lr, 4 float32 steps apart: two 2× zooms from stripes.
     const narrow = { steps: 100, x: { param: 'lr', min: 1, max: 1 + 63 * 4 * 2 ** -23, count: 64, scale: 'linear' }, y: { param: 'initScale', min: 0.5, max: 2, count: 8, scale: 'log' } };
-    const page = await openPage(link(narrow, '&engine=float32'));
+    const page = await openPage(link(narrow, '&arithmetic=float32'));
     await waitForDone(page);
     expect(await page.isVisible('[data-testid=precision]')).toBe(true);
     expect(await page.textContent('[data-testid=precision]')).toMatch(/along x \(lr\) are only 4\.0 float32 steps apart.*Switch to float64/);
     await page.click('[data-testid=use-float64]');
-    await page.waitForURL(/engine=float64/);
+    await page.waitForURL(/arithmetic=float64/);
     await waitForText(page, '#progress-text', /^Done\..* on float64 WebAssembly on \d+ threads?\./);
-    expect(await page.inputValue('[data-testid=engine]')).toBe('float64');
+    expect(await page.inputValue('[data-testid=arithmetic]')).toBe('float64');
     expect(await page.isVisible('[data-testid=precision]')).toBe(false);
     // Every finished float32 view is also spot-checked against float64 cell by cell: here they agree.
-    await page.selectOption('[data-testid=engine]', 'float32');
+    await page.selectOption('[data-testid=arithmetic]', 'float32');
     await waitForText(page, '[data-testid=spot-check]', /^Spot check: float32 and float64 agree on the class of 100\.0% of 512 cells/);
     // Past the limit: stripes, said plainly.
-    const past = await openPage(link({ ...narrow, x: { ...narrow.x, max: 1 + 31 * 2 ** -23 } }, '&engine=float32'));
+    const past = await openPage(link({ ...narrow, x: { ...narrow.x, max: 1 + 31 * 2 ** -23 } }, '&arithmetic=float32'));
     await waitForDone(past);
     expect(await past.textContent('[data-testid=precision]')).toMatch(/stripes\) are an artefact of float32/);
     await Promise.all([page.close(), past.close()]);
@@ -162,7 +162,7 @@ describe('the explorer in Chromium (production build)', () => {
 
   it('spot-checks each float32 view against float64 and says when training is chaotic there', async () => {
     // Deep in the tanh fractal (five 4× zooms from the ready-made view), single cells depend on rounding.
-    const page = await openPage(link({ preset: 'eva', activation: 'tanh', steps: 1000, x: { param: 'lrHidden', min: 25.51378451718168, max: 25.689329733446083, count: 64, scale: 'log' }, y: { param: 'lrOutput', min: 25.143918043434695, max: 25.3144595435024, count: 64, scale: 'log' } }, '&engine=float32'));
+    const page = await openPage(link({ preset: 'eva', activation: 'tanh', steps: 1000, x: { param: 'lrHidden', min: 25.51378451718168, max: 25.689329733446083, count: 64, scale: 'log' }, y: { param: 'lrOutput', min: 25.143918043434695, max: 25.3144595435024, count: 64, scale: 'log' } }, '&arithmetic=float32'));
     await waitForText(page, '[data-testid=spot-check]', /^Spot check: /);
     expect(await page.textContent('[data-testid=spot-check]')).toMatch(/agree on the class of only \d+\.\d% .*Training is chaotic here/);
     expect(Number(await page.getAttribute('[data-testid=spot-check]', 'data-agreement'))).toBeLessThan(0.99);

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { MARGIN } from '../../src/ui/heatmap/axes';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
 
@@ -43,8 +44,8 @@ export async function openPage(browser: Browser, address: string): Promise<Page>
 export const waitForText = (page: Page, selector: string, pattern: RegExp, timeout = 90_000) =>
   page.waitForFunction(([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? ''), [selector, pattern.source] as const, { timeout });
 
-/** The heatmap's plot margins in CSS pixels (HeatmapView's MARGIN). */
-export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
+/** The heatmap's plot margins in CSS pixels. */
+export { MARGIN };
 
 /** RGB of the heatmap canvas at fractions (fx, fy) of its plot area (0, 0 = top left), in canvas pixels. */
 export function plotPixels(page: Page, points: Array<[number, number]>): Promise<number[][]> {

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
+import { CLASS_COLORS } from '../../src/core/heatmap';
+import { OUTPUT_NAMES } from '../../src/core/outputs';
 import { refinementPlan } from '../../src/core/refine';
 import type { ResultsFile } from '../../src/core/results';
 import type { Page } from 'playwright-core';
@@ -28,7 +29,7 @@ describe('the page in Chromium (production build)', () => {
     const page = await openPage(app.url);
     await waitForText(page, '#course-summary', /converges fastest/);
     // No adapter = failure, not a skip: the course view runs float32 on the GPU, and the engine menu names the adapter.
-    expect(await page.locator('[data-testid=engine] option[value=float32]').textContent()).toMatch(/^float32 on the GPU \(google \/ swiftshader/);
+    await waitForText(page, '[data-testid=arithmetic] option[value=float32]', /^float32 on the GPU \(google \/ swiftshader/, 10_000);
     const summary = await page.textContent('#course-summary');
     expect(summary).toMatch(/^η = 2 converges fastest/);
     expect(summary).toContain('(GPU)');
@@ -54,19 +55,22 @@ describe('the page in Chromium (production build)', () => {
   for (const engine of ['float32', 'float64'] as const) it(`cancel keeps the finished cells, shown and exported (${engine})`, async () => {
     // 128 × 128 cells × 20,000 steps: on the GPU in tiles of 1,024 (the first pass, 32 × 32) doubling to 4,096, seconds
     // per tile on SwiftShader; on the CPU in blocks of about 25 ms.
-    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&engine=${engine}`);
-    await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
+    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&arithmetic=${engine}`);
+    // Past the first pass (32 × 32, stride 4): its blocks cover the whole picture.
+    await waitForText(page, '#progress-text', /^pass [23] of 3 · .* [1-9][\d,]* of 16,384 cells done/);
     await page.click('[data-testid=cancel]');
-    await waitForText(page, '#progress-text', /^Cancelled: [\d,]+ of 16,384 cells were finished and are kept/);
+    await waitForText(page, '#progress-text', /^Cancelled: [\d,]+ of 16,384 cells are kept, and the picture is a partial preview/);
     const done = Number((await page.textContent('#progress-text'))!.match(/Cancelled: ([\d,]+)/)![1].replace(/,/g, ''));
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(16_384);
     if (engine === 'float32') expect([1024, 3072, 7168, 11264, 15360]).toContain(done); // whole tiles
-    // Refinement computes every fourth row and column first (the first pass, 32 × 32 = the first tile), so cell (0, 0) is done.
+    // Refinement computes every fourth row and column first (the first pass, 32 × 32 = the first tile), so cell (0, 0) is
+    // done; cell (1, 1) is not, and keeps showing its block's corner: the preview stays as it stood, marked partial.
     await page.selectOption('#metric', 'class');
     const [firstPass, notYet] = await plotPixels(page, [[0.5 / 128, 1 - 0.5 / 128], [1.5 / 128, 1 - 1.5 / 128]]); // cells (0, 0) and (1, 1)
     expect(firstPass).toEqual(CLASS_COLORS.converged);
-    expect(notYet).toEqual(NO_VALUE_COLOR);
+    expect(notYet).toEqual(CLASS_COLORS.converged);
+    expect(await page.getAttribute('[data-testid=heatmap]', 'data-partial')).toBe('true');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
     const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as ResultsFile;
     expect(file).toMatchObject({ status: 'cancelled', cellsDone: done });
@@ -102,7 +106,7 @@ describe('the page in Chromium (production build)', () => {
     const box = (await page.locator('[data-testid=heatmap]').boundingBox())!;
     await page.mouse.click(box.x + 72 + 100, box.y + 14 + 100);
     await waitForText(page, '#inspector-title', /^Cell \d+: lr = /);
-    expect(await page.locator('#inspector-table tr').count()).toBe(6);
+    expect(await page.locator('#inspector-table tr').count()).toBe(OUTPUT_NAMES.length + 2); // a header, the outputs, the class
     expect(await page.locator('#inspector-loss canvas').count()).toBeGreaterThan(0);
     expect(await page.textContent('#inspector-table')).toMatch(/^float64 WebAssembly on \d+ threads?float64 \(replayed\)/);
     await page.click('[data-testid=compare]');
@@ -137,7 +141,7 @@ describe('the page in Chromium (production build)', () => {
   });
 
   it('exports the same results.json as the command line on WebGPU, within the GPU tolerance', async () => {
-    const [fromPage, fromCli] = await pageAndCli(tanhSpec, '&engine=float32', ['--backend', 'webgpu']);
+    const [fromPage, fromCli] = await pageAndCli(tanhSpec, '&arithmetic=float32', ['--backend', 'webgpu']);
     for (const key of ['format', 'spec', 'backend', 'status', 'cellsDone', 'x', 'y'] as const) expect(fromPage[key], key).toEqual(fromCli[key]);
     // Same kernel, two Dawns (Chrome's, Node's): the short-run tolerance of the kernel tests, 3e-5 relative +
     // √(2E)·3e-6, on ≥ 99% of cells (tanh at η up to 30 is chaotic in places); step counts on ≥ 99%.
@@ -159,7 +163,7 @@ describe('a lost GPU', () => {
   const done = (page: Page) => waitForText(page, '#progress-text', /^(Done|Cancelled|Interrupted|The sweep failed)/);
 
   it('while idle: the next run gets a new device and works', async () => {
-    const page = await openPage(`${link({ steps: 300, x: { param: 'lr', min: 0.5, max: 5, count: 24, scale: 'log' } })}&engine=float32`);
+    const page = await openPage(`${link({ steps: 300, x: { param: 'lr', min: 0.5, max: 5, count: 24, scale: 'log' } })}&arithmetic=float32`);
     await done(page);
     killGpuProcess();
     await page.waitForTimeout(1000);
@@ -170,12 +174,12 @@ describe('a lost GPU', () => {
   });
 
   it('mid-run: the view keeps its finished tiles, says so, and Continue computes only the rest', async () => {
-    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&engine=float32`);
+    const page = await openPage(`${link({ steps: 20_000, x: { param: 'lr', min: 0.5, max: 5, count: 128, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 128, scale: 'log' } })}&arithmetic=float32`);
     await waitForText(page, '#progress-text', /[1-9][\d,]* of 16,384 cells done/);
     killGpuProcess();
     await done(page);
     const text = (await page.textContent('#progress-text'))!;
-    expect(text).toMatch(/^Interrupted: the GPU device was lost .* ([\d,]+) of 16,384 cells are kept; Continue computes the ([\d,]+) left\./);
+    expect(text).toMatch(/^Interrupted: the GPU device was lost .* ([\d,]+) of 16,384 cells are kept, and the picture is a partial preview.*Continue computes the ([\d,]+) left\./);
     const kept = Number(text.match(/([\d,]+) of 16,384 cells are kept/)![1].replace(/,/g, ''));
     expect(kept).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=continue-run]')).toBe(`Continue (${(16_384 - kept).toLocaleString('en-US')} cells left)`);
@@ -195,7 +199,7 @@ describe('without WebGPU', () => {
     await page.goto(link({ steps: 200, x: { param: 'lr', values: [0.5, 1, 2] } }));
     const threads = await page.evaluate(() => navigator.hardwareConcurrency);
     const onEveryCore = `float64 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}`;
-    await waitForText(page, '[data-testid=backend]', new RegExp(`^Engine: ${onEveryCore}$`));
+    await waitForText(page, '[data-testid=backend]', new RegExp(`^Device: ${onEveryCore}$`));
     expect(await page.isVisible('#no-webgpu')).toBe(true);
     expect(await page.textContent('#no-webgpu')).toMatch(`Sweeps run on the CPU engine instead: ${onEveryCore}`);
     await waitForText(page, '#progress-text', new RegExp(`^Done\\..* on ${onEveryCore}\\.`));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults, writeResults } from '../../src/cli/results-file';
 import { decodeNpy } from '../../src/core/npy';
-import { allocateOutputs } from '../../src/core/outputs';
+import { allocateOutputs, OUTPUT_NAMES } from '../../src/core/outputs';
 import { buildResults, INLINE_MAX_CELLS, resultsHead } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
 
@@ -40,8 +40,8 @@ describe('results files on disk', () => {
     const head = resultsHead(spec, 'cpu', 'test', run(o));
     writeResults(dir, 'results', head, o);
     const files = writeResults(dir, 'results', head, o); // a second write replaces the first one's companions
-    expect(files).toHaveLength(5);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.npy')).sort()).toEqual(files.slice(0, 4).map((f) => f.slice(dir.length + 1)).sort());
+    expect(files).toHaveLength(OUTPUT_NAMES.length + 1); // one .npy per output, then results.json
+    expect(readdirSync(dir).filter((f) => f.endsWith('.npy')).sort()).toEqual(files.slice(0, OUTPUT_NAMES.length).map((f) => f.slice(dir.length + 1)).sort());
     const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(json.outputs).toBeUndefined();
     const loss = decodeNpy(readFileSync(join(dir, json.outputFiles.finalLoss)));

@@ -13,9 +13,9 @@ function spec({ lr = 0.5, ...input }: Record<string, unknown>): SweepSpec {
 }
 
 /** loss[0..steps] of cell 0 of `s` from the reference. */
-function lossCurve(s: SweepSpec, precision: 'f64' | 'f32' = 'f64'): number[] {
+function lossCurve(s: SweepSpec, arithmetic: 'float64' | 'float32' = 'float64'): number[] {
   const losses: number[] = [];
-  trainCell(cellSetup(s, 0), { ...s, biases: s.biases }, precision, (_k, loss) => losses.push(loss));
+  trainCell(cellSetup(s, 0), { ...s, biases: s.biases }, arithmetic, (_k, loss) => losses.push(loss));
   return losses;
 }
 
@@ -60,7 +60,7 @@ describe('the course sheet (float64 reference)', () => {
   it("reproduces Matt Mazur's weights after the first update (η = 0.5, biases 0.35 / 0.60)", () => {
     const s = spec({ preset: 'mazur', steps: 1, lr: 0.5 });
     const weights: number[][] = [];
-    trainCell(cellSetup(s, 0), s, 'f64', (_k, _loss, w) => weights.push(Array.from(w)));
+    trainCell(cellSetup(s, 0), s, 'float64', (_k, _loss, w) => weights.push(Array.from(w)));
     // The blog's values, printed to 8–9 significant digits.
     const published = [0.149780716, 0.19956143, 0.24975114, 0.29950229, 0.35891648, 0.408666186, 0.511301270, 0.561370121];
     weights[1].forEach((w, j) => expect(w).toBeCloseTo(published[j], 8));
@@ -120,11 +120,11 @@ describe('gradient', () => {
 describe('float32-faithful reference', () => {
   it('rounds every result to float32', () => {
     const s = spec({ steps: 20, lr: 2 });
-    for (const e of lossCurve(s, 'f32')) expect(Math.fround(e)).toBe(e);
+    for (const e of lossCurve(s, 'float32')) expect(Math.fround(e)).toBe(e);
   });
 
-  it('stays within float32 precision of float64 over 20 steps', () => {
-    const f32 = lossCurve(spec({ preset: 'eva', steps: 20 }), 'f32');
+  it('stays within float32 arithmetic of float64 over 20 steps', () => {
+    const f32 = lossCurve(spec({ preset: 'eva', steps: 20 }), 'float32');
     const f64 = lossCurve(spec({ preset: 'eva', steps: 20 }));
     // Inputs and weights rounded once (≈ 6e-8 relative), a few dozen roundings per step: well under 1e-5.
     f32.forEach((e, k) => expect(Math.abs(e - f64[k]) / f64[k]).toBeLessThan(1e-5));
@@ -150,7 +150,8 @@ describe('divergence', () => {
 
 describe("the kernel's tanh (float32-faithful)", () => {
   it('is within 2 float32 ulps of tanh over ±20 and saturates at ±1 beyond', async () => {
-    const { kernelTanh, float32 } = await import('../../src/core/network');
+    const { kernelTanh, ROUND } = await import('../../src/core/network');
+    const float32 = ROUND.float32;
     for (let x = -20; x <= 20; x += 0.00731) {
       const want = Math.tanh(x), got = kernelTanh(Math.fround(x), float32);
       // 2 ulps of float32 at |tanh x| (2^-23 relative), computed against tanh at the rounded input.

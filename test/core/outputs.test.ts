@@ -15,7 +15,7 @@ describe('classes', () => {
 
 function outputs(cells: Array<[number, number, number]>) {
   const o = allocateOutputs(cells.length);
-  cells.forEach(([finalLoss, stepsToThreshold, divergedAt], i) => setCell(o, i, { finalLoss, minLoss: finalLoss, stepsToThreshold, divergedAt }));
+  cells.forEach(([finalLoss, stepsToThreshold, divergedAt], i) => setCell(o, i, { finalLoss, minLoss: finalLoss, peakLoss: finalLoss, stepsToThreshold, divergedAt }));
   return o;
 }
 

@@ -14,7 +14,7 @@ describe('valid specs', () => {
   it('fill every default from the era-v1 preset', () => {
     const r = parseSpec({ x });
     expect(r.ok && r.spec).toEqual({
-      preset: 'era-v1', activation: 'sigmoid', steps: 1000, threshold: 1e-4, lrHidden: 0.5, lrOutput: 0.5,
+      preset: 'era-v1', activation: 'sigmoid', steps: 1000, threshold: 1e-4, lrHidden: 0.5, lrOutput: 0.5, momentum: 0,
       inputs: [0.05, 0.1], targets: [0.5, 0.5], biases: [0, 0], weights: [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55],
       init: { distribution: 'uniform', scale: 1, seed: 0 }, x, y: null,
     });
@@ -51,7 +51,9 @@ describe('invalid specs get a message naming the field, the value and what is al
     ['unknown init key', { x, init: { sigma: 1 } }, [/^init: unknown key "sigma"/m]],
     ['unknown preset', { x, preset: 'era-v2' }, [/^preset: must be one of era-v1, eva, mazur; got "era-v2"/m]],
     ['unknown activation', { x, activation: 'gelu' }, [/^activation: must be one of sigmoid, tanh, relu, identity; got "gelu"/m]],
-    ['unknown axis param', { x: { ...x, param: 'momentum' } }, [/^x\.param: must be one of lr, lrHidden/m, /got "momentum"/]],
+    ['unknown axis param', { x: { ...x, param: 'dropout' } }, [/^x\.param: must be one of lr, lrHidden, lrOutput, momentum/m, /got "dropout"/]],
+    ['momentum of 1 or more', { momentum: 1, x }, [/^momentum: must be < 1 \(momentum β/m]],
+    ['momentum axis past 1', { x: { param: 'momentum', min: 0, max: 1.5, count: 4 } }, [/^x\.max: momentum β .* must be < 1; got 1\.5/m]],
     ['zero count', { x: { ...x, count: 0 } }, [/^x\.count: must be a positive integer .*; got 0/m]],
     ['fractional count', { x: { ...x, count: 2.5 } }, [/^x\.count: must be a positive integer .*; got 2\.5/m]],
     ['string count', { x: { ...x, count: '8' } }, [/^x\.count: must be a positive integer .*; got "8"/m]],
@@ -71,7 +73,7 @@ describe('invalid specs get a message naming the field, the value and what is al
     ['seed axis with a range', { x: { param: 'seed', min: 0, max: 9, count: 10 } }, [/^x: a seed axis takes "count"/m]],
     ['fractional seed values', { x: { param: 'seed', values: [0.5] } }, [/^x\.values: seed axis values must be integers/m]],
     ['both axes the same', { x, y: { ...x } }, [/^y\.param: both axes sweep "lr"/m]],
-    ['lr with lrHidden', { x, y: { param: 'lrHidden', values: [1] } }, [/cannot be combined with "lrHidden"/]],
+    ['lr with lrHidden', { x, y: { param: 'lrHidden', values: [1] } }, [/^y\.param: "lr" and "lrHidden" set the same thing .* so they cannot share a sweep/m]],
     ['bad init seed', { x, init: { seed: -1 } }, [/^init\.seed: must be an integer from 0 to 4294967295; got -1/m]],
     ['bad init distribution', { x, init: { distribution: 'cauchy' } }, [/^init\.distribution: must be "uniform" .* or "normal"/m]],
   ];
@@ -133,7 +135,7 @@ describe('invalid specs get a message naming the field, the value and what is al
   });
 
   it('refuses negative learning rates on an axis as at the top level', () => {
-    expect(errorsOf({ x: { param: 'lr', min: -1, max: 1, count: 3 } })).toMatch(/^x\.min: a learning rate must be ≥ 0; got -1/);
-    expect(errorsOf({ x: { param: 'lrHidden', values: [0.1, -0.5] } })).toMatch(/^x\.values: a learning rate must be ≥ 0; got -0\.5/);
+    expect(errorsOf({ x: { param: 'lr', min: -1, max: 1, count: 3 } })).toMatch(/^x\.min: learning rate η \(both layers\) must be ≥ 0; got -1/);
+    expect(errorsOf({ x: { param: 'lrHidden', values: [0.1, -0.5] } })).toMatch(/^x\.values: learning rate of w1…w4 must be ≥ 0; got -0\.5/);
   });
 });

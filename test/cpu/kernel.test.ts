@@ -1,26 +1,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKernelModule } from '../../src/cli/node-cpu';
 import { WasmKernel } from '../../src/cpu/kernel';
-import { TRACE_ROW_LENGTH } from '../../src/cpu/layout';
+import { OUTPUT_BYTES, OUTPUT_OFFSETS, TRACE_ROW_LENGTH } from '../../src/cpu/layout';
 import { runReference } from '../../src/core/cpu-runner';
 import { cellSetup, gridSize, writeCellSetups } from '../../src/core/grid';
 import { CELL_SETUP_LENGTH } from '../../src/core/network';
 import { countClasses, OUTPUT_NAMES, type SweepOutputs } from '../../src/core/outputs';
 import { exp, expm1, tanh } from '../../src/core/portable-math';
-import { trainCell, type ReferencePrecision } from '../../src/core/reference';
-import { parseSpec, type SweepSpec } from '../../src/core/spec';
+import type { Arithmetic } from '../../src/core/arithmetic';
+import { trainCell } from '../../src/core/reference';
+import { parseSpec, usesMomentum, type SweepSpec } from '../../src/core/spec';
 import { randomSpec, seededRandom } from './random-specs';
 
 let kernel: WasmKernel;
 beforeAll(async () => { kernel = await WasmKernel.create(loadKernelModule()); });
 
-/** Every cell of `spec` (or of `order`) on the kernel. */
-function kernelOutputs(spec: SweepSpec, precision: ReferencePrecision, order?: Int32Array): SweepOutputs {
+/** Every cell of `spec` (or of `order`) on the kernel; `momentum` forces the loop with velocities. */
+function kernelOutputs(spec: SweepSpec, arithmetic: Arithmetic, order?: Int32Array, momentum = usesMomentum(spec)): SweepOutputs {
   const count = order?.length ?? gridSize(spec).cells;
-  return kernel.train(spec, precision, count, (setups) => {
+  return kernel.train(spec, arithmetic, count, (setups) => {
     if (order) writeCellSetups(spec, 0, count, setups, order);
     else writeCellSetups(spec, 0, count, setups);
-  });
+  }, momentum);
 }
 
 /** The index of the first cell whose outputs differ in any bit (NaN = NaN), or −1. */
@@ -42,10 +43,12 @@ describe('the WebAssembly kernel against the float64 oracle (bit for bit)', () =
     let diverged = 0, cellsChecked = 0;
     for (let i = 0; i < 40; i++) {
       const spec = randomSpec(random, 24 + Math.floor(random() * 80));
-      for (const precision of ['f64', 'f32'] as const) {
-        const oracle = (await runReference(spec, precision)).outputs;
-        const difference = firstDifference(kernelOutputs(spec, precision), oracle);
-        expect(difference, `spec ${i} (${precision}): ${JSON.stringify(spec)}`).toBeUndefined();
+      for (const arithmetic of ['float64', 'float32'] as const) {
+        const oracle = (await runReference(spec, arithmetic)).outputs;
+        const difference = firstDifference(kernelOutputs(spec, arithmetic), oracle);
+        expect(difference, `spec ${i} (${arithmetic}): ${JSON.stringify(spec)}`).toBeUndefined();
+        // The loop with velocities gives the plain step's bits to cells whose momentum is 0.
+        if (!usesMomentum(spec)) expect(firstDifference(kernelOutputs(spec, arithmetic, undefined, true), oracle), `spec ${i} (${arithmetic}, velocity loop)`).toBeUndefined();
         diverged += countClasses(oracle).diverged;
         cellsChecked += oracle.finalLoss.length;
       }
@@ -59,17 +62,17 @@ describe('the WebAssembly kernel against the float64 oracle (bit for bit)', () =
     const spec = randomSpec(random, 400);
     const { cells } = gridSize(spec);
     const order = Int32Array.from({ length: cells }, (_, i) => i).sort(() => random() - 0.5).subarray(0, Math.floor(cells / 2));
-    const oracle = (await runReference(spec, 'f64')).outputs;
-    expect(firstDifference(kernelOutputs(spec, 'f64', order), oracle, (j) => order[j])).toBeUndefined();
+    const oracle = (await runReference(spec, 'float64')).outputs;
+    expect(firstDifference(kernelOutputs(spec, 'float64', order), oracle, (j) => order[j])).toBeUndefined();
   });
 
   for (const activation of ['sigmoid', 'tanh', 'relu', 'identity']) {
     it(`agrees for ${activation} over the course's learning rates × huge and subnormal initial weights`, async () => {
       const r = parseSpec({ activation, preset: 'mazur', steps: 200, x: { param: 'lr', min: 1e-3, max: 1e4, count: 23, scale: 'log' }, y: { param: 'initScale', values: [5e-324, 1e-310, 1e-30, 0.5, 3, 1e30, 1e200, 1.7e308] } });
       if (!r.ok) throw new Error(r.errors.join());
-      for (const precision of ['f64', 'f32'] as const) {
-        const oracle = (await runReference(r.spec, precision)).outputs;
-        expect(firstDifference(kernelOutputs(r.spec, precision), oracle), precision).toBeUndefined();
+      for (const arithmetic of ['float64', 'float32'] as const) {
+        const oracle = (await runReference(r.spec, arithmetic)).outputs;
+        expect(firstDifference(kernelOutputs(r.spec, arithmetic), oracle), arithmetic).toBeUndefined();
       }
     });
   }
@@ -80,11 +83,11 @@ describe('the WebAssembly kernel against the float64 oracle (bit for bit)', () =
     if (!r.ok) throw new Error(r.errors.join());
     for (const cell of [0, 1, 2]) {
       const rows: number[][] = [];
-      const outputs = trainCell(cellSetup(r.spec, cell), r.spec, 'f64', (k, loss, w) => {
+      const outputs = trainCell(cellSetup(r.spec, cell), r.spec, 'float64', (k, loss, w) => {
         if (k % 7 === 0 || k === r.spec.steps || !Number.isFinite(loss) || !w.every(Number.isFinite)) rows.push([k, loss, ...w]);
       });
       if (cell === 2) expect(outputs.divergedAt).toBe(6);
-      const trace = kernel.trace(r.spec, 'f64', cellSetup(r.spec, cell), 7);
+      const trace = kernel.trace(r.spec, 'float64', cellSetup(r.spec, cell), 7);
       expect(trace.outputs).toEqual(outputs);
       expect(Array.from(trace.rows)).toEqual(rows.flat());
       expect(trace.rows.length % TRACE_ROW_LENGTH).toBe(0);
@@ -129,8 +132,16 @@ describe('the kernel layout', () => {
     expect(setup[value('SETUP_LR_HIDDEN')]).toBe(0.7);
     expect(setup[value('SETUP_LR_OUTPUT')]).toBe(0.7);
     expect([setup[value('SETUP_I1')], setup[value('SETUP_I2')], setup[value('SETUP_T1')], setup[value('SETUP_T2')]]).toEqual([0.05, 0.1, 0.5, 0.5]);
+    expect(setup[value('SETUP_MOMENTUM')]).toBe(0);
     expect(value('TRACE_STRIDE')).toBe(TRACE_ROW_LENGTH);
-    expect(CELL_SETUP_LENGTH * 8).toBe(112);
+  });
+
+  it('wasm/train.ts writes the OUTPUTS rows in their order, at the offsets src/cpu/layout.ts derives', () => {
+    const instance = new WebAssembly.Instance(loadKernelModule(), { env: { abort: () => undefined } });
+    const value = (name: string) => (instance.exports[name] as WebAssembly.Global).value;
+    const exported = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, value(`OUT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`)]));
+    expect(exported).toEqual(OUTPUT_OFFSETS);
+    expect(value('OUT_BYTES')).toBe(OUTPUT_BYTES);
   });
 });
 

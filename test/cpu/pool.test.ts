@@ -22,8 +22,8 @@ const sweep = spec({ activation: 'tanh', preset: 'eva', steps: 300, x: { param: 
 describe('the CPU pool (2 worker threads)', () => {
   it('merges the blocks of every thread into the oracle\'s outputs, bit for bit, with progress in order', async () => {
     const reports: RunProgress[] = [];
-    const result = await pool.run(sweep, 'f64', { onProgress: (p) => { reports.push({ ...p }); } });
-    const oracle = await runReference(sweep, 'f64');
+    const result = await pool.run(sweep, 'float64', { onProgress: (p) => { reports.push({ ...p }); } });
+    const oracle = await runReference(sweep, 'float64');
     expect(result.status).toBe('complete');
     expect(result.cellsDone).toBe(96 * 64);
     for (const name of OUTPUT_NAMES) expect(Array.from(result.outputs[name]), name).toEqual(Array.from(oracle.outputs[name]));
@@ -34,8 +34,8 @@ describe('the CPU pool (2 worker threads)', () => {
 
   it('trains the cells of a cell order, in that order, and only those', async () => {
     const order = Int32Array.from([6000, 5, 17, 4000, 3, 2, 1, 6143, 100, 200, 300]);
-    const result = await pool.run(sweep, 'f32', { cellOrder: order });
-    const oracle = await runReference(sweep, 'f32', { cellOrder: order });
+    const result = await pool.run(sweep, 'float32', { cellOrder: order });
+    const oracle = await runReference(sweep, 'float32', { cellOrder: order });
     expect(result.cellsDone).toBe(order.length);
     for (const name of OUTPUT_NAMES) expect(Array.from(result.outputs[name]), name).toEqual(Array.from(oracle.outputs[name]));
   });
@@ -44,7 +44,7 @@ describe('the CPU pool (2 worker threads)', () => {
     const big = spec({ ...sweep, steps: 2000, x: { ...sweep.x, count: 512 }, y: { ...sweep.y!, count: 512 } });
     const controller = new AbortController();
     let abortedAt = 0;
-    const result = await pool.run(big, 'f64', {
+    const result = await pool.run(big, 'float64', {
       signal: controller.signal,
       onProgress: (p) => { if (p.cellsDone > 2000 && !abortedAt) { abortedAt = performance.now(); controller.abort(); } },
     });
@@ -56,7 +56,7 @@ describe('the CPU pool (2 worker threads)', () => {
     // A loose bound for a loaded machine; the 100 ms target is measured by npm run bench.
     expect(latencyMs).toBeLessThan(1000);
     const done = Int32Array.from({ length: result.cellsDone }, (_, i) => i);
-    const oracle = await runReference(big, 'f64', { cellOrder: done.subarray(result.cellsDone - 50) });
+    const oracle = await runReference(big, 'float64', { cellOrder: done.subarray(result.cellsDone - 50) });
     for (let i = result.cellsDone - 50; i < result.cellsDone; i++) {
       for (const name of OUTPUT_NAMES) expect(result.outputs[name][i], `${name}[${i}]`).toBe(oracle.outputs[name][i]);
     }
@@ -66,20 +66,20 @@ describe('the CPU pool (2 worker threads)', () => {
 
   it('serves a new run right after a cancelled one (the old run\'s last blocks are dropped)', async () => {
     const controller = new AbortController();
-    const first = pool.run(sweep, 'f64', { signal: controller.signal });
+    const first = pool.run(sweep, 'float64', { signal: controller.signal });
     controller.abort();
-    const second = pool.run(spec({ ...sweep, steps: 50 }), 'f64');
+    const second = pool.run(spec({ ...sweep, steps: 50 }), 'float64');
     expect((await first).status).toBe('cancelled');
     const result = await second;
     expect(result.status).toBe('complete');
-    expect(result.outputs.finalLoss).toEqual((await runReference(spec({ ...sweep, steps: 50 }), 'f64')).outputs.finalLoss);
+    expect(result.outputs.finalLoss).toEqual((await runReference(spec({ ...sweep, steps: 50 }), 'float64')).outputs.finalLoss);
   });
 
   it('runs again after close(), with new workers', async () => {
     const again = createNodePool(1);
     await again.ready();
     again.close();
-    const result = await again.run(spec({ ...sweep, steps: 20 }), 'f64');
+    const result = await again.run(spec({ ...sweep, steps: 20 }), 'float64');
     expect(result.status).toBe('complete');
     again.close();
   });
@@ -90,7 +90,7 @@ describe('the CPU pool (2 worker threads)', () => {
       terminate: () => undefined,
     }), loadKernelModule(), 2);
     await expect(failing.ready()).rejects.toThrow('no WebAssembly SIMD here');
-    await expect(failing.run(sweep, 'f64')).rejects.toThrow('no WebAssembly SIMD here');
+    await expect(failing.run(sweep, 'float64')).rejects.toThrow('no WebAssembly SIMD here');
   });
 
   it('fails with the reason when a worker dies, and starts new workers for the next run', async () => {
@@ -100,8 +100,8 @@ describe('the CPU pool (2 worker threads)', () => {
       if (spawned === 1) { setTimeout(() => onError(new Error('killed by the test')), 5); return { post: () => undefined, terminate: () => undefined }; }
       return { post: (m) => { if (m.type === 'block') onMessage({ type: 'error', run: m.run, block: m.block, message: 'no kernel here' }); }, terminate: () => undefined };
     }, loadKernelModule(), 1);
-    await expect(crashing.run(sweep, 'f64')).rejects.toThrow('a CPU worker stopped: killed by the test');
-    await expect(crashing.run(sweep, 'f64')).rejects.toThrow('CPU worker: no kernel here');
+    await expect(crashing.run(sweep, 'float64')).rejects.toThrow('a CPU worker stopped: killed by the test');
+    await expect(crashing.run(sweep, 'float64')).rejects.toThrow('CPU worker: no kernel here');
     expect(spawned).toBe(2);
   });
 });

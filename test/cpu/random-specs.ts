@@ -2,6 +2,7 @@
  * Random sweep specs for the bit-identity tests: every activation and preset, every axis parameter, ranges that reach
  * divergence, overflow and subnormal numbers. A seeded generator, so a failure names the seed that reproduces it.
  */
+import { overlap } from '../../src/core/parameters';
 import { AXIS_PARAMS, parseSpec, type SweepSpec } from '../../src/core/spec';
 import { ACTIVATIONS } from '../../src/core/network';
 import { PRESET_NAMES } from '../../src/core/presets';
@@ -26,10 +27,11 @@ export function randomSpec(random: () => number, cells: number): SweepSpec {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const params = AXIS_PARAMS.filter((p) => p !== 'lrHidden' && p !== 'lrOutput' || random() < 0.5);
   const x = pick(params);
-  const y = pick(params.filter((p) => p !== x && !(['lr', 'lrHidden', 'lrOutput'].includes(p) && ['lr', 'lrHidden', 'lrOutput'].includes(x) && (p === 'lr' || x === 'lr'))));
+  const y = pick(params.filter((p) => !overlap(p, x)));
   const side = Math.max(1, Math.round(Math.sqrt(cells)));
   const axis = (param: string) => {
     if (param === 'seed') return { param, count: side };
+    if (param === 'momentum') return { param, min: 0, max: 0.99, count: side, scale: 'linear' };
     const [lo, hi] = pick(RANGES);
     const negative = !param.startsWith('lr') && param !== 'initScale' && random() < 0.3;
     if (random() < 0.2) return { param, values: Array.from({ length: side }, () => (negative ? -1 : 1) * lo * (hi / lo) ** random()) };
@@ -43,6 +45,7 @@ export function randomSpec(random: () => number, cells: number): SweepSpec {
     steps: 1 + Math.floor(random() * 300),
     threshold: 10 ** (-1 - 8 * random()),
     lr: 10 ** (2 * random() - 1) * (random() < 0.2 ? 100 : 1),
+    momentum: random() < 0.3 ? 0.99 * random() : 0,
     init: { distribution: random() < 0.5 ? 'uniform' : 'normal', scale: 10 ** (2 * random() - 1), seed: Math.floor(random() * 1000) },
     x: axis(x),
     y: axis(y),

@@ -52,19 +52,23 @@ describe('packing', () => {
     const setup = new Float64Array(CELL_SETUP_LENGTH).map((_, i) => i + 0.1);
     const { state, params } = packCells(setup, 1);
     const sf = new Float32Array(state), si = new Int32Array(state), pf = new Float32Array(params);
+    const o = (name: keyof typeof CELL_STATE.offsets) => CELL_STATE.offsets[name] / 4;
     expect(Array.from(sf.slice(0, 8))).toEqual(Array.from(setup.slice(0, 8), Math.fround));
-    expect([sf[8], sf[9], si[10], si[11]]).toEqual([NaN, Infinity, -1, -1]);
-    expect(Array.from(pf)).toEqual([SETUP.lrHidden, SETUP.lrOutput, SETUP.i1, SETUP.i2, SETUP.t1, SETUP.t2].map((i) => Math.fround(i + 0.1)));
+    expect([sf[o('loss')], sf[o('minLoss')], sf[o('peakLoss')], si[o('stepsToThreshold')], si[o('divergedAt')]]).toEqual([NaN, Infinity, -Infinity, -1, -1]);
+    expect(Array.from(sf.slice(o('v1'), o('v8') + 1))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(pf)).toEqual([SETUP.lrHidden, SETUP.lrOutput, SETUP.i1, SETUP.i2, SETUP.t1, SETUP.t2, SETUP.momentum].map((i) => Math.fround(i + 0.1)));
   });
 
   it('reads outputs back, NaN finalLoss for diverged cells', () => {
     const state = new ArrayBuffer(2 * CELL_STATE.size), f = new Float32Array(state), i = new Int32Array(state);
-    f.set([0.25, 0.125], 8); i.set([7, -1], 10);
-    f.set([3, 0.5], 20); i.set([-1, 9], 22);
+    const words = CELL_STATE.size / 4, o = (name: keyof typeof CELL_STATE.offsets) => CELL_STATE.offsets[name] / 4;
+    f.set([0.25, 0.125, 0.5], o('loss')); i.set([7, -1], o('stepsToThreshold'));
+    f.set([3, 0.5, 4], words + o('loss')); i.set([-1, 9], words + o('stepsToThreshold'));
     const out = allocateOutputs(3);
     unpackOutputs(state, 2, out, 1);
     expect(Array.from(out.finalLoss)).toEqual([NaN, 0.25, NaN]);
     expect(Array.from(out.minLoss)).toEqual([NaN, 0.125, 0.5]);
+    expect(Array.from(out.peakLoss)).toEqual([NaN, 0.5, 4]);
     expect(Array.from(out.stepsToThreshold)).toEqual([-1, 7, -1]);
     expect(Array.from(out.divergedAt)).toEqual([-1, -1, 9]);
   });

@@ -3,11 +3,11 @@
  * the log-log fit drawn small (uPlot) and its quality.
  */
 import uPlot from 'uplot';
-import { boundaryDimension, type DimensionEstimate } from '../core/boundary';
-import { gridSize } from '../core/grid';
-import { classify, type SweepOutputs } from '../core/outputs';
-import type { SweepSpec } from '../core/spec';
-import { replaceChart } from './charts';
+import { boundaryDimension, type DimensionEstimate } from '../../core/boundary';
+import { gridSize } from '../../core/grid';
+import { classify, type SweepOutputs } from '../../core/outputs';
+import type { SweepSpec } from '../../core/spec';
+import { replaceChart } from '../charts';
 
 /** 1 for converged cells, nx · ny row-major. */
 export function convergedMask(outputs: SweepOutputs): Uint8Array {

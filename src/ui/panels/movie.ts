@@ -1,19 +1,18 @@
 /** The zoom-movie panel: frames toward the last clicked cell (or the centre), computed aside and saved as a GIF. */
-import { gridSize } from '../core/grid';
-import type { HeatmapMetric } from '../core/heatmap';
-import { rectAround, zoomProblem, zoomSequence } from '../core/zoom';
+import { gridSize } from '../../core/grid';
+import { rectAround, zoomProblem, zoomSequence } from '../../core/zoom';
+import { byId as $ } from '../dom';
+import { download } from '../download';
+import { recordZoomMovie } from '../movie';
+import type { Store } from '../store';
 import type { Aside } from './aside';
-import { download } from './download';
 import { describeCell } from './inspector';
-import { recordZoomMovie } from './movie';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-/** Wires the panel (#movie-panel in index.html); frames use the heatmap's current `metric()`. */
-export function mountMoviePanel(aside: Aside, metric: () => HeatmapMetric): { chooseTarget(cell: number): void; reset(): void } {
+/** Wires the panel (#movie-panel in index.html): frames in the state's metric, toward the inspected cell or the centre. */
+export function mountMoviePanel(store: Store, aside: Aside): void {
   let target = { fx: 0.5, fy: 0.5 }; // plot fractions of the view on screen
   const text = $('movie-text');
-  const input = (id: string) => $<HTMLInputElement>(id).value;
+  const input = (id: string) => $(id, HTMLInputElement).value;
 
   $('movie-make').addEventListener('click', async () => {
     const view = aside.current();
@@ -27,10 +26,10 @@ export function mountMoviePanel(aside: Aside, metric: () => HeatmapMetric): { ch
     const deepest = problems.length ? undefined : zoomProblem(view.spec, rectAround(target.fx, target.fy, zoom ** (frames - 1)));
     if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
     const specs = zoomSequence(view.spec, target.fx, target.fy, frames, zoom, size);
-    const shown = metric(), start = performance.now(), total = zoom ** (frames - 1);
+    const shown = store.get().metric, start = performance.now(), total = zoom ** (frames - 1);
     try {
-      const gif = await aside.exclusive(() => recordZoomMovie(specs, async (spec) => {
-        const r = await aside.run(spec, view.engine);
+      const gif = await aside.exclusive('movie', () => recordZoomMovie(specs, async (spec) => {
+        const r = await aside.run(spec, view.arithmetic);
         if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
         return r.outputs;
       }, shown, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
@@ -42,16 +41,11 @@ export function mountMoviePanel(aside: Aside, metric: () => HeatmapMetric): { ch
     }
   });
 
-  return {
-    /** The movie closes in on this cell of the view on screen. */
-    chooseTarget(cell) {
-      const view = aside.current();
-      if (!view) return;
-      const { nx, ny } = gridSize(view.spec);
-      target = { fx: ((cell % nx) + 0.5) / nx, fy: (Math.floor(cell / nx) + 0.5) / ny };
-      $('movie-target').textContent = `cell ${cell} (${describeCell(view.spec, cell)})`;
-    },
-    /** A new view: back to its centre. */
-    reset() { target = { fx: 0.5, fy: 0.5 }; $('movie-target').textContent = 'the centre'; },
-  };
+  store.subscribe((s) => [s.view, s.inspected], () => {
+    const { view, inspected } = store.get();
+    if (!view || inspected === undefined) { target = { fx: 0.5, fy: 0.5 }; $('movie-target').textContent = 'the centre'; return; }
+    const { nx, ny } = gridSize(view.spec);
+    target = { fx: ((inspected % nx) + 0.5) / nx, fy: (Math.floor(inspected / nx) + 0.5) / ny };
+    $('movie-target').textContent = `cell ${inspected} (${describeCell(view.spec, inspected)})`;
+  });
 }

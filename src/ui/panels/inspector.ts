@@ -2,14 +2,20 @@
  * The cell inspector: shows one cell replayed on the float64 CPU engine (loss and all eight weights at every step, from
  * the worker) beside the outputs the view computed for it.
  */
-import { axisValues, gridSize } from '../core/grid';
-import { classify, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
-import type { SweepSpec } from '../core/spec';
-import type { CellTrace } from '../cpu/kernel';
-import { TRACE_ROW_LENGTH } from '../cpu/layout';
-import { drawCurves, SERIES_COLORS } from './charts';
-import { fillTable } from './table';
-import { formatTickValue } from './ticks';
+import { axisValues, gridSize } from '../../core/grid';
+import { classify, isComputed, OUTPUT_NAMES, type SweepOutputs } from '../../core/outputs';
+import type { SweepSpec } from '../../core/spec';
+import type { CellTrace } from '../../cpu/kernel';
+import { TRACE_ROW_LENGTH } from '../../cpu/layout';
+import { drawCurves, SERIES_COLORS } from '../charts';
+import { byId } from '../dom';
+import type { HeatmapView } from '../heatmap/view';
+import { viewKey, type Runs } from '../runs';
+import type { Store } from '../store';
+import type { SweepWorker } from '../sweep-client';
+import { plannedText, ranOnText } from '../words';
+import { fillTable } from '../table';
+import { formatTickValue } from '../ticks';
 
 /** Longest replay plotted point by point; longer ones are thinned to about this many points. */
 const MAX_POINTS = 5000;
@@ -39,15 +45,48 @@ export function traceColumn(trace: CellTrace, column: number): number[] {
 export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number, engine: string, replay: CellTrace, every: number): void {
   panel.hidden = false;
   panel.querySelector('#inspector-title')!.textContent = `Cell ${cell}: ${describeCell(spec, cell)}`;
-  const cpu = replay.outputs;
+  const cpu = replay.outputs, computed = isComputed(view, cell);
   fillTable(panel.querySelector('#inspector-table')!, [
     ['', engine, 'float64 (replayed)'],
-    ...OUTPUT_NAMES.map((key) => [key, show(view[key][cell]), show(cpu[key])]),
-    ['class', classify(view.stepsToThreshold[cell], view.divergedAt[cell]), classify(cpu.stepsToThreshold, cpu.divergedAt)],
+    ...OUTPUT_NAMES.map((key) => [key, computed ? show(view[key][cell]) : 'not run yet', show(cpu[key])]),
+    ['class', computed ? classify(view.stepsToThreshold[cell], view.divergedAt[cell]) : 'not run yet', classify(cpu.stepsToThreshold, cpu.divergedAt)],
   ]);
   const thin = every > 1 ? ` (every ${every} steps)` : '';
   const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: traceColumn(replay, 1), color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
   const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
   // uPlot's x values are indices; show the real step numbers.
   for (const chart of [lossChart, weightChart]) chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data);
+}
+
+/**
+ * Wires the inspector: the inspected cell (state.inspected, in the link too) replayed on float64 in `checker`, beside the
+ * view's outputs for it, marked on `heatmap`. A replay that fails says why in the panel.
+ */
+export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, heatmap: HeatmapView): void {
+  const panel = byId('inspector');
+  let replay: { key: string; trace: CellTrace } | undefined;
+  let asked = 0;
+  store.subscribe((s) => [s.inspected, s.view, s.run.phase, s.run.id], async () => {
+    const { inspected, view, run, capabilities } = store.get();
+    const data = runs.current;
+    const onScreen = view && data && run.phase !== 'idle' && data.key === viewKey(view.spec, view.arithmetic);
+    heatmap.setMarked(onScreen ? inspected : undefined);
+    if (inspected === undefined || !onScreen) { panel.hidden = true; return; }
+    const every = replayEvery(view.spec.steps), key = `${data.key}#${inspected}`;
+    if (replay?.key !== key) {
+      const token = ++asked;
+      let trace: CellTrace;
+      try {
+        trace = await checker.trace(view.spec, inspected, 'float64', every);
+      } catch (e) {
+        if (token !== asked) return;
+        panel.hidden = false;
+        byId('inspector-title').textContent = `Cell ${inspected} (${describeCell(view.spec, inspected)}) could not be replayed: ${(e as Error).message}`;
+        return;
+      }
+      if (token !== asked) return;
+      replay = { key, trace };
+    }
+    inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), replay.trace, every);
+  });
 }

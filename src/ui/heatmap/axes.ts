@@ -1,0 +1,114 @@
+/**
+ * The heatmap's frame: its plot area inside the canvas (MARGIN, used by the tests and the dive as well), the axes with
+ * ticks in the axes' units, the colorbar of a metric and the legend of a categorical map.
+ */
+import { gridSize } from '../../core/grid';
+import { CLASS_COLORS, NO_VALUE_COLOR, viridis, type HeatmapScale } from '../../core/heatmap';
+import type { SweepSpec } from '../../core/spec';
+import { axisTicks, formatTickValue } from '../ticks';
+
+/** Plot area inside the heatmap canvas, in CSS pixels from each edge. */
+export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
+
+/** The plot area of a canvas of cssW × cssH CSS pixels: its corner (x, y) and size (w, h). */
+export interface PlotRect { x: number; y: number; w: number; h: number; cssW: number; cssH: number }
+
+export function plotRectOf(canvas: HTMLCanvasElement): PlotRect {
+  const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+  return { x: MARGIN.left, y: MARGIN.top, w: w - MARGIN.left - MARGIN.right, h: h - MARGIN.top - MARGIN.bottom, cssW: w, cssH: h };
+}
+
+/** The axes of `spec`: a frame, ticks at cell centres and the parameters' names. */
+export function drawAxes(ctx: CanvasRenderingContext2D, p: PlotRect, spec: SweepSpec): void {
+  const { nx, ny } = gridSize(spec);
+  ctx.fillStyle = '#222';
+  ctx.strokeStyle = '#222';
+  ctx.lineWidth = 1;
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.strokeRect(p.x - 0.5, p.y - 0.5, p.w + 1, p.h + 1);
+  // Tick positions are fractions between the first and last cell centers.
+  const xAt = (t: number) => p.x + (p.w / nx) * (0.5 + t * (nx - 1));
+  const yAt = (t: number) => p.y + p.h - (p.h / ny) * (0.5 + t * (ny - 1));
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const tick of axisTicks(spec.x)) {
+    const x = xAt(tick.position);
+    ctx.beginPath(); ctx.moveTo(x, p.y + p.h); ctx.lineTo(x, p.y + p.h + 5); ctx.stroke();
+    ctx.fillText(tick.label, x, p.y + p.h + 7);
+  }
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.fillText(`${spec.x.param}${'scale' in spec.x ? ` (${spec.x.scale})` : ''} →`, p.x + p.w / 2, p.y + p.h + 26);
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  if (!spec.y) return;
+  for (const tick of axisTicks(spec.y)) {
+    const y = yAt(tick.position);
+    ctx.beginPath(); ctx.moveTo(p.x - 5, y); ctx.lineTo(p.x, y); ctx.stroke();
+    ctx.fillText(tick.label, p.x - 7, y);
+  }
+  ctx.save();
+  ctx.translate(16, p.y + p.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.fillText(`${spec.y.param}${'scale' in spec.y ? ` (${spec.y.scale})` : ''} →`, 0, 0);
+  ctx.restore();
+}
+
+/** The colorbar of `scale` right of the plot (the class map's legend for a categorical one). */
+export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale): void {
+  const x = p.x + p.w + 22, w = 16, top = p.y, h = p.h;
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#222';
+  if (scale.kind === 'categorical') {
+    drawLegend(ctx, p, [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR]]);
+    return;
+  }
+  for (let i = 0; i < h; i++) {
+    const [r, g, b] = viridis(1 - i / (h - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, top + i, w, 1.5);
+  }
+  ctx.strokeStyle = '#222';
+  ctx.strokeRect(x - 0.5, top - 0.5, w + 1, h + 1);
+  ctx.fillStyle = '#222';
+  const log = scale.kind === 'log';
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
+  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
+  // Decades on a log bar (the ends when it spans less than two), three values on a linear one.
+  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 8) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
+  for (const t of hi > lo ? ticks : [lo]) {
+    const y = top + h - ((t - lo) / (hi - lo || 1)) * h;
+    ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), x + w + 5, y);
+  }
+  ctx.fillStyle = `rgb(${NO_VALUE_COLOR.join(',')})`;
+  ctx.fillRect(x, top + h + 8, w, 10);
+  ctx.fillStyle = '#222';
+  ctx.fillText(scale.kind === 'linear' ? 'never' : 'none', x + w + 5, top + h + 13);
+  ctx.save();
+  ctx.translate(x + w + 62, top + h / 2);
+  ctx.rotate(Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(`${scale.metric}${log ? ' (log10)' : ' (steps)'}`, 0, 0);
+  ctx.restore();
+}
+
+/** A categorical legend: one swatch and label per entry, right of the plot (long labels wrap before their last word). */
+export function drawLegend(ctx: CanvasRenderingContext2D, p: PlotRect, entries: Array<[string, readonly [number, number, number]]>): void {
+  const x = p.x + p.w + 22, w = 16;
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  let y = p.y;
+  for (const [label, [r, g, b]] of entries) {
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, y, w, 16);
+    ctx.fillStyle = '#222';
+    const words = label.split(' '), lines = words.length > 1 && label.length > 11 ? [words.slice(0, -1).join(' '), words.at(-1)!] : [label];
+    lines.forEach((line, k) => ctx.fillText(line, x + w + 5, y + 8 + k * 14));
+    y += 12 + 14 * lines.length;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The heatmap canvas: one crisp block per cell (nearest-neighbour scaling at device resolution), with its axes and
+ * colorbar (axes.ts) and the previews of gestures (gestures.ts). Every change invalidates, and one animation frame then
+ * recomputes what it must: all pixels (new data, metric or scale, a finished refinement pass), only the cells that
+ * arrived since the last frame, or just the paint (a gesture, an outline).
+ */
+import { DIFF_CLASSES, DIFF_COLORS } from '../../core/diff';
+import { gridSize } from '../../core/grid';
+import { heatmapPixels, heatmapScale, paintCells, pixelsOf, type HeatmapMetric, type HeatmapScale, type RefinementFill } from '../../core/heatmap';
+import type { SweepOutputs } from '../../core/outputs';
+import type { SweepSpec } from '../../core/spec';
+import { drawAxes, drawColorbar, drawLegend, plotRectOf, type PlotRect } from './axes';
+import { Gestures, type GestureEvent } from './gestures';
+
+/**
+ * What the view shows: outputs (filling in along `order` while a view refines; `note` marks a stopped one as partial),
+ * or an A/B difference map.
+ */
+export type HeatmapData =
+  | { kind: 'outputs'; spec: SweepSpec; outputs: SweepOutputs; fill?: RefinementFill; order?: Int32Array; note?: string }
+  | { kind: 'diff'; spec: SweepSpec; codes: Uint8Array };
+
+export class HeatmapView {
+  private data: HeatmapData | undefined;
+  /** Shown instead of a picture when there is no data. */
+  private placeholder = 'Run a sweep to see its heatmap here.';
+  private metricShown: HeatmapMetric = 'finalLoss';
+  private disagreement: Uint8Array | undefined;
+  private marked: number | undefined;
+  private scale: HeatmapScale | undefined;
+  private cells: OffscreenCanvas | undefined;
+  private image: ImageData | undefined;
+  /** Positions of `order` already painted, and those to paint at the next frame. */
+  private painted = 0;
+  private target = 0;
+  private need: 'paint' | 'cells' | 'all' | undefined;
+  private readonly gestures: Gestures;
+
+  /** `listener` gets every gesture (hover, select, zoom); `zoomable` false keeps a map static. */
+  constructor(readonly canvas: HTMLCanvasElement, listener: (e: GestureEvent) => void, zoomable = true) {
+    this.gestures = new Gestures(canvas, () => (this.data ? gridSize(this.data.spec) : undefined), (e) => {
+      if (e.type === 'preview') this.invalidate('paint');
+      else listener(e);
+    }, zoomable);
+  }
+
+  get metric(): HeatmapMetric {
+    return this.metricShown;
+  }
+
+  /**
+   * Shows other data, of which `cellsDone` positions of its order are computed (drawn in full at the next frame); or, for
+   * a text or nothing, that text or the hint to run a sweep.
+   */
+  show(data: HeatmapData | string | undefined, cellsDone = 0): void {
+    this.data = typeof data === 'string' ? undefined : data;
+    this.placeholder = typeof data === 'string' ? data : 'Run a sweep to see its heatmap here.';
+    this.painted = this.target = cellsDone;
+    this.disagreement = undefined;
+    this.invalidate('all');
+  }
+
+  /** Cells done along the order (and whether a refinement pass just finished, which changes every block); the note. */
+  progress(cellsDone: number, passFinished: boolean, note?: string): void {
+    this.target = cellsDone;
+    if (this.data?.kind === 'outputs' && this.data.note !== note) { this.data.note = note; if (!passFinished) this.invalidate('paint'); }
+    this.invalidate(passFinished ? 'all' : 'cells');
+  }
+
+  setMetric(metric: HeatmapMetric): void {
+    if (metric === this.metricShown) return;
+    this.metricShown = metric;
+    this.invalidate('all');
+  }
+
+  /** Cells to outline (1 = the classes differ), or undefined for none. */
+  setDisagreement(map: Uint8Array | undefined): void {
+    this.disagreement = map;
+    this.invalidate('paint');
+  }
+
+  /** The cell to mark (the inspected one), or undefined. */
+  setMarked(cell: number | undefined): void {
+    if (cell === this.marked) return;
+    this.marked = cell;
+    this.invalidate('paint');
+  }
+
+  /** Asks for a frame that recomputes at least `what`. */
+  invalidate(what: 'paint' | 'cells' | 'all'): void {
+    const rank = { paint: 0, cells: 1, all: 2 };
+    const first = this.need === undefined;
+    if (first || rank[what] > rank[this.need!]) this.need = what;
+    if (first) requestAnimationFrame(() => this.frame());
+  }
+
+  private frame(): void {
+    const need = this.need;
+    this.need = undefined;
+    if (need === 'all') this.recompute();
+    else if (need === 'cells') this.recolor();
+    this.paint();
+  }
+
+  /** All pixels from the data. */
+  private recompute(): void {
+    const data = this.data;
+    this.painted = this.target;
+    if (!data) { this.cells = undefined; this.image = undefined; return; }
+    const { nx, ny } = gridSize(data.spec);
+    let pixels: Uint8ClampedArray;
+    if (data.kind === 'diff') {
+      pixels = pixelsOf(nx, ny, (cell) => DIFF_COLORS[data.codes[cell]]);
+      this.scale = undefined;
+    } else {
+      this.scale = heatmapScale(data.outputs, this.metricShown, data.spec.steps);
+      pixels = heatmapPixels(data.outputs, nx, ny, this.scale, data.fill);
+    }
+    this.image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny);
+    if (this.cells?.width !== nx || this.cells.height !== ny) this.cells = new OffscreenCanvas(nx, ny);
+    this.cells.getContext('2d')!.putImageData(this.image, 0, 0);
+  }
+
+  /**
+   * Only the cells that arrived since the last frame, with the current colour scale: cheap enough for every progress
+   * report of a million-cell view, where recompute() costs about 100 ms. Values beyond the scale clamp to its ends
+   * until the next full recompute.
+   */
+  private recolor(): void {
+    const data = this.data;
+    if (!data || data.kind !== 'outputs' || !data.order || !this.scale || !this.image || !this.cells) { this.recompute(); return; }
+    const { nx, ny } = gridSize(data.spec);
+    paintCells(this.image.data, data.outputs, nx, ny, this.scale, data.order.subarray(this.painted, this.target));
+    this.painted = this.target;
+    this.cells.getContext('2d')!.putImageData(this.image, 0, 0);
+  }
+
+  /** Paints the last computed pixels, the gesture in progress over them, the axes and the colorbar. */
+  private paint(): void {
+    const canvas = this.canvas, p = plotRectOf(canvas), dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(p.cssW * dpr) || canvas.height !== Math.round(p.cssH * dpr)) { canvas.width = Math.round(p.cssW * dpr); canvas.height = Math.round(p.cssH * dpr); }
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, p.cssW, p.cssH);
+    if (!this.data || !this.cells) {
+      ctx.fillStyle = '#777';
+      ctx.font = '14px system-ui, sans-serif';
+      ctx.fillText(this.data ? 'Starting…' : this.placeholder, p.x + 20, p.y + 40);
+      if (this.data) drawAxes(ctx, p, this.data.spec);
+      return;
+    }
+    const { nx, ny } = gridSize(this.data.spec);
+    ctx.imageSmoothingEnabled = false;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(p.x, p.y, p.w, p.h);
+    ctx.clip();
+    // Previews: a pan shifts the picture, a scroll zoom scales it about the pointer, until the new view arrives.
+    const { drag, wheel } = this.gestures.preview;
+    if (drag?.kind === 'pan') ctx.drawImage(this.cells, p.x + (drag.x1 - drag.x0) * p.w, p.y - (drag.y1 - drag.y0) * p.h, p.w, p.h);
+    else if (wheel) {
+      const cx = p.x + wheel.fx * p.w, cy = p.y + (1 - wheel.fy) * p.h;
+      ctx.drawImage(this.cells, cx - (cx - p.x) * wheel.factor, cy - (cy - p.y) * wheel.factor, p.w * wheel.factor, p.h * wheel.factor);
+    } else ctx.drawImage(this.cells, p.x, p.y, p.w, p.h);
+    ctx.restore();
+    if (this.disagreement) drawOutline(ctx, p, nx, ny, this.disagreement);
+    if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked);
+    if (drag?.kind === 'zoom') {
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([5, 4]);
+      const x = p.x + Math.min(drag.x0, drag.x1) * p.w, y = p.y + (1 - Math.max(drag.y0, drag.y1)) * p.h;
+      ctx.strokeRect(x, y, Math.abs(drag.x1 - drag.x0) * p.w, Math.abs(drag.y1 - drag.y0) * p.h);
+      ctx.setLineDash([]);
+    }
+    drawAxes(ctx, p, this.data.spec);
+    if (this.data.kind === 'outputs' && this.data.note) drawNote(ctx, p, this.data.note);
+    if (this.scale) drawColorbar(ctx, p, this.scale);
+    else drawLegend(ctx, p, [...DIFF_CLASSES, 'not run'].map((label, k) => [label, DIFF_COLORS[k]]));
+  }
+}
+
+/** A ring around one cell, black and white so that it shows on any colour. */
+function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number): void {
+  const cw = p.w / nx, ch = p.h / ny;
+  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
+  const r = Math.max(6, Math.min(cw, ch) / 2 + 3);
+  for (const [color, width] of [['#000', 4], ['#fff', 2]] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.strokeRect(cx - r, cy - r, 2 * r, 2 * r);
+  }
+}
+
+/** A label in the plot's top-left corner, white on dark. */
+function drawNote(ctx: CanvasRenderingContext2D, p: PlotRect, text: string): void {
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  const w = ctx.measureText(text).width + 16;
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.72)';
+  ctx.fillRect(p.x + 6, p.y + 6, w, 22);
+  ctx.fillStyle = '#fff';
+  ctx.fillText(text, p.x + 14, p.y + 21);
+}
+
+/** Outlines (or, when cells are small, fills) the flagged cells in magenta. */
+function drawOutline(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, flags: Uint8Array): void {
+  const cw = p.w / nx, ch = p.h / ny;
+  ctx.strokeStyle = '#ff00d4';
+  ctx.fillStyle = 'rgba(255, 0, 212, 0.85)';
+  ctx.lineWidth = 1.5;
+  flags.forEach((flag, i) => {
+    if (!flag) return;
+    const x = p.x + (i % nx) * cw, y = p.y + (ny - 1 - Math.floor(i / nx)) * ch;
+    if (cw >= 4 && ch >= 4) ctx.strokeRect(x + 0.75, y + 0.75, cw - 1.5, ch - 1.5);
+    else ctx.fillRect(x, y, Math.max(cw, 2), Math.max(ch, 2));
+  });
+}

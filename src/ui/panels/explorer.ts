@@ -1,0 +1,94 @@
+/**
+ * The explorer: the heatmap of the view on screen, filled in as its run refines, with hover read-out, click to inspect,
+ * zoom (each zoom a new view), the trail's Back and Forward, the metric, the arithmetic, and the precision notice.
+ */
+import { HEATMAP_METRICS, type HeatmapMetric, type RefinementFill } from '../../core/heatmap';
+import { describeOutputs } from '../../core/outputs';
+import { completedStride } from '../../core/refine';
+import type { ArithmeticChoice } from '../../core/arithmetic';
+import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../../core/zoom';
+import { byId, el } from '../dom';
+import { HeatmapView } from '../heatmap/view';
+import { describeCell } from './inspector';
+import type { Navigation } from '../navigation';
+import { precisionNotice } from '../precision';
+import type { Runs, ViewData } from '../runs';
+import { resolveArithmetic } from '../state';
+import type { Store } from '../store';
+
+const HOVER_HINT = 'Hover a cell to read it; click to inspect it.';
+
+/** Wires the explorer; returns its heatmap (Compare outlines cells on it). */
+export function mountExplorer(store: Store, nav: Navigation, runs: Runs): HeatmapView {
+  const canvas = byId('heatmap', HTMLCanvasElement), hover = byId('hover'), problem = byId('explore-error');
+  let zoomError = '';
+  const heatmap = new HeatmapView(canvas, (e) => {
+    const view = runs.current;
+    if (e.type === 'hover') hover.textContent = e.cell === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, e.cell)} → ${describeOutputs(view.outputs, e.cell)}`;
+    else if (e.type === 'select') nav.update({ type: 'inspect', cell: e.cell });
+    else if (e.type === 'zoom') zoomTo(e.rect);
+  });
+
+  const zoomTo = (rect: ViewRect) => {
+    const view = store.get().view;
+    if (!view) return;
+    zoomError = zoomProblem(view.spec, rect) ?? '';
+    showProblems();
+    if (zoomError) heatmap.invalidate('paint');
+    else nav.open({ spec: zoomSpec(view.spec, rect), arithmetic: view.arithmetic });
+  };
+  const showProblems = () => { problem.textContent = [...store.get().linkNotes, zoomError].filter(Boolean).join('\n'); };
+  byId('zoom-out').addEventListener('click', () => zoomTo(rectAround(0.5, 0.5, 0.5)));
+  byId('view-back').addEventListener('click', () => nav.back());
+  byId('view-forward').addEventListener('click', () => nav.forward());
+
+  const metric = byId('metric', HTMLSelectElement);
+  metric.append(...HEATMAP_METRICS.map((m) => el('option', { value: m, textContent: m === 'class' ? 'class map' : m })));
+  metric.addEventListener('change', () => nav.update({ type: 'metric', metric: metric.value as HeatmapMetric }));
+  const arithmetic = byId('arithmetic', HTMLSelectElement);
+  const reopen = (choice: ArithmeticChoice) => { const view = store.get().view; if (view) nav.open({ spec: view.spec, arithmetic: choice }); };
+  arithmetic.addEventListener('change', () => reopen(arithmetic.value as ArithmeticChoice));
+  byId('use-float64').addEventListener('click', () => reopen('float64'));
+
+  store.subscribe((s) => s.metric, () => { metric.value = store.get().metric; heatmap.setMetric(store.get().metric); });
+  store.subscribe((s) => s.trail, () => {
+    const { index, last } = store.get().trail;
+    byId('view-back', HTMLButtonElement).disabled = index === 0;
+    byId('view-forward', HTMLButtonElement).disabled = index >= last;
+  });
+  store.subscribe((s) => [s.view, s.linkNotes], () => { zoomError = ''; showProblems(); });
+  store.subscribe((s) => [s.view, s.capabilities], () => {
+    const { view, capabilities } = store.get();
+    if (view) arithmetic.value = view.arithmetic;
+    const notice = view && precisionNotice(view.spec, resolveArithmetic(view.arithmetic, capabilities));
+    byId('precision').hidden = !notice;
+    byId('precision').classList.toggle('stripes', notice?.level === 'stripes');
+    byId('precision-text').textContent = notice?.text ?? '';
+    byId('use-float64').hidden = !notice?.offerFloat64;
+  });
+
+  // The heatmap follows the view's run: a new view is shown whole, then only the cells that arrive, block-filled; a
+  // stopped one keeps its blocks, marked partial.
+  let shown: ViewData | undefined, fill: RefinementFill = { computed: new Uint8Array(0), stride: undefined };
+  store.subscribe((s) => s.run, () => {
+    const { run } = store.get();
+    const view = run.phase === 'idle' ? undefined : runs.current;
+    const done = view?.cellsDone ?? 0, stride = view && completedStride(view.plan, done);
+    const note = view && (run.phase === 'cancelled' || run.phase === 'failed') ? `partial: ${done.toLocaleString('en-US')} of ${view.computed.length.toLocaleString('en-US')} cells` : undefined;
+    if (view && stride !== undefined && !canvas.dataset.stride) performance.mark('sweep-first-cells'); // npm run bench: latency to a first picture
+    if (view !== shown) {
+      shown = view;
+      fill = { computed: view?.computed ?? new Uint8Array(0), stride };
+      heatmap.show(view ? { kind: 'outputs', spec: view.spec, outputs: view.outputs, fill, order: view.plan.order, note } : store.get().view ? 'Starting…' : undefined, done);
+    } else if (view) {
+      const passFinished = stride !== fill.stride;
+      fill.stride = stride;
+      heatmap.progress(done, passFinished, note);
+    }
+    canvas.dataset.stride = String(stride ?? ''); // for tests: the finest complete pass on screen
+    canvas.dataset.partial = String(Boolean(note));
+  });
+  // A hidden canvas has no size: draw again when the sweep tab shows.
+  store.subscribe((s) => s.tab, () => { if (store.get().tab === 'sweep') heatmap.invalidate('all'); });
+  return heatmap;
+}

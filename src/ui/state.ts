@@ -1,0 +1,126 @@
+/**
+ * The page's state: one object, changed only by actions applied in `reduce` (pure, tested in Node). Panels subscribe
+ * to the parts they show (src/ui/store.ts). Every run event carries the id of its run, and `reduce` drops the events
+ * of any run but the current one: a superseded run can never write into the view on screen.
+ */
+import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
+import type { HeatmapMetric } from '../core/heatmap';
+import type { PresetName } from '../core/presets';
+import type { SweepSpec } from '../core/spec';
+import type { Capabilities } from '../worker/sweep.worker';
+
+/** idle → running → finished | cancelled | failed; a cancelled or failed run may be continued (running again). */
+export type RunPhase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
+
+/** Counters of a run in progress (cells of the whole view, earlier runs of it included). */
+export interface RunCounters { cellsDone: number; cells: number; networkStepsDone: number; networkSteps: number; elapsedMs: number; pass: number; passes: number }
+
+export interface RunState {
+  /** The run's id (0: none yet); events of other ids are dropped. */
+  id: number;
+  phase: RunPhase;
+  /** Its arithmetic, once started. */
+  arithmetic?: Arithmetic;
+  counters?: RunCounters;
+  /** Why it failed or was interrupted. */
+  message?: string;
+}
+
+/** The sweep view on screen: its spec and the arithmetic chosen for it. */
+export interface ViewState { spec: SweepSpec; arithmetic: ArithmeticChoice }
+
+export interface PageState {
+  tab: 'course' | 'sweep';
+  coursePreset: PresetName;
+  view?: ViewState;
+  /** Why the spec of a link or of the form cannot run (empty: it can). */
+  specErrors: string[];
+  /** A link's spec that parsed but cannot run here (too large for the page), for the form. */
+  rejected?: SweepSpec;
+  /** Notes about the link (an unknown arithmetic or metric, …), shown and not fatal. */
+  linkNotes: string[];
+  metric: HeatmapMetric;
+  /** Outline the cells whose class differs between float32 and float64 (after a Compare). */
+  outline: boolean;
+  /** The cell in the inspector. */
+  inspected?: number;
+  run: RunState;
+  /** The job on the side worker (Compare, A/B, zoom movie): one at a time, and none while the view runs. */
+  aside?: 'compare' | 'ab' | 'movie';
+  capabilities?: Capabilities;
+  /** Where the page stands in its own history: Back at index 0 and Forward at `last` would leave it. */
+  trail: { index: number; last: number };
+}
+
+export const INITIAL_STATE: PageState = {
+  tab: 'course', coursePreset: 'era-v1', specErrors: [], linkNotes: [], metric: 'finalLoss', outline: false, run: { id: 0, phase: 'idle' }, trail: { index: 0, last: 0 },
+};
+
+export type Action =
+  | { type: 'course'; preset: PresetName }
+  /** Back to the sweep tab and the view it holds. */
+  | { type: 'sweep-tab' }
+  /** A new view (zoom, link, form, ready-made): its run starts idle; what belonged to the last view goes. */
+  | { type: 'open'; view: ViewState; metric?: HeatmapMetric; inspected?: number; outline?: boolean }
+  /** The form's spec cannot run: the view on screen stays. */
+  | { type: 'spec-errors'; errors: string[] }
+  /** A link's spec cannot run: nothing is shown under it. */
+  | { type: 'bad-link'; errors: string[]; rejected?: SweepSpec }
+  | { type: 'link-notes'; notes: string[] }
+  | { type: 'metric'; metric: HeatmapMetric }
+  | { type: 'outline'; on: boolean }
+  | { type: 'inspect'; cell: number | undefined }
+  | { type: 'capabilities'; capabilities: Capabilities }
+  | { type: 'run-started'; id: number; arithmetic: Arithmetic; counters?: RunCounters }
+  | { type: 'run-progress'; id: number; counters: RunCounters }
+  | { type: 'run-ended'; id: number; phase: 'finished' | 'cancelled' | 'failed'; counters?: RunCounters; message?: string }
+  | { type: 'aside'; job: PageState['aside'] }
+  | { type: 'trail'; index: number; last: number };
+
+/** The state after `action`. Pure. */
+export function reduce(state: PageState, action: Action): PageState {
+  switch (action.type) {
+    case 'course':
+      return { ...state, tab: 'course', coursePreset: action.preset };
+    case 'sweep-tab':
+      return state.view ? { ...state, tab: 'sweep' } : state;
+    case 'open':
+      return {
+        ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,
+        inspected: action.inspected, outline: action.outline ?? false, run: { id: 0, phase: 'idle' }, aside: undefined,
+      };
+    case 'spec-errors':
+      return { ...state, tab: 'sweep', specErrors: action.errors };
+    case 'bad-link':
+      return { ...state, tab: 'sweep', view: undefined, specErrors: action.errors, rejected: action.rejected, inspected: undefined, outline: false, run: { id: 0, phase: 'idle' }, aside: undefined };
+    case 'link-notes':
+      return { ...state, linkNotes: action.notes };
+    case 'metric':
+      return { ...state, metric: action.metric };
+    case 'outline':
+      return { ...state, outline: action.on };
+    case 'inspect':
+      return { ...state, inspected: action.cell };
+    case 'capabilities':
+      return { ...state, capabilities: action.capabilities };
+    case 'run-started':
+      // A new run supersedes any other: from now on only its events count.
+      return { ...state, run: { id: action.id, phase: 'running', arithmetic: action.arithmetic, counters: action.counters } };
+    case 'run-progress':
+      if (action.id !== state.run.id || state.run.phase !== 'running') return state;
+      return { ...state, run: { ...state.run, counters: action.counters } };
+    case 'run-ended':
+      if (action.id !== state.run.id || state.run.phase !== 'running') return state;
+      return { ...state, run: { ...state.run, phase: action.phase, counters: action.counters ?? state.run.counters, message: action.message } };
+    case 'aside':
+      return { ...state, aside: action.job };
+    case 'trail':
+      return { ...state, trail: { index: action.index, last: action.last } };
+  }
+}
+
+/** The arithmetic a view runs in: the user's choice, or for auto what the worker found best here. */
+export function resolveArithmetic(choice: ArithmeticChoice, capabilities: Capabilities | undefined): Arithmetic {
+  if (choice !== 'auto') return choice;
+  return capabilities?.auto.device === 'cpu' ? 'float64' : 'float32';
+}

@@ -1,0 +1,130 @@
+/**
+ * The page's state in its URL, from one table: each row reads one parameter into the state and writes it back, left
+ * out at its default. A link reproduces what its sender saw (tab, spec, arithmetic, metric, outline, inspected cell,
+ * course preset), and a reload keeps it. Pure.
+ */
+import type { ArithmeticChoice } from '../core/arithmetic';
+import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
+import { gridSize } from '../core/grid';
+import { PRESET_NAMES, type PresetName } from '../core/presets';
+import { parseSpecText, type SweepSpec } from '../core/spec';
+import { INITIAL_STATE, type PageState } from './state';
+
+/**
+ * Largest sweep the page runs: its outputs (28 bytes a cell) live in the worker and again in the page, so 2048² cells
+ * already take over 200 MB; the command line takes up to 4096².
+ */
+export const PAGE_MAX_CELLS = 2048 * 2048;
+
+/** Why `spec` (valid) is too large for the page, naming the fix; undefined when it fits. */
+export function pageLimitError(spec: SweepSpec): string | undefined {
+  const { cells } = gridSize(spec);
+  if (cells <= PAGE_MAX_CELLS) return undefined;
+  return `x.count × y.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
+}
+
+/** What a URL sets: the parts of the state it carries, with the spec's errors and notes about the link. */
+export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'outline' | 'inspected'> & {
+  /** A spec that parsed but cannot run here (too large), for the form. */
+  formSpec?: SweepSpec;
+};
+
+interface UrlField {
+  key: string;
+  /** Applies the parameter's text to `into` (a bad value adds a note and keeps the default). */
+  read(text: string, into: UrlReading): void;
+  /** The parameter's text for `state`, or undefined to leave it out (its default). */
+  write(state: PageState): string | undefined;
+}
+
+const sweepOnly = (state: PageState) => state.tab === 'sweep' && state.view !== undefined;
+
+export const URL_FIELDS: readonly UrlField[] = [
+  {
+    key: 'spec',
+    read(text, into) {
+      into.tab = 'sweep';
+      const result = parseSpecText(text);
+      const tooLarge = result.ok ? pageLimitError(result.spec) : undefined;
+      if (result.ok && !tooLarge) into.view = { spec: result.spec, arithmetic: 'auto' };
+      else into.specErrors = result.ok ? [tooLarge!] : result.errors;
+      // The spec as far as it parsed, to fill the form with (a valid one too large for the page).
+      if (result.ok) into.formSpec = result.spec;
+    },
+    write: (state) => (sweepOnly(state) ? JSON.stringify(state.view!.spec) : undefined),
+  },
+  {
+    key: 'arithmetic',
+    read(text, into) {
+      if (text === 'float32' || text === 'float64') { if (into.view) into.view.arithmetic = text; return; }
+      into.linkNotes.push(`arithmetic: "${text}" is not one; use float32 (the GPU) or float64 (the CPU engine), or leave it out to let the page choose. Running on the page's choice.`);
+    },
+    write: (state) => (sweepOnly(state) && state.view!.arithmetic !== 'auto' ? state.view!.arithmetic : undefined),
+  },
+  {
+    key: 'metric',
+    read(text, into) {
+      if ((HEATMAP_METRICS as string[]).includes(text)) into.metric = text as HeatmapMetric;
+      else into.linkNotes.push(`metric: "${text}" is not one of ${HEATMAP_METRICS.join(', ')}; showing ${INITIAL_STATE.metric}.`);
+    },
+    write: (state) => (sweepOnly(state) && state.metric !== INITIAL_STATE.metric ? state.metric : undefined),
+  },
+  {
+    key: 'outline',
+    read(text, into) { into.outline = text === '1'; },
+    write: (state) => (sweepOnly(state) && state.outline ? '1' : undefined),
+  },
+  {
+    key: 'cell',
+    read(text, into) {
+      const cell = Number(text), cells = into.view ? gridSize(into.view.spec).cells : 0;
+      if (/^\d+$/.test(text) && cell < cells) into.inspected = cell;
+      else into.linkNotes.push(`cell: "${text}" is not a cell of this sweep (0 … ${cells - 1}); nothing is inspected.`);
+    },
+    write: (state) => (sweepOnly(state) && state.inspected !== undefined ? String(state.inspected) : undefined),
+  },
+  {
+    key: 'preset',
+    read(text, into) {
+      if ((PRESET_NAMES as string[]).includes(text)) into.coursePreset = text as PresetName;
+      else into.linkNotes.push(`preset: "${text}" is not one of ${PRESET_NAMES.join(', ')}; showing ${INITIAL_STATE.coursePreset}.`);
+    },
+    write: (state) => (state.tab === 'course' && state.coursePreset !== INITIAL_STATE.coursePreset ? state.coursePreset : undefined),
+  },
+];
+
+/**
+ * Longest query a link puts its state in: servers refuse request lines much past 8–16 KB (vite answers 431), so a
+ * longer one (a spec with a long `values` list) goes into the fragment (#…), which never leaves the browser.
+ */
+export const MAX_QUERY_LENGTH = 8000;
+
+/** Reads a URL's search and hash (the state is in the fragment when it starts with "#spec="). */
+export function readUrl(search: string, hash = ''): UrlReading {
+  const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false };
+  const params = new URLSearchParams(hash.startsWith('#spec=') ? hash.slice(1) : search);
+  // The table's order: spec first, since arithmetic and cell read the view it sets.
+  for (const field of URL_FIELDS) {
+    const text = params.get(field.key);
+    if (text !== null) field.read(text, into);
+  }
+  return into;
+}
+
+/** The link of `state`, relative to the page, for history.pushState (`?…`, or `?#…` when too long for a query). */
+export function writeUrl(state: PageState): string {
+  const params = new URLSearchParams();
+  for (const field of URL_FIELDS) {
+    const text = field.write(state);
+    if (text !== undefined) params.set(field.key, text);
+  }
+  const query = params.toString();
+  return query.length < MAX_QUERY_LENGTH ? `?${query}` : `?#${query}`;
+}
+
+/** The link of a view of `spec` in `arithmetic`, as opened from elsewhere (the bench, the tests, the dive). */
+export function viewLink(spec: object, arithmetic: ArithmeticChoice = 'auto'): string {
+  const params = new URLSearchParams({ spec: JSON.stringify(spec) });
+  if (arithmetic !== 'auto') params.set('arithmetic', arithmetic);
+  return `?${params}`;
+}

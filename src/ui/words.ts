@@ -1,0 +1,17 @@
+/** Engines and runs in words, for status lines and tables. Pure. */
+import type { Arithmetic } from '../core/arithmetic';
+import { cpuEngineName } from '../core/engine';
+import type { Capabilities, RanOn } from '../worker/sweep.worker';
+
+/** What ran a finished run: "WebGPU (nvidia / hopper, float32)" or "float64 WebAssembly on 2 threads". */
+export const ranOnText = (ranOn: RanOn) => (ranOn.device === 'webgpu' ? `WebGPU (${ranOn.adapter}, float32)` : cpuEngineName(ranOn.arithmetic, ranOn.threads));
+
+/** Who will compute `arithmetic` here, from the worker's findings (before a run). */
+export function plannedText(arithmetic: Arithmetic, capabilities: Capabilities | undefined): string {
+  const threads = capabilities?.threads ?? 1, gpu = capabilities?.gpu;
+  if (arithmetic === 'float64') return cpuEngineName('float64', threads);
+  return gpu && 'adapter' in gpu ? `WebGPU (${gpu.adapter}, float32)` : `${cpuEngineName('float32', threads)} (no WebGPU)`;
+}
+
+/** A count for people: 1,234,567. */
+export const count = (n: number) => n.toLocaleString('en-US');

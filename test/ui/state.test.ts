@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec, type SweepSpec } from '../../src/core/spec';
+import { INITIAL_STATE, reduce, resolveArithmetic, type PageState } from '../../src/ui/state';
+import { Store } from '../../src/ui/store';
+import { MAX_QUERY_LENGTH, PAGE_MAX_CELLS, readUrl, URL_FIELDS, viewLink, writeUrl } from '../../src/ui/url-table';
+
+function spec(raw: Record<string, unknown>): SweepSpec {
+  const r = parseSpec(raw);
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+const grid = spec({ x: { param: 'lr', min: 0.1, max: 10, count: 8, scale: 'log' }, y: { param: 'momentum', min: 0, max: 0.9, count: 4 } });
+const counters = (cellsDone: number) => ({ cellsDone, cells: 32, networkStepsDone: cellsDone * 1000, networkSteps: 32000, elapsedMs: 10, pass: 1, passes: 2 });
+const opened = reduce(INITIAL_STATE, { type: 'open', view: { spec: grid, arithmetic: 'auto' } });
+
+describe('the run state machine', () => {
+  it('goes idle → running → finished, and drops every event of another run', () => {
+    let s = reduce(opened, { type: 'run-started', id: 7, arithmetic: 'float32', counters: counters(0) });
+    expect(s.run).toMatchObject({ id: 7, phase: 'running', arithmetic: 'float32' });
+    expect(reduce(s, { type: 'run-progress', id: 6, counters: counters(5) })).toBe(s); // a superseded run's late report
+    s = reduce(s, { type: 'run-progress', id: 7, counters: counters(5) });
+    expect(s.run.counters?.cellsDone).toBe(5);
+    expect(reduce(s, { type: 'run-ended', id: 6, phase: 'finished' })).toBe(s);
+    s = reduce(s, { type: 'run-ended', id: 7, phase: 'cancelled', counters: counters(12) });
+    expect(s.run).toMatchObject({ phase: 'cancelled', counters: { cellsDone: 12 } });
+    expect(reduce(s, { type: 'run-progress', id: 7, counters: counters(20) })).toBe(s); // after its end: nothing changes
+    // Continue: a new run of the same view, from where it stood.
+    s = reduce(s, { type: 'run-started', id: 8, arithmetic: 'float32', counters: counters(12) });
+    s = reduce(s, { type: 'run-ended', id: 8, phase: 'finished', counters: counters(32) });
+    expect(s.run).toMatchObject({ id: 8, phase: 'finished', counters: { cellsDone: 32 } });
+  });
+
+  it('clears what belonged to the last view when a new one opens', () => {
+    let s = reduce(opened, { type: 'inspect', cell: 3 });
+    s = reduce(s, { type: 'outline', on: true });
+    s = reduce(s, { type: 'run-started', id: 1, arithmetic: 'float64' });
+    s = reduce(s, { type: 'link-notes', notes: ['a note'] });
+    s = reduce(s, { type: 'metric', metric: 'peakLoss' });
+    const next = reduce(s, { type: 'open', view: { spec: grid, arithmetic: 'float64' } });
+    expect(next).toMatchObject({ inspected: undefined, outline: false, run: { id: 0, phase: 'idle' }, linkNotes: [], metric: 'peakLoss' });
+  });
+
+  it('a bad link shows nothing under its spec; the form’s errors keep the view', () => {
+    const bad = reduce(reduce(opened, { type: 'run-started', id: 1, arithmetic: 'float32' }), { type: 'bad-link', errors: ['x: missing'] });
+    expect(bad).toMatchObject({ tab: 'sweep', view: undefined, specErrors: ['x: missing'], run: { phase: 'idle' } });
+    expect(reduce(opened, { type: 'spec-errors', errors: ['e'] }).view).toBe(opened.view);
+  });
+
+  it('resolves auto from what the worker found', () => {
+    const found = (device: 'webgpu' | 'cpu') => ({ gpu: { missing: '' }, threads: 2, auto: { device, reason: '' } });
+    expect(resolveArithmetic('auto', found('cpu'))).toBe('float64');
+    expect(resolveArithmetic('auto', found('webgpu'))).toBe('float32');
+    expect(resolveArithmetic('float32', found('cpu'))).toBe('float32');
+  });
+});
+
+describe('the store', () => {
+  it('tells a subscriber only when its part changed (arrays element by element)', () => {
+    const store = new Store(INITIAL_STATE);
+    const calls = { metric: 0, pair: 0 };
+    store.subscribe((s) => s.metric, () => calls.metric++);
+    store.subscribe((s) => [s.tab, s.outline], () => calls.pair++);
+    expect(calls).toEqual({ metric: 1, pair: 1 }); // once at subscription
+    store.dispatch({ type: 'metric', metric: 'finalLoss' }); // the same value
+    store.dispatch({ type: 'trail', index: 1, last: 1 });
+    expect(calls).toEqual({ metric: 1, pair: 1 });
+    store.dispatch({ type: 'metric', metric: 'class' });
+    store.dispatch({ type: 'outline', on: true });
+    expect(calls).toEqual({ metric: 2, pair: 2 });
+  });
+});
+
+describe('the URL table', () => {
+  const sweep = (over: Partial<PageState>): PageState => ({ ...opened, ...over });
+
+  it('round-trips every field it holds', () => {
+    const state = sweep({ view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17 });
+    const url = writeUrl(state);
+    expect(new URLSearchParams(url.slice(1)).get('arithmetic')).toBe('float64');
+    const back = readUrl(url);
+    expect(back).toMatchObject({ tab: 'sweep', view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17, specErrors: [], linkNotes: [] });
+    const course = readUrl(writeUrl({ ...INITIAL_STATE, coursePreset: 'eva' }));
+    expect(course).toMatchObject({ tab: 'course', coursePreset: 'eva' });
+    expect(course.view).toBeUndefined();
+    expect(writeUrl(INITIAL_STATE)).toBe('?');
+  });
+
+  it('leaves defaults out, so a plain view’s link is just its spec', () => {
+    const url = writeUrl(sweep({}));
+    expect([...new URLSearchParams(url.slice(1)).keys()]).toEqual(['spec']);
+    expect(url).toBe(viewLink(grid));
+  });
+
+  it('names every bad value and keeps its default', () => {
+    const base = viewLink(grid);
+    const r = readUrl(`${base}&arithmetic=float16&metric=speed&cell=99&outline=yes`);
+    expect(r.view?.arithmetic).toBe('auto');
+    expect(r.metric).toBe('finalLoss');
+    expect(r.inspected).toBeUndefined();
+    expect(r.outline).toBe(false);
+    expect(r.linkNotes.join('\n')).toMatch(/arithmetic: "float16" is not one; use float32 .* or float64/);
+    expect(r.linkNotes.join('\n')).toMatch(/metric: "speed" is not one of finalLoss, minLoss, peakLoss/);
+    expect(r.linkNotes.join('\n')).toMatch(/cell: "99" is not a cell of this sweep \(0 … 31\)/);
+    expect(readUrl('?preset=nope').linkNotes[0]).toMatch(/preset: "nope" is not one of/);
+  });
+
+  it('reports a broken spec, and one too large for the page, with the spec for the form', () => {
+    const broken = readUrl(`?spec=${encodeURIComponent('{"x": {"param": "lr", "count": -2}}')}`);
+    expect(broken.tab).toBe('sweep');
+    expect(broken.view).toBeUndefined();
+    expect(broken.specErrors.join('\n')).toMatch(/x\.count: must be a positive integer/);
+    expect(readUrl('?spec=%7B%22x%22').specErrors[0]).toMatch(/not valid JSON/);
+    const huge = readUrl(viewLink({ x: { param: 'lr', min: 0.1, max: 1, count: 4096 }, y: { param: 'initScale', min: 0.1, max: 1, count: 2048 } }));
+    expect(huge.view).toBeUndefined();
+    expect(huge.specErrors[0]).toMatch(new RegExp(`more than this page holds \\(${PAGE_MAX_CELLS.toLocaleString()}.*npm run sweep`));
+    expect(huge.formSpec?.x).toMatchObject({ count: 4096 });
+  });
+
+  it('puts a link too long for a request line in the fragment, and reads it back', () => {
+    const long = spec({ x: { param: 'lr', values: Array.from({ length: 1000 }, (_, i) => 0.001 * (i + 1)) } });
+    const url = writeUrl(sweep({ view: { spec: long, arithmetic: 'float32' }, inspected: 5 }));
+    expect(url.startsWith('?#spec=')).toBe(true);
+    expect(url.length).toBeGreaterThan(MAX_QUERY_LENGTH);
+    expect(new URL(url, 'http://localhost/?spec=old').search).toBe(''); // the old query goes
+    expect(readUrl('', url.slice(1))).toMatchObject({ view: { spec: long, arithmetic: 'float32' }, inspected: 5 });
+  });
+
+  it('has one row per key, spec first (the rows after it read the view it sets)', () => {
+    const keys = URL_FIELDS.map((f) => f.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys[0]).toBe('spec');
+  });
+});
