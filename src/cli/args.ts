@@ -51,8 +51,14 @@ function positiveInteger(text: string): number | undefined {
   return /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : undefined;
 }
 
-/** Parses argv (without node and script); returns the arguments or a message for the user. */
-export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
+/**
+ * Most CPU worker threads per core: each is a worker with its own WebAssembly memory (about 25 MB, and about 0.6 s
+ * to start); past a few per core they only cost (500 threads took 12 GB and stopped answering signals).
+ */
+export const THREADS_PER_CORE = 4;
+
+/** Parses argv (without node and script) for a machine of `cores` cores; returns the arguments or a message for the user. */
+export function parseCliArgs(argv: string[], cores = 1): Parsed<CliArgs> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,6 +86,9 @@ export function parseCliArgs(argv: string[]): Parsed<CliArgs> {
   }
   const threads = values.threads === undefined ? undefined : positiveInteger(values.threads);
   if (values.threads !== undefined && threads === undefined) return { ok: false, message: `--threads: "${values.threads}" is not a positive whole number\n\n${USAGE}` };
+  const maxThreads = THREADS_PER_CORE * cores;
+  if (threads !== undefined && threads > maxThreads) return { ok: false, message: `--threads: ${threads} is more than ${THREADS_PER_CORE} per core of this machine's ${cores} (${maxThreads}); each thread is a worker with its own memory, so more only cost: leave --threads out for one per core` };
+  if (values.out === '' || values.resume === '') return { ok: false, message: `--${values.out === '' ? 'out' : 'resume'}: an empty path; give a folder\n\n${USAGE}` };
   let shard: Shard | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);

@@ -4,8 +4,9 @@
  * a shard, DIR/part-I-of-N.json), prints a summary. Ctrl-C or SIGTERM stops at the next chunk and writes what is done
  * (with a stopped GPU tile's state), which --resume continues.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { compareOutputs } from '../core/compare';
 import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
@@ -109,7 +110,10 @@ function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Ba
   if (args.resume === undefined) return { spec: spec!, backend: args.backend };
   const file = join(args.resume, args.shard ? `part-${args.shard.index}-of-${args.shard.count}.json` : 'results.json');
   const read = readResults(file);
-  if (!read.ok) fail(`--resume: ${read.error}`);
+  if (!read.ok) {
+    const parts = args.shard || !existsSync(args.resume) ? [] : readdirSync(args.resume).filter((f) => /^part-\d+-of-\d+\.json$/.test(f));
+    fail(`--resume: ${read.error}${parts.length ? `; ${args.resume} holds parts of a sharded sweep (${parts.slice(0, 3).join(', ')}${parts.length > 3 ? ', …' : ''}): add --shard I/N to continue one` : ''}`);
+  }
   const { head, outputs } = read.results;
   if (spec && JSON.stringify(spec) !== JSON.stringify(head.spec)) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
   if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
@@ -121,8 +125,25 @@ function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Ba
   return { spec: head.spec, backend: fileBackend, prior: { outputs: whole, elapsedMs: head.timings.elapsedMs, backend: fileBackend, checkpoint: read.checkpoint } };
 }
 
+/**
+ * Refuses to write over what an earlier run computed in `file`: a stopped run (continue it with --resume) or a run of
+ * another spec. A complete run of the same spec may be replaced: the new one computes the same cells.
+ */
+function keepEarlierRun(file: string, spec: SweepSpec): void {
+  if (!existsSync(file)) return;
+  const dir = dirname(file), read = readResults(file);
+  if (!read.ok) fail(`--out ${dir} holds ${basename(file)}, which cannot be read (${read.error}); move it away or give another --out`);
+  const { head } = read.results;
+  if (head.status !== 'complete') {
+    fail(`--out ${dir} holds a stopped run (${head.status}, ${head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with npm run sweep -- --resume ${dir}${head.part ? ` --shard ${head.part.index}/${head.part.count}` : ''}, or give another --out`);
+  }
+  if (JSON.stringify(head.spec) !== JSON.stringify(spec)) fail(`--out ${dir} holds a complete run of another spec (${basename(file)}) that this run would overwrite: give another --out, or move it away`);
+}
+
 async function main(): Promise<void> {
-  const parsed = parseCliArgs(process.argv.slice(2));
+  // A closed pipe (… | head) is not an error of the sweep: its files are still written.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
+  const parsed = parseCliArgs(process.argv.slice(2), availableParallelism());
   if (!parsed.ok && parsed.help) { console.log(parsed.message); process.exit(0); }
   if (!parsed.ok) fail(parsed.message, 2);
   const args = parsed.args;
@@ -130,8 +151,10 @@ async function main(): Promise<void> {
   const { spec, prior, backend: asked } = loadSweep(args);
   const outProblem = prepareOutDir(outDir); // before any work: a sweep must never compute for nothing
   if (outProblem) fail(outProblem);
-
   const { cells } = gridSize(spec);
+  if (shard && shard.count > cells) fail(`--shard ${shard.index}/${shard.count}: ${cells.toLocaleString('en-US')} cells cannot be split into more than ${cells.toLocaleString('en-US')} parts`, 2);
+  if (!prior) keepEarlierRun(join(outDir, shard ? `part-${shard.index}-of-${shard.count}.json` : 'results.json'), spec);
+
   const range = shard ? partRange(cells, shard.index, shard.count) : { first: 0, end: cells };
   // The cells to compute: a checkpoint's first (they continue from its state), then every other cell not done.
   const checkpoint = prior?.checkpoint;

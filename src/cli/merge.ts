@@ -14,6 +14,9 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+// A closed pipe (… | head) is not an error of the merge: its files are still written.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
+
 const parsed = parseMergeArgs(process.argv.slice(2));
 if (!parsed.ok && parsed.help) { console.log(parsed.message); process.exit(0); }
 if (!parsed.ok) fail(parsed.message, 2);

@@ -96,7 +96,7 @@ export function readResults(path: string): Read {
     try {
       bytes = readFileSync(join(dirname(path), basename(file)));
     } catch (e) {
-      throw new Error(`${file}, beside ${path}, cannot be read (${(e as Error).message})`);
+      throw new Error(`${file}, beside it, cannot be read (${(e as Error).message})`);
     }
     const decoded = decodeNpy(bytes);
     if (!decoded.ok) throw new Error(`${file}: ${decoded.error}`);
@@ -123,7 +123,7 @@ export function readResults(path: string): Read {
     const checkpoint = head.checkpoint ? { stepsDone: head.checkpoint.stepsDone, cells: npy(head.checkpoint.cellsFile) as Int32Array, state: npy(head.checkpoint.stateFile) as Uint32Array } : undefined;
     return { ok: true, results: { name: path, head: rest, outputs }, checkpoint };
   } catch (e) {
-    return { ok: false, error: (e as Error).message };
+    return { ok: false, error: `${path}: ${(e as Error).message}` };
   }
 }
 

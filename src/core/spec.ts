@@ -181,7 +181,7 @@ export function parseSpec(input: unknown): SpecResult {
   // limit is checked (count 2^32 would take the memory of the machine).
   const cells = inputLength(raw.x) * (raw.y ? inputLength(raw.y) : 1);
   if (cells > MAX_CELLS) {
-    errors.push(`x.count × y.count: the sweep has ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} (4096 × 4096) are allowed: lower a count`);
+    errors.push(`${raw.y ? 'x.count × y.count' : 'x.count'}: the sweep has ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} (4096 × 4096) are allowed: lower a count`);
   } else if (cells * raw.steps > MAX_NETWORK_STEPS) {
     errors.push(`steps: ${cells.toLocaleString('en-US')} cells × ${raw.steps.toLocaleString('en-US')} steps = ${(cells * raw.steps).toLocaleString('en-US')} network-steps; at most ${MAX_NETWORK_STEPS.toLocaleString('en-US')} (e.g. 4096 × 4096 cells × 8192 steps) are allowed: lower steps or a count`);
   }

@@ -19,6 +19,9 @@ describe('sweep command-line arguments', () => {
     expect(!parseCliArgs([]).ok && (parseCliArgs([]) as { message: string }).message).toMatch(/expected one spec file/);
     expect(parseCliArgs(['s.json', '--colour']).ok).toBe(false);
     for (const threads of ['0', '1.5', 'all']) expect((parseCliArgs(['s.json', '--threads', threads]) as { message: string }).message).toMatch(`--threads: "${threads}" is not a positive whole number`);
+    expect((parseCliArgs(['s.json', '--threads', '9'], 2) as { message: string }).message).toMatch(/--threads: 9 is more than 4 per core of this machine's 2 \(8\)/);
+    expect(parseCliArgs(['s.json', '--threads', '8'], 2).ok).toBe(true);
+    expect((parseCliArgs(['s.json', '--out', '']) as { message: string }).message).toMatch(/--out: an empty path; give a folder/);
     for (const shard of ['3/3', '1', '1/0', 'a/b']) expect((parseCliArgs(['s.json', '--shard', shard]) as { message: string }).message).toMatch(`--shard: "${shard}" is not I/N with 0 ≤ I < N`);
   });
 

@@ -66,14 +66,32 @@ describe('stopping the command line', () => {
     const { results } = read(join(out, 'results.json'));
     expect(results.head.status).toBe('cancelled');
     expect(results.head.cellsDone).toBeGreaterThan(0);
+    // The same command again would start over: it refuses, before any work, and says how to continue instead.
+    const kept = readFileSync(join(out, 'results.json'));
+    const again = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', big, '--backend', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const refused = await finished(again);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(`--out ${out} holds a stopped run (cancelled, ${results.head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with npm run sweep -- --resume ${out}`);
+    expect(readFileSync(join(out, 'results.json')).equals(kept)).toBe(true);
+  }, 120_000);
+
+  it('a closed output pipe (… | head) is no error: the files are written and the exit code is 0', async () => {
+    const out = join(dir, 'pipe');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', specFile('piped', { steps: 10, x: { param: 'lr', min: 0.1, max: 10, count: 64, scale: 'log' } }), '--backend', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.destroy(); // the reader went away before the first line
+    const { code, output } = await finished(child);
+    expect(output).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
+    expect(read(join(out, 'results.json')).results.head.status).toBe('complete');
   }, 120_000);
 
   it('SIGKILL while results are being written leaves a complete results file, never a cut one', async () => {
     const out = join(dir, 'sigkill');
-    execFileSync('npm', ['run', '-s', 'sweep', '--', specFile('small', { steps: 10, x: { param: 'lr', min: 0.1, max: 10, count: 64, scale: 'log' } }), '--backend', 'cpu', '--out', out], { stdio: 'pipe' });
-    const before = readFileSync(join(out, 'results.json'));
-    // 1,200 × 1,000 cells × 1 step: computed in a moment, then some 50 MB of files to write.
+    // 1,200 × 1,000 cells × 1 step: computed in a moment, then some 50 MB of files to write. Run once, then again (a
+    // complete run of the same spec may be replaced) and killed while it writes.
     const large = specFile('large', { steps: 1, x: { param: 'lr', min: 0.1, max: 10, count: 1200, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 1000 } });
+    execFileSync('npm', ['run', '-s', 'sweep', '--', large, '--backend', 'cpu', '--out', out], { stdio: 'pipe' });
+    const before = readFileSync(join(out, 'results.json'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', large, '--backend', 'cpu', '--out', out], { stdio: 'ignore' });
     const killed = new Promise<void>((resolve) => {
       const poll = setInterval(() => {
@@ -84,10 +102,11 @@ describe('stopping the command line', () => {
     await killed;
     await finished(child);
     const after = read(join(out, 'results.json')).results;
-    // Killed mid-write: the previous file, whole; had it finished first, the new one, whole. Never a mixture.
+    // Killed mid-write: the previous file, whole, with companions it names; had it finished first, the new one, whole.
     const previous = readFileSync(join(out, 'results.json')).equals(before);
     console.log(`SIGKILL landed ${previous ? 'mid-write: the previous results.json is intact' : 'after the write: the new results.json is whole'}`);
-    expect(after.outputs.finalLoss).toHaveLength(previous ? 64 : 1_200_000);
+    expect(after.head.status).toBe('complete');
+    expect(after.outputs.finalLoss).toHaveLength(1_200_000);
   }, 120_000);
 
   it('refuses an output folder it cannot write before computing anything', () => {
