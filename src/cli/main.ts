@@ -38,7 +38,8 @@ function progressPrinter(label: string): (p: RunProgress) => void {
     if (now - last < 500 && p.networkStepsDone < p.networkSteps) return;
     last = now;
     const pct = ((100 * p.networkStepsDone) / Math.max(1, p.networkSteps)).toFixed(1);
-    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${pct}% (${p.cellsDone}/${p.cells} cells done, ${(p.elapsedMs / 1000).toFixed(1)} s)${process.stderr.isTTY ? '' : '\n'}`);
+    // Steps advance within a tile before any of its cells finish: both counts, in words.
+    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${pct}% of the network-steps, ${p.cellsDone.toLocaleString('en-US')} of ${p.cells.toLocaleString('en-US')} cells finished, ${(p.elapsedMs / 1000).toFixed(1)} s${process.stderr.isTTY ? '   ' : '\n'}`);
   };
 }
 

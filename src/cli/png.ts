@@ -1,6 +1,5 @@
 /** Writing heatmap pixels as PNG files (pngjs): small grids upscaled by whole pixels, huge ones sampled down. */
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from './atomic';
 
 /** Longest side of a heatmap image, in pixels: larger grids are sampled (nearest cell) down to it. */
 export const MAX_IMAGE_SIDE = 4096;
@@ -14,9 +13,12 @@ export function heatmapImageSize(nx: number, ny: number): { width: number; heigh
   return { width: Math.min(MAX_IMAGE_SIDE, nx * s), height: Math.min(MAX_IMAGE_SIDE, ny === 1 ? Math.max(s, 48) : ny * s) };
 }
 
-/** Writes nx × ny RGBA cell colours to `path` at heatmapImageSize(nx, ny), atomically; returns that size. */
-export function writeHeatmapPng(path: string, rgba: Uint8ClampedArray, nx: number, ny: number): { width: number; height: number } {
-  const { width, height } = heatmapImageSize(nx, ny);
+/**
+ * nx × ny RGBA cell colours as PNG bytes at width × height pixels (default heatmapImageSize(nx, ny)): whole-pixel blocks
+ * for small grids, the nearest cell for large ones.
+ */
+export function heatmapPng(rgba: Uint8ClampedArray, nx: number, ny: number, size = heatmapImageSize(nx, ny)): Buffer {
+  const { width, height } = size;
   const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) {
     const row = Math.floor((y * ny) / height) * nx;
@@ -25,6 +27,5 @@ export function writeHeatmapPng(path: string, rgba: Uint8ClampedArray, nx: numbe
       for (let c = 0; c < 4; c++) png.data[dst + c] = rgba[src + c];
     }
   }
-  writeFileAtomic(path, PNG.sync.write(png));
-  return { width, height };
+  return PNG.sync.write(png);
 }

@@ -1,4 +1,5 @@
 /** Human-readable lines the command line prints. Pure, so tested. */
+import { formatTickValue } from '../core/ticks';
 import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
 import { countClasses } from '../core/outputs';
@@ -39,6 +40,6 @@ export function formatAgreement(a: Agreement): string {
 /** One line per heatmap file: which file, what its colors span. */
 export function formatHeatmapLegend(file: string, scale: HeatmapScale): string {
   const range = scale.kind === 'categorical' ? 'green converged, gray stalled, red diverged'
-    : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${scale.min.toPrecision(3)} (dark blue) … ${scale.max.toPrecision(3)} (yellow)`;
+    : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${formatTickValue(scale.min)} (dark blue) … ${formatTickValue(scale.max)} (yellow)`;
   return `  ${file.padEnd(22)} ${range}`;
 }

@@ -1,25 +1,26 @@
 /** What a finished (or stopped) sweep leaves on disk: results.json (and .npy outputs when large) and heatmaps. */
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { gridSize } from '../core/grid';
-import { HEATMAP_METRICS, heatmapPixels, heatmapScale } from '../core/heatmap';
+import { basename } from 'node:path';
+import { HEATMAP_METRICS, heatmapScale } from '../core/heatmap';
 import type { SweepOutputs } from '../core/outputs';
 import type { ResultsHead } from '../core/results';
 import type { Checkpoint } from '../core/run';
-import { writeHeatmapPng } from './png';
+import { writeFigure } from './figures';
 import { writeResults } from './results-file';
 import { formatHeatmapLegend } from './summary';
 
-/** Writes DIR/results.json (with .npy outputs for large sweeps) and DIR/<metric>.png; returns lines saying what was written. */
+/**
+ * Writes DIR/results.json (with .npy outputs for large sweeps) and a figure per metric, DIR/<metric>.svg and .png;
+ * returns lines saying what was written.
+ */
 export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string {
   const { spec } = head;
-  const { nx, ny } = gridSize(spec);
   mkdirSync(outDir, { recursive: true });
   const files = writeResults(outDir, 'results', head, outputs, checkpoint);
   const legend = HEATMAP_METRICS.map((metric) => {
     const scale = heatmapScale(outputs, metric, spec.steps);
-    const { width, height } = writeHeatmapPng(join(outDir, `${metric}.png`), heatmapPixels(outputs, nx, ny, scale), nx, ny);
-    return `${formatHeatmapLegend(`${metric}.png`, scale)} (${width} × ${height} px${width < nx || height < ny ? ', sampled down' : ''})`;
+    const { width, height } = writeFigure(outDir, spec, outputs, scale, head.adapter);
+    return `${formatHeatmapLegend(`${metric}.png`, scale)} (and .svg; ${width} × ${height} px)`;
   });
   const companions = files.slice(0, -1).map((f) => basename(f));
   return [

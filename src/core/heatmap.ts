@@ -14,8 +14,10 @@ export const HEATMAP_METRICS: HeatmapMetric[] = [...OUTPUT_NAMES, 'class'];
 export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
   converged: [53, 183, 121], stalled: [110, 110, 120], diverged: [220, 60, 50],
 };
-/** Cells with no value on the chosen metric (never reached the threshold, never diverged, not computed). */
+/** Cells not computed (yet). */
 export const NO_VALUE_COLOR: [number, number, number] = [40, 40, 48];
+/** Computed cells that never reach a step metric's event (stalled for stepsToThreshold, not diverged for divergedAt). */
+export const NEVER_COLOR: [number, number, number] = [214, 214, 206];
 
 /** How values map to colors: [min, max] on a log10 or linear scale; [1, 1] when no cell has a value. */
 export interface HeatmapScale {
@@ -56,14 +58,16 @@ export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapSc
     return CLASS_COLORS[classify(outputs.stepsToThreshold[index], outputs.divergedAt[index])];
   }
   const v = outputs[scale.metric][index];
-  if (scale.kind === 'log') {
-    if (v === 0) return viridis(0);
-    if (!hasValue(scale.metric, v)) return NO_VALUE_COLOR;
-    const span = Math.log10(scale.max) - Math.log10(scale.min);
-    return viridis(span > 0 ? (Math.log10(v) - Math.log10(scale.min)) / span : 0.5);
+  if (scale.kind === 'log' && v === 0) return viridis(0);
+  if (!hasValue(scale.metric, v)) {
+    // No value: not computed, diverged (a loss it never had, a threshold it never reached), or never (stalled; not diverged).
+    if (!isComputed(outputs, index)) return NO_VALUE_COLOR;
+    return outputs.divergedAt[index] >= 0 ? CLASS_COLORS.diverged : NEVER_COLOR;
   }
-  if (!hasValue(scale.metric, v)) return NO_VALUE_COLOR;
-  return viridis(scale.max > scale.min ? (v - scale.min) / (scale.max - scale.min) : 0.5);
+  const t = scale.kind === 'log'
+    ? (Math.log10(scale.max) > Math.log10(scale.min) ? (Math.log10(v) - Math.log10(scale.min)) / (Math.log10(scale.max) - Math.log10(scale.min)) : 0.5)
+    : scale.max > scale.min ? (v - scale.min) / (scale.max - scale.min) : 0.5;
+  return viridis(t);
 }
 
 /** A refinement in progress: which cells are computed, and the stride of the finest complete pass (see core/refine). */

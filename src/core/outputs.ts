@@ -85,6 +85,7 @@ export function isComputed(outputs: SweepOutputs, index: number): boolean {
 export function formatOutput(name: OutputName, value: number): string {
   const row = outputRow(name);
   if (row.scale === 'steps') return value >= 0 ? String(value) : row.never ?? '–';
+  if (value === 0) return '0';
   return Number.isFinite(value) ? value.toExponential(3) : value === Infinity ? '+∞' : value === -Infinity ? '−∞' : 'none';
 }
 

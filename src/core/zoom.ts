@@ -40,7 +40,14 @@ function narrowAxis(axis: RangeAxis, f0: number, f1: number): RangeAxis {
 export interface ViewRect { x0: number; x1: number; y0: number; y1: number }
 
 /** Why a zoom cannot be taken, or undefined. */
-export function zoomProblem(spec: SweepSpec, rect: ViewRect): string | undefined {
+/** The range of finite, normal numbers of each arithmetic: beyond it a value is 0, subnormal or ∞ in the kernel. */
+const NORMAL_RANGE: Record<Arithmetic, [number, number]> = { float32: [2 ** -126, 3.4028234663852886e38], float64: [2 ** -1022, Number.MAX_VALUE] };
+
+/**
+ * Why the view of `spec` cannot zoom to `rect`, or undefined: no range axis, a window narrower than float64 tells apart,
+ * or (zooming out) axis values beyond the normal numbers of the view's `arithmetic`, where float32 computes with 0 or ∞.
+ */
+export function zoomProblem(spec: SweepSpec, rect: ViewRect, arithmetic: Arithmetic = 'float64'): string | undefined {
   if (!isZoomable(spec.x) && !isZoomable(spec.y)) return 'This view has no range axis to zoom (seed axes and value lists stay as they are): give x or y a min, max and count.';
   const next = zoomSpec(spec, rect);
   for (const name of ['x', 'y'] as const) {
@@ -48,6 +55,11 @@ export function zoomProblem(spec: SweepSpec, rect: ViewRect): string | undefined
     if (!isZoomable(a)) continue;
     if (!(a.min < a.max) || !Number.isFinite(a.min) || !Number.isFinite(a.max)) return `${name}: the window would be narrower than float64 can tell apart (min ${a.min}, max ${a.max}); this is as deep as a zoom goes.`;
     if (a.scale === 'log' && !(a.min > 0)) return `${name}: a log axis needs min > 0.`;
+    const [low, high] = NORMAL_RANGE[arithmetic], largest = Math.max(Math.abs(a.min), Math.abs(a.max));
+    const smallest = a.min > 0 ? a.min : a.max < 0 ? -a.max : Infinity;
+    if (largest > high || smallest < low) {
+      return `${name}: this zoom takes ${a.param} to ${formatRange(a.min, a.max)}, beyond ${arithmetic}'s range (${low.toExponential(1)} … ${high.toExponential(1)}), where the kernel computes with 0 or ∞.${arithmetic === 'float32' ? ' Use float64 to go further.' : ''}`;
+    }
   }
   return undefined;
 }
@@ -126,3 +138,5 @@ export function zoomSequence(spec: SweepSpec, fx: number, fy: number, frames: nu
   if (isZoomable(spec.y)) Object.assign(base.y!, { min: valueAt(spec.y, 0.5 / size), max: valueAt(spec.y, 1 - 0.5 / size) });
   return Array.from({ length: frames }, (_, k) => zoomSpec(base, rectAround(fx, fy, zoomPerFrame ** k)));
 }
+
+const formatRange = (min: number, max: number) => `${min.toExponential(1)} … ${max.toExponential(1)}`;

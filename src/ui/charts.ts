@@ -19,7 +19,13 @@ export function replaceChart(target: HTMLElement, make?: (target: HTMLElement) =
   return chart;
 }
 
-export interface CurveSeries { label: string; values: ArrayLike<number>; color: string; dashed?: boolean }
+export interface CurveSeries {
+  label: string; values: ArrayLike<number>; color: string; dashed?: boolean;
+  /** Line width in CSS pixels (default 2, dashed 1.5). */
+  width?: number;
+  /** Left out of the legend (a twin of another series). */
+  hideLegend?: boolean;
+}
 
 /**
  * Draws curves over k = 0 … n−1 into `target` (replacing what was there). A log axis plots log10 of the values on a
@@ -31,7 +37,7 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
   const data = [Array.from({ length: n }, (_, k) => k), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
-  return replaceChart(target, (into) => new uPlot({
+  const chart = replaceChart(target, (into) => new uPlot({
     title,
     width: Math.max(320, target.clientWidth - 8),
     height: options.height ?? 300,
@@ -42,6 +48,10 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
       values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? `1e${v}` : String(Number(v.toPrecision(3))))),
     }],
     legend: { live: false },
-    series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [4, 4] : undefined, points: { show: false } }))],
+    series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? (s.dashed ? 1.5 : 2), dash: s.dashed ? [4, 4] : undefined, points: { show: false } }))],
   }, data, into))!;
+  const rows = chart.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+  const offset = rows.length - series.length; // the x series has a row too, unless uPlot left it out
+  series.forEach((s, i) => { if (s.hideLegend && rows[i + offset]) rows[i + offset].style.display = 'none'; });
+  return chart;
 }

@@ -4,6 +4,7 @@
  * training runs in workers: the view's runs, jobs beside it (Compare, A/B, movie), checks (spot checks, replays) and
  * the course view each have their own, so none cancels another.
  */
+import { heatmapScale } from '../core/heatmap';
 import { parseSpec } from '../core/spec';
 import { byId } from './dom';
 import { Navigation } from './navigation';
@@ -61,12 +62,12 @@ byId('nav-sweep').addEventListener('click', () => (store.get().view ? nav.go({ t
 mountDevice(store);
 mountSetup(store, nav, runs, () => { void runs.cancel(); void asideWorker.cancel(); });
 const heatmap = mountExplorer(store, nav, runs);
-mountFindings(store, runs, checker);
+mountFindings(store, runs, checker, () => { const view = store.get().view; if (view) nav.open({ spec: view.spec, arithmetic: 'float64' }); });
 mountInspector(store, runs, checker, heatmap);
 mountCompare(store, nav, aside, heatmap);
-mountExports(store, runs, () => store.get().metric);
+mountExports(store, runs, heatmap);
 mountAbPanel(store, aside);
-mountMoviePanel(store, aside);
+mountMoviePanel(store, aside, () => heatmap.scaleShown ?? heatmapScale(runs.current!.outputs, store.get().metric, runs.current!.spec.steps));
 nav.start();
 // After start: the initial state's tab is the course, which must not train unless the URL says so.
 mountCourse(store, nav, courseWorker, openDefaultSweep);

@@ -93,13 +93,15 @@ export class Navigation {
     if (r.tab === 'course') {
       store.dispatch({ type: 'course', preset: r.coursePreset });
     } else if (!r.view) {
-      store.dispatch({ type: 'bad-link', errors: r.specErrors, rejected: r.formSpec });
+      store.dispatch({ type: 'bad-link', errors: r.specErrors, rejected: r.rejected });
     } else if (runs.current && runs.current.key === viewKey(r.view.spec, r.view.arithmetic)) {
       // The view already on the page (a tab switch, or a metric or cell changed): shown as it stands, running or not.
       store.dispatch({ type: 'sweep-tab' });
       for (const action of [{ type: 'metric', metric: r.metric }, { type: 'inspect', cell: r.inspected }, { type: 'outline', on: r.outline }] as const) store.dispatch(action);
+      store.dispatch({ type: 'lock-scale', scale: r.lockedScale });
     } else {
       store.dispatch({ type: 'open', view: r.view, metric: r.metric, inspected: r.inspected, outline: r.outline });
+      store.dispatch({ type: 'lock-scale', scale: r.lockedScale });
       void runs.show(r.view.spec, r.view.arithmetic);
     }
     store.dispatch({ type: 'link-notes', notes: r.linkNotes });

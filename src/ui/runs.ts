@@ -71,7 +71,7 @@ export class Runs {
     const key = viewKey(spec, arithmetic);
     const kept = this.kept.get(key);
     const { nx, ny, cells } = gridSize(spec);
-    const view = kept ?? { key, spec, arithmetic: resolveArithmetic(arithmetic, this.store.get().capabilities), plan: this.planFor(nx, ny), outputs: allocateOutputs(cells), computed: new Uint8Array(cells), cellsDone: 0 };
+    const view = kept ?? { key, spec, arithmetic: resolveArithmetic(arithmetic, this.store.get().capabilities, spec), plan: this.planFor(nx, ny), outputs: allocateOutputs(cells), computed: new Uint8Array(cells), cellsDone: 0 };
     this.current = view;
     if (!kept) { await this.run(view); return; }
     this.keep(kept); // most recently used

@@ -216,3 +216,30 @@ export function showSpecErrors(form: HTMLFormElement, errors: string[]): void {
     (target instanceof HTMLFieldSetElement ? target : target.closest('label')!).append(note);
   }
 }
+
+/**
+ * Fills the form from a spec that did not validate (a link's JSON), as far as its fields go: every value the form has a
+ * field for is shown as written, right or wrong, so that the messages beside the fields can be acted on; a field the
+ * JSON lacks is left blank (its default).
+ */
+export function fillRawSpecForm(form: HTMLFormElement, raw: unknown): void {
+  buildSpecForm(form);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
+  const at = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Raw)[k] : undefined), raw);
+  const text = (v: unknown) => (Array.isArray(v) ? v.map((x) => String(x)).join(', ') : typeof v === 'object' || v === undefined ? undefined : String(v));
+  form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-path]').forEach((c) => {
+    const path = c.dataset.path!;
+    if (path.endsWith('.kind')) return;
+    const value = text(at(path));
+    if (value === undefined) return;
+    if (c instanceof HTMLSelectElement && ![...c.options].some((o) => o.value === value)) c.append(el('option', { value, textContent: value }));
+    c.value = value;
+  });
+  for (const name of ['x', 'y'] as const) {
+    const axis = at(name);
+    if (name === 'y' && axis === undefined) control(form, 'y.param').value = 'none';
+    control(form, `${name}.kind`).value = typeof axis === 'object' && axis !== null && 'values' in axis ? 'values' : 'range';
+    syncAxisKind(form, name);
+  }
+  syncSettings(form);
+}

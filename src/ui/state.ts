@@ -4,10 +4,11 @@
  * of any run but the current one: a superseded run can never write into the view on screen.
  */
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
-import type { HeatmapMetric } from '../core/heatmap';
+import type { HeatmapMetric, HeatmapScale } from '../core/heatmap';
 import type { PresetName } from '../core/presets';
 import type { SweepSpec } from '../core/spec';
 import type { Capabilities } from '../worker/sweep.worker';
+import { tooFineForFloat32, type SpotCheck } from './precision';
 
 /** idle → running → finished | cancelled | failed; a cancelled or failed run may be continued (running again). */
 export type RunPhase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
@@ -29,22 +30,29 @@ export interface RunState {
 /** The sweep view on screen: its spec and the arithmetic chosen for it. */
 export interface ViewState { spec: SweepSpec; arithmetic: ArithmeticChoice }
 
+/** What the form shows of a link's spec that cannot run: the spec (valid, too large for the page), or its JSON as written. */
+export type Rejected = { spec: SweepSpec } | { raw: unknown };
+
 export interface PageState {
   tab: 'course' | 'sweep';
   coursePreset: PresetName;
   view?: ViewState;
   /** Why the spec of a link or of the form cannot run (empty: it can). */
   specErrors: string[];
-  /** A link's spec that parsed but cannot run here (too large for the page), for the form. */
-  rejected?: SweepSpec;
+  /** A link's spec that cannot run, for the form. */
+  rejected?: Rejected;
   /** Notes about the link (an unknown arithmetic or metric, …), shown and not fatal. */
   linkNotes: string[];
   metric: HeatmapMetric;
+  /** A colour scale kept across views (a zoom trail, a movie), or undefined: each view fits its own. */
+  lockedScale?: HeatmapScale;
   /** Outline the cells whose class differs between float32 and float64 (after a Compare). */
   outline: boolean;
   /** The cell in the inspector. */
   inspected?: number;
   run: RunState;
+  /** The float64 spot check of the run's view (float32 views), once done. */
+  spot?: SpotCheck & { id: number };
   /** The job on the side worker (Compare, A/B, zoom movie): one at a time, and none while the view runs. */
   aside?: 'compare' | 'ab' | 'movie';
   capabilities?: Capabilities;
@@ -65,15 +73,17 @@ export type Action =
   /** The form's spec cannot run: the view on screen stays. */
   | { type: 'spec-errors'; errors: string[] }
   /** A link's spec cannot run: nothing is shown under it. */
-  | { type: 'bad-link'; errors: string[]; rejected?: SweepSpec }
+  | { type: 'bad-link'; errors: string[]; rejected?: Rejected }
   | { type: 'link-notes'; notes: string[] }
   | { type: 'metric'; metric: HeatmapMetric }
+  | { type: 'lock-scale'; scale: HeatmapScale | undefined }
   | { type: 'outline'; on: boolean }
   | { type: 'inspect'; cell: number | undefined }
   | { type: 'capabilities'; capabilities: Capabilities }
   | { type: 'run-started'; id: number; arithmetic: Arithmetic; counters?: RunCounters }
   | { type: 'run-progress'; id: number; counters: RunCounters }
   | { type: 'run-ended'; id: number; phase: 'finished' | 'cancelled' | 'failed'; counters?: RunCounters; message?: string }
+  | { type: 'spot'; id: number; spot: SpotCheck }
   | { type: 'aside'; job: PageState['aside'] }
   | { type: 'trail'; index: number; last: number };
 
@@ -87,6 +97,7 @@ export function reduce(state: PageState, action: Action): PageState {
     case 'open':
       return {
         ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,
+        lockedScale: state.lockedScale?.metric === (action.metric ?? state.metric) ? state.lockedScale : undefined,
         inspected: action.inspected, outline: action.outline ?? false, run: { id: 0, phase: 'idle' }, aside: undefined,
       };
     case 'spec-errors':
@@ -96,7 +107,10 @@ export function reduce(state: PageState, action: Action): PageState {
     case 'link-notes':
       return { ...state, linkNotes: action.notes };
     case 'metric':
-      return { ...state, metric: action.metric };
+      // A locked scale belongs to its metric.
+      return action.metric === state.metric ? state : { ...state, metric: action.metric, lockedScale: undefined };
+    case 'lock-scale':
+      return { ...state, lockedScale: action.scale };
     case 'outline':
       return { ...state, outline: action.on };
     case 'inspect':
@@ -112,6 +126,8 @@ export function reduce(state: PageState, action: Action): PageState {
     case 'run-ended':
       if (action.id !== state.run.id || state.run.phase !== 'running') return state;
       return { ...state, run: { ...state.run, phase: action.phase, counters: action.counters ?? state.run.counters, message: action.message } };
+    case 'spot':
+      return action.id === state.run.id ? { ...state, spot: { ...action.spot, id: action.id } } : state;
     case 'aside':
       return { ...state, aside: action.job };
     case 'trail':
@@ -119,8 +135,12 @@ export function reduce(state: PageState, action: Action): PageState {
   }
 }
 
-/** The arithmetic a view runs in: the user's choice, or for auto what the worker found best here. */
-export function resolveArithmetic(choice: ArithmeticChoice, capabilities: Capabilities | undefined): Arithmetic {
+/**
+ * The arithmetic a view runs in: the user's choice; for auto, what the worker found best here, except that a view whose
+ * neighbouring cells are too few float32 steps apart runs in float64 (the page says so, and float32 can be chosen).
+ */
+export function resolveArithmetic(choice: ArithmeticChoice, capabilities: Capabilities | undefined, spec?: SweepSpec): Arithmetic {
   if (choice !== 'auto') return choice;
-  return capabilities?.auto.device === 'cpu' ? 'float64' : 'float32';
+  if (capabilities?.auto.device === 'cpu') return 'float64';
+  return spec && tooFineForFloat32(spec) ? 'float64' : 'float32';
 }

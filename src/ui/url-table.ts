@@ -5,10 +5,11 @@
  */
 import type { ArithmeticChoice } from '../core/arithmetic';
 import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
+import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
 import { parseSpecText, type SweepSpec } from '../core/spec';
-import { INITIAL_STATE, type PageState } from './state';
+import { INITIAL_STATE, type PageState, type Rejected } from './state';
 
 /**
  * Largest sweep the page runs: its outputs (28 bytes a cell) live in the worker and again in the page, so 2048² cells
@@ -24,9 +25,9 @@ export function pageLimitError(spec: SweepSpec): string | undefined {
 }
 
 /** What a URL sets: the parts of the state it carries, with the spec's errors and notes about the link. */
-export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'outline' | 'inspected'> & {
-  /** A spec that parsed but cannot run here (too large), for the form. */
-  formSpec?: SweepSpec;
+export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'lockedScale' | 'outline' | 'inspected'> & {
+  /** What the form shows for a spec that cannot run: the spec (valid, too large here), or the link's JSON as written. */
+  rejected?: Rejected;
 };
 
 interface UrlField {
@@ -35,6 +36,15 @@ interface UrlField {
   read(text: string, into: UrlReading): void;
   /** The parameter's text for `state`, or undefined to leave it out (its default). */
   write(state: PageState): string | undefined;
+}
+
+/** The JSON of `text`, or undefined when it is not JSON. */
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 const sweepOnly = (state: PageState) => state.tab === 'sweep' && state.view !== undefined;
@@ -48,8 +58,8 @@ export const URL_FIELDS: readonly UrlField[] = [
       const tooLarge = result.ok ? pageLimitError(result.spec) : undefined;
       if (result.ok && !tooLarge) into.view = { spec: result.spec, arithmetic: 'auto' };
       else into.specErrors = result.ok ? [tooLarge!] : result.errors;
-      // The spec as far as it parsed, to fill the form with (a valid one too large for the page).
-      if (result.ok) into.formSpec = result.spec;
+      if (result.ok && tooLarge) into.rejected = { spec: result.spec };
+      else if (!result.ok) into.rejected = { raw: jsonOrUndefined(text) };
     },
     write: (state) => (sweepOnly(state) ? JSON.stringify(state.view!.spec) : undefined),
   },
@@ -68,6 +78,17 @@ export const URL_FIELDS: readonly UrlField[] = [
       else into.linkNotes.push(`metric: "${text}" is not one of ${HEATMAP_METRICS.join(', ')}; showing ${INITIAL_STATE.metric}.`);
     },
     write: (state) => (sweepOnly(state) && state.metric !== INITIAL_STATE.metric ? state.metric : undefined),
+  },
+  {
+    // A locked colour scale: "min~max" of the metric shown (after metric in this table: it reads the metric).
+    key: 'scale',
+    read(text, into) {
+      const m = /^([^~]+)~([^~]+)$/.exec(text), min = m ? Number(m[1]) : NaN, max = m ? Number(m[2]) : NaN;
+      const log = into.metric !== 'class' && outputRow(into.metric).scale === 'loss';
+      if (into.metric !== 'class' && min < max && (!log || min > 0)) into.lockedScale = { metric: into.metric, kind: log ? 'log' : 'linear', min, max };
+      else into.linkNotes.push(`scale: "${text}" is not min~max with min < max${log ? ' and min > 0' : ''} for ${into.metric}; the colours fit the view.`);
+    },
+    write: (state) => (sweepOnly(state) && state.lockedScale ? `${state.lockedScale.min}~${state.lockedScale.max}` : undefined),
   },
   {
     key: 'outline',

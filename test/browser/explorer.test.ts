@@ -79,12 +79,19 @@ describe('the explorer in Chromium (production build)', () => {
     expect(await plotPixels(copy, grid(16))).toEqual(zoomedPixels);
     await copy.close();
 
-    // Scrolling zooms about the pointer: the value under it stays under it.
+    // A plain wheel scrolls the page and says how to zoom; Ctrl + wheel zooms about the pointer: the value under it stays.
     const before = urlSpec(page);
     const under = (s: SweepSpec) => fractionOf(s.x as RangeAxis, (before.x as RangeAxis).min * ((before.x as RangeAxis).max / (before.x as RangeAxis).min) ** 0.3);
     const pointer = under(before);
     await page.mouse.move(...g.at(pointer, 0.5));
     await page.mouse.wheel(0, -300);
+    await page.waitForFunction(() => /Hold Ctrl .* to zoom/.test(document.querySelector<HTMLElement>('[data-testid=heatmap]')!.dataset.hint ?? ''));
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(zoomedUrl);
+    await page.mouse.move(...g.at(pointer, 0.5));
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -300);
+    await page.keyboard.up('Control');
     await page.waitForURL((u) => u.href !== zoomedUrl);
     await waitForDone(page);
     const scrolled = urlSpec(page);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../../src/core/compare';
-import { heatmapPixels, heatmapScale, paintCells, viridis, CLASS_COLORS, NO_VALUE_COLOR } from '../../src/core/heatmap';
+import { heatmapPixels, heatmapScale, paintCells, viridis, CLASS_COLORS, NEVER_COLOR, NO_VALUE_COLOR } from '../../src/core/heatmap';
 import { allocateOutputs, classify, countClasses, setCell } from '../../src/core/outputs';
 import { buildResults, RESULTS_FORMAT } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
@@ -51,7 +51,20 @@ describe('heatmap', () => {
     expect(at(1, 0)).toEqual(viridis(0)); // cell 0: smallest loss, bottom left
     expect(at(1, 1)).toEqual(viridis(0.5)); // cell 1: 1e-4 is half way on log10
     expect(at(0, 0)).toEqual(viridis(1)); // cell 2: top left
-    expect(at(0, 1)).toEqual(NO_VALUE_COLOR); // cell 3: diverged, no loss
+    expect(at(0, 1)).toEqual(CLASS_COLORS.diverged); // cell 3: diverged, no loss: the diverged colour, not "not run"
+  });
+
+  it('tells diverged, never and not-run cells apart on every metric', () => {
+    // converged at 1, stalled, diverged at 3, not computed
+    const o = outputs([[1e-6, 1, -1], [0.2, -1, -1], [NaN, -1, 3], [NaN, -1, -1]]);
+    const colors = (metric: 'finalLoss' | 'stepsToThreshold' | 'divergedAt') => {
+      const px = heatmapPixels(o, 4, 1, heatmapScale(o, metric, 10));
+      return [0, 1, 2, 3].map((i) => Array.from(px.slice(i * 4, i * 4 + 3)));
+    };
+    expect(colors('finalLoss').slice(2)).toEqual([CLASS_COLORS.diverged, NO_VALUE_COLOR]);
+    expect(colors('stepsToThreshold').slice(1)).toEqual([NEVER_COLOR, CLASS_COLORS.diverged, NO_VALUE_COLOR]);
+    expect(colors('stepsToThreshold')[0]).not.toEqual(NEVER_COLOR); // 1 step: a colour of the scale
+    expect(colors('divergedAt')).toEqual([NEVER_COLOR, NEVER_COLOR, viridis(0.3), NO_VALUE_COLOR]);
   });
 
   it('colors the class map by class', () => {

@@ -85,3 +85,16 @@ describe('zoom', () => {
     });
   });
 });
+
+describe('zooming out of the arithmetic', () => {
+  it('stops where the axis values leave float32’s normal range, and float64’s', async () => {
+    const { zoomProblem, rectAround } = await import('../../src/core/zoom');
+    const { parseSpec } = await import('../../src/core/spec');
+    const r = parseSpec({ x: { param: 'lr', min: 1e-30, max: 1e30, count: 64, scale: 'log' } });
+    if (!r.ok) throw new Error(r.errors.join());
+    const out4 = rectAround(0.5, 0.5, 0.25);
+    expect(zoomProblem(r.spec, out4, 'float32')).toMatch(/x: this zoom takes lr to 1\.0e-120 … 1\.0e\+120, beyond float32's range .* Use float64 to go further/);
+    expect(zoomProblem(r.spec, out4, 'float64')).toBeUndefined();
+    expect(zoomProblem(r.spec, rectAround(0.5, 0.5, 2), 'float32')).toBeUndefined();
+  });
+});

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resultsCsv } from '../../src/core/csv';
 import { allocateOutputs, setCell } from '../../src/core/outputs';
 import { parseSpec } from '../../src/core/spec';
-import { axisTicks, formatTickValue } from '../../src/ui/ticks';
+import { axisValues } from '../../src/core/grid';
+import { axisTicks, formatAxisValue, formatTickValue } from '../../src/core/ticks';
 import { precisionNotice } from '../../src/ui/precision';
 
 describe('axis ticks', () => {
@@ -34,6 +35,16 @@ describe('axis ticks', () => {
 
   it('label seed rows by draw index', () => {
     expect(axisTicks({ param: 'seed', values: [0, 1, 2] }).map((x) => x.label)).toEqual(['#0', '#1', '#2']);
+  });
+
+  it('read a cell with the digits that tell it from its neighbours', () => {
+    const deep = { param: 'lrHidden', min: 1.06845, max: 1.06855, count: 256, scale: 'log' } as const;
+    const labels = axisValues(deep).map((v) => formatAxisValue(deep, v));
+    expect(new Set(labels).size).toBe(256); // every cell distinct (3 digits would give 1.07 for all)
+    expect(labels[0]).toBe('1.06845');
+    const wide = { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' } as const;
+    expect(formatAxisValue(wide, axisValues(wide)[100])).toBe('0.37'); // 0.369…, neighbours 3.7% apart
+    expect(formatAxisValue({ param: 'seed', values: [0, 1] }, 1)).toBe('#1');
   });
 
   it('format small and large values compactly', () => {

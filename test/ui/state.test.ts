@@ -85,6 +85,14 @@ describe('the URL table', () => {
     expect(writeUrl(INITIAL_STATE)).toBe('?');
   });
 
+  it('keeps a locked colour scale in the link, for its metric only', () => {
+    const locked = sweep({ metric: 'peakLoss', lockedScale: { metric: 'peakLoss', kind: 'log', min: 0.01, max: 0.2 } });
+    expect(readUrl(writeUrl(locked)).lockedScale).toEqual(locked.lockedScale);
+    expect(reduce(locked, { type: 'metric', metric: 'finalLoss' }).lockedScale).toBeUndefined();
+    expect(reduce(locked, { type: 'open', view: { spec: grid, arithmetic: 'auto' } }).lockedScale).toEqual(locked.lockedScale); // a zoom keeps it
+    expect(readUrl(`${viewLink(grid)}&metric=finalLoss&scale=0~1`).linkNotes[0]).toMatch(/scale: "0~1" is not min~max with min < max and min > 0 for finalLoss/);
+  });
+
   it('leaves defaults out, so a plain view’s link is just its spec', () => {
     const url = writeUrl(sweep({}));
     expect([...new URLSearchParams(url.slice(1)).keys()]).toEqual(['spec']);
@@ -113,7 +121,8 @@ describe('the URL table', () => {
     const huge = readUrl(viewLink({ x: { param: 'lr', min: 0.1, max: 1, count: 4096 }, y: { param: 'initScale', min: 0.1, max: 1, count: 2048 } }));
     expect(huge.view).toBeUndefined();
     expect(huge.specErrors[0]).toMatch(new RegExp(`more than this page holds \\(${PAGE_MAX_CELLS.toLocaleString()}.*npm run sweep`));
-    expect(huge.formSpec?.x).toMatchObject({ count: 4096 });
+    expect(huge.rejected && 'spec' in huge.rejected && huge.rejected.spec.x).toMatchObject({ count: 4096 });
+    expect(broken.rejected).toEqual({ raw: { x: { param: 'lr', count: -2 } } });
   });
 
   it('puts a link too long for a request line in the fragment, and reads it back', () => {

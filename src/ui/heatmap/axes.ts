@@ -3,9 +3,9 @@
  * ticks in the axes' units, the colorbar of a metric and the legend of a categorical map.
  */
 import { gridSize } from '../../core/grid';
-import { CLASS_COLORS, NO_VALUE_COLOR, viridis, type HeatmapScale } from '../../core/heatmap';
+import { CLASS_COLORS, NEVER_COLOR, NO_VALUE_COLOR, viridis, type HeatmapScale } from '../../core/heatmap';
 import type { SweepSpec } from '../../core/spec';
-import { axisTicks, formatTickValue } from '../ticks';
+import { axisTicks, formatTickValue } from '../../core/ticks';
 
 /** Plot area inside the heatmap canvas, in CSS pixels from each edge. */
 export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
@@ -56,15 +56,25 @@ export function drawAxes(ctx: CanvasRenderingContext2D, p: PlotRect, spec: Sweep
   ctx.restore();
 }
 
-/** The colorbar of `scale` right of the plot (the class map's legend for a categorical one). */
-export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale): void {
-  const x = p.x + p.w + 22, w = 16, top = p.y, h = p.h;
+/** Magenta: the outline of cells whose class differs between float32 and float64 (after Compare). */
+export const OUTLINE_COLOR: [number, number, number] = [255, 0, 212];
+
+/**
+ * The colorbar of `scale` right of the plot, with swatches below it for the cells it has no colour for (diverged,
+ * never, not run) and, when `outlined`, the Compare outline; the class map's legend for a categorical scale.
+ */
+export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale, outlined = false): void {
+  const swatches: Array<[string, readonly [number, number, number]]> = [
+    ['diverged', CLASS_COLORS.diverged], ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []), ['not run', NO_VALUE_COLOR],
+    ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),
+  ];
+  const x = p.x + p.w + 22, w = 16, top = p.y, h = Math.max(40, p.h - 16 * swatches.length - 6);
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#222';
   if (scale.kind === 'categorical') {
-    drawLegend(ctx, p, [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR]]);
+    drawLegend(ctx, p, [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR], ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : [])]);
     return;
   }
   for (let i = 0; i < h; i++) {
@@ -84,10 +94,13 @@ export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: 
     const y = top + h - ((t - lo) / (hi - lo || 1)) * h;
     ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), x + w + 5, y);
   }
-  ctx.fillStyle = `rgb(${NO_VALUE_COLOR.join(',')})`;
-  ctx.fillRect(x, top + h + 8, w, 10);
-  ctx.fillStyle = '#222';
-  ctx.fillText(scale.kind === 'linear' ? 'never' : 'none', x + w + 5, top + h + 13);
+  swatches.forEach(([label, rgb], k) => {
+    const y = top + h + 8 + 16 * k;
+    ctx.fillStyle = `rgb(${rgb.join(',')})`;
+    ctx.fillRect(x, y, w, 11);
+    ctx.fillStyle = '#222';
+    ctx.fillText(label, x + w + 5, y + 6);
+  });
   ctx.save();
   ctx.translate(x + w + 62, top + h / 2);
   ctx.rotate(Math.PI / 2);

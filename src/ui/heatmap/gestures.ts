@@ -1,7 +1,9 @@
 /**
- * Pointer gestures on the heatmap: hover and click name cells; drag a rectangle to zoom, Shift-drag to pan, scroll to
- * zoom about the pointer. One channel out: every gesture is an event to `emit`; a preview in progress (the dragged
- * rectangle, the shifted or scaled picture) is `preview`, drawn by the view.
+ * Gestures on the heatmap: hover and click name cells; drag a rectangle to zoom, Shift-drag to pan, Ctrl/⌘ + wheel (a
+ * trackpad pinch) to zoom about the pointer, while a plain wheel scrolls the page (with a hint). From the keyboard:
+ * arrow keys move a cell cursor (Shift: 10 cells), Enter inspects it, + and − zoom about it. One channel out: every
+ * gesture is an event to `emit`; a preview in progress (the dragged rectangle, the shifted or scaled picture, the
+ * cursor) is drawn by the view.
  */
 import { rectAround, shiftedRect, type ViewRect } from '../../core/zoom';
 import { plotRectOf } from './axes';
@@ -16,7 +18,9 @@ export type GestureEvent =
   | { type: 'select'; cell: number }
   | { type: 'zoom'; rect: ViewRect }
   /** The preview changed: repaint. */
-  | { type: 'preview' };
+  | { type: 'preview' }
+  /** A plain wheel over the plot: it scrolls the page; say how to zoom. */
+  | { type: 'wheel-hint' };
 
 /** A gesture in progress, in plot fractions (x from the left, y from the bottom). */
 export interface Preview {
@@ -26,6 +30,8 @@ export interface Preview {
 
 export class Gestures {
   preview: Preview = {};
+  /** The keyboard's cell cursor, while the canvas has focus. */
+  cursor: number | undefined;
   private wheelTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -47,6 +53,33 @@ export class Gestures {
     });
     window.addEventListener('mouseup', (e) => this.release(e, zoomable));
     if (zoomable) canvas.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
+    canvas.addEventListener('keydown', (e) => this.key(e, zoomable));
+    canvas.addEventListener('blur', () => { this.cursor = undefined; emit({ type: 'preview' }); });
+  }
+
+  /** Arrow keys move the cursor (from the centre), Enter or Space inspects it, + and − zoom 2× about it. */
+  private key(e: KeyboardEvent, zoomable: boolean): void {
+    const grid = this.grid();
+    if (!grid) return;
+    const { nx, ny } = grid;
+    const c = this.cursor ?? Math.floor(ny / 2) * nx + Math.floor(nx / 2);
+    let ix = c % nx, iy = Math.floor(c / nx);
+    const by = e.shiftKey ? 10 : 1;
+    const centre = (): [number, number] => [(ix + 0.5) / nx, (iy + 0.5) / ny];
+    switch (e.key) {
+      case 'ArrowLeft': ix = Math.max(0, ix - by); break;
+      case 'ArrowRight': ix = Math.min(nx - 1, ix + by); break;
+      case 'ArrowUp': iy = Math.min(ny - 1, iy + by); break;
+      case 'ArrowDown': iy = Math.max(0, iy - by); break;
+      case 'Enter': case ' ': e.preventDefault(); this.emit({ type: 'select', cell: c }); return;
+      case '+': case '=': if (zoomable) this.emit({ type: 'zoom', rect: rectAround(...centre(), 2) }); return;
+      case '-': if (zoomable) this.emit({ type: 'zoom', rect: rectAround(...centre(), 0.5) }); return;
+      default: return;
+    }
+    e.preventDefault();
+    this.cursor = iy * nx + ix;
+    this.emit({ type: 'hover', cell: this.cursor });
+    this.emit({ type: 'preview' });
   }
 
   private release(e: MouseEvent, zoomable: boolean): void {
@@ -66,6 +99,8 @@ export class Gestures {
 
   private wheel(e: WheelEvent): void {
     if (!this.grid()) return;
+    // The map convention: a plain wheel scrolls the page; Ctrl/⌘ (and a trackpad's pinch, which sets ctrlKey) zooms.
+    if (!e.ctrlKey && !e.metaKey) { this.emit({ type: 'wheel-hint' }); return; }
     e.preventDefault();
     const [fx, fy] = this.plotPoint(e);
     const step = Math.exp(-e.deltaY / 300); // one notch (100) zooms by about 1.4×

@@ -9,7 +9,8 @@ import { gridSize } from '../../core/grid';
 import { heatmapPixels, heatmapScale, paintCells, pixelsOf, type HeatmapMetric, type HeatmapScale, type RefinementFill } from '../../core/heatmap';
 import type { SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
-import { drawAxes, drawColorbar, drawLegend, plotRectOf, type PlotRect } from './axes';
+import { drawAxes, drawColorbar, drawLegend, plotRectOf } from './axes';
+import { drawLine, drawLineTicks, drawMark, drawNote, drawOutline } from './draw';
 import { Gestures, type GestureEvent } from './gestures';
 
 /**
@@ -27,6 +28,9 @@ export class HeatmapView {
   private metricShown: HeatmapMetric = 'finalLoss';
   private disagreement: Uint8Array | undefined;
   private marked: number | undefined;
+  private locked: HeatmapScale | undefined;
+  private flashText: string | undefined;
+  private flashTimer: ReturnType<typeof setTimeout> | undefined;
   private scale: HeatmapScale | undefined;
   private cells: OffscreenCanvas | undefined;
   private image: ImageData | undefined;
@@ -40,6 +44,7 @@ export class HeatmapView {
   constructor(readonly canvas: HTMLCanvasElement, listener: (e: GestureEvent) => void, zoomable = true) {
     this.gestures = new Gestures(canvas, () => (this.data ? gridSize(this.data.spec) : undefined), (e) => {
       if (e.type === 'preview') this.invalidate('paint');
+      else if (e.type === 'wheel-hint') this.flash(navigator.platform.startsWith('Mac') ? 'Hold ⌘ and scroll, or pinch, to zoom' : 'Hold Ctrl and scroll, or pinch, to zoom');
       else listener(e);
     }, zoomable);
   }
@@ -67,6 +72,17 @@ export class HeatmapView {
     this.invalidate(passFinished ? 'all' : 'cells');
   }
 
+  /** The colour scale on screen (undefined: none yet, or an A/B difference map). */
+  get scaleShown(): HeatmapScale | undefined {
+    return this.scale;
+  }
+
+  /** Keeps `scale` for its metric across data (undefined: each view fits its own). */
+  lockScale(scale: HeatmapScale | undefined): void {
+    this.locked = scale;
+    this.invalidate('all');
+  }
+
   setMetric(metric: HeatmapMetric): void {
     if (metric === this.metricShown) return;
     this.metricShown = metric;
@@ -77,6 +93,41 @@ export class HeatmapView {
   setDisagreement(map: Uint8Array | undefined): void {
     this.disagreement = map;
     this.invalidate('paint');
+  }
+
+  /** Shows `text` over the plot for a moment (a hint). */
+  flash(text: string): void {
+    this.flashText = this.canvas.dataset.hint = text; // (the attribute for tests)
+    clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => { this.flashText = undefined; delete this.canvas.dataset.hint; this.invalidate('paint'); }, 1500);
+    this.invalidate('paint');
+  }
+
+  /**
+   * The cells as a PNG data URL for a figure (src/core/figure.ts): whole-pixel blocks up to about 1200 pixels a side,
+   * the Compare outline painted in; undefined while there is nothing drawn.
+   */
+  cellsImage(): string | undefined {
+    if (!this.data || !this.cells) return undefined;
+    const { nx, ny } = gridSize(this.data.spec);
+    const k = Math.max(1, Math.floor(1200 / Math.max(nx, ny)));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.min(1200, nx * k);
+    canvas.height = Math.min(1200, ny * k);
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.cells, 0, 0, canvas.width, canvas.height);
+    if (this.disagreement) {
+      ctx.fillStyle = 'rgb(255, 0, 212)';
+      const cw = canvas.width / nx, ch = canvas.height / ny;
+      this.disagreement.forEach((flag, i) => { if (flag) ctx.fillRect((i % nx) * cw, (ny - 1 - Math.floor(i / nx)) * ch, Math.max(1, cw), Math.max(1, ch)); });
+    }
+    return canvas.toDataURL('image/png');
+  }
+
+  /** Whether the Compare outline is drawn. */
+  get outlined(): boolean {
+    return this.disagreement !== undefined;
   }
 
   /** The cell to mark (the inspected one), or undefined. */
@@ -113,7 +164,7 @@ export class HeatmapView {
       pixels = pixelsOf(nx, ny, (cell) => DIFF_COLORS[data.codes[cell]]);
       this.scale = undefined;
     } else {
-      this.scale = heatmapScale(data.outputs, this.metricShown, data.spec.steps);
+      this.scale = this.locked?.metric === this.metricShown ? this.locked : heatmapScale(data.outputs, this.metricShown, data.spec.steps);
       pixels = heatmapPixels(data.outputs, nx, ny, this.scale, data.fill);
     }
     this.image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny);
@@ -156,16 +207,21 @@ export class HeatmapView {
     ctx.beginPath();
     ctx.rect(p.x, p.y, p.w, p.h);
     ctx.clip();
+    const line = ny === 1 && this.data.kind === 'outputs' && this.scale && this.scale.kind !== 'categorical' && this.image ? { outputs: this.data.outputs, scale: this.scale } : undefined;
     // Previews: a pan shifts the picture, a scroll zoom scales it about the pointer, until the new view arrives.
     const { drag, wheel } = this.gestures.preview;
     if (drag?.kind === 'pan') ctx.drawImage(this.cells, p.x + (drag.x1 - drag.x0) * p.w, p.y - (drag.y1 - drag.y0) * p.h, p.w, p.h);
     else if (wheel) {
       const cx = p.x + wheel.fx * p.w, cy = p.y + (1 - wheel.fy) * p.h;
       ctx.drawImage(this.cells, cx - (cx - p.x) * wheel.factor, cy - (cy - p.y) * wheel.factor, p.w * wheel.factor, p.h * wheel.factor);
-    } else ctx.drawImage(this.cells, p.x, p.y, p.w, p.h);
+    } else if (line) drawLine(ctx, p, line.outputs, line.scale, this.image!.data, nx); // a 1-D sweep: a curve, not a stretched band
+    else ctx.drawImage(this.cells, p.x, p.y, p.w, p.h);
     ctx.restore();
+    if (line) drawLineTicks(ctx, p, line.scale);
     if (this.disagreement) drawOutline(ctx, p, nx, ny, this.disagreement);
-    if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked);
+    if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked, false);
+    const cursor = this.gestures.cursor;
+    if (cursor !== undefined && cursor < nx * ny) drawMark(ctx, p, nx, ny, cursor, true);
     if (drag?.kind === 'zoom') {
       ctx.strokeStyle = '#fff';
       ctx.lineWidth = 2;
@@ -176,45 +232,8 @@ export class HeatmapView {
     }
     drawAxes(ctx, p, this.data.spec);
     if (this.data.kind === 'outputs' && this.data.note) drawNote(ctx, p, this.data.note);
-    if (this.scale) drawColorbar(ctx, p, this.scale);
+    if (this.flashText) drawNote(ctx, p, this.flashText, 40);
+    if (this.scale) drawColorbar(ctx, p, this.scale, this.disagreement !== undefined);
     else drawLegend(ctx, p, [...DIFF_CLASSES, 'not run'].map((label, k) => [label, DIFF_COLORS[k]]));
   }
-}
-
-/** A ring around one cell, black and white so that it shows on any colour. */
-function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number): void {
-  const cw = p.w / nx, ch = p.h / ny;
-  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
-  const r = Math.max(6, Math.min(cw, ch) / 2 + 3);
-  for (const [color, width] of [['#000', 4], ['#fff', 2]] as const) {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = width;
-    ctx.strokeRect(cx - r, cy - r, 2 * r, 2 * r);
-  }
-}
-
-/** A label in the plot's top-left corner, white on dark. */
-function drawNote(ctx: CanvasRenderingContext2D, p: PlotRect, text: string): void {
-  ctx.font = '13px system-ui, sans-serif';
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'alphabetic';
-  const w = ctx.measureText(text).width + 16;
-  ctx.fillStyle = 'rgba(0, 0, 0, 0.72)';
-  ctx.fillRect(p.x + 6, p.y + 6, w, 22);
-  ctx.fillStyle = '#fff';
-  ctx.fillText(text, p.x + 14, p.y + 21);
-}
-
-/** Outlines (or, when cells are small, fills) the flagged cells in magenta. */
-function drawOutline(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, flags: Uint8Array): void {
-  const cw = p.w / nx, ch = p.h / ny;
-  ctx.strokeStyle = '#ff00d4';
-  ctx.fillStyle = 'rgba(255, 0, 212, 0.85)';
-  ctx.lineWidth = 1.5;
-  flags.forEach((flag, i) => {
-    if (!flag) return;
-    const x = p.x + (i % nx) * cw, y = p.y + (ny - 1 - Math.floor(i / nx)) * ch;
-    if (cw >= 4 && ch >= 4) ctx.strokeRect(x + 0.75, y + 0.75, cw - 1.5, ch - 1.5);
-    else ctx.fillRect(x, y, Math.max(cw, 2), Math.max(ch, 2));
-  });
 }

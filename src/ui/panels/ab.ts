@@ -2,7 +2,7 @@
  * The A/B panel: the view on screen (A) against the same grid with one setting changed (B): A's and B's class maps
  * side by side, and a difference map of which of the two converged.
  */
-import { AB_SETTINGS, settingChoices, settingValue, specB, type AbSetting } from '../../core/ab';
+import { AB_SETTINGS, onAxis, settingChoices, settingValue, specB, type AbSetting } from '../../core/ab';
 import { classDiff, diffCounts } from '../../core/diff';
 import { gridSize } from '../../core/grid';
 import { countClasses } from '../../core/outputs';
@@ -72,6 +72,10 @@ export function mountAbPanel(store: Store, aside: Aside): void {
     const { view } = store.get();
     $('ab-maps').hidden = true;
     text.textContent = '';
-    if (view) showSetting(view.spec);
+    if (!view) return;
+    // A setting the view sweeps on an axis cannot differ in B: it is not offered.
+    for (const option of settingSelect.options) option.disabled = onAxis(view.spec, option.value as AbSetting);
+    if (settingSelect.selectedOptions[0]?.disabled) settingSelect.value = [...settingSelect.options].find((o) => !o.disabled)!.value;
+    showSetting(view.spec);
   });
 }

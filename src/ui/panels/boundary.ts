@@ -14,14 +14,22 @@ export function convergedMask(outputs: SweepOutputs): Uint8Array {
   return Uint8Array.from(outputs.divergedAt, (d, i) => Number(classify(outputs.stepsToThreshold[i], d) === 'converged'));
 }
 
-/** Estimates and shows the dimension of the view's boundary; `complete` false explains why nothing is shown yet. */
-export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: SweepOutputs, complete: boolean): DimensionEstimate | undefined {
+/**
+ * Estimates and shows the dimension of the view's boundary; `complete` false explains why nothing is shown yet, and a
+ * `withheld` reason (a float32 view whose single cells depend on rounding) is shown instead of the number.
+ */
+export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: SweepOutputs, complete: boolean, withheld?: string): DimensionEstimate | undefined {
   const text = panel.querySelector<HTMLElement>('#boundary-text')!, chart = panel.querySelector<HTMLElement>('#boundary-chart')!;
   panel.hidden = false;
   replaceChart(chart);
   const { nx, ny } = gridSize(spec);
   if (!spec.y) { panel.hidden = true; return undefined; }
+  if (spec.x.param === 'seed' || spec.y.param === 'seed') {
+    text.textContent = 'No dimension here: the rows of a seed axis are independent random draws, not points of a parameter, so the converged region has no boundary curve to measure.';
+    return undefined;
+  }
   if (!complete) { text.textContent = 'The boundary is measured when the view is complete (every cell computed).'; return undefined; }
+  if (withheld) { text.textContent = withheld.endsWith('…') ? `The dimension comes after the float64 spot check: ${withheld}` : `The dimension is withheld: ${withheld}.`; return undefined; }
   const estimate = boundaryDimension(convergedMask(outputs), nx, ny);
   if (!estimate) {
     text.textContent = Math.min(nx, ny) < 64

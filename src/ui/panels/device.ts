@@ -16,6 +16,8 @@ export function mountDevice(store: Store): void {
     options[0].textContent = `Auto: ${cpuAuto ? 'float64 on the CPU' : 'float32 on the GPU'}`;
     options[1].textContent = 'adapter' in gpu ? `float32 on the GPU (${gpu.adapter}${gpu.isFallback ? ', a CPU emulation' : ''})` : 'float32 (no WebGPU: float32-faithful WebAssembly)';
     options[2].textContent = cpuMissing ? 'float64 on the CPU (cannot start here)' : `float64 on the CPU (${threads} thread${threads === 1 ? '' : 's'}, exact)`;
+    byId('course-device').textContent = 'missing' in gpu ? "(no WebGPU here: the CPU engine rounding like the GPU's float32 kernel)"
+      : gpu.isFallback ? `(${gpu.adapter}, a CPU emulation running the GPU's float32 kernel)` : `(${gpu.adapter}: the GPU's float32 kernel)`;
     const notice = byId('no-webgpu');
     notice.hidden = !cpuAuto && !cpuMissing;
     if (cpuMissing) notice.textContent = `The CPU engine cannot start in this browser (${cpuMissing}): sweeps run on ${auto.reason.replace(/:.*/, '')}, and float64 views are not available.`;

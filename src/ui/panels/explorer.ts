@@ -11,7 +11,7 @@ import { byId, el } from '../dom';
 import { HeatmapView } from '../heatmap/view';
 import { describeCell } from './inspector';
 import type { Navigation } from '../navigation';
-import { precisionNotice } from '../precision';
+import { closeNeighbours, precisionNotice } from '../precision';
 import type { Runs, ViewData } from '../runs';
 import { resolveArithmetic } from '../state';
 import type { Store } from '../store';
@@ -32,7 +32,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   const zoomTo = (rect: ViewRect) => {
     const view = store.get().view;
     if (!view) return;
-    zoomError = zoomProblem(view.spec, rect) ?? '';
+    zoomError = zoomProblem(view.spec, rect, resolveArithmetic(view.arithmetic, store.get().capabilities, view.spec)) ?? '';
     showProblems();
     if (zoomError) heatmap.invalidate('paint');
     else nav.open({ spec: zoomSpec(view.spec, rect), arithmetic: view.arithmetic });
@@ -51,6 +51,20 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   byId('use-float64').addEventListener('click', () => reopen('float64'));
 
   store.subscribe((s) => s.metric, () => { metric.value = store.get().metric; heatmap.setMetric(store.get().metric); });
+  const lock = byId('lock-scale', HTMLInputElement);
+  lock.addEventListener('change', () => nav.update({ type: 'lock-scale', scale: lock.checked ? heatmap.scaleShown : undefined }));
+  store.subscribe((s) => [s.lockedScale, s.metric], () => {
+    const { lockedScale, metric: shown } = store.get();
+    heatmap.lockScale(lockedScale);
+    lock.checked = lockedScale !== undefined;
+    lock.disabled = shown === 'class';
+  });
+  store.subscribe((s) => [s.view, s.metric], () => {
+    const { view, metric: shown } = store.get();
+    canvas.setAttribute('aria-label', view
+      ? `Heatmap of ${shown === 'class' ? 'the class' : shown} over ${view.spec.x.param}${view.spec.y ? ` × ${view.spec.y.param}` : ''}. Arrow keys move a cell cursor and read the cell out, Enter inspects it, + and − zoom.`
+      : 'Heatmap (none yet)');
+  });
   store.subscribe((s) => s.trail, () => {
     const { index, last } = store.get().trail;
     byId('view-back', HTMLButtonElement).disabled = index === 0;
@@ -60,10 +74,13 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   store.subscribe((s) => [s.view, s.capabilities], () => {
     const { view, capabilities } = store.get();
     if (view) arithmetic.value = view.arithmetic;
-    const notice = view && precisionNotice(view.spec, resolveArithmetic(view.arithmetic, capabilities));
-    byId('precision').hidden = !notice;
+    const runsIn = view && resolveArithmetic(view.arithmetic, capabilities, view.spec);
+    const notice = view && runsIn && precisionNotice(view.spec, runsIn);
+    // Auto chose float64 over the GPU because float32 cannot tell this view's cells apart: say so, and how to opt out.
+    const switched = view?.arithmetic === 'auto' && runsIn === 'float64' && capabilities?.auto.device === 'webgpu';
+    byId('precision').hidden = !notice && !switched;
     byId('precision').classList.toggle('stripes', notice?.level === 'stripes');
-    byId('precision-text').textContent = notice?.text ?? '';
+    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${closeNeighbours(view.spec, 'float32')}. Choose float32 under Arithmetic to run the GPU anyway.` : '');
     byId('use-float64').hidden = !notice?.offerFloat64;
   });
 

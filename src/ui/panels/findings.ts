@@ -4,6 +4,7 @@
  * rounding.
  */
 import { compareOutputs } from '../../core/compare';
+import { SPOT_AGREEMENT, statisticsTrust, type SpotCheck } from '../precision';
 import { showBoundary } from './boundary';
 import { byId } from '../dom';
 import type { Runs, ViewData } from '../runs';
@@ -13,11 +14,13 @@ import { proxy, type SweepWorker } from '../sweep-client';
 /** Cells of a float32 view replayed on float64 after it finishes, to detect chaotic regions (about 0.1 s at 1000 steps). */
 const SPOT_CHECK_CELLS = 512;
 
-interface Spot { text: string; agreement: number }
+interface Spot extends SpotCheck { text: string }
 
-export function mountFindings(store: Store, runs: Runs, checker: SweepWorker): void {
-  const line = byId('spot-check');
+/** Wires the findings; `useFloat64` opens the view again in float64. */
+export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, useFloat64: () => void): void {
+  const line = byId('spot-check'), button = byId('spot-float64');
   const spots = new WeakMap<ViewData, Spot>();
+  button.addEventListener('click', useFloat64);
 
   async function spotCheck(view: ViewData): Promise<Spot | undefined> {
     const cells = view.plan.order.length, n = Math.min(cells, SPOT_CHECK_CELLS);
@@ -27,40 +30,41 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker): v
     const a = compareOutputs(view.outputs, reference.outputs, indices);
     const percent = (100 * a.classAgreementRate).toFixed(1);
     return {
-      agreement: a.classAgreementRate,
-      text: a.classAgreementRate < 0.99
-        ? `Spot check: on ${n} cells spread over this view, float32 and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, so read the picture's statistics (how much converges, the dimension), not single cells; switch to float64 for cell-exact results, or Compare for a larger check.`
+      agreement: a.classAgreementRate, cells: n,
+      text: a.classAgreementRate < SPOT_AGREEMENT
+        ? `Spot check: on ${n} cells spread over this view, float32 and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, and so do float32's class counts and the boundary's dimension, which are withheld. float64 gives cell-exact results and statistics; Compare checks more cells.`
         : `Spot check: float32 and float64 agree on the class of ${percent}% of ${n} cells spread over this view.`,
     };
   }
 
-  function show(spot: Spot): void {
-    line.hidden = false;
-    line.classList.toggle('stripes', spot.agreement < 0.99);
-    line.classList.toggle('ok', spot.agreement >= 0.99);
-    line.textContent = spot.text;
-    line.dataset.agreement = String(spot.agreement);
+  function show(spot: Spot | undefined, message?: string): void {
+    line.hidden = !spot && !message;
+    line.classList.toggle('stripes', spot !== undefined && spot.agreement < SPOT_AGREEMENT);
+    line.classList.toggle('ok', spot !== undefined && spot.agreement >= SPOT_AGREEMENT);
+    byId('spot-text').textContent = spot?.text ?? message ?? '';
+    button.hidden = !spot || spot.agreement >= SPOT_AGREEMENT;
+    line.dataset.agreement = spot ? String(spot.agreement) : '';
   }
 
-  store.subscribe((s) => [s.run.id, s.run.phase], () => {
-    const { phase } = store.get().run;
-    const view = phase === 'running' || phase === 'idle' ? undefined : runs.current;
-    line.hidden = true;
-    if (!view) { byId('boundary-panel').hidden = true; return; }
-    const complete = phase === 'finished';
-    showBoundary(byId('boundary-panel'), view.spec, view.outputs, complete);
-    if (!complete || view.arithmetic !== 'float32') return;
+  store.subscribe((s) => [s.run.id, s.run.phase, s.spot], () => {
+    const { run, spot } = store.get();
+    const view = run.phase === 'running' || run.phase === 'idle' ? undefined : runs.current;
+    if (!view) { show(undefined); byId('boundary-panel').hidden = true; return; }
+    const complete = run.phase === 'finished';
+    const checked = spot?.id === run.id ? spot : undefined;
+    const trust = statisticsTrust(view.spec, view.arithmetic, checked);
+    showBoundary(byId('boundary-panel'), view.spec, view.outputs, complete, trust.shown ? undefined : trust.reason);
+    show(checked && spots.get(view));
+    if (!complete || view.arithmetic !== 'float32' || checked) return;
     const known = spots.get(view);
-    if (known) { show(known); return; }
-    spotCheck(view).then((spot) => {
-      if (!spot) return;
-      spots.set(view, spot);
-      if (runs.current === view && store.get().run.phase === 'finished') show(spot);
+    if (known) { store.dispatch({ type: 'spot', id: run.id, spot: known }); return; }
+    const id = run.id;
+    spotCheck(view).then((found) => {
+      if (!found) return;
+      spots.set(view, found);
+      store.dispatch({ type: 'spot', id, spot: found });
     }, (e: Error) => {
-      if (runs.current !== view) return;
-      line.hidden = false;
-      line.classList.remove('ok', 'stripes');
-      line.textContent = `The spot check against float64 could not run: ${e.message}. The picture is float32 only; Compare checks it when the CPU engine works.`;
+      if (runs.current === view) show(undefined, `The spot check against float64 could not run: ${e.message}. float32's statistics are withheld without it; Compare, or float64, when the CPU engine works.`);
     });
   });
 }

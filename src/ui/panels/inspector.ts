@@ -3,7 +3,7 @@
  * the worker) beside the outputs the view computed for it.
  */
 import { axisValues, gridSize } from '../../core/grid';
-import { classify, isComputed, OUTPUT_NAMES, type SweepOutputs } from '../../core/outputs';
+import { classify, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import type { CellTrace } from '../../cpu/kernel';
 import { TRACE_ROW_LENGTH } from '../../cpu/layout';
@@ -15,7 +15,7 @@ import type { Store } from '../store';
 import type { SweepWorker } from '../sweep-client';
 import { plannedText, ranOnText } from '../words';
 import { fillTable } from '../table';
-import { formatTickValue } from '../ticks';
+import { formatAxisValue } from '../../core/ticks';
 
 /** Longest replay plotted point by point; longer ones are thinned to about this many points. */
 const MAX_POINTS = 5000;
@@ -27,11 +27,12 @@ export const replayEvery = (steps: number) => Math.max(1, Math.ceil((steps + 1) 
 export function describeCell(spec: SweepSpec, cell: number): string {
   const { nx } = gridSize(spec);
   const ix = cell % nx, iy = Math.floor(cell / nx);
-  const part = (axis: SweepSpec['x'], i: number) => `${axis.param} = ${axis.param === 'seed' ? `#${axisValues(axis)[i]}` : formatTickValue(axisValues(axis)[i])}`;
+  const part = (axis: SweepSpec['x'], i: number) => `${axis.param} = ${formatAxisValue(axis, axisValues(axis)[i])}`;
   return [part(spec.x, ix), ...(spec.y ? [part(spec.y, iy)] : [])].join(', ');
 }
 
-const show = (v: number) => (Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toExponential(6)) : String(v));
+/** One output in the table: losses to 7 significant digits, step indices or their words ("never"). */
+const show = (name: OutputName, v: number) => (outputRow(name).scale === 'steps' || !Number.isFinite(v) || v === 0 ? formatOutput(name, v) : v.toExponential(6));
 
 /** Column `column` of a replay's rows (0: k, 1: loss, 2 … 9: w1 … w8). */
 export function traceColumn(trace: CellTrace, column: number): number[] {
@@ -48,7 +49,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
   const cpu = replay.outputs, computed = isComputed(view, cell);
   fillTable(panel.querySelector('#inspector-table')!, [
     ['', engine, 'float64 (replayed)'],
-    ...OUTPUT_NAMES.map((key) => [key, computed ? show(view[key][cell]) : 'not run yet', show(cpu[key])]),
+    ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
     ['class', computed ? classify(view.stepsToThreshold[cell], view.divergedAt[cell]) : 'not run yet', classify(cpu.stepsToThreshold, cpu.divergedAt)],
   ]);
   const thin = every > 1 ? ` (every ${every} steps)` : '';
@@ -65,7 +66,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
 export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, heatmap: HeatmapView): void {
   const panel = byId('inspector');
   let replay: { key: string; trace: CellTrace } | undefined;
-  let asked = 0;
+  let asked = 0, shownKey = '';
   store.subscribe((s) => [s.inspected, s.view, s.run.phase, s.run.id], async () => {
     const { inspected, view, run, capabilities } = store.get();
     const data = runs.current;
@@ -88,5 +89,8 @@ export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, h
       replay = { key, trace };
     }
     inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), replay.trace, every);
+    // A newly inspected cell is brought into sight when the panel lies off-screen (below the map on narrow screens).
+    if (key !== shownKey && panel.getBoundingClientRect().top > window.innerHeight) panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    shownKey = key;
   });
 }

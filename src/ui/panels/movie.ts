@@ -1,5 +1,6 @@
 /** The zoom-movie panel: frames toward the last clicked cell (or the centre), computed aside and saved as a GIF. */
 import { gridSize } from '../../core/grid';
+import type { HeatmapScale } from '../../core/heatmap';
 import { rectAround, zoomProblem, zoomSequence } from '../../core/zoom';
 import { byId as $ } from '../dom';
 import { download } from '../download';
@@ -8,8 +9,11 @@ import type { Store } from '../store';
 import type { Aside } from './aside';
 import { describeCell } from './inspector';
 
-/** Wires the panel (#movie-panel in index.html): frames in the state's metric, toward the inspected cell or the centre. */
-export function mountMoviePanel(store: Store, aside: Aside): void {
+/**
+ * Wires the panel (#movie-panel in index.html): frames in the state's metric and one colour scale (the locked one, or
+ * `colourScale()`, the view's on screen), toward the inspected cell or the centre.
+ */
+export function mountMoviePanel(store: Store, aside: Aside, colourScale: () => HeatmapScale): void {
   let target = { fx: 0.5, fy: 0.5 }; // plot fractions of the view on screen
   const text = $('movie-text');
   const input = (id: string) => $(id, HTMLInputElement).value;
@@ -23,16 +27,17 @@ export function mountMoviePanel(store: Store, aside: Aside): void {
       ...(zoom > 1 && zoom <= 10 ? [] : [`zoom per frame: a number above 1 and at most 10; got "${input('movie-zoom')}"`]),
       ...(Number.isInteger(size) && size >= 8 && size <= 512 ? [] : [`cells a side: an integer from 8 to 512; got "${input('movie-size')}"`]),
     ];
-    const deepest = problems.length ? undefined : zoomProblem(view.spec, rectAround(target.fx, target.fy, zoom ** (frames - 1)));
+    const deepest = problems.length ? undefined : zoomProblem(view.spec, rectAround(target.fx, target.fy, zoom ** (frames - 1)), view.arithmetic);
     if (problems.length || deepest) { text.textContent = `The movie cannot be made: ${[...problems, deepest].filter(Boolean).join('; ')}`; return; }
     const specs = zoomSequence(view.spec, target.fx, target.fy, frames, zoom, size);
-    const shown = store.get().metric, start = performance.now(), total = zoom ** (frames - 1);
+    // One colour scale for every frame: the locked one, or the view's on screen (frames deeper in keep its meaning).
+    const shown = store.get().metric, colours = store.get().lockedScale ?? colourScale(), start = performance.now(), total = zoom ** (frames - 1);
     try {
       const gif = await aside.exclusive('movie', () => recordZoomMovie(specs, async (spec) => {
         const r = await aside.run(spec, view.arithmetic);
         if (r.status !== 'complete' || r.error) throw new Error(r.error ?? 'a frame was cancelled');
         return r.outputs;
-      }, shown, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
+      }, colours, { scale: Math.max(1, Math.floor(384 / size)), delayMs: 120, zoomPerFrame: zoom, onFrame: (k, n) => { text.textContent = `Frame ${k} of ${n}…`; } }));
       download('zoom-movie.gif', new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
       text.textContent = `zoom-movie.gif: ${frames} frames of ${size} × ${size} cells (${shown === 'class' ? 'class map' : shown}), ${zoom}× per frame, ` +
         `${total >= 1e3 ? total.toExponential(1) : total.toFixed(1)}× in all; ${(gif.length / 1024).toFixed(0)} KB, made in ${((performance.now() - start) / 1000).toFixed(1)} s.`;

@@ -9,9 +9,10 @@ import { byId, el } from '../dom';
 import type { Navigation } from '../navigation';
 import { READY_MADE } from '../ready-made';
 import type { Runs } from '../runs';
-import { buildSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from '../spec-form';
+import { buildSpecForm, fillRawSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from '../spec-form';
 import type { PageState, RunCounters } from '../state';
 import type { Store } from '../store';
+import { statisticsTrust } from '../precision';
 import { pageLimitError } from '../url-table';
 import { count, plannedText, ranOnText } from '../words';
 
@@ -29,6 +30,9 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
     });
     byId('ready-made').append(button);
   }
+  // Enter in a field runs the form; Escape anywhere stops what runs (the view, or a job beside it).
+  form.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target instanceof HTMLInputElement) { e.preventDefault(); byId('run').click(); } });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !byId('cancel', HTMLButtonElement).disabled) cancel(); });
   byId('run').addEventListener('click', () => {
     const r = parseSpec(readSpecForm(form));
     const errors = r.ok ? [pageLimitError(r.spec)].filter((e): e is string => e !== undefined) : r.errors;
@@ -40,8 +44,9 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
 
   store.subscribe((s) => [s.view, s.rejected], () => {
     const { view, rejected } = store.get();
-    const spec = view?.spec ?? rejected;
-    if (spec) fillSpecForm(form, spec);
+    if (view) fillSpecForm(form, view.spec);
+    else if (rejected && 'spec' in rejected) fillSpecForm(form, rejected.spec);
+    else if (rejected) fillRawSpecForm(form, rejected.raw);
   });
   store.subscribe((s) => s.specErrors, () => {
     const { specErrors, view } = store.get();
@@ -51,7 +56,7 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
       ? `${fromLink ? 'The spec in this link cannot run here, so nothing ran. Fix the fields below (or edit the link) and press Run:\n' : ''}${specErrors.map((e) => `• ${e}`).join('\n')}`
       : '';
   });
-  store.subscribe((s) => [s.run, s.aside], () => {
+  store.subscribe((s) => [s.run, s.aside, s.spot], () => {
     const s = store.get();
     const running = s.run.phase === 'running';
     byId('run', HTMLButtonElement).disabled = running;
@@ -76,8 +81,11 @@ function statusLine(s: PageState, runs: Runs): string {
   const left = c.cells - c.cellsDone;
   const partial = `${count(c.cellsDone)} of ${count(c.cells)} cells are kept, and the picture is a partial preview: a cell not computed shows its block's computed corner (pass ${c.pass} of ${c.passes} complete). Continue computes the ${count(left)} left.`;
   const status = run.phase === 'finished' ? 'Done.' : run.message ? `Interrupted: ${run.message} ${partial}` : `Cancelled: ${partial}`;
-  const classes = countClasses(view.outputs);
   const speed = result ? ` ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOnText(result.ranOn)}.` : '';
+  // A float32 view's counts are results only where float32 tells its cells apart and agrees with float64.
+  const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined);
+  if (!trust.shown) return `${status}${speed} Class counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
+  const classes = countClasses(view.outputs);
   return `${status}${speed} Converged ${count(classes.converged)}, stalled ${count(classes.stalled)}, diverged ${count(classes.diverged)}.`;
 }
 

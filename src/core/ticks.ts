@@ -3,7 +3,7 @@
  * steps on linear ones, indices on value lists. Positions are fractions of the axis length (0 = first cell's
  * center … 1 = last cell's center). Pure.
  */
-import type { Axis } from '../core/spec';
+import type { Axis } from './spec';
 
 export interface Tick { position: number; label: string }
 
@@ -20,6 +20,17 @@ export function formatTickStep(v: number, step: number): string {
   if (v === 0 || Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) return formatTickValue(v);
   const digits = Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step)) + 1;
   return digits <= 3 ? formatTickValue(v) : String(Number(v.toPrecision(Math.min(17, digits))));
+}
+
+/**
+ * A cell's value on `axis` with as many significant digits as tell it from its neighbours (at least 3, at most 17): a
+ * deeply zoomed view needs many ("1.068453"), a wide one few ("0.325"). Values lists and seeds are shown as given.
+ */
+export function formatAxisValue(axis: Axis, v: number): string {
+  if ('values' in axis || axis.count < 2 || v === 0) return axis.param === 'seed' ? `#${v}` : String(v);
+  const step = axis.scale === 'log' ? Math.abs(v) * ((axis.max / axis.min) ** (1 / (axis.count - 1)) - 1) : (axis.max - axis.min) / (axis.count - 1);
+  const digits = Math.min(17, Math.max(3, Math.ceil(Math.log10(Math.abs(v) / step)) + 1));
+  return String(Number(v.toPrecision(digits)));
 }
 
 /** Round steps (1, 2, 5 × 10^k) between lo and hi, about `target` of them, placed by `position`. */

@@ -1,0 +1,110 @@
+/**
+ * A heatmap as a figure for a paper: title, spec line, the cells (an image, one block per cell), axes with ticks in
+ * the parameters' units, and the colour bar with swatches for the cells it has no colour for. SVG text, pure: the page
+ * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
+ */
+import { CLASS_COLORS, NEVER_COLOR, NO_VALUE_COLOR, viridis, type HeatmapScale } from './heatmap';
+import { gridSize } from './grid';
+import type { SweepSpec } from './spec';
+import { axisTicks, formatTickValue } from './ticks';
+
+export interface Figure {
+  spec: SweepSpec;
+  scale: HeatmapScale;
+  /** The cells as an image (a data: URL of a PNG), top row = the largest y. */
+  cellsHref: string;
+  /** What computed it, for the spec line ("float64 WebAssembly on 2 threads"). */
+  computedBy: string;
+  /** Whether the Compare outline is drawn in (adds its legend entry). */
+  outlined?: boolean;
+}
+
+/** Size of the figure in SVG units (CSS pixels). */
+export const FIGURE_SIZE = { width: 820, height: 660 } as const;
+const PLOT = { x: 92, y: 78, w: 540, h: 500 } as const;
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const rgb = ([r, g, b]: readonly number[]) => `rgb(${r},${g},${b})`;
+const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${escape(content)}</text>`;
+
+/** The figure's title: "finalLoss over lr × initScale". */
+export function figureTitle(spec: SweepSpec, scale: HeatmapScale): string {
+  return `${scale.metric === 'class' ? 'Class' : scale.metric} over ${spec.x.param}${spec.y ? ` × ${spec.y.param}` : ''}`;
+}
+
+/** The spec in one line, for a figure's subtitle. */
+export function specLine(spec: SweepSpec, computedBy: string): string {
+  const lr = spec.lrHidden === spec.lrOutput ? `lr ${spec.lrHidden}` : `lr ${spec.lrHidden} / ${spec.lrOutput}`;
+  return `${spec.preset}, ${spec.activation}, ${spec.steps} steps, threshold ${spec.threshold}, ${lr}${spec.momentum ? `, momentum ${spec.momentum}` : ''}; ${computedBy}`;
+}
+
+/** A file name for an export of `spec`'s `metric`: "lr-x-initScale-finalLoss". */
+export function figureName(spec: SweepSpec, metric: string): string {
+  return `${spec.x.param}${spec.y ? `-x-${spec.y.param}` : ''}-${metric}`;
+}
+
+/** The figure as SVG text. */
+export function figureSvg(f: Figure): string {
+  const { spec, scale } = f;
+  const { nx, ny } = gridSize(spec);
+  // A 1-D sweep is a band, not a square.
+  const h = ny === 1 ? 80 : PLOT.h, { x, y, w } = PLOT;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" viewBox="0 0 ${FIGURE_SIZE.width} ${FIGURE_SIZE.height}" font-family="${FONT}" font-size="12" fill="#222">`,
+    `<rect width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" fill="#fff"/>`,
+    text(x, 30, figureTitle(spec, scale), 'font-size="18" font-weight="bold"'),
+    text(x, 52, clip(specLine(spec, f.computedBy), 118), 'font-size="11" fill="#555"'),
+    `<image x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${f.cellsHref}"/>`,
+    `<rect x="${x - 0.5}" y="${y - 0.5}" width="${w + 1}" height="${h + 1}" fill="none" stroke="#222"/>`,
+  ];
+  // Ticks sit at cell centres: positions are fractions between the first and the last cell's centre.
+  for (const tick of axisTicks(spec.x)) {
+    const tx = x + (w / nx) * (0.5 + tick.position * (nx - 1));
+    parts.push(`<line x1="${tx}" y1="${y + h}" x2="${tx}" y2="${y + h + 5}" stroke="#222"/>`, text(tx, y + h + 19, tick.label, 'text-anchor="middle"'));
+  }
+  parts.push(text(x + w / 2, y + h + 40, `${spec.x.param}${'scale' in spec.x ? ` (${spec.x.scale})` : ''}`, 'text-anchor="middle" font-size="13"'));
+  if (spec.y) {
+    for (const tick of axisTicks(spec.y)) {
+      const ty = y + h - (h / ny) * (0.5 + tick.position * (ny - 1));
+      parts.push(`<line x1="${x - 5}" y1="${ty}" x2="${x}" y2="${ty}" stroke="#222"/>`, text(x - 8, ty + 4, tick.label, 'text-anchor="end"'));
+    }
+    parts.push(text(0, 0, `${spec.y.param}${'scale' in spec.y ? ` (${spec.y.scale})` : ''}`, `text-anchor="middle" font-size="13" transform="translate(${24} ${y + h / 2}) rotate(-90)"`));
+  }
+  parts.push(...colorbar(scale, x + w + 26, y, h, f.outlined ?? false), '</svg>');
+  return parts.join('\n');
+}
+
+/** The colour bar (or the class legend) right of the plot, with swatches for cells without a colour on the bar. */
+function colorbar(scale: HeatmapScale, bx: number, top: number, plotH: number, outlined: boolean): string[] {
+  const outline: Array<[string, readonly number[]]> = outlined ? [['class differs (float32 vs float64)', [255, 0, 212]]] : [];
+  if (scale.kind === 'categorical') {
+    return [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR], ...outline]
+      .flatMap(([label, color], k) => [`<rect x="${bx}" y="${top + 22 * k}" width="16" height="16" fill="${rgb(color as number[])}"/>`, text(bx + 22, top + 22 * k + 12, label as string)]);
+  }
+  const swatches: Array<[string, readonly number[]]> = [['diverged', CLASS_COLORS.diverged], ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, readonly number[]]] : []), ['not run', NO_VALUE_COLOR], ...outline];
+  const h = plotH > 200 ? plotH - 20 * swatches.length - 8 : plotH;
+  const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i / 10}" stop-color="${rgb(viridis(1 - i / 10))}"/>`).join('');
+  const parts = [
+    `<defs><linearGradient id="bar" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`,
+    `<rect x="${bx}" y="${top}" width="16" height="${h}" fill="url(#bar)" stroke="#222"/>`,
+  ];
+  const log = scale.kind === 'log';
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
+  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
+  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 8) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
+  for (const t of hi > lo ? ticks : [lo]) {
+    const ty = top + h - ((t - lo) / (hi - lo || 1)) * h;
+    parts.push(text(bx + 22, ty + 4, log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t)));
+  }
+  parts.push(text(0, 0, `${scale.metric}${log ? ' (log10)' : ' (steps)'}`, `text-anchor="middle" transform="translate(${bx + 78} ${top + h / 2}) rotate(90)"`));
+  if (plotH > 200) {
+    swatches.forEach(([label, color], k) => {
+      const sy = top + h + 10 + 20 * k;
+      parts.push(`<rect x="${bx}" y="${sy}" width="16" height="13" fill="${rgb(color)}"/>`, text(bx + 22, sy + 11, label));
+    });
+  }
+  return parts;
+}
+
+const clip = (line: string, max: number) => (line.length <= max ? line : `${line.slice(0, max - 1)}…`);

@@ -1,0 +1,100 @@
+/**
+ * What the heatmap view paints over (or instead of) its cells: the Compare outline, the marks of the inspected cell and
+ * the keyboard's cursor, labels, and a 1-D sweep's curve with its y ticks.
+ */
+import type { HeatmapScale } from '../../core/heatmap';
+import type { OutputName, SweepOutputs } from '../../core/outputs';
+import { formatTickValue } from '../../core/ticks';
+import type { PlotRect } from './axes';
+
+
+/** A ring around one cell, black and white so that it shows on any colour (dashed: the keyboard's cursor). */
+export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number, dashed: boolean): void {
+  const cw = p.w / nx, ch = p.h / ny;
+  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
+  const r = Math.max(6, Math.min(cw, ch) / 2 + 3);
+  ctx.setLineDash(dashed ? [4, 3] : []);
+  for (const [color, width] of [['#000', 4], ['#fff', 2]] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.strokeRect(cx - r, cy - r, 2 * r, 2 * r);
+  }
+  ctx.setLineDash([]);
+}
+
+/** A label in the plot's top-left corner (or `down` pixels lower), white on dark. */
+export function drawNote(ctx: CanvasRenderingContext2D, p: PlotRect, text: string, down = 0): void {
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  const w = ctx.measureText(text).width + 16;
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.72)';
+  ctx.fillRect(p.x + 6, p.y + 6 + down, w, 22);
+  ctx.fillStyle = '#fff';
+  ctx.fillText(text, p.x + 14, p.y + 21 + down);
+}
+
+/** Outlines (or, when cells are small, fills) the flagged cells in magenta. */
+export function drawOutline(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, flags: Uint8Array): void {
+  const cw = p.w / nx, ch = p.h / ny;
+  ctx.strokeStyle = '#ff00d4';
+  ctx.fillStyle = 'rgba(255, 0, 212, 0.85)';
+  ctx.lineWidth = 1.5;
+  flags.forEach((flag, i) => {
+    if (!flag) return;
+    const x = p.x + (i % nx) * cw, y = p.y + (ny - 1 - Math.floor(i / nx)) * ch;
+    if (cw >= 4 && ch >= 4) ctx.strokeRect(x + 0.75, y + 0.75, cw - 1.5, ch - 1.5);
+    else ctx.fillRect(x, y, Math.max(cw, 2), Math.max(ch, 2));
+  });
+}
+
+/**
+ * A 1-D sweep's metric as a curve over x: each cell a point in its colour at its value (log or linear, the colour
+ * bar's range; drawLineTicks labels it), joined by a line; a cell without a value (diverged, never, not run) is a tick of its
+ * colour along the bottom.
+ */
+export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: SweepOutputs, scale: HeatmapScale, rgba: Uint8ClampedArray, nx: number): void {
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(p.x, p.y, p.w, p.h);
+  const log = scale.kind === 'log';
+  const yOf = lineY(p, scale);
+  const xOf = (i: number) => p.x + ((i + 0.5) / nx) * p.w;
+  const values = outputs[scale.metric as OutputName];
+  const hasValue = (v: number) => (log ? Number.isFinite(v) && v > 0 : v >= 0);
+  ctx.strokeStyle = '#2456c7';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  let drawing = false;
+  for (let i = 0; i < nx; i++) {
+    if (!hasValue(values[i])) { drawing = false; continue; }
+    if (drawing) ctx.lineTo(xOf(i), yOf(values[i])); else ctx.moveTo(xOf(i), yOf(values[i]));
+    drawing = true;
+  }
+  ctx.stroke();
+  const r = Math.max(1.5, Math.min(4, p.w / nx / 2));
+  for (let i = 0; i < nx; i++) {
+    ctx.fillStyle = `rgb(${rgba[i * 4]},${rgba[i * 4 + 1]},${rgba[i * 4 + 2]})`;
+    if (hasValue(values[i])) { ctx.beginPath(); ctx.arc(xOf(i), yOf(values[i]), r, 0, 2 * Math.PI); ctx.fill(); }
+    else ctx.fillRect(xOf(i) - Math.max(1, p.w / nx / 2), p.y + p.h - 8, Math.max(2, p.w / nx), 8);
+  }
+}
+
+/** The y position of a value on a 1-D sweep's curve (log or linear over the scale's range, clear of the bottom ticks). */
+export function lineY(p: PlotRect, scale: HeatmapScale): (v: number) => number {
+  const log = scale.kind === 'log';
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max, span = hi - lo || 1, pad = 10;
+  return (v: number) => p.y + pad + (1 - ((log ? Math.log10(v) : v) - lo) / span) * (p.h - 2 * pad - 12);
+}
+
+/** The y ticks of a 1-D sweep's curve: decades (or the ends) on a log scale, three values on a linear one. */
+export function drawLineTicks(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale): void {
+  const log = scale.kind === 'log', yOf = lineY(p, scale);
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
+  ctx.fillStyle = '#222';
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
+  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 6) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
+  for (const t of ticks) ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), p.x - 6, yOf(log ? 10 ** t : t));
+}
