@@ -55,6 +55,7 @@ store.subscribe((s) => s.tab, () => {
   byId('sweep').hidden = tab !== 'sweep';
   byId('nav-course').setAttribute('aria-current', tab === 'course' ? 'page' : 'false');
   byId('nav-sweep').setAttribute('aria-current', tab === 'sweep' ? 'page' : 'false');
+  window.scrollTo(0, 0); // a tab opens at its top (the course page's button sits far down on a phone)
 });
 byId('nav-course').addEventListener('click', () => nav.go({ type: 'course', preset: store.get().coursePreset }));
 byId('nav-sweep').addEventListener('click', () => (store.get().view ? nav.go({ type: 'sweep-tab' }) : openDefaultSweep()));

@@ -108,7 +108,8 @@ describe('the page in Chromium (production build)', () => {
     await waitForText(page, '#inspector-title', /^Cell \d+: lr = /);
     expect(await page.locator('#inspector-table tr').count()).toBe(OUTPUT_NAMES.length + 2); // a header, the outputs, the class
     expect(await page.locator('#inspector-loss canvas').count()).toBeGreaterThan(0);
-    expect(await page.textContent('#inspector-table')).toMatch(/^float64 WebAssembly on \d+ threads?float64 \(replayed\)/);
+    expect(await page.textContent('#inspector-table')).toMatch(/^this viewfloat64 replay/);
+    expect(await page.textContent('#inspector-engines')).toMatch(/^This view: float64 WebAssembly on \d+ threads?\. Replay: float64/);
     await page.click('[data-testid=compare]');
     await waitForText(page, '[data-testid=compare-text]', /^Compared/);
     // The view is float64 (the CPU engine: SwiftShader is a CPU emulation), so Compare runs float32 on the GPU.

@@ -96,7 +96,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     if (view !== shown) {
       shown = view;
       fill = { computed: view?.computed ?? new Uint8Array(0), stride };
-      heatmap.show(view ? { kind: 'outputs', spec: view.spec, outputs: view.outputs, fill, order: view.plan.order, note } : store.get().view ? 'Starting…' : undefined, done);
+      heatmap.show(view ? { kind: 'outputs', spec: view.spec, outputs: view.outputs, fill, order: view.plan.order, note } : store.get().view ? 'Starting…' : store.get().specErrors.length ? 'Nothing ran: the spec cannot run (the message is with the form).' : undefined, done);
     } else if (view) {
       const passFinished = stride !== fill.stride;
       fill.stride = stride;

@@ -46,9 +46,10 @@ export function traceColumn(trace: CellTrace, column: number): number[] {
 export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number, engine: string, replay: CellTrace, every: number): void {
   panel.hidden = false;
   panel.querySelector('#inspector-title')!.textContent = `Cell ${cell}: ${describeCell(spec, cell)}`;
+  panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. Replay: float64 on the CPU engine, in a worker.`;
   const cpu = replay.outputs, computed = isComputed(view, cell);
   fillTable(panel.querySelector('#inspector-table')!, [
-    ['', engine, 'float64 (replayed)'],
+    ['', 'this view', 'float64 replay'],
     ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
     ['class', computed ? classify(view.stepsToThreshold[cell], view.divergedAt[cell]) : 'not run yet', classify(cpu.stepsToThreshold, cpu.divergedAt)],
   ]);
