@@ -3,10 +3,10 @@
  * the parameters' units, and the colour bar with swatches for the cells it has no colour for. SVG text, pure: the page
  * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
  */
-import { CLASS_COLORS, NEVER_COLOR, NO_VALUE_COLOR, viridis, type HeatmapScale } from './heatmap';
+import { CLASS_COLORS, NO_VALUE_COLOR, OUTLINE_COLOR, scaleSwatches, viridis, type HeatmapScale } from './heatmap';
 import { gridSize } from './grid';
 import type { SweepSpec } from './spec';
-import { axisTicks, formatTickValue } from './ticks';
+import { axisTicks, scaleTicks } from './ticks';
 
 export interface Figure {
   spec: SweepSpec;
@@ -77,27 +77,20 @@ export function figureSvg(f: Figure): string {
 
 /** The colour bar (or the class legend) right of the plot, with swatches for cells without a colour on the bar. */
 function colorbar(scale: HeatmapScale, bx: number, top: number, plotH: number, outlined: boolean): string[] {
-  const outline: Array<[string, readonly number[]]> = outlined ? [['class differs (float32 vs float64)', [255, 0, 212]]] : [];
+  const outline: Array<[string, readonly number[]]> = outlined ? [['class differs', OUTLINE_COLOR]] : [];
   if (scale.kind === 'categorical') {
     return [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR], ...outline]
       .flatMap(([label, color], k) => [`<rect x="${bx}" y="${top + 22 * k}" width="16" height="16" fill="${rgb(color as number[])}"/>`, text(bx + 22, top + 22 * k + 12, label as string)]);
   }
-  const swatches: Array<[string, readonly number[]]> = [['diverged', CLASS_COLORS.diverged], ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, readonly number[]]] : []), ['not run', NO_VALUE_COLOR], ...outline];
+  const swatches = scaleSwatches(scale, outlined);
   const h = plotH > 200 ? plotH - 20 * swatches.length - 8 : plotH;
   const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i / 10}" stop-color="${rgb(viridis(1 - i / 10))}"/>`).join('');
   const parts = [
     `<defs><linearGradient id="bar" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`,
     `<rect x="${bx}" y="${top}" width="16" height="${h}" fill="url(#bar)" stroke="#222"/>`,
   ];
-  const log = scale.kind === 'log';
-  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
-  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
-  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 8) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
-  for (const t of hi > lo ? ticks : [lo]) {
-    const ty = top + h - ((t - lo) / (hi - lo || 1)) * h;
-    parts.push(text(bx + 22, ty + 4, log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t)));
-  }
-  parts.push(text(0, 0, `${scale.metric}${log ? ' (log10)' : ' (steps)'}`, `text-anchor="middle" transform="translate(${bx + 78} ${top + h / 2}) rotate(90)"`));
+  for (const tick of scaleTicks(scale)) parts.push(text(bx + 22, top + h - tick.position * h + 4, tick.label));
+  parts.push(text(0, 0, `${scale.metric}${scale.kind === 'log' ? ' (log10)' : ' (steps)'}`, `text-anchor="middle" transform="translate(${bx + 78} ${top + h / 2}) rotate(90)"`));
   if (plotH > 200) {
     swatches.forEach(([label, color], k) => {
       const sy = top + h + 10 + 20 * k;

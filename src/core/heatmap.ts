@@ -16,6 +16,8 @@ export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
 };
 /** Cells not computed (yet). */
 export const NO_VALUE_COLOR: [number, number, number] = [40, 40, 48];
+/** The outline of cells whose class differs between float32 and float64 (after Compare): magenta. */
+export const OUTLINE_COLOR: [number, number, number] = [255, 0, 212];
 /** Computed cells that never reach a step metric's event (stalled for stepsToThreshold, not diverged for divergedAt). */
 export const NEVER_COLOR: [number, number, number] = [214, 214, 206];
 
@@ -123,4 +125,17 @@ export function pixelsOf(nx: number, ny: number, color: (cell: number) => readon
     }
   }
   return rgba;
+}
+
+/**
+ * The legend entries for cells a colour scale has no colour for: diverged, never (step metrics), not run, and the
+ * Compare outline when drawn. One list for the page's colour bar and the exported figure.
+ */
+export function scaleSwatches(scale: HeatmapScale, outlined: boolean): Array<[string, readonly [number, number, number]]> {
+  return [
+    ['diverged', CLASS_COLORS.diverged],
+    ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []),
+    ['not run', NO_VALUE_COLOR],
+    ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),
+  ];
 }

@@ -74,3 +74,16 @@ export function axisTicks(axis: Axis, target = 6): Tick[] {
   }
   return roundTicks(min, max, target, (v) => (v - min) / (max - min));
 }
+
+/**
+ * Ticks of a colour scale (or a curve's value axis): whole decades on a log scale (at most about `target`, or its two
+ * ends when it spans less than two), three values on a linear one; `position` 0 … 1 from the scale's min to its max.
+ */
+export function scaleTicks(scale: { kind: 'log' | 'linear' | 'categorical'; min: number; max: number }, target = 8): Tick[] {
+  const log = scale.kind === 'log';
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
+  if (!(hi > lo)) return [{ position: 0, label: formatTickValue(scale.min) }];
+  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
+  const at = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / target) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
+  return at.map((t) => ({ position: (t - lo) / (hi - lo), label: log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t) }));
+}

@@ -3,7 +3,7 @@ import { resultsCsv } from '../../src/core/csv';
 import { allocateOutputs, setCell } from '../../src/core/outputs';
 import { parseSpec } from '../../src/core/spec';
 import { axisValues } from '../../src/core/grid';
-import { axisTicks, formatAxisValue, formatTickValue } from '../../src/core/ticks';
+import { axisTicks, formatAxisValue, formatTickValue, scaleTicks } from '../../src/core/ticks';
 import { precisionNotice } from '../../src/ui/precision';
 
 describe('axis ticks', () => {
@@ -45,6 +45,14 @@ describe('axis ticks', () => {
     const wide = { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' } as const;
     expect(formatAxisValue(wide, axisValues(wide)[100])).toBe('0.37'); // 0.369…, neighbours 3.7% apart
     expect(formatAxisValue({ param: 'seed', values: [0, 1] }, 1)).toBe('#1');
+  });
+
+  it('tick colour scales by decades (log) or three values (linear)', () => {
+    const log = scaleTicks({ kind: 'log', min: 1e-32, max: 0.25 });
+    expect(log.map((t) => t.label)).toEqual(['1e-32', '1e-28', '1e-24', '1e-20', '1e-16', '1e-12', '1e-8', '1e-4']);
+    expect(log[0].position).toBe(0);
+    expect(scaleTicks({ kind: 'linear', min: 0, max: 1000 }).map((t) => [t.label, t.position])).toEqual([['0', 0], ['500', 0.5], ['1000', 1]]);
+    expect(scaleTicks({ kind: 'log', min: 0.02, max: 0.05 }).map((t) => t.label)).toEqual(['0.02', '0.05']); // less than a decade: the ends
   });
 
   it('format small and large values compactly', () => {

@@ -3,9 +3,9 @@
  * ticks in the axes' units, the colorbar of a metric and the legend of a categorical map.
  */
 import { gridSize } from '../../core/grid';
-import { CLASS_COLORS, NEVER_COLOR, NO_VALUE_COLOR, viridis, type HeatmapScale } from '../../core/heatmap';
+import { CLASS_COLORS, NO_VALUE_COLOR, OUTLINE_COLOR, scaleSwatches, viridis, type HeatmapScale } from '../../core/heatmap';
 import type { SweepSpec } from '../../core/spec';
-import { axisTicks, formatTickValue } from '../../core/ticks';
+import { axisTicks, scaleTicks } from '../../core/ticks';
 
 /** Plot area inside the heatmap canvas, in CSS pixels from each edge. */
 export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
@@ -56,18 +56,12 @@ export function drawAxes(ctx: CanvasRenderingContext2D, p: PlotRect, spec: Sweep
   ctx.restore();
 }
 
-/** Magenta: the outline of cells whose class differs between float32 and float64 (after Compare). */
-export const OUTLINE_COLOR: [number, number, number] = [255, 0, 212];
-
 /**
  * The colorbar of `scale` right of the plot, with swatches below it for the cells it has no colour for (diverged,
  * never, not run) and, when `outlined`, the Compare outline; the class map's legend for a categorical scale.
  */
 export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale, outlined = false): void {
-  const swatches: Array<[string, readonly [number, number, number]]> = [
-    ['diverged', CLASS_COLORS.diverged], ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []), ['not run', NO_VALUE_COLOR],
-    ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),
-  ];
+  const swatches = scaleSwatches(scale, outlined);
   const x = p.x + p.w + 22, w = 16, top = p.y, h = Math.max(40, p.h - 16 * swatches.length - 6);
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'left';
@@ -86,14 +80,7 @@ export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: 
   ctx.strokeRect(x - 0.5, top - 0.5, w + 1, h + 1);
   ctx.fillStyle = '#222';
   const log = scale.kind === 'log';
-  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
-  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
-  // Decades on a log bar (the ends when it spans less than two), three values on a linear one.
-  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 8) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
-  for (const t of hi > lo ? ticks : [lo]) {
-    const y = top + h - ((t - lo) / (hi - lo || 1)) * h;
-    ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), x + w + 5, y);
-  }
+  for (const tick of scaleTicks(scale)) ctx.fillText(tick.label, x + w + 5, top + h - tick.position * h);
   swatches.forEach(([label, rgb], k) => {
     const y = top + h + 8 + 16 * k;
     ctx.fillStyle = `rgb(${rgb.join(',')})`;

@@ -4,7 +4,7 @@
  */
 import type { HeatmapScale } from '../../core/heatmap';
 import type { OutputName, SweepOutputs } from '../../core/outputs';
-import { formatTickValue } from '../../core/ticks';
+import { scaleTicks } from '../../core/ticks';
 import type { PlotRect } from './axes';
 
 
@@ -82,19 +82,18 @@ export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: Sw
 /** The y position of a value on a 1-D sweep's curve (log or linear over the scale's range, clear of the bottom ticks). */
 export function lineY(p: PlotRect, scale: HeatmapScale): (v: number) => number {
   const log = scale.kind === 'log';
-  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max, span = hi - lo || 1, pad = 10;
-  return (v: number) => p.y + pad + (1 - ((log ? Math.log10(v) : v) - lo) / span) * (p.h - 2 * pad - 12);
+  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
+  return (v: number) => lineAt(p, ((log ? Math.log10(v) : v) - lo) / (hi - lo || 1));
 }
 
-/** The y ticks of a 1-D sweep's curve: decades (or the ends) on a log scale, three values on a linear one. */
+/** The y position of a fraction 0 … 1 of a curve's value axis. */
+const lineAt = (p: PlotRect, fraction: number) => p.y + 10 + (1 - fraction) * (p.h - 32);
+
+/** The y ticks of a 1-D sweep's curve: the colour scale's ticks. */
 export function drawLineTicks(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale): void {
-  const log = scale.kind === 'log', yOf = lineY(p, scale);
-  const lo = log ? Math.log10(scale.min) : scale.min, hi = log ? Math.log10(scale.max) : scale.max;
   ctx.fillStyle = '#222';
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const decades = Array.from({ length: Math.max(0, Math.floor(hi) - Math.ceil(lo) + 1) }, (_, i) => Math.ceil(lo) + i);
-  const ticks = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / 6) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
-  for (const t of ticks) ctx.fillText(log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t), p.x - 6, yOf(log ? 10 ** t : t));
+  for (const tick of scaleTicks(scale, 6)) ctx.fillText(tick.label, p.x - 6, lineAt(p, tick.position));
 }
