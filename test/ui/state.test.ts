@@ -51,6 +51,11 @@ describe('the run state machine', () => {
     expect(resolveArithmetic('auto', found('cpu'))).toBe('float64');
     expect(resolveArithmetic('auto', found('webgpu'))).toBe('float32');
     expect(resolveArithmetic('float32', found('cpu'))).toBe('float32');
+    // On a real GPU, auto runs a view whose cells are too few float32 steps apart in float64; a chosen float32 stays.
+    const fine = spec({ x: { param: 'lr', min: 1, max: 1 + 63 * 2 ** -23, count: 64 } }); // 1 float32 step per cell
+    expect(resolveArithmetic('auto', found('webgpu'), fine)).toBe('float64');
+    expect(resolveArithmetic('auto', found('webgpu'), grid)).toBe('float32');
+    expect(resolveArithmetic('float32', found('webgpu'), fine)).toBe('float32');
   });
 });
 

@@ -57,10 +57,11 @@ export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: Sw
   ctx.fillStyle = '#fff';
   ctx.fillRect(p.x, p.y, p.w, p.h);
   const log = scale.kind === 'log';
-  const yOf = lineY(p, scale);
+  // An exact 0 on a log scale sits on its own line below the scale (labelled 0 by drawLineTicks).
+  const onScale = lineY(p, scale), yOf = (v: number) => (log && v === 0 ? zeroLine(p) : onScale(v));
   const xOf = (i: number) => p.x + ((i + 0.5) / nx) * p.w;
   const values = outputs[scale.metric as OutputName];
-  const hasValue = (v: number) => (log ? Number.isFinite(v) && v > 0 : v >= 0);
+  const hasValue = (v: number) => (log ? Number.isFinite(v) && v >= 0 : v >= 0);
   ctx.strokeStyle = '#2456c7';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
@@ -86,6 +87,9 @@ export function lineY(p: PlotRect, scale: HeatmapScale): (v: number) => number {
   return (v: number) => lineAt(p, ((log ? Math.log10(v) : v) - lo) / (hi - lo || 1));
 }
 
+/** Where exact zeros go on a log-scaled curve: just below the scale. */
+const zeroLine = (p: PlotRect) => p.y + p.h - 14;
+
 /** The y position of a fraction 0 … 1 of a curve's value axis. */
 const lineAt = (p: PlotRect, fraction: number) => p.y + 10 + (1 - fraction) * (p.h - 32);
 
@@ -96,4 +100,5 @@ export function drawLineTicks(ctx: CanvasRenderingContext2D, p: PlotRect, scale:
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const tick of scaleTicks(scale, 6)) ctx.fillText(tick.label, p.x - 6, lineAt(p, tick.position));
+  if (scale.kind === 'log') ctx.fillText('0', p.x - 6, zeroLine(p));
 }
