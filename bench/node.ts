@@ -4,13 +4,15 @@
  */
 import type { GpuContext } from '../src/gpu/device';
 import { GpuTrainer } from '../src/gpu/trainer';
-import { measurePeak, measureTrainer } from './gpu-bench';
+import { measureBare, measurePeak, measureTrainer } from './gpu-bench';
 import type { Measurement } from './workloads';
 
 export interface NodeBenchOptions {
   gpu: () => Promise<GpuContext>;
   trainShader: string;
   peakShader: string;
+  /** shaders/bare.wgsl: the textbook loop the trainer is measured against. */
+  bareShader: string;
   sizes: number[];
   steps: number;
   runs: number;
@@ -22,6 +24,7 @@ export async function benchNode(o: NodeBenchOptions): Promise<{ adapter: string;
   const trainer = await GpuTrainer.create(gpu, o.trainShader);
   const peak = await measurePeak(gpu.device, o.peakShader);
   for (const cells of o.sizes) o.record(await measureTrainer(trainer, 'webgpu-node', cells, o.steps, o.runs, { sleepWhileWaiting: true }));
+  o.record(await measureBare(gpu.device, o.bareShader, 'bare-node', 262144, o.steps, o.runs));
   o.record(await measureTrainer(trainer, 'webgpu-node', 262144, o.steps, o.runs, {}, 'without sleeping while Dawn waits'));
   o.record(await measureTrainer(trainer, 'webgpu-node', 262144, o.steps, o.runs, { sleepWhileWaiting: true, trackLoss: false }, 'no loss tracking (outputs meaningless)'));
   gpu.device.destroy();

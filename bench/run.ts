@@ -14,6 +14,7 @@ import type { GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
+import { BARE_NOTE } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +37,7 @@ async function inNode() {
   const { cancel } = await benchCpuNode(steps, runs, record);
   const gpu = await benchNode({
     gpu: acquireNodeGpu, trainShader: readTrainShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
+    bareShader: readFileSync(new URL('../shaders/bare.wgsl', import.meta.url), 'utf8'),
     sizes, steps, runs, record,
   });
   return { ...gpu, cancel };
@@ -61,6 +63,7 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
     const info = await page.evaluate(() => window.bench.info());
     const peak = await page.evaluate(() => window.bench.peak());
     for (const cells of sizes) record(await page.evaluate(([c, s, r]) => window.bench.trainer(c, s, r), [cells, steps, runs]));
+    record(await page.evaluate(([c, s, r]) => window.bench.bare(c, s, r), [262144, steps, runs]));
     const at = 262144;
     for (const [options, note] of [
       [{ stepsPerChunk: 10 }, 'chunking: 10 steps per dispatch'],
@@ -100,6 +103,7 @@ async function measureFirstPartial(page: Page, url: string): Promise<number> {
   const spec = benchSpec(512 * 512, 1000);
   await page.goto(`${url}?spec=${encodeURIComponent(JSON.stringify(spec))}`);
   await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 0, null, { timeout: 60_000 });
+  await stopTheLinksRun(page);
   const latencies: number[] = [];
   for (let i = 0; i < (quick ? 1 : 3); i++) {
     const before = await page.evaluate(() => performance.getEntriesByName('sweep-first-cells').length);
@@ -121,6 +125,7 @@ async function measureExplorer(page: Page, url: string): Promise<ExplorerTiming>
   await page.addInitScript('window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: "longtask" });');
   await page.goto(`${url}?spec=${encodeURIComponent(JSON.stringify(benchSpec(1024 * 1024, 1000)))}`);
   await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 0, null, { timeout: 60_000 });
+  await stopTheLinksRun(page);
   await page.click('[data-testid=run]');
   await page.waitForFunction(() => performance.getEntriesByName('sweep-first-cells').length > 1, null, { timeout: 60_000 });
   const start = await page.evaluate(() => performance.getEntriesByName('sweep-start').at(-1)!.startTime);
@@ -131,6 +136,12 @@ async function measureExplorer(page: Page, url: string): Promise<ExplorerTiming>
   // Long tasks overlapping [start, start + windowMs].
   const inWindow = tasks.map(([t, d]) => Math.max(0, Math.min(t + d, start + windowMs) - Math.max(t, start)));
   return { firstPictureMs, busyShare: inWindow.reduce((a, b) => a + b, 0) / windowMs, longestTaskMs: Math.max(0, ...tasks.filter(([t]) => t >= start).map(([, d]) => d)), windowMs };
+}
+
+/** Cancels the run a link started, if it still runs (on a slow machine it does), so that Run can be clicked. */
+async function stopTheLinksRun(page: Page): Promise<void> {
+  if (await page.isEnabled('[data-testid=cancel]')) await page.click('[data-testid=cancel]');
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid=run]')!.disabled, null, { timeout: 60_000 });
 }
 
 function versions(): Record<string, string> {
@@ -151,6 +162,8 @@ const chromeRate = median('webgpu-chromium', at);
 const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
+  trainerVsBareLoopChromium: chromeRate / median('bare-chromium', at, BARE_NOTE),
+  trainerVsBareLoopNode: median('webgpu-node', at) / median('bare-node', at, BARE_NOTE),
   wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-node', 4096),
   wasmAllThreadsVsOneNode: median('wasm-f64-node', CPU_CELLS, allThreads('wasm-f64-node')) / median('wasm-f64-node', CPU_CELLS, threadsNote(1)),
   wasmOneThreadVsJsReferenceChromium: median('wasm-f64-chromium', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-chromium', 4096),

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
+import bareShader from '../../shaders/bare.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
 import trainShader from '../../shaders/train.wgsl?raw';
 import { acquireGpu } from '../../src/gpu/device';
@@ -23,7 +24,7 @@ const record = (m: Measurement) => {
 const steps = quick ? STEPS : 10 * STEPS;
 const result = await benchNode({
   gpu: () => acquireGpu(gpuApi, 'Bring the Vulkan loader (libvulkan1) and point VK_DRIVER_FILES at the NVIDIA ICD (bench/gpu-machine/README.md).'),
-  trainShader, peakShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
+  trainShader, peakShader, bareShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
 });
 const best = Math.max(...measurements.filter((m) => !m.note).map((m) => m.networkStepsPerSecond.median));
 const summary = {

@@ -4,6 +4,7 @@
  */
 import trainShader from '../../shaders/train.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
+import bareShader from '../../shaders/bare.wgsl?raw';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -11,7 +12,7 @@ import { browserThreads, createBrowserPool } from '../../src/worker/browser-pool
 import { measureCpuEngines, measurePool } from '../cpu-bench';
 import { acquireGpu } from '../../src/gpu/device';
 import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
-import { measurePeak, measureTrainer } from '../gpu-bench';
+import { measureBare, measurePeak, measureTrainer } from '../gpu-bench';
 import { trainWithTfjs } from '../tfjs-train';
 import { deepZoomSpec, stats, type Measurement } from '../workloads';
 
@@ -25,6 +26,10 @@ const api = {
   },
   async trainer(cells: number, steps: number, runs: number, options: GpuRunOptions = {}, note?: string): Promise<Measurement> {
     return measureTrainer(await getTrainer(), 'webgpu-chromium', cells, steps, runs, options, note);
+  },
+  /** The textbook loop on the trainer's workload (shaders/bare.wgsl), the reference for trainer ÷ bare loop. */
+  async bare(cells: number, steps: number, runs: number): Promise<Measurement> {
+    return measureBare((await getTrainer()).gpu.device, bareShader, 'bare-chromium', cells, steps, runs);
   },
   async peak() {
     return measurePeak((await getTrainer()).gpu.device, peakShader);

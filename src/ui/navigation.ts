@@ -42,11 +42,14 @@ export class Navigation {
     this.apply(readUrl(location.search, location.hash));
   }
 
-  /** Opens a new view (a new history entry) and runs it, or shows it at once when the page kept it. */
-  open(view: ViewState, extras: Partial<Pick<Extract<Action, { type: 'open' }>, 'metric' | 'inspected' | 'outline'>> = {}): void {
+  /**
+   * Opens a new view (a new history entry) and runs it, or shows it at once when the page kept it (unless `fresh`: the
+   * Run button computes again).
+   */
+  open(view: ViewState, extras: Partial<Pick<Extract<Action, { type: 'open' }>, 'metric' | 'inspected' | 'outline'>> = {}, fresh = false): void {
     this.store.dispatch({ type: 'open', view, ...extras });
     this.push();
-    void this.runs.show(view.spec, view.arithmetic);
+    void this.runs.show(view.spec, view.arithmetic, fresh);
   }
 
   /** Applies a change within the view and writes it into the current entry. */

@@ -60,11 +60,12 @@ export class Runs {
 
   /**
    * Shows the view of `spec` in `arithmetic`: a kept one as it was (finished, or stopped with Continue offered), else a
-   * new one, run at once; a run in flight for another view is cancelled (and its view kept as it stands). The store
-   * must already hold the view (action 'open').
+   * new one, run at once (`fresh`: run even a kept one again); a run in flight for another view is cancelled (and its
+   * view kept as it stands). The store must already hold the view (action 'open').
    */
-  async show(spec: SweepSpec, arithmetic: ArithmeticChoice): Promise<void> {
+  async show(spec: SweepSpec, arithmetic: ArithmeticChoice, fresh = false): Promise<void> {
     const token = ++this.opened;
+    if (fresh) this.kept.delete(viewKey(spec, arithmetic)); // Run computes again, even a view the page kept
     if (this.inFlight) await this.worker.cancel();
     // 'auto' needs the worker's findings; when the worker could not start, the page says so already.
     if (!(await this.ready) || token !== this.opened) return; // or another view was opened meanwhile

@@ -37,7 +37,7 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
     const r = parseSpec(readSpecForm(form));
     const errors = r.ok ? [pageLimitError(r.spec)].filter((e): e is string => e !== undefined) : r.errors;
     if (!r.ok || errors.length) store.dispatch({ type: 'spec-errors', errors });
-    else nav.open({ spec: r.spec, arithmetic: arithmetic() });
+    else nav.open({ spec: r.spec, arithmetic: arithmetic() }, {}, true);
   });
   byId('cancel').addEventListener('click', cancel);
   byId('continue-run').addEventListener('click', () => void runs.continue());
