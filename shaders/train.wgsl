@@ -3,7 +3,7 @@
 // at once (unless k = totalSteps, the last evaluation). All state lives in registers during the chunk and in `state`
 // between chunks. The same operation order as src/core/network.ts.
 //
-// The loop body has no branch: invocations run in lockstep (SIMD lanes on SwiftShader, a warp on a GPU), and a
+// The loop body has no branch (but for the loss history's write in the RECORD_LOSS build): invocations run in lockstep (SIMD lanes on SwiftShader, a warp on a GPU), and a
 // per-cell `break` at divergence masked every write of every step. A diverged cell computes on with non-finite
 // weights, and its outputs no longer change (the bookkeeping is gated by `divergedAt < 0` with selects). npm run
 // bench: 0.86 → 0.93 of the bare loop (shaders/bare.wgsl) in Node at 262,144 × 1000.
@@ -58,11 +58,11 @@ struct CellParams {
 struct CellState {
   w1: f32, w2: f32, w3: f32, w4: f32,  // hidden-layer weights
   w5: f32, w6: f32, w7: f32, w8: f32,  // output-layer weights
-  loss: f32,                           // the last loss evaluated
+  loss: f32,                           // the last loss evaluated (meaningless once the cell has diverged)
   minLoss: f32,                        // min over evaluated k of loss[k]
   peakLoss: f32,                       // max over evaluated k of loss[k]
   stepsToThreshold: i32,               // first k with loss[k] < threshold, or −1
-  divergedAt: i32,                     // first k with a non-finite loss or weight, or −1; training stops there
+  divergedAt: i32,                     // first k with a non-finite loss or weight, or −1; the outputs stop there
   v1: f32, v2: f32, v3: f32, v4: f32,  // velocities (heavy ball), used only when MOMENTUM
   v5: f32, v6: f32, v7: f32, v8: f32,
 }

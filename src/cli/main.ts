@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { compareOutputs } from '../core/compare';
 import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   if (outProblem) fail(outProblem);
   const { cells } = gridSize(spec);
   if (shard && shard.count > cells) fail(`--shard ${shard.index}/${shard.count}: ${cells.toLocaleString('en-US')} cells cannot be split into more than ${cells.toLocaleString('en-US')} parts`, 2);
-  if (!prior) keepEarlierRun(join(outDir, shard ? `part-${shard.index}-of-${shard.count}.json` : 'results.json'), spec);
+  if (!prior || resolve(outDir) !== resolve(args.resume!)) keepEarlierRun(join(outDir, shard ? `part-${shard.index}-of-${shard.count}.json` : 'results.json'), spec);
 
   const range = shard ? partRange(cells, shard.index, shard.count) : { first: 0, end: cells };
   // The cells to compute: a checkpoint's first (they continue from its state), then every other cell not done.

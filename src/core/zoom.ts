@@ -39,7 +39,6 @@ function narrowAxis(axis: RangeAxis, f0: number, f1: number): RangeAxis {
 /** A rectangle in plot fractions. */
 export interface ViewRect { x0: number; x1: number; y0: number; y1: number }
 
-/** Why a zoom cannot be taken, or undefined. */
 /** The range of finite, normal numbers of each arithmetic: beyond it a value is 0, subnormal or ∞ in the kernel. */
 const NORMAL_RANGE: Record<Arithmetic, [number, number]> = { float32: [2 ** -126, 3.4028234663852886e38], float64: [2 ** -1022, Number.MAX_VALUE] };
 

@@ -58,9 +58,11 @@ export class Navigation {
     history.replaceState({ trail: this.store.get().trail.index }, '', writeUrl(this.store.get()));
   }
 
-  /** Applies a change that deserves its own entry (switching tabs). */
+  /** Applies a change that deserves its own entry (switching tabs); none when the URL stays the same. */
   go(action: Action): void {
     this.store.dispatch(action);
+    const next = new URL(writeUrl(this.store.get()), location.href);
+    if (next.search + next.hash === location.search + location.hash) return;
     this.push();
   }
 
@@ -90,14 +92,21 @@ export class Navigation {
     this.store.dispatch({ type: 'trail', index, last });
   }
 
+  /** Whether `view` is the view the page holds and has started (its run is the store's): then it is shown as it stands. */
+  private onPage(view: ViewState): boolean {
+    const { view: held, run } = this.store.get(), key = viewKey(view.spec, view.arithmetic);
+    return held !== undefined && viewKey(held.spec, held.arithmetic) === key && run.id !== 0 && this.runs.current?.key === key;
+  }
+
   /** Brings the state to what `reading` says (no new entry). */
   private apply(r: UrlReading): void {
     const { store, runs } = this;
     if (r.tab === 'course') {
       store.dispatch({ type: 'course', preset: r.coursePreset });
     } else if (!r.view) {
+      runs.leave(); // nothing runs under a link that cannot
       store.dispatch({ type: 'bad-link', errors: r.specErrors, rejected: r.rejected });
-    } else if (runs.current && runs.current.key === viewKey(r.view.spec, r.view.arithmetic)) {
+    } else if (this.onPage(r.view)) {
       // The view already on the page (a tab switch, or a metric or cell changed): shown as it stands, running or not.
       store.dispatch({ type: 'sweep-tab' });
       for (const action of [{ type: 'metric', metric: r.metric }, { type: 'inspect', cell: r.inspected }, { type: 'outline', on: r.outline }] as const) store.dispatch(action);

@@ -40,7 +40,7 @@ export function precisionNotice(spec: SweepSpec, arithmetic: Arithmetic): Precis
 /** Share of spot-checked cells whose class float32 and float64 must agree on for float32's statistics to stand. */
 export const SPOT_AGREEMENT = 0.99;
 
-/** The float64 spot check of a float32 view: the share of its sample whose class agrees, and the sample's size. */
+/** The float64 spot check of a float32 view: the share of its sample whose class agrees (NaN: the check failed), and the sample's size. */
 export interface SpotCheck { agreement: number; cells: number }
 
 /**
@@ -48,11 +48,13 @@ export interface SpotCheck { agreement: number; cells: number }
  * float32 only once a spot check agrees (`pending` until then) and while neighbouring cells stay ULPS_WARNING float32
  * steps apart. Otherwise the reason, in words, to show instead of the numbers.
  */
-export function statisticsTrust(spec: SweepSpec, arithmetic: Arithmetic, spot: SpotCheck | undefined): { shown: true } | { shown: false; pending: boolean; reason: string } {
+export function statisticsTrust(spec: SweepSpec, arithmetic: Arithmetic, spot: SpotCheck | undefined, complete: boolean): { shown: true } | { shown: false; pending: boolean; reason: string } {
   if (arithmetic === 'float64') return { shown: true };
   const notice = precisionNotice(spec, 'float32');
   if (notice) return { shown: false, pending: false, reason: `neighbouring cells are too few float32 steps apart here for float32's counts and dimension to mean anything (see the notice)` };
+  if (!complete) return { shown: false, pending: false, reason: 'a float32 view is checked against float64 once it is complete; Continue completes it' };
   if (!spot) return { shown: false, pending: true, reason: 'checking float32 against float64 on cells spread over the view…' };
+  if (Number.isNaN(spot.agreement)) return { shown: false, pending: false, reason: 'the float64 spot check could not run, and without it float32 cannot be trusted here' };
   if (spot.agreement < SPOT_AGREEMENT) return { shown: false, pending: false, reason: `float32 and float64 disagree on the class of ${(100 * (1 - spot.agreement)).toFixed(1)}% of ${spot.cells} spot-checked cells: training is chaotic here, so float32's counts and dimension depend on rounding` };
   return { shown: true };
 }

@@ -125,6 +125,13 @@ export class Runs {
     this.store.dispatch({ type: 'run-ended', id, phase: phaseOf(view.result), counters: countersOf(view, elapsedMs), message: fresh.error });
   }
 
+  /** Leaves the view on screen (a link that cannot run): its run stops and no view is current. */
+  leave(): void {
+    this.opened++; // a show() waiting for a cancel gives up
+    if (this.inFlight) void this.worker.cancel();
+    this.current = undefined;
+  }
+
   /** Computes the cells of the view on screen not done yet, when it stopped short (cancelled or interrupted). */
   async continue(): Promise<void> {
     const view = this.current;

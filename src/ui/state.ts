@@ -53,7 +53,10 @@ export interface PageState {
   run: RunState;
   /** The float64 spot check of the run's view (float32 views), once done. */
   spot?: SpotCheck & { id: number };
-  /** The job on the side worker (Compare, A/B, zoom movie): one at a time, and none while the view runs. */
+  /**
+   * The job on the side worker (Compare, A/B, zoom movie): one at a time, and none while the view runs. Owned by the
+   * job (panels/aside.ts exclusive): a new view does not end it; it finishes or is cancelled.
+   */
   aside?: 'compare' | 'ab' | 'movie';
   capabilities?: Capabilities;
   /** Where the page stands in its own history: Back at index 0 and Forward at `last` would leave it. */
@@ -98,12 +101,12 @@ export function reduce(state: PageState, action: Action): PageState {
       return {
         ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,
         lockedScale: state.lockedScale?.metric === (action.metric ?? state.metric) ? state.lockedScale : undefined,
-        inspected: action.inspected, outline: action.outline ?? false, run: { id: 0, phase: 'idle' }, aside: undefined,
+        inspected: action.inspected, outline: action.outline ?? false, run: { id: 0, phase: 'idle' },
       };
     case 'spec-errors':
       return { ...state, tab: 'sweep', specErrors: action.errors };
     case 'bad-link':
-      return { ...state, tab: 'sweep', view: undefined, specErrors: action.errors, rejected: action.rejected, inspected: undefined, outline: false, run: { id: 0, phase: 'idle' }, aside: undefined };
+      return { ...state, tab: 'sweep', view: undefined, specErrors: action.errors, rejected: action.rejected, inspected: undefined, outline: false, run: { id: 0, phase: 'idle' } };
     case 'link-notes':
       return { ...state, linkNotes: action.notes };
     case 'metric':

@@ -22,7 +22,7 @@ export class Store {
     if (next === this.state) return;
     this.state = next;
     for (const entry of [...this.listeners]) {
-      const value = entry.select(next);
+      const value = entry.select(this.state); // the latest: a listener may have dispatched meanwhile
       if (same(value, entry.last)) continue;
       entry.last = value;
       entry.listener();

@@ -88,7 +88,7 @@ export const URL_FIELDS: readonly UrlField[] = [
       if (into.metric !== 'class' && min < max && (!log || min > 0)) into.lockedScale = { metric: into.metric, kind: log ? 'log' : 'linear', min, max };
       else into.linkNotes.push(`scale: "${text}" is not min~max with min < max${log ? ' and min > 0' : ''} for ${into.metric}; the colours fit the view.`);
     },
-    write: (state) => (sweepOnly(state) && state.lockedScale ? `${state.lockedScale.min}~${state.lockedScale.max}` : undefined),
+    write: (state) => (sweepOnly(state) && state.lockedScale && state.lockedScale.min < state.lockedScale.max ? `${state.lockedScale.min}~${state.lockedScale.max}` : undefined),
   },
   {
     key: 'outline',

@@ -113,12 +113,13 @@ const api = {
 
   /** Runs a sweep; onProgress gets the newly finished cells. Cancel keeps what is finished. */
   async run(spec: SweepSpec, request: RunRequest, onProgress: (p: SweepProgress) => void): Promise<SweepRunResult> {
+    // The controller first: a Cancel while the device is still being found (after a loss) must reach this run.
+    controller?.abort();
+    const own = (controller = new AbortController());
     const { gpu, trainer } = await gpuTrainer();
     const asked = request.arithmetic ?? 'auto';
     const useGpu = trainer !== undefined && (asked === 'float32' || (asked === 'auto' && chooseDevice('auto', gpu, threads, cpuMissing).device === 'webgpu'));
     const arithmetic: Arithmetic = asked === 'float32' ? 'float32' : 'float64';
-    controller?.abort();
-    const own = (controller = new AbortController());
     let reported = 0;
     const report = (p: RunProgress) => {
       const { outputs, ...counters } = p;

@@ -59,6 +59,26 @@ describe('the run state machine', () => {
   });
 });
 
+describe('trusting float32 statistics', () => {
+  it('shows them in float64; in float32 only for a complete view whose spot check agrees', async () => {
+    const { statisticsTrust } = await import('../../src/ui/precision');
+    expect(statisticsTrust(grid, 'float64', undefined, false)).toEqual({ shown: true });
+    expect(statisticsTrust(grid, 'float32', undefined, false)).toMatchObject({ shown: false, pending: false, reason: expect.stringMatching(/once it is complete/) });
+    expect(statisticsTrust(grid, 'float32', undefined, true)).toMatchObject({ shown: false, pending: true });
+    expect(statisticsTrust(grid, 'float32', { agreement: 0.995, cells: 512 }, true)).toEqual({ shown: true });
+    expect(statisticsTrust(grid, 'float32', { agreement: 0.9, cells: 512 }, true)).toMatchObject({ shown: false, reason: expect.stringMatching(/disagree on the class of 10\.0% of 512/) });
+    expect(statisticsTrust(grid, 'float32', { agreement: NaN, cells: 0 }, true)).toMatchObject({ shown: false, reason: expect.stringMatching(/could not run/) });
+    const fine = spec({ x: { param: 'lr', min: 1, max: 1 + 63 * 2 ** -23, count: 64 } });
+    expect(statisticsTrust(fine, 'float32', { agreement: 1, cells: 512 }, true)).toMatchObject({ shown: false, reason: expect.stringMatching(/too few float32 steps apart/) });
+  });
+
+  it('keeps a job beside the view running across a new view (the job owns it)', () => {
+    const busy = reduce(opened, { type: 'aside', job: 'compare' });
+    expect(reduce(busy, { type: 'open', view: { spec: grid, arithmetic: 'auto' } }).aside).toBe('compare');
+    expect(reduce(busy, { type: 'bad-link', errors: ['e'] }).aside).toBe('compare');
+  });
+});
+
 describe('the store', () => {
   it('tells a subscriber only when its part changed (arrays element by element)', () => {
     const store = new Store(INITIAL_STATE);

@@ -49,16 +49,13 @@ export class HeatmapView {
     }, zoomable);
   }
 
-  get metric(): HeatmapMetric {
-    return this.metricShown;
-  }
-
   /**
    * Shows other data, of which `cellsDone` positions of its order are computed (drawn in full at the next frame); or, for
    * a text or nothing, that text or the hint to run a sweep.
    */
   show(data: HeatmapData | string | undefined, cellsDone = 0): void {
     this.data = typeof data === 'string' ? undefined : data;
+    this.gestures.cursor = undefined; // a cursor belongs to the grid it was on
     this.placeholder = typeof data === 'string' ? data : 'Run a sweep to see its heatmap here.';
     this.painted = this.target = cellsDone;
     this.disagreement = undefined;

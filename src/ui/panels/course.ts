@@ -53,6 +53,8 @@ export function mountCourse(store: Store, nav: Navigation, worker: SweepWorker, 
   }
   byId('open-sweep').addEventListener('click', openSweep);
   let shown: PresetName | undefined, asked = 0, mapShown = false;
+  const map = new HeatmapView(byId('course-map', HTMLCanvasElement), (e) => { if (e.type === 'select') openSweep(); }, false);
+  map.setMetric('class');
   store.subscribe((s) => [s.tab, s.coursePreset], () => {
     const { tab, coursePreset } = store.get();
     if (tab !== 'course' || coursePreset === shown) return;
@@ -60,7 +62,8 @@ export function mountCourse(store: Store, nav: Navigation, worker: SweepWorker, 
     const token = ++asked;
     root.querySelectorAll<HTMLButtonElement>('#course-presets button').forEach((b) => b.classList.toggle('chosen', b.dataset.preset === coursePreset));
     summary.textContent = `Training six networks (${coursePreset})…`;
-    showCourse(root, coursePreset, worker, () => token === asked).then(() => { if (!mapShown && token === asked) { mapShown = true; return showMap(worker, openSweep); } }).catch((e: Error) => {
+    // The map after the curves, on the same worker: a preset chosen meanwhile cancels it, and it is drawn again after.
+    showCourse(root, coursePreset, worker, () => token === asked).then(async () => { if (!mapShown && token === asked) mapShown = await showMap(worker, map); }).catch((e: Error) => {
       if (token !== asked) return;
       shown = undefined; // choosing it again tries again
       summary.textContent = `The course run failed: ${e.message}. Choose a preset to run it again.`;
@@ -128,17 +131,18 @@ function drawCourse(root: HTMLElement, title: string, reference: Float64Array[],
 /** The map beside the curves: learning rate × initial-weight scale, 64 × 64 cells, coarse first. */
 const MAP_SPEC = { preset: 'era-v1', steps: 300, threshold: 1e-4, x: { param: 'lr', min: 0.01, max: 100, count: 64, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 64, scale: 'log' } };
 
-/** Fills the course page's small map as its cells arrive (after the curves, on the same worker); a click opens the full sweep. */
-async function showMap(worker: SweepWorker, openSweep: () => void): Promise<void> {
+/**
+ * Fills the course page's small map as its cells arrive (after the curves, on the same worker); a click opens the full
+ * sweep. Resolves to whether it completed.
+ */
+async function showMap(worker: SweepWorker, map: HeatmapView): Promise<boolean> {
   const r = parseSpec(MAP_SPEC);
   if (!r.ok) throw new Error(r.errors.join('; '));
   const spec = r.spec, plan = refinementPlan(64, 64, 256);
   const outputs = allocateOutputs(64 * 64), fill = { computed: new Uint8Array(64 * 64), stride: undefined as number | undefined };
-  const map = new HeatmapView(byId('course-map', HTMLCanvasElement), (e) => { if (e.type === 'select') openSweep(); }, false);
-  map.setMetric('class');
   map.show({ kind: 'outputs', spec, outputs, fill, order: plan.order });
   let done = 0;
-  await worker.run(spec, { arithmetic: 'auto', cellOrder: plan.order, tileCells: 256, firstTileCells: 256 }, proxy((p: SweepProgress) => {
+  const result = await worker.run(spec, { arithmetic: 'auto', cellOrder: plan.order, tileCells: 256, firstTileCells: 256 }, proxy((p: SweepProgress) => {
     if (!p.fresh) return;
     const { first, outputs: fresh } = p.fresh;
     for (let j = 0; j < fresh.finalLoss.length; j++) {
@@ -151,4 +155,5 @@ async function showMap(worker: SweepWorker, openSweep: () => void): Promise<void
     fill.stride = stride;
     map.progress(done, passFinished);
   }));
+  return result.status === 'complete' && !result.error;
 }

@@ -20,6 +20,7 @@ interface Spot extends SpotCheck { text: string }
 export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, useFloat64: () => void): void {
   const line = byId('spot-check'), button = byId('spot-float64');
   const spots = new WeakMap<ViewData, Spot>();
+  let failure = '';
   button.addEventListener('click', useFloat64);
 
   async function spotCheck(view: ViewData): Promise<Spot | undefined> {
@@ -52,9 +53,9 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, us
     if (!view) { show(undefined); byId('boundary-panel').hidden = true; return; }
     const complete = run.phase === 'finished';
     const checked = spot?.id === run.id ? spot : undefined;
-    const trust = statisticsTrust(view.spec, view.arithmetic, checked);
+    const trust = statisticsTrust(view.spec, view.arithmetic, checked, complete);
     showBoundary(byId('boundary-panel'), view.spec, view.outputs, complete, trust.shown ? undefined : trust.reason);
-    show(checked && spots.get(view));
+    show(checked && spots.get(view), checked && Number.isNaN(checked.agreement) ? failure : undefined);
     if (!complete || view.arithmetic !== 'float32' || checked) return;
     const known = spots.get(view);
     if (known) { store.dispatch({ type: 'spot', id: run.id, spot: known }); return; }
@@ -64,7 +65,8 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, us
       spots.set(view, found);
       store.dispatch({ type: 'spot', id, spot: found });
     }, (e: Error) => {
-      if (runs.current === view) show(undefined, `The spot check against float64 could not run: ${e.message}. float32's statistics are withheld without it; Compare, or float64, when the CPU engine works.`);
+      failure = `The spot check against float64 could not run: ${e.message}. float32's statistics are withheld without it; Compare, or float64, when the CPU engine works.`;
+      store.dispatch({ type: 'spot', id, spot: { agreement: NaN, cells: 0 } });
     });
   });
 }

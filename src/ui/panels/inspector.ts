@@ -69,6 +69,7 @@ export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, h
   let replay: { key: string; trace: CellTrace } | undefined;
   let asked = 0, shownKey = '';
   store.subscribe((s) => [s.inspected, s.view, s.run.phase, s.run.id], async () => {
+    const token = ++asked; // every change: a replay that returns after another one is stale
     const { inspected, view, run, capabilities } = store.get();
     const data = runs.current;
     const onScreen = view && data && run.phase !== 'idle' && data.key === viewKey(view.spec, view.arithmetic);
@@ -76,7 +77,6 @@ export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, h
     if (inspected === undefined || !onScreen) { panel.hidden = true; return; }
     const every = replayEvery(view.spec.steps), key = `${data.key}#${inspected}`;
     if (replay?.key !== key) {
-      const token = ++asked;
       let trace: CellTrace;
       try {
         trace = await checker.trace(view.spec, inspected, 'float64', every);
@@ -86,8 +86,8 @@ export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, h
         byId('inspector-title').textContent = `Cell ${inspected} (${describeCell(view.spec, inspected)}) could not be replayed: ${(e as Error).message}`;
         return;
       }
-      if (token !== asked) return;
       replay = { key, trace };
+      if (token !== asked) return; // the page moved on meanwhile (the trace is kept for when it comes back)
     }
     inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), replay.trace, every);
     // A newly inspected cell is brought into sight when the panel lies off-screen (below the map on narrow screens).

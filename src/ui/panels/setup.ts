@@ -83,7 +83,7 @@ function statusLine(s: PageState, runs: Runs): string {
   const status = run.phase === 'finished' ? 'Done.' : run.message ? `Interrupted: ${run.message} ${partial}` : `Cancelled: ${partial}`;
   const speed = result ? ` ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOnText(result.ranOn)}.` : '';
   // A float32 view's counts are results only where float32 tells its cells apart and agrees with float64.
-  const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined);
+  const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined, run.phase === 'finished');
   if (!trust.shown) return `${status}${speed} Class counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
   const classes = countClasses(view.outputs);
   return `${status}${speed} Converged ${count(classes.converged)}, stalled ${count(classes.stalled)}, diverged ${count(classes.diverged)}.`;
