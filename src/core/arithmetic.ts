@@ -6,7 +6,6 @@
 
 /** float32: the WGSL kernel, or the CPU engine rounding every result like it; float64: the CPU engine, the oracle. */
 export type Arithmetic = 'float32' | 'float64';
-export const ARITHMETICS: readonly Arithmetic[] = ['float32', 'float64'];
 
 /** An arithmetic asked for, or 'auto': what this machine runs best (the GPU's float32 unless it is an emulation). */
 export type ArithmeticChoice = Arithmetic | 'auto';
