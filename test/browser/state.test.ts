@@ -87,6 +87,21 @@ describe('the page state in Chromium (production build)', () => {
     await page.close();
   });
 
+  it('Compare shows its outline, keeps it in the link, and a reload runs Compare again to show it', async () => {
+    const page = await app.open(link(small));
+    await waitForDone(page);
+    await page.click('[data-testid=compare]');
+    await waitForText(page, '[data-testid=compare-text]', /^Compared float32 with float64 on all 2,304 finished cells/);
+    await page.waitForURL(/outline=1/);
+    expect(await page.isChecked('#show-disagreement')).toBe(true);
+    await page.reload();
+    await waitForText(page, '[data-testid=compare-text]', /^Compared float32 with float64 on all 2,304 finished cells/);
+    expect(await page.isChecked('#show-disagreement')).toBe(true);
+    await page.uncheck('#show-disagreement');
+    await page.waitForURL((u) => !u.search.includes('outline'));
+    await page.close();
+  });
+
   it('Back and Forward stay within the page: disabled at the ends of the trail of a direct link', async () => {
     const page = await app.open(link(small));
     await waitForDone(page);

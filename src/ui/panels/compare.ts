@@ -70,7 +70,8 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
         `over the ${count(a.relativeCells)} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${computed.ranOn ? ranOnText(computed.ranOn) : engine} ran at ${(computed.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s ` +
         `(${(computed.elapsedMs / 1000).toFixed(2)} s).`,
     });
-    if (aside.current() === view) nav.update({ type: 'outline', on: outline.checked });
+    // A finished Compare shows its outline (the checkbox hides it again).
+    if (aside.current() === view) nav.update({ type: 'outline', on: true });
     show();
   }
 
