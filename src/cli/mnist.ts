@@ -1,0 +1,173 @@
+/**
+ * `npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu] [--out DIR]
+ * …`: trains a sweep of MNIST models (one copy per combination of the lists), prints each epoch as it finishes and a
+ * table at the end, and writes DIR/mnist.json (settings and per-epoch metrics of every copy), DIR/metrics.csv and
+ * DIR/weights-<copy>.json (the weights after the copy's last finished epoch). Every file is rewritten atomically after
+ * every epoch, so Ctrl-C keeps every finished epoch.
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
+import { copiesOf, formatTable, metricsCsv, newResults, type MnistResults, type WeightsFile } from '../mnist/sweep';
+import { DEFAULT_COPY, DEFAULT_RUN, type RunSettings } from '../mnist/training';
+import { MNIST_CREDIT } from '../mnist/idx';
+import { writeFileAtomic } from './atomic';
+import { prepareOutDir } from './files';
+import type { FromMnistWorker, MnistJob } from './mnist-worker';
+
+export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu]
+                      [--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
+                      [--weight-decay d] [--rotation degrees] [--train-limit n] [--test-limit n]
+
+  Trains one copy of the MNIST model (${placeModel(DEFAULT_MODEL).paramCount.toLocaleString('en-US')} parameters) per combination of --lr × --dropout × seeds 1…n, all on the same mini-batches.
+  --lr list         peak (one-cycle) or starting (step) learning rates, comma-separated (default ${DEFAULT_COPY.lr})
+  --seeds n         seeds 1…n of the initial weights and dropout masks (default 1)
+  --dropout list    dropout rates (default ${DEFAULT_COPY.dropout})
+  --epochs n        epochs (default ${DEFAULT_RUN.epochs})
+  --backend         cpu (default): float32 WebAssembly, one copy per thread; cpu-f64: the float64 reference (slow; for
+                    checking); webgpu: the WGSL kernels, every copy at once
+  --out DIR         where mnist.json, metrics.csv and weights-<copy>.json go (default out/mnist)
+  --threads n       copies trained at once on the CPU (default: every core)
+  --batch n         mini-batch size (default ${DEFAULT_RUN.batch})
+  --schedule        onecycle (default) or step (×0.1 every --step-every epochs, default ${DEFAULT_RUN.stepEvery})
+  --momentum m      SGD momentum (default ${DEFAULT_COPY.momentum});  --weight-decay d  L2 decay (default 0)
+  --rotation deg    random rotation of training images, ±deg (default ${DEFAULT_RUN.rotation})
+  --train-limit n, --test-limit n   use only the first n images (default: all 60,000 and 10,000)
+  --data-seed n     seed of the batch order and rotations (default ${DEFAULT_RUN.dataSeed})
+
+  Data: ${MNIST_CREDIT}.
+  Ctrl-C stops; every finished epoch is already in DIR.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function numberList(flag: string, text: string | undefined, fallback: number[], check: (x: number) => boolean, what: string): number[] {
+  if (text === undefined) return fallback;
+  const values = text.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
+  if (values.length === 0 || !values.every((x) => Number.isFinite(x) && check(x))) fail(`--${flag} ${text}: expected ${what}, comma-separated (e.g. --${flag} ${fallback.join(',')})`);
+  return values;
+}
+
+function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) fail(`--${flag} ${text}: expected a whole number from ${min} to ${max}`);
+  return Number(text);
+}
+
+const STRING_FLAGS = ['lr', 'seeds', 'dropout', 'epochs', 'backend', 'out', 'threads', 'batch', 'schedule', 'step-every', 'momentum', 'weight-decay', 'rotation', 'train-limit', 'test-limit', 'data-seed'];
+
+function parse() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        ...Object.fromEntries(STRING_FLAGS.map((k) => [k, { type: 'string' as const }])),
+        help: { type: 'boolean' as const },
+      },
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\n\n${MNIST_USAGE}`);
+  }
+  const v = parsed.values as Record<string, string | undefined> & { help?: boolean };
+  if (v.help) { process.stdout.write(`${MNIST_USAGE}\n`); process.exit(0); }
+  const backend = v.backend ?? 'cpu';
+  if (!['cpu', 'cpu-f64', 'webgpu'].includes(backend)) fail(`--backend ${backend}: expected cpu, cpu-f64 or webgpu`);
+  if (v.schedule !== undefined && v.schedule !== 'onecycle' && v.schedule !== 'step') fail(`--schedule ${v.schedule}: expected onecycle or step`);
+  const run: RunSettings = {
+    epochs: integer('epochs', v.epochs, DEFAULT_RUN.epochs, 1, 1000),
+    batch: integer('batch', v.batch, DEFAULT_RUN.batch, 1, 4096),
+    schedule: (v.schedule as RunSettings['schedule']) ?? DEFAULT_RUN.schedule,
+    stepEvery: integer('step-every', v['step-every'], DEFAULT_RUN.stepEvery, 1),
+    rotation: numberList('rotation', v.rotation, [DEFAULT_RUN.rotation], (x) => x >= 0 && x <= 180, 'degrees from 0 to 180')[0],
+    dataSeed: integer('data-seed', v['data-seed'], DEFAULT_RUN.dataSeed, 0, 2 ** 32 - 1),
+    trainLimit: integer('train-limit', v['train-limit'], 0, 1, 60000),
+    testLimit: integer('test-limit', v['test-limit'], 0, 1, 10000),
+  };
+  const seeds = integer('seeds', v.seeds, 1, 1, 10000);
+  const copies = copiesOf({
+    lr: numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0'),
+    dropout: numberList('dropout', v.dropout, [DEFAULT_COPY.dropout], (x) => x >= 0 && x < 1, 'dropout rates in [0, 1)'),
+    seeds: Array.from({ length: seeds }, (_, i) => i + 1),
+  }, {
+    ...DEFAULT_COPY,
+    momentum: numberList('momentum', v.momentum, [DEFAULT_COPY.momentum], (x) => x >= 0 && x < 1, 'a momentum in [0, 1)')[0],
+    weightDecay: numberList('weight-decay', v['weight-decay'], [DEFAULT_COPY.weightDecay], (x) => x >= 0, 'a decay ≥ 0')[0],
+  });
+  const threads = integer('threads', v.threads, Math.min(availableParallelism(), copies.length), 1, 4 * availableParallelism());
+  return { run, copies, backend, threads, outDir: resolve(v.out ?? join('out', 'mnist')) };
+}
+
+async function main(): Promise<void> {
+  const { run, copies, backend, threads, outDir } = parse();
+  if (backend === 'webgpu') fail('--backend webgpu: the WGSL training of the MNIST model is not in this build yet; use --backend cpu');
+  const problem = prepareOutDir(outDir);
+  if (problem) fail(problem);
+  const model = placeModel(DEFAULT_MODEL);
+  const engine = backend === 'cpu-f64' ? `cpu (float64 reference, ${threads} threads)` : `cpu (float32 WebAssembly, ${threads} threads)`;
+  const results: MnistResults = newResults(run, copies, engine);
+  process.stdout.write(`model: ${model.paramCount.toLocaleString('en-US')} parameters, ${(model.forwardMacs / 1e6).toFixed(2)} M multiply-adds per image forward\n`);
+  for (const layer of model.layers) process.stdout.write(`  ${describeLayer(layer)}\n`);
+  process.stdout.write(`data: ${MNIST_CREDIT}\nengine: ${engine}\n${copies.length} copies, ${run.epochs} epochs, batch ${run.batch}, ${run.schedule} schedule, rotation ±${run.rotation}°\n`);
+
+  const write = () => {
+    writeFileAtomic(join(outDir, 'mnist.json'), `${JSON.stringify(results, null, 1)}\n`);
+    writeFileAtomic(join(outDir, 'metrics.csv'), metricsCsv(results));
+  };
+  write();
+  const workers = new Set<Worker>();
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of workers) void w.terminate();
+    for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'stopped';
+    write();
+    process.stderr.write(`\n${signal}: stopped; every finished epoch is in ${outDir}\n${formatTable(results)}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', () => stop('Ctrl-C'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  let next = 0;
+  const startOne = (): Promise<void> | undefined => {
+    if (next >= copies.length || stopping) return undefined;
+    const index = next++;
+    const record = results.copies[index];
+    record.state = 'running';
+    const job: MnistJob = { layers: results.model.layers, run, copy: record.settings, float64: backend === 'cpu-f64' };
+    const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
+    workers.add(worker);
+    return new Promise<void>((done) => {
+      worker.on('message', (m: FromMnistWorker) => {
+        if (m.type === 'epoch') {
+          record.epochs.push(m.metrics);
+          const weights: WeightsFile = { format: 'backprop-sweeper-mnist-weights', version: 1, model: results.model.layers, settings: record.settings, epochs: m.metrics.epoch, params: m.params, stats: m.stats };
+          writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weights));
+          write();
+          const e = m.metrics;
+          process.stdout.write(`copy ${index} (lr ${record.settings.lr}, dropout ${record.settings.dropout}, seed ${record.settings.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
+        } else if (m.type === 'done') {
+          record.state = 'finished';
+          write();
+        } else if (m.type === 'error') {
+          record.state = 'failed';
+          record.error = m.message;
+          write();
+          process.stderr.write(`copy ${index} failed: ${m.message}\n`);
+        }
+      });
+      worker.on('error', (e) => { record.state = 'failed'; record.error = e.message; write(); });
+      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { record.state = 'failed'; record.error ??= 'its worker exited'; write(); } done(); });
+    }).then(() => startOne());
+  };
+  await Promise.all(Array.from({ length: threads }, () => startOne()));
+  process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, weights-*.json\n`);
+  if (results.copies.some((c) => c.state === 'failed')) process.exit(1);
+}
+
+await main();
