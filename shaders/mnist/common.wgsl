@@ -1,0 +1,63 @@
+// Shared by every MNIST kernel (prepended to each shaders/mnist/*.wgsl by src/gpu/mnist/kernels.ts). K copies of the
+// model train at once on the same mini-batch; every buffer holds all K, copy-major. Layouts (float32 unless noted):
+//   activations: [K][batch][c][h][w]   one buffer per layer output (and its gradient); batch = the capacity, of which
+//                                      step.n images are in use this step
+//   params, grads, velocity: [K][P]    P = the model's parameter count; each layer's slice at layer.param_offset in
+//                                      the order of src/mnist/model.ts (conv [co][ci][k][k]; batch norm γ[c], β[c];
+//                                      linear W[out][in], b[out])
+//   stats: [K][S]                      running statistics (batch norm: mean[c], variance[c] at layer.stat_offset)
+// The structs below are mirrored by src/gpu/mnist/layout.ts (LAYER_FIELDS, STEP_FIELDS, COPY_FIELDS), checked by
+// test/gpu/mnist-layout.test.ts.
+
+struct Layer {
+  copies: u32,        // K
+  batch: u32,         // images per copy the activation buffers hold
+  ci: u32,            // input channels
+  co: u32,            // output channels
+  h: u32,             // input height
+  w: u32,             // input width
+  ho: u32,            // output height
+  wo: u32,            // output width
+  param_offset: u32,  // the layer's first parameter within a copy's P
+  param_stride: u32,  // P
+  stat_offset: u32,   // the layer's first running statistic within a copy's S
+  stat_stride: u32,   // S
+  index: u32,         // the layer's position in the model (dropout masks are keyed by it)
+  count: u32,         // elements of this dispatch's grid (kernel-specific)
+  pad0: u32,
+  pad1: u32,
+}
+
+struct Step {
+  n: u32,             // images of the batch in use
+  mask_step: u32,     // the step counter dropout masks are keyed by
+  train: u32,         // 1: training pass (batch statistics, dropout); 0: evaluation
+  first: u32,         // index of the batch's first image in the set (evaluation: predictions go there)
+}
+
+struct Copy {
+  lr: f32,            // learning rate of this step
+  momentum: f32,
+  weight_decay: f32,
+  keep_scale: f32,    // 1 / (1 − dropout rate)
+  mask_seed: u32,     // the copy's seed (src/mnist/network.ts dropoutSeed)
+  drop_below: u32,    // element j is dropped when its hash < drop_below (= ceil(rate · 2³² − 0.5))
+  pad0: u32,
+  pad1: u32,
+}
+
+// The invocation's index in a dispatch of 64-invocation workgroups laid out (x, y) to stay under 65,535 per dimension.
+fn flat_index(wid: vec3u, groups: vec3u, lid: u32) -> u32 {
+  return (wid.y * groups.x + wid.x) * 64u + lid;
+}
+
+// Chris Wellons' lowbias32, as src/core/random.ts.
+fn lowbias32(v: u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}

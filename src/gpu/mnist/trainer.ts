@@ -1,0 +1,259 @@
+/**
+ * K copies of the MNIST model trained at once on one WebGPU device by the kernels of shaders/mnist/: every copy sees
+ * the same mini-batch (uploaded once), each has its own learning rate, momentum, weight decay, dropout and seed.
+ * Host side: the order of the dispatches (forward, loss, backward, update), the buffers and their bind groups.
+ * Buffer layouts: shaders/mnist/common.wgsl.
+ */
+import type { GpuContext } from '../device';
+import { CLASSES, INPUT_SHAPE, type Model, type PlacedLayer } from '../../mnist/model';
+import type { CopySettings } from '../../mnist/training';
+import { COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
+
+/** The WGSL sources, by file name without extension (shaders/mnist/*.wgsl). */
+export type MnistShaders = Record<'common' | 'conv' | 'conv-backward' | 'batchnorm' | 'pointwise' | 'pool' | 'head' | 'sgd', string>;
+export const MNIST_SHADER_FILES = ['common', 'conv', 'conv-backward', 'batchnorm', 'pointwise', 'pool', 'head', 'sgd'] as const;
+
+/** Binding kinds of each shader module, in binding order (u: uniform, r: read-only storage, w: read-write storage). */
+const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
+  conv: 'uurrw', 'conv-backward': 'uurrrw', batchnorm: 'uurrrwwwww', pointwise: 'uurrrw', pool: 'uurww', head: 'uurrrrwwww', sgd: 'urrww',
+};
+
+const WORKGROUP = 64;
+const MAX_GROUPS = 65535;
+const size = (s: { c: number; h: number; w: number }) => s.c * s.h * s.w;
+
+interface Dispatch { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: number }
+
+/** One layer's buffers: its output and the gradient of its output, [K][batch][c][h][w]. */
+interface LayerBuffers { out: GPUBuffer; dout: GPUBuffer; extra?: GPUBuffer; xhat?: GPUBuffer }
+
+export class MnistGpuTrainer {
+  private readonly device: GPUDevice;
+  readonly params: GPUBuffer;
+  readonly grads: GPUBuffer;
+  private readonly velocity: GPUBuffer;
+  private readonly stats: GPUBuffer;
+  private readonly input: GPUBuffer;
+  private readonly labels: GPUBuffer;
+  private readonly copiesBuffer: GPUBuffer;
+  private readonly stepBuffer: GPUBuffer;
+  private readonly tally: GPUBuffer;
+  private readonly predictions: GPUBuffer;
+  private readonly layerBuffers: LayerBuffers[];
+  private readonly forwardPasses: Dispatch[] = [];
+  private readonly lossPass: Dispatch;
+  private readonly backwardPasses: Dispatch[] = [];
+  private readonly updatePass: Dispatch;
+  private readonly modules = new Map<string, { module: GPUShaderModule; layout: GPUBindGroupLayout; pipelines: Map<string, GPUComputePipeline> }>();
+  private readonly buffers: GPUBuffer[] = [];
+
+  /**
+   * @param batch images per mini-batch (the buffers' capacity); @param testCount test images evaluated per epoch.
+   */
+  constructor(readonly gpu: GpuContext, private readonly shaders: MnistShaders, readonly model: Model, readonly copies: CopySettings[], readonly batch: number, readonly testCount: number) {
+    this.device = gpu.device;
+    const K = copies.length, P = model.paramCount;
+    this.params = this.storage(K * P * 4);
+    this.grads = this.storage(K * P * 4);
+    this.velocity = this.storage(K * P * 4);
+    this.stats = this.storage(Math.max(1, K * model.statCount) * 4);
+    this.input = this.storage(K * batch * size(INPUT_SHAPE) * 4);
+    this.labels = this.storage(batch * 4);
+    this.copiesBuffer = this.storage(K * COPY_FIELDS.length * 4);
+    this.stepBuffer = this.buffer(STEP_FIELDS.length * 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.tally = this.storage(K * 4 * 4);
+    this.predictions = this.storage(Math.max(1, K * testCount) * 4);
+    this.layerBuffers = model.layers.map((l) => ({
+      out: this.storage(K * batch * size(l.output) * 4),
+      dout: this.storage(K * batch * size(l.output) * 4),
+      extra: l.spec.kind === 'maxpool' ? this.storage(K * batch * size(l.output) * 4) : l.spec.kind === 'batchnorm' ? this.storage(K * l.output.c * 16) : undefined,
+      xhat: l.spec.kind === 'batchnorm' ? this.storage(K * batch * size(l.output) * 4) : undefined,
+    }));
+    const dummy = this.storage(16);
+    model.layers.forEach((layer, i) => this.plan(layer, i, dummy));
+    const last = this.layerBuffers.at(-1)!;
+    this.lossPass = this.dispatch('head', 'loss', { count: K, batch, ci: testCount }, [this.stepBuffer, last.out, this.params, dummy, this.labels, last.dout, this.grads, this.tally, this.predictions], K);
+    this.updatePass = this.dispatch('sgd', 'update', { count: K * P, param_stride: P }, [this.copiesBuffer, this.grads, this.params, this.velocity], K * P);
+  }
+
+  private buffer(bytes: number, usage: number): GPUBuffer {
+    const b = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+    this.buffers.push(b);
+    return b;
+  }
+
+  private storage(bytes: number): GPUBuffer {
+    return this.buffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+  }
+
+  private pipeline(file: Exclude<keyof MnistShaders, 'common'>, entry: string, constants: Record<string, number>): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
+    let m = this.modules.get(file);
+    if (!m) {
+      const kinds = BINDINGS[file];
+      const layout = this.device.createBindGroupLayout({
+        entries: [...kinds].map((kind, binding) => ({
+          binding, visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: kind === 'u' ? 'uniform' : kind === 'r' ? 'read-only-storage' : 'storage' } as GPUBufferBindingLayout,
+        })),
+      });
+      m = { module: this.device.createShaderModule({ code: `${this.shaders.common}\n${this.shaders[file]}`, label: `shaders/mnist/${file}.wgsl` }), layout, pipelines: new Map() };
+      this.modules.set(file, m);
+    }
+    const key = `${entry} ${JSON.stringify(constants)}`;
+    let pipeline = m.pipelines.get(key);
+    if (!pipeline) {
+      pipeline = this.device.createComputePipeline({
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [m.layout] }),
+        compute: { module: m.module, entryPoint: entry, constants },
+      });
+      m.pipelines.set(key, pipeline);
+    }
+    return { pipeline, layout: m.layout };
+  }
+
+  /** A dispatch of `entry` with its own Layer record; `buffers` are bindings 1… (binding 0 is the record). */
+  private dispatch(file: Exclude<keyof MnistShaders, 'common'>, entry: string, record: LayerRecord, buffers: GPUBuffer[], groupsOrCount: number, perWorkgroup = false, constants: Record<string, number> = {}): Dispatch {
+    const { pipeline, layout } = this.pipeline(file, entry, constants);
+    const uniform = this.buffer(64, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.device.queue.writeBuffer(uniform, 0, layerBytes({ copies: this.copies.length, batch: this.batch, param_stride: this.model.paramCount, stat_stride: this.model.statCount, ...record }));
+    const bindGroup = this.device.createBindGroup({ layout, entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    return { pipeline, bindGroup, groups: perWorkgroup ? groupsOrCount : Math.ceil(groupsOrCount / WORKGROUP) };
+  }
+
+  /** The forward and backward dispatches of layer i. */
+  private plan(layer: PlacedLayer, i: number, dummy: GPUBuffer): void {
+    const K = this.copies.length, B = this.batch, { spec, input: s, output: o } = layer;
+    const x = i === 0 ? this.input : this.layerBuffers[i - 1].out;
+    const dx = i === 0 ? null : this.layerBuffers[i - 1].dout;
+    const { out, dout, extra, xhat } = this.layerBuffers[i];
+    const dims: LayerRecord = { ci: s.c, co: o.c, h: s.h, w: s.w, ho: o.h, wo: o.w, param_offset: layer.paramOffset, stat_offset: layer.statOffset, index: i };
+    const inCount = K * B * size(s), outCount = K * B * size(o);
+    const step = this.stepBuffer;
+    const fwd = (d: Dispatch) => this.forwardPasses.push(d);
+    const bwd = (d: Dispatch) => this.backwardPasses.unshift(d);   // layers back to front
+    const bwdAll = (ds: Dispatch[]) => this.backwardPasses.unshift(...ds);
+    switch (spec.kind) {
+      case 'conv3': case 'conv1': {
+        const constants = { KSIZE: spec.kind === 'conv3' ? 3 : 1 };
+        const kk = constants.KSIZE ** 2;
+        fwd(this.dispatch('conv', 'forward', { ...dims, count: outCount }, [step, x, this.params, out], outCount, false, constants));
+        const weights = this.dispatch('conv-backward', 'backward_weights', { ...dims, count: K * o.c * s.c * kk }, [step, x, this.params, dout, this.grads], K * o.c * s.c * kk, true, constants);
+        bwdAll(dx ? [weights, this.dispatch('conv-backward', 'backward_input', { ...dims, count: inCount }, [step, x, this.params, dout, dx], inCount, false, constants)] : [weights]);
+        return;
+      }
+      case 'batchnorm': {
+        const perChannel = { ...dims, count: K * s.c };
+        fwd(this.dispatch('batchnorm', 'statistics', perChannel, [step, x, this.params, dout, this.stats, extra!, xhat!, out, this.grads], K * s.c, true));
+        fwd(this.dispatch('batchnorm', 'normalize', { ...dims, count: inCount }, [step, x, this.params, dout, this.stats, extra!, xhat!, out, this.grads], inCount));
+        bwdAll([
+          this.dispatch('batchnorm', 'reduce_gradients', perChannel, [step, x, this.params, dout, this.stats, extra!, xhat!, dx!, this.grads], K * s.c, true),
+          this.dispatch('batchnorm', 'backward_input', { ...dims, count: inCount }, [step, x, this.params, dout, this.stats, extra!, xhat!, dx!, this.grads], inCount),
+        ]);
+        return;
+      }
+      case 'relu': case 'dropout':
+        fwd(this.dispatch('pointwise', `${spec.kind}_forward`, { ...dims, count: inCount }, [step, this.copiesBuffer, x, dummy, out], inCount));
+        if (dx) bwd(this.dispatch('pointwise', `${spec.kind}_backward`, { ...dims, count: inCount }, [step, this.copiesBuffer, spec.kind === 'relu' ? out : dummy, dout, dx], inCount));
+        return;
+      case 'maxpool':
+        fwd(this.dispatch('pool', 'maxpool_forward', { ...dims, count: outCount }, [step, x, extra!, out], outCount));
+        if (dx) bwd(this.dispatch('pool', 'maxpool_backward', { ...dims, count: inCount }, [step, dout, extra!, dx], inCount));
+        return;
+      case 'gap':
+        fwd(this.dispatch('pool', 'gap_forward', { ...dims, count: K * B * s.c }, [step, x, dummy, out], K * B * s.c));
+        if (dx) bwd(this.dispatch('pool', 'gap_backward', { ...dims, count: inCount }, [step, dout, dummy, dx], inCount));
+        return;
+      case 'linear': {
+        const ci = size(s), lin = { ...dims, ci, co: o.c };
+        const head = (entry: string, count: number, target: GPUBuffer) => this.dispatch('head', entry, { ...lin, count }, [step, x, this.params, dout, this.labels, target, this.grads, this.tally, this.predictions], count);
+        fwd(head('linear_forward', K * B * o.c, out));
+        const weights = head('linear_backward_weights', K * (o.c * ci + o.c), dummy);
+        bwdAll(dx ? [weights, head('linear_backward_input', K * B * ci, dx)] : [weights]);
+        return;
+      }
+    }
+  }
+
+  private encode(passes: Dispatch[]): void {
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const d of passes) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      const x = Math.min(d.groups, MAX_GROUPS);
+      pass.dispatchWorkgroups(x, Math.ceil(d.groups / x));
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Writes copy k's parameters and running statistics (the layout of src/mnist/model.ts). */
+  setWeights(k: number, params: ArrayLike<number>, stats: ArrayLike<number>): void {
+    const P = this.model.paramCount, S = this.model.statCount;
+    this.device.queue.writeBuffer(this.params, k * P * 4, Float32Array.from(params));
+    if (S) this.device.queue.writeBuffer(this.stats, k * S * 4, Float32Array.from(stats));
+    this.device.queue.writeBuffer(this.velocity, k * P * 4, new Float32Array(P));
+  }
+
+  private writeStep(n: number, maskStep: number, train: boolean, first: number, images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>): void {
+    if (n > this.batch || images.length < n * size(INPUT_SHAPE)) throw new Error(`a batch of ${n} images does not fit the trainer's ${this.batch}`);
+    this.device.queue.writeBuffer(this.stepBuffer, 0, Uint32Array.of(n, maskStep >>> 0, train ? 1 : 0, first));
+    // The same images for every copy, each at its copy's place in the input buffer.
+    const perCopy = this.batch * size(INPUT_SHAPE) * 4;
+    for (let k = 0; k < this.copies.length; k++) this.device.queue.writeBuffer(this.input, k * perCopy, images, 0, n * size(INPUT_SHAPE));
+    this.device.queue.writeBuffer(this.labels, 0, Uint32Array.from({ length: n }, (_, b) => labels[b]));
+  }
+
+  /** One SGD step of every copy on the first n images (n × 28 × 28, normalized) with their labels, at these learning rates. */
+  step(images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>, n: number, lrs: number[], maskStep: number): void {
+    const record = new ArrayBuffer(this.copies.length * COPY_FIELDS.length * 4);
+    const f = new Float32Array(record), u = new Uint32Array(record);
+    this.copies.forEach((c, k) => {
+      const at = k * COPY_FIELDS.length;
+      f.set([lrs[k], c.momentum, c.weightDecay, 1 / (1 - c.dropout)], at);
+      u.set([c.seed >>> 0, dropBelow(c.dropout)], at + COPY_FLOAT_FIELDS);
+    });
+    this.device.queue.writeBuffer(this.copiesBuffer, 0, record);
+    this.writeStep(n, maskStep, true, 0, images, labels);
+    this.encode([...this.forwardPasses, this.lossPass, ...this.backwardPasses, this.updatePass]);
+  }
+
+  /** Forward only (training mode: batch statistics and dropout as in step) and the loss gradient; for the tests. */
+  forwardBackward(images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>, n: number, maskStep: number): void {
+    this.step(images, labels, n, this.copies.map(() => 0), maskStep);
+  }
+
+  /** Evaluates test images first … first + n − 1 (evaluation mode); predictions and tally[2..3] accumulate. */
+  evaluate(images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>, n: number, first: number): void {
+    this.writeStep(n, 0, false, first, images, labels);
+    this.encode([...this.forwardPasses, this.lossPass]);
+  }
+
+  /** Zeroes the running sums (at the start of an epoch). */
+  resetTally(): void {
+    this.device.queue.writeBuffer(this.tally, 0, new Float32Array(this.copies.length * 4));
+  }
+
+  /** Reads a buffer back (waits for the queue). */
+  async read(buffer: GPUBuffer, bytes = buffer.size): Promise<ArrayBuffer> {
+    const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const copy = staging.getMappedRange().slice(0);
+    staging.destroy();
+    return copy;
+  }
+
+  /** Per copy: [training loss sum, training correct, test loss sum, test correct] since the last resetTally. */
+  async readTally(): Promise<Float32Array> { return new Float32Array(await this.read(this.tally, this.copies.length * 16)); }
+  async readPredictions(): Promise<Uint32Array> { return new Uint32Array(await this.read(this.predictions, Math.max(16, this.copies.length * this.testCount * 4))); }
+  async readParams(): Promise<Float32Array> { return new Float32Array(await this.read(this.params, this.copies.length * this.model.paramCount * 4)); }
+  async readStats(): Promise<Float32Array> { return new Float32Array(await this.read(this.stats, Math.max(16, this.copies.length * this.model.statCount * 4))); }
+  async readGrads(): Promise<Float32Array> { return new Float32Array(await this.read(this.grads, this.copies.length * this.model.paramCount * 4)); }
+  /** The logits of the last pass: [K][batch][10]. */
+  async readLogits(): Promise<Float32Array> { return new Float32Array(await this.read(this.layerBuffers.at(-1)!.out, this.copies.length * this.batch * CLASSES * 4)); }
+
+  destroy(): void { for (const b of this.buffers) b.destroy(); }
+}
