@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { digitSet, MNIST_FILES, type DigitSet } from '../mnist/idx';
+import { MNIST_SHADER_FILES, type MnistShaders } from '../gpu/mnist/trainer';
 
 /** The folder holding the four IDX files. */
 export function mnistDataDir(): string {
@@ -19,4 +20,9 @@ export function readMnist(dir = mnistDataDir()): { train: DigitSet; test: DigitS
     train: digitSet(read(MNIST_FILES.trainImages), read(MNIST_FILES.trainLabels), 'MNIST training set'),
     test: digitSet(read(MNIST_FILES.testImages), read(MNIST_FILES.testLabels), 'MNIST test set'),
   };
+}
+
+/** The WGSL sources of the MNIST kernels (shaders/mnist/). */
+export function readMnistShaders(): MnistShaders {
+  return Object.fromEntries(MNIST_SHADER_FILES.map((f) => [f, readFileSync(new URL(`../../shaders/mnist/${f}.wgsl`, import.meta.url), 'utf8')])) as MnistShaders;
 }

@@ -11,7 +11,12 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
 import { copiesOf, formatTable, metricsCsv, newResults, type MnistResults, type WeightsFile } from '../mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, type RunSettings } from '../mnist/training';
+import { DEFAULT_COPY, DEFAULT_RUN, initialize, type EpochMetrics, type RunSettings } from '../mnist/training';
+import { NoAdapterError } from '../gpu/device';
+import { MnistGpuTrainer } from '../gpu/mnist/trainer';
+import { gpuEpoch } from '../gpu/mnist/run';
+import { acquireNodeGpu } from './node-gpu';
+import { readMnist, readMnistShaders } from './mnist-data';
 import { MNIST_CREDIT } from '../mnist/idx';
 import { writeFileAtomic } from './atomic';
 import { prepareOutDir } from './files';
@@ -104,11 +109,19 @@ function parse() {
 
 async function main(): Promise<void> {
   const { run, copies, backend, threads, outDir } = parse();
-  if (backend === 'webgpu') fail('--backend webgpu: the WGSL training of the MNIST model is not in this build yet; use --backend cpu');
   const problem = prepareOutDir(outDir);
   if (problem) fail(problem);
   const model = placeModel(DEFAULT_MODEL);
-  const engine = backend === 'cpu-f64' ? `cpu (float64 reference, ${threads} threads)` : `cpu (float32 WebAssembly, ${threads} threads)`;
+  let gpuTrainer: MnistGpuTrainer | undefined;
+  if (backend === 'webgpu') {
+    try {
+      gpuTrainer = new MnistGpuTrainer(await acquireNodeGpu(), readMnistShaders(), model, copies, run.batch, run.testLimit || 10000);
+    } catch (e) {
+      fail(`${(e as Error).message}${e instanceof NoAdapterError ? '' : ' (the copies may not fit the device: try fewer copies or a smaller --batch)'}`);
+    }
+  }
+  const engine = gpuTrainer ? `webgpu (${gpuTrainer.gpu.adapter}${gpuTrainer.gpu.isFallback ? ', a CPU emulation: slow' : ''}, ${copies.length} copies at once)`
+    : backend === 'cpu-f64' ? `cpu (float64 reference, ${threads} threads)` : `cpu (float32 WebAssembly, ${threads} threads)`;
   const results: MnistResults = newResults(run, copies, engine);
   process.stdout.write(`model: ${model.paramCount.toLocaleString('en-US')} parameters, ${(model.forwardMacs / 1e6).toFixed(2)} M multiply-adds per image forward\n`);
   for (const layer of model.layers) process.stdout.write(`  ${describeLayer(layer)}\n`);
@@ -125,6 +138,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const w of workers) void w.terminate();
+    gpuTrainer?.gpu.device.destroy();
     for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'stopped';
     write();
     process.stderr.write(`\n${signal}: stopped; every finished epoch is in ${outDir}\n${formatTable(results)}\n`);
@@ -132,6 +146,41 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const weightsFile = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => {
+    const weights: WeightsFile = { format: 'backprop-sweeper-mnist-weights', version: 1, model: results.model.layers, settings: results.copies[index].settings, epochs, params: Array.from(params), stats: Array.from(stats) };
+    writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weights));
+  };
+  const printEpoch = (index: number, e: EpochMetrics) => {
+    const s = results.copies[index].settings;
+    process.stdout.write(`copy ${index} (lr ${s.lr}, dropout ${s.dropout}, seed ${s.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
+  };
+
+  if (gpuTrainer) {
+    const trainer = gpuTrainer;
+    const { train, test } = readMnist();
+    copies.forEach((c, k) => {
+      const params = new Float64Array(model.paramCount), stats = new Float64Array(model.statCount);
+      initialize(model, c.seed, params, stats);
+      trainer.setWeights(k, params, stats);
+    });
+    for (const c of results.copies) c.state = 'running';
+    for (let epoch = 0; epoch < run.epochs; epoch++) {
+      const done = await gpuEpoch(trainer, run, train, test, epoch, { onProgress: () => !stopping });
+      if (!done) return;
+      const params = await trainer.readParams(), stats = await trainer.readStats();
+      done.metrics.forEach((m, k) => {
+        results.copies[k].epochs.push(m);
+        weightsFile(k, m.epoch, params.subarray(k * model.paramCount, (k + 1) * model.paramCount), stats.subarray(k * model.statCount, (k + 1) * model.statCount));
+        printEpoch(k, m);
+      });
+      write();
+    }
+    for (const c of results.copies) c.state = 'finished';
+    write();
+    process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, weights-*.json\n`);
+    return;
+  }
 
   let next = 0;
   const startOne = (): Promise<void> | undefined => {
@@ -146,11 +195,9 @@ async function main(): Promise<void> {
       worker.on('message', (m: FromMnistWorker) => {
         if (m.type === 'epoch') {
           record.epochs.push(m.metrics);
-          const weights: WeightsFile = { format: 'backprop-sweeper-mnist-weights', version: 1, model: results.model.layers, settings: record.settings, epochs: m.metrics.epoch, params: m.params, stats: m.stats };
-          writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weights));
+          weightsFile(index, m.metrics.epoch, m.params, m.stats);
           write();
-          const e = m.metrics;
-          process.stdout.write(`copy ${index} (lr ${record.settings.lr}, dropout ${record.settings.dropout}, seed ${record.settings.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
+          printEpoch(index, m.metrics);
         } else if (m.type === 'done') {
           record.state = 'finished';
           write();

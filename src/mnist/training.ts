@@ -170,9 +170,14 @@ export function argmax(scores: ArrayLike<number>, offset: number): number {
   return best;
 }
 
+/** How many images of `set` a run uses: the first `limit` (0: all). */
+export function usedCount(limit: number, set: DigitSet): number {
+  return limit > 0 ? Math.min(limit, set.count) : set.count;
+}
+
 /** Test-set evaluation: mean loss, accuracy, and each image's predicted digit. */
 export function evaluate(net: Network, test: DigitSet, limit: number): { loss: number; accuracy: number; predictions: Uint8Array } {
-  const count = limit > 0 ? Math.min(limit, test.count) : test.count;
+  const count = usedCount(limit, test);
   const predictions = new Uint8Array(count);
   let loss = 0, correct = 0;
   const pixels = INPUT_SHAPE.h * INPUT_SHAPE.w;
@@ -188,13 +193,13 @@ export function evaluate(net: Network, test: DigitSet, limit: number): { loss: n
   return { loss: loss / count, accuracy: correct / count, predictions };
 }
 
-/** Fills net.input with mini-batch `iteration` of an epoch (augmented); returns its labels. */
-export function loadBatch(net: Network, run: RunSettings, train: DigitSet, order: Uint32Array, epoch: number, iteration: number): Uint8Array {
+/** Fills `input` (batch × 28 × 28) with mini-batch `iteration` of an epoch (augmented); returns its labels. */
+export function loadBatch(input: Tensor, run: RunSettings, train: DigitSet, order: Uint32Array, epoch: number, iteration: number): Uint8Array {
   const start = iteration * run.batch, n = Math.min(run.batch, order.length - start);
   const labels = new Uint8Array(n), pixels = INPUT_SHAPE.h * INPUT_SHAPE.w;
   for (let b = 0; b < n; b++) {
     const index = order[start + b];
-    writeImage(train, index, rotationOf(run, epoch, index), net.input, b * pixels);
+    writeImage(train, index, rotationOf(run, epoch, index), input, b * pixels);
     labels[b] = train.labels[index];
   }
   return labels;
@@ -204,12 +209,12 @@ export function loadBatch(net: Network, run: RunSettings, train: DigitSet, order
 export function trainEpoch(trainer: Trainer, train: DigitSet, test: DigitSet, epoch: number, onBatch?: (iteration: number, iterations: number) => boolean): EpochMetrics | null {
   const { run, net, copy } = trainer;
   const started = performance.now();
-  const trainCount = run.trainLimit > 0 ? Math.min(run.trainLimit, train.count) : train.count;
+  const trainCount = usedCount(run.trainLimit, train);
   const order = epochOrder(trainCount, run.dataSeed, epoch);
   const iterations = Trainer.iterations(run, trainCount), total = iterations * run.epochs;
   let lossSum = 0, correct = 0, lr = 0;
   for (let it = 0; it < iterations; it++) {
-    const labels = loadBatch(net, run, train, order, epoch, it);
+    const labels = loadBatch(net.input, run, train, order, epoch, it);
     lr = learningRate(run, copy.lr, epoch * iterations + it, total, epoch);
     const result = trainer.trainStep(labels.length, labels, lr);
     lossSum += result.loss * labels.length;

@@ -103,6 +103,7 @@ export class MnistGpuTrainer {
     let pipeline = m.pipelines.get(key);
     if (!pipeline) {
       pipeline = this.device.createComputePipeline({
+        label: `${file}.${entry}${constants.KSIZE ? constants.KSIZE : ''}`,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [m.layout] }),
         compute: { module: m.module, entryPoint: entry, constants },
       });
