@@ -20,7 +20,7 @@ import { readMnist, readMnistShaders } from './mnist-data';
 import { MNIST_CREDIT } from '../mnist/idx';
 import { writeFileAtomic } from './atomic';
 import { prepareOutDir } from './files';
-import type { FromMnistWorker, MnistJob } from './mnist-worker';
+import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 
 export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu]
                       [--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
@@ -188,11 +188,11 @@ async function main(): Promise<void> {
     const index = next++;
     const record = results.copies[index];
     record.state = 'running';
-    const job: MnistJob = { layers: results.model.layers, run, copy: record.settings, float64: backend === 'cpu-f64' };
+    const job: CopyJob = { layers: results.model.layers, run, copy: record.settings, float64: backend === 'cpu-f64' };
     const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
     workers.add(worker);
     return new Promise<void>((done) => {
-      worker.on('message', (m: FromMnistWorker) => {
+      worker.on('message', (m: CopyEvent) => {
         if (m.type === 'epoch') {
           record.epochs.push(m.metrics);
           weightsFile(index, m.metrics.epoch, m.params, m.stats);

@@ -3,6 +3,9 @@
  * say what happened and what to do. Works with `navigator.gpu` and with the `webgpu` package's GPU in Node.
  */
 
+/** What to do about a missing adapter in a browser (the command line has its own: src/cli/node-gpu.ts). */
+export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer) on https or localhost with hardware acceleration on (chrome://gpu says why WebGPU is off).';
+
 /** No WebGPU adapter: the message says how to get one. */
 export class NoAdapterError extends Error {
   override name = 'NoAdapterError';

@@ -205,8 +205,11 @@ export function loadBatch(input: Tensor, run: RunSettings, train: DigitSet, orde
   return labels;
 }
 
-/** Trains one epoch; `onBatch` hears after every step (for progress and cancellation: return false to stop). */
-export function trainEpoch(trainer: Trainer, train: DigitSet, test: DigitSet, epoch: number, onBatch?: (iteration: number, iterations: number) => boolean): EpochMetrics | null {
+/**
+ * Trains one epoch and evaluates the test set; returns the epoch's metrics and each test image's predicted digit.
+ * `onBatch` hears after every step (for progress and cancellation: return false to stop, and get null).
+ */
+export function trainEpoch(trainer: Trainer, train: DigitSet, test: DigitSet, epoch: number, onBatch?: (iteration: number, iterations: number) => boolean): { metrics: EpochMetrics; predictions: Uint8Array } | null {
   const { run, net, copy } = trainer;
   const started = performance.now();
   const trainCount = usedCount(run.trainLimit, train);
@@ -222,8 +225,9 @@ export function trainEpoch(trainer: Trainer, train: DigitSet, test: DigitSet, ep
     if (onBatch && !onBatch(it + 1, iterations)) return null;
   }
   const tested = evaluate(net, test, run.testLimit);
-  return {
+  const metrics = {
     epoch: epoch + 1, trainLoss: lossSum / trainCount, trainAccuracy: correct / trainCount,
     testLoss: tested.loss, testAccuracy: tested.accuracy, lr, seconds: (performance.now() - started) / 1000,
   };
+  return { metrics, predictions: tested.predictions };
 }

@@ -28,27 +28,27 @@ export interface CurveSeries {
 }
 
 /**
- * Draws curves over k = 0 … n−1 into `target` (replacing what was there). A log axis plots log10 of the values on a
+ * Draws curves over x = firstX … firstX + n − 1 (default 0: step k) into `target` (replacing what was there). A log axis plots log10 of the values on a
  * linear scale with whole decades as ticks (uPlot's own log scale loops forever below about 1e-16, and losses reach
  * 1e-33 and exactly 0); non-positive values are gaps there.
  */
-export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number }): uPlot {
+export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean }): uPlot {
   replaceChart(target);
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
-  const data = [Array.from({ length: n }, (_, k) => k), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
+  const data = [Array.from({ length: n }, (_, k) => k + (options.firstX ?? 0)), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
   const chart = replaceChart(target, (into) => new uPlot({
     title,
     width: Math.max(320, target.clientWidth - 8),
     height: options.height ?? 300,
     scales: { x: { time: false } },
-    axes: [{ label: 'step k' }, {
+    axes: [{ label: options.xLabel ?? 'step k' }, {
       label: options.yLabel, size: 70,
       ...(options.log ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}),
       values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? `1e${v}` : String(Number(v.toPrecision(3))))),
     }],
     legend: { live: false },
-    series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? (s.dashed ? 1.5 : 2), dash: s.dashed ? [4, 4] : undefined, points: { show: false } }))],
+    series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? (s.dashed ? 1.5 : 2), dash: s.dashed ? [4, 4] : undefined, points: { show: options.points ?? false } }))],
   }, data, into))!;
   const rows = chart.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
   const offset = rows.length - series.length; // the x series has a row too, unless uPlot left it out

@@ -18,6 +18,7 @@ import { mountExports } from './panels/exports';
 import { mountFindings } from './panels/findings';
 import { mountInspector } from './panels/inspector';
 import { mountMoviePanel } from './panels/movie';
+import { mountMnist } from './mnist/panel';
 import { mountSetup } from './panels/setup';
 import { READY_MADE } from './ready-made';
 import { Runs } from './runs';
@@ -38,6 +39,7 @@ const ready = runner.init().then((capabilities) => {
 });
 
 const runs = new Runs(store, runner, ready);
+const mnist = mountMnist();
 const nav = new Navigation(store, runs);
 const aside = createAside(store, runs, asideWorker);
 
@@ -48,17 +50,19 @@ function openDefaultSweep(): void {
   nav.open({ spec: r.spec, arithmetic: store.get().view?.arithmetic ?? 'auto' });
 }
 
-// Tabs: the course experiment, and the sweep view it holds (or the default sweep when there is none yet).
+// Tabs: the course experiment, the sweep view it holds (or the default sweep when there is none yet), and MNIST.
 store.subscribe((s) => s.tab, () => {
   const { tab } = store.get();
-  byId('course').hidden = tab !== 'course';
-  byId('sweep').hidden = tab !== 'sweep';
-  byId('nav-course').setAttribute('aria-current', tab === 'course' ? 'page' : 'false');
-  byId('nav-sweep').setAttribute('aria-current', tab === 'sweep' ? 'page' : 'false');
+  for (const name of ['course', 'sweep', 'mnist'] as const) {
+    byId(name).hidden = tab !== name;
+    byId(`nav-${name}`).setAttribute('aria-current', tab === name ? 'page' : 'false');
+  }
+  if (tab === 'mnist') mnist.show();
   window.scrollTo(0, 0); // a tab opens at its top (the course page's button sits far down on a phone)
 });
 byId('nav-course').addEventListener('click', () => nav.go({ type: 'course', preset: store.get().coursePreset }));
 byId('nav-sweep').addEventListener('click', () => (store.get().view ? nav.go({ type: 'sweep-tab' }) : openDefaultSweep()));
+byId('nav-mnist').addEventListener('click', () => nav.go({ type: 'mnist-tab' }));
 
 mountDevice(store);
 mountSetup(store, nav, runs, () => { void runs.cancel(); void asideWorker.cancel(); });

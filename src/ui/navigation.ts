@@ -103,6 +103,8 @@ export class Navigation {
     const { store, runs } = this;
     if (r.tab === 'course') {
       store.dispatch({ type: 'course', preset: r.coursePreset });
+    } else if (r.tab === 'mnist') {
+      store.dispatch({ type: 'mnist-tab' });
     } else if (!r.view) {
       runs.leave(); // nothing runs under a link that cannot
       store.dispatch({ type: 'bad-link', errors: r.specErrors, rejected: r.rejected });

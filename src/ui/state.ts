@@ -34,7 +34,7 @@ export interface ViewState { spec: SweepSpec; arithmetic: ArithmeticChoice }
 export type Rejected = { spec: SweepSpec } | { raw: unknown };
 
 export interface PageState {
-  tab: 'course' | 'sweep';
+  tab: 'course' | 'sweep' | 'mnist';
   coursePreset: PresetName;
   view?: ViewState;
   /** Why the spec of a link or of the form cannot run (empty: it can). */
@@ -71,6 +71,8 @@ export type Action =
   | { type: 'course'; preset: PresetName }
   /** Back to the sweep tab and the view it holds. */
   | { type: 'sweep-tab' }
+  /** The MNIST view (its own state lives in src/ui/mnist/panel.ts). */
+  | { type: 'mnist-tab' }
   /** A new view (zoom, link, form, ready-made): its run starts idle; what belonged to the last view goes. */
   | { type: 'open'; view: ViewState; metric?: HeatmapMetric; inspected?: number; outline?: boolean }
   /** The form's spec cannot run: the view on screen stays. */
@@ -97,6 +99,8 @@ export function reduce(state: PageState, action: Action): PageState {
       return { ...state, tab: 'course', coursePreset: action.preset };
     case 'sweep-tab':
       return state.view ? { ...state, tab: 'sweep' } : state;
+    case 'mnist-tab':
+      return { ...state, tab: 'mnist' };
     case 'open':
       return {
         ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,

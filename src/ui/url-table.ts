@@ -112,6 +112,15 @@ export const URL_FIELDS: readonly UrlField[] = [
     },
     write: (state) => (state.tab === 'course' && state.coursePreset !== INITIAL_STATE.coursePreset ? state.coursePreset : undefined),
   },
+  {
+    // The MNIST view (last: it wins over the rows above, which open the sweep tab).
+    key: 'tab',
+    read(text, into) {
+      if (text === 'mnist') into.tab = 'mnist';
+      else into.linkNotes.push(`tab: "${text}" is not one; use tab=mnist for the MNIST view, or leave it out.`);
+    },
+    write: (state) => (state.tab === 'mnist' ? 'mnist' : undefined),
+  },
 ];
 
 /**

@@ -13,11 +13,10 @@ import { usesMomentum, type SweepSpec } from '../core/spec';
 import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
-import { acquireGpu } from '../gpu/device';
+import { acquireGpu, BROWSER_NO_ADAPTER_FIX } from '../gpu/device';
 import { GpuTrainer, SweepInterruptedError } from '../gpu/trainer';
 import { browserThreads, createBrowserPool, loadKernelModule } from './browser-pool';
 
-export const BROWSER_NO_ADAPTER_FIX = 'Use a recent Chrome or Edge (113 or newer) on https or localhost with hardware acceleration on (chrome://gpu says why WebGPU is off).';
 
 /** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
 export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic };

@@ -1,0 +1,104 @@
+/**
+ * The MNIST view in Chromium: a four-copy sweep on the CPU engine end to end (table, curves, accuracy heatmap,
+ * gallery, drawing, weights out and back in), the WebGPU engine on the page, a stop that keeps what finished, and
+ * messages for bad settings.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkWeights, type MnistResults } from '../../src/mnist/sweep';
+import { launch, openPage, servePage, waitForText } from './harness';
+
+let site: { url: string; stop: () => Promise<void> }, browser: Browser;
+beforeAll(async () => { site = await servePage(); browser = await launch(); }, 180_000);
+afterAll(async () => { await browser?.close(); await site?.stop(); });
+
+async function settings(page: Page, values: { lr: string; seeds: string; epochs: string; train: string; test: string; engine: string }) {
+  await page.fill('#mnist-lr', values.lr);
+  await page.fill('#mnist-seeds', values.seeds);
+  await page.fill('#mnist-epochs', values.epochs);
+  await page.selectOption('#mnist-train', values.train);
+  await page.selectOption('#mnist-test', values.test);
+  await page.selectOption('#mnist-engine', values.engine);
+}
+
+const tableRows = (page: Page) => page.$$eval('#mnist-table tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '').slice(1)));
+
+describe('the MNIST view', () => {
+  it('trains four copies on the CPU and shows curves, table, heatmap, mistakes and a drawn digit; weights go out and back in', async () => {
+    const page = await openPage(browser, `${site.url}?tab=mnist`);
+    expect(await page.isVisible('#mnist')).toBe(true);
+    expect(await page.textContent('#mnist-params')).toBe('10,552');
+    await settings(page, { lr: '0.05, 0.1', seeds: '2', epochs: '1', train: '2000', test: '500', engine: 'cpu' });
+    expect(await page.textContent('#mnist-plan')).toBe('4 copies × 1 epochs × 2,000 images = 8,000 image-steps');
+    await page.click('#mnist-run');
+    await waitForText(page, '#mnist-status', /^Finished: best test accuracy/, 240_000);
+    const rows = await tableRows(page);
+    expect(rows.map((r) => r.slice(0, 5))).toEqual([['0', '0.05', '0.05', '1', '1/1'], ['1', '0.05', '0.05', '2', '1/1'], ['2', '0.1', '0.05', '1', '1/1'], ['3', '0.1', '0.05', '2', '1/1']]);
+    expect(rows.every((r) => r[8] === 'finished' && /^\d+\.\d\d%$/.test(r[6]))).toBe(true);
+    expect(await page.isVisible('#mnist-heatmap')).toBe(true);
+    expect(await page.getAttribute('#mnist-heatmap', 'aria-label')).toMatch(/^Final test accuracy: lr 0\.05, seed 1: \d+\.\d\d%; lr 0\.1, seed 1: .*; lr 0\.1, seed 2: \d+\.\d\d%$/);
+    expect(await page.locator('#mnist-accuracy-chart .u-legend .u-series').count()).toBeGreaterThanOrEqual(4);
+    // The gallery shows the selected copy's mistakes; selecting another copy changes it.
+    const caption = await page.textContent('#mnist-gallery-caption');
+    expect(caption).toMatch(/^\d+ of 500 test digits wrong/);
+    expect(await page.locator('#mnist-gallery figure').count()).toBeGreaterThan(0);
+    await page.click('#mnist-table tbody tr:nth-child(4)');
+    expect(await page.isChecked('#mnist-table tbody tr:nth-child(4) input')).toBe(true);
+    // Draw a stroke: the selected copy reads it.
+    const pad = page.locator('#mnist-draw');
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    await page.mouse.move(box.x + 140, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 140, box.y + 240, { steps: 10 });
+    await page.mouse.up();
+    await waitForText(page, '#mnist-prediction', /^Copy 3 reads \d \(\d+\.\d\d% sure\)\.$/);
+    expect(await page.locator('#mnist-probabilities .prob').count()).toBe(10);
+    // Results and weights download; the weights load back and are evaluated on the whole test set.
+    const [results] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export')]);
+    const file = JSON.parse(readFileSync((await results.path())!, 'utf8')) as MnistResults;
+    expect(file.copies).toHaveLength(4);
+    expect(file.engine).toMatch(/^cpu \(float32 WebAssembly/);
+    const [weights] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export-weights')]);
+    const path = (await weights.path())!;
+    expect(checkWeights(JSON.parse(readFileSync(path, 'utf8'))).settings.seed).toBe(2);
+    await page.setInputFiles('#mnist-load', path);
+    await waitForText(page, '#mnist-status', /: \d+\.\d\d% on the 10,000 test images\.$/, 120_000);
+    expect((await tableRows(page)).at(-1)!.slice(0, 1)).toEqual(['loaded']);
+    await page.close();
+  }, 400_000);
+
+  it('trains on WebGPU when asked (every copy at once, the WGSL kernels)', async () => {
+    const page = await openPage(browser, `${site.url}?tab=mnist`);
+    await settings(page, { lr: '0.1', seeds: '1', epochs: '1', train: '500', test: '500', engine: 'webgpu' });
+    await page.click('#mnist-run');
+    await waitForText(page, '#mnist-status', /^Finished: best test accuracy/, 400_000);
+    expect((await tableRows(page))[0].slice(4)).toEqual(['1/1', expect.stringMatching(/^\d\.\d{4}$/), expect.stringMatching(/%$/), expect.stringMatching(/%/), 'finished']);
+    const [results] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export')]);
+    expect((JSON.parse(readFileSync((await results.path())!, 'utf8')) as MnistResults).engine).toMatch(/^webgpu \(chosen \(google \/ swiftshader\)\)$/);
+    await page.close();
+  }, 500_000);
+
+  it('a stop keeps the finished epochs and frees the form; bad settings are named with their fix', async () => {
+    const page = await openPage(browser, `${site.url}?tab=mnist`);
+    await settings(page, { lr: 'abc', seeds: '1', epochs: '1', train: '500', test: '500', engine: 'cpu' });
+    await page.click('#mnist-run');
+    expect(await page.textContent('#mnist-errors')).toMatch(/^Learning rates: "abc" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e\.g\. 0\.05, 0\.1\.$/);
+    await page.fill('#mnist-lr', '0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09');
+    await page.fill('#mnist-seeds', '4');
+    await page.click('#mnist-run');
+    expect(await page.textContent('#mnist-errors')).toMatch(/make 36 copies; the page trains at most 32 at once\. Use fewer values, or the command line \(npm run mnist\)/);
+    await settings(page, { lr: '0.1', seeds: '1', epochs: '3', train: '2000', test: '500', engine: 'cpu' });
+    await page.click('#mnist-run');
+    // Wait for the first epoch, then stop during the second.
+    await page.waitForFunction(() => document.querySelector('#mnist-table tbody tr td:nth-child(6)')?.textContent === '1/3', null, { timeout: 240_000 });
+    await page.click('#mnist-stop');
+    await waitForText(page, '#mnist-status', /^Stopped\. The epochs finished before the stop are kept below\.$/);
+    const row = (await tableRows(page))[0];
+    expect(row[4]).toMatch(/^[12]\/3$/);
+    expect(row[8]).toBe('stopped');
+    expect(await page.isEnabled('#mnist-run')).toBe(true);
+    await page.close();
+  }, 400_000);
+});
