@@ -16,8 +16,12 @@ import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
 import { BARE_NOTE } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
+import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
 
 const quick = process.argv.includes('--quick');
+/** Only the MNIST model's measurements (bench/mnist-run.ts), written to bench/mnist-results.json. */
+const mnistOnly = process.argv.includes('--mnist');
+const mnist = mnistSizes(quick);
 /** Only the Node (Dawn) measurements: for machines without Chromium, such as a rented GPU (bench/gpu-machine). */
 const nodeOnly = process.argv.includes('--node-only');
 const sizes = quick ? SIZES.slice(0, 3) : SIZES;
@@ -28,7 +32,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const measurements: Measurement[] = [];
 const record = (m: Measurement) => {
   measurements.push(m);
-  log(`  ${m.backend.padEnd(18)} ${String(m.cells).padStart(8)} × ${m.steps}: ${(m.networkStepsPerSecond.median / 1e6).toFixed(2)} M/s${m.note ? ` (${m.note})` : ''}`);
+  const rate = m.backend.startsWith('mnist') ? `${m.networkStepsPerSecond.median.toFixed(1)} images/s` : `${(m.networkStepsPerSecond.median / 1e6).toFixed(2)} M/s`;
+  log(`  ${m.backend.padEnd(18)} ${String(m.cells).padStart(8)} × ${m.steps}: ${rate}${m.note ? ` (${m.note})` : ''}`);
   return m;
 };
 
@@ -87,6 +92,8 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
     log(`  page: first partial heatmap ${firstPartialMs.toFixed(0)} ms after Run (512² × 1000)`);
     const explorer = await measureExplorer(await browser.newPage(), app.resolvedUrls!.local[0]);
     log(`  page: 1024² × 1000 view: first picture ${explorer.firstPictureMs.toFixed(0)} ms after Run; main thread busy ${(100 * explorer.busyShare).toFixed(0)}% of the next ${(explorer.windowMs / 1000).toFixed(0)} s (longest task ${explorer.longestTaskMs.toFixed(0)} ms)`);
+    log('Chromium, MNIST:');
+    await mnistInChromium(browser, server.resolvedUrls!.local[0], mnist, record);
     return { info, peak, firstPartialMs, explorer };
   } finally {
     await browser.close();
@@ -155,13 +162,38 @@ function versions(): Record<string, string> {
 const anyNote = (backend: string, cells: number) => measurements.find((m) => m.backend === backend && m.cells === cells)?.networkStepsPerSecond.median ?? NaN;
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
 
+if (mnistOnly) {
+  log('Node, MNIST:');
+  await mnistInNode(mnist, record);
+  log('Chromium, MNIST:');
+  await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
+  const server = await preview({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, preview: { port: 0, host: '127.0.0.1' } });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+  try {
+    await mnistInChromium(browser, server.resolvedUrls!.local[0], mnist, record);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const report = { date: new Date().toISOString(), quick, versions: versions(), sizes: mnist, ratios: mnistRatios(measurements, mnist), measurements };
+  const outFile = process.env.BENCH_OUT ?? new URL('./mnist-results.json', import.meta.url).pathname;
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nMNIST images per second (median of ${mnist.runs}); ${JSON.stringify(report.versions)}`);
+  for (const m of measurements) console.log(`${m.backend.padEnd(24)}${String(m.cells).padStart(4)} ${m.networkStepsPerSecond.median.toFixed(1).padStart(10)}  ${m.note ?? ''}`);
+  console.log(`ratios: ${JSON.stringify(report.ratios, null, 1)}\nwritten: ${outFile}`);
+  process.exit(0);
+}
+
 const node = await inNode();
+log('Node, MNIST:');
+await mnistInNode(mnist, record);
 const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN, explorer: undefined } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
 const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
+  ...mnistRatios(measurements, mnist),
   trainerVsBareLoopChromium: chromeRate / median('bare-chromium', at, BARE_NOTE),
   trainerVsBareLoopNode: median('webgpu-node', at) / median('bare-node', at, BARE_NOTE),
   wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-node', 4096),

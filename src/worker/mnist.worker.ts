@@ -4,26 +4,18 @@
  * hears every finished epoch of every copy with its weights and test predictions; a stop keeps them.
  */
 import * as Comlink from 'comlink';
-import common from '../../shaders/mnist/common.wgsl?raw';
-import conv from '../../shaders/mnist/conv.wgsl?raw';
-import convBackward from '../../shaders/mnist/conv-backward.wgsl?raw';
-import batchnorm from '../../shaders/mnist/batchnorm.wgsl?raw';
-import pointwise from '../../shaders/mnist/pointwise.wgsl?raw';
-import pool from '../../shaders/mnist/pool.wgsl?raw';
-import head from '../../shaders/mnist/head.wgsl?raw';
-import sgd from '../../shaders/mnist/sgd.wgsl?raw';
 import { acquireGpu, BROWSER_NO_ADAPTER_FIX } from '../gpu/device';
 import { gpuEpoch } from '../gpu/mnist/run';
-import { MnistGpuTrainer, type MnistShaders } from '../gpu/mnist/trainer';
+import { MnistGpuTrainer } from '../gpu/mnist/trainer';
+import { MNIST_SHADERS } from '../gpu/mnist/shaders';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 import type { DigitSet } from '../mnist/idx';
 import { placeModel, type LayerSpec } from '../mnist/model';
 import { evaluate, initialize, usedCount, type CopySettings, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { wasmNetwork } from '../mnist/wasm-conv';
 import { browserThreads } from './browser-pool';
-import { fetchMnist, loadMnistKernel } from './mnist-data';
-
-const SHADERS: MnistShaders = { common, conv, 'conv-backward': convBackward, batchnorm, pointwise, pool, head, sgd };
+import { fetchMnist } from './mnist-data';
+import { loadMnistKernel } from './mnist-kernel';
 
 /** Where MNIST trains: the device and why it was chosen. */
 export interface MnistEngine { device: 'webgpu' | 'cpu'; why: string; threads: number }
@@ -79,7 +71,7 @@ const api = {
       const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
       let trainer: MnistGpuTrainer;
       try {
-        trainer = new MnistGpuTrainer(gpu, SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
+        trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
       } catch (e) {
         throw new Error(`${(e as Error).message}: ${copies.length} copies at batch ${run.batch} may not fit this GPU; try fewer copies or a smaller batch`);
       }

@@ -1,0 +1,78 @@
+/**
+ * The MNIST part of `npm run bench` (alone: `npm run bench -- --mnist`): images per second of the default model
+ * (forward + backward + SGD update) on the float32 CPU engine (one copy; one copy per thread) and on the WGSL trainer
+ * (one copy; K copies at once), in Node and in Chromium, beside TensorFlow.js training the same model (WebGPU, WASM
+ * and plain-JavaScript CPU backends) in the same run.
+ */
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { Browser } from 'playwright-core';
+import { acquireNodeGpu } from '../src/cli/node-gpu';
+import { readMnistShaders } from '../src/cli/mnist-data';
+import { measureMnistCpu, measureMnistGpu } from './mnist-bench';
+import { stats, type Measurement } from './workloads';
+
+/** Sizes: the CPU at the training batch; the GPU at a small batch (SwiftShader runs it at tens of images per second). */
+export interface MnistBenchSizes { cpuBatches: number; gpuBatch: number; gpuBatches: number; copies: number; tfjsSteps: number; runs: number }
+
+export function mnistSizes(quick: boolean): MnistBenchSizes {
+  return quick ? { cpuBatches: 2, gpuBatch: 16, gpuBatches: 1, copies: 4, tfjsSteps: 2, runs: 1 } : { cpuBatches: 6, gpuBatch: 32, gpuBatches: 2, copies: 4, tfjsSteps: 4, runs: 3 };
+}
+
+async function cpuThreads(threads: number, s: MnistBenchSizes): Promise<Measurement> {
+  const results = await Promise.all(Array.from({ length: threads }, () => new Promise<Measurement>((resolve, reject) => {
+    const worker = new Worker(new URL('../src/cli/ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-cpu-worker.ts', import.meta.url).href, batch: 128, batches: s.cpuBatches, runs: s.runs } });
+    worker.once('message', (m: Measurement) => { resolve(m); void worker.terminate(); });
+    worker.once('error', reject);
+  })));
+  const total = results.reduce((a, m) => a + m.networkStepsPerSecond.median, 0);
+  return { backend: 'mnist-cpu-node', cells: threads, steps: results[0].steps, networkStepsPerSecond: stats([total]), note: `images/s of ${threads} copies together, one per thread (sum of medians)` };
+}
+
+/** Node: the CPU engine (one thread, every thread) and the WGSL trainer on Dawn. */
+export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<void> {
+  const kernel = new WebAssembly.Module(readFileSync(new URL('../wasm/build/mnist.wasm', import.meta.url)));
+  record(await measureMnistCpu(kernel, 'mnist-cpu-node', 128, s.cpuBatches, s.runs));
+  record(await cpuThreads(availableParallelism(), s));
+  const gpu = await acquireNodeGpu();
+  try {
+    for (const copies of [1, s.copies]) record(await measureMnistGpu(gpu, readMnistShaders(), 'mnist-webgpu-node', copies, s.gpuBatch, s.gpuBatches, s.runs));
+  } finally {
+    gpu.device.destroy();
+  }
+}
+
+/** Chromium (the bench page at `url`): the CPU engine, the WGSL trainer, TF.js WebGPU and WASM. */
+export async function mnistInChromium(browser: Browser, url: string, s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<void> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.title === 'bench ready');
+  record(await page.evaluate(([b, r]) => window.bench.mnistCpu(128, b, r), [s.cpuBatches, s.runs]));
+  for (const copies of [1, s.copies]) record(await page.evaluate(([k, b, n, r]) => window.bench.mnistGpu(k, b, n, r), [copies, s.gpuBatch, s.gpuBatches, s.runs]));
+  record(await page.evaluate(([b, n, r]) => window.bench.mnistTfjs('webgpu', b, n, r), [s.gpuBatch, s.tfjsSteps, s.runs]));
+  const wasm = await browser.newPage();
+  await wasm.goto(url);
+  await wasm.waitForFunction(() => document.title === 'bench ready');
+  record(await wasm.evaluate(([n, r]) => window.bench.mnistTfjs('wasm', 128, n, r), [s.tfjsSteps, s.runs]));
+  const cpu = await browser.newPage();
+  await cpu.goto(url);
+  await cpu.waitForFunction(() => document.title === 'bench ready');
+  record(await cpu.evaluate(([n, r]) => window.bench.mnistTfjs('cpu', 128, n, r), [s.tfjsSteps, s.runs]));
+  for (const p of [page, wasm, cpu]) await p.close();
+}
+
+/** The MNIST ratios of one run. */
+export function mnistRatios(measurements: Measurement[], s: MnistBenchSizes) {
+  const rate = (backend: string, cells: number, note?: RegExp) => measurements.find((m) => m.backend === backend && m.cells === cells && (!note || note.test(m.note ?? '')))?.networkStepsPerSecond.median ?? NaN;
+  const threads = Math.max(...measurements.filter((m) => m.backend === 'mnist-cpu-node').map((m) => m.cells));
+  return {
+    mnistCpuAllThreadsVsOneNode: rate('mnist-cpu-node', threads) / rate('mnist-cpu-node', 1),
+    mnistGpuCopiesVsOneNode: rate('mnist-webgpu-node', s.copies) / rate('mnist-webgpu-node', 1),
+    mnistGpuCopiesVsOneChromium: rate('mnist-webgpu-chromium', s.copies) / rate('mnist-webgpu-chromium', 1),
+    mnistGpuOneCopyVsTfjsWebgpuChromium: rate('mnist-webgpu-chromium', 1) / rate('mnist-tfjs-webgpu', 1),
+    mnistCpuOneCopyVsTfjsWasmChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-tfjs-wasm', 1),
+    mnistCpuOneCopyVsTfjsCpuChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-tfjs-cpu', 1),
+    mnistCpuVsGpuOneCopyChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-webgpu-chromium', 1),
+  };
+}
