@@ -11,6 +11,15 @@ import type { SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
 import { writeFileAtomic } from './atomic';
 import { heatmapPng } from './png';
+import { mnistFigureSvg } from '../mnist/figure';
+import type { MnistResults } from '../mnist/sweep';
+
+/** Writes DIR/mnist.svg and DIR/mnist.png (src/mnist/figure.ts) for an MNIST sweep's results. */
+export function writeMnistFigure(outDir: string, results: MnistResults): void {
+  const svg = mnistFigureSvg(results);
+  writeFileAtomic(join(outDir, 'mnist.svg'), svg);
+  writeFileAtomic(join(outDir, 'mnist.png'), new Resvg(svg, { fitTo: { mode: 'zoom', value: FIGURE_ZOOM }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+}
 
 /** Pixels per SVG unit of the PNG figures. */
 export const FIGURE_ZOOM = 2;

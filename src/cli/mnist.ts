@@ -1,10 +1,12 @@
 /**
  * `npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu] [--out DIR]
  * …`: trains a sweep of MNIST models (one copy per combination of the lists), prints each epoch as it finishes and a
- * table at the end, and writes DIR/mnist.json (settings and per-epoch metrics of every copy), DIR/metrics.csv and
- * DIR/weights-<copy>.json (the weights after the copy's last finished epoch). Every file is rewritten atomically after
+ * table at the end, and writes DIR/mnist.json (settings and per-epoch metrics of every copy), DIR/metrics.csv,
+ * DIR/mnist.svg and .png (curves and the accuracy heatmap) and DIR/weights-<copy>.json (the weights after the copy's
+ * last finished epoch). `--figure DIR` draws the figure of an earlier run's mnist.json again. Every file is rewritten atomically after
  * every epoch, so Ctrl-C keeps every finished epoch.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +21,7 @@ import { acquireNodeGpu } from './node-gpu';
 import { readMnist, readMnistShaders } from './mnist-data';
 import { MNIST_CREDIT } from '../mnist/idx';
 import { writeFileAtomic } from './atomic';
+import { writeMnistFigure } from './figures';
 import { prepareOutDir } from './files';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 
@@ -41,6 +44,7 @@ export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--d
   --rotation deg    random rotation of training images, ±deg (default ${DEFAULT_RUN.rotation})
   --train-limit n, --test-limit n   use only the first n images (default: all 60,000 and 10,000)
   --data-seed n     seed of the batch order and rotations (default ${DEFAULT_RUN.dataSeed})
+  --figure DIR      only draw DIR/mnist.svg and mnist.png again from DIR/mnist.json
 
   Data: ${MNIST_CREDIT}.
   Ctrl-C stops; every finished epoch is already in DIR.`;
@@ -108,6 +112,17 @@ function parse() {
 }
 
 async function main(): Promise<void> {
+  const figureOf = process.argv.indexOf('--figure');
+  if (figureOf >= 0) {
+    const dir = resolve(process.argv[figureOf + 1] ?? '.');
+    try {
+      writeMnistFigure(dir, JSON.parse(readFileSync(join(dir, 'mnist.json'), 'utf8')) as MnistResults);
+    } catch (e) {
+      fail(`--figure ${dir}: ${(e as Error).message}; give the folder of an earlier run (it holds mnist.json)`);
+    }
+    process.stdout.write(`written: ${dir}/mnist.svg, mnist.png\n`);
+    return;
+  }
   const { run, copies, backend, threads, outDir } = parse();
   const problem = prepareOutDir(outDir);
   if (problem) fail(problem);
@@ -130,6 +145,7 @@ async function main(): Promise<void> {
   const write = () => {
     writeFileAtomic(join(outDir, 'mnist.json'), `${JSON.stringify(results, null, 1)}\n`);
     writeFileAtomic(join(outDir, 'metrics.csv'), metricsCsv(results));
+    if (results.copies.some((c) => c.epochs.length)) writeMnistFigure(outDir, results);
   };
   write();
   const workers = new Set<Worker>();
@@ -178,7 +194,7 @@ async function main(): Promise<void> {
     }
     for (const c of results.copies) c.state = 'finished';
     write();
-    process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, weights-*.json\n`);
+    process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
     return;
   }
 
@@ -213,7 +229,7 @@ async function main(): Promise<void> {
     }).then(() => startOne());
   };
   await Promise.all(Array.from({ length: threads }, () => startOne()));
-  process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, weights-*.json\n`);
+  process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
   if (results.copies.some((c) => c.state === 'failed')) process.exit(1);
 }
 

@@ -19,7 +19,8 @@ import { byId, el } from '../dom';
 import { download } from '../download';
 import { toMnistDigit } from './digit';
 import { readMnistForm, type MnistFormValues } from './form';
-import { accuracyGrid } from './grid';
+import { accuracyGrid } from '../../mnist/grid';
+import { accuracyColourRange } from '../../mnist/figure';
 
 const model = placeModel(DEFAULT_MODEL);
 const percent = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(100 * x).toFixed(2)}%`);
@@ -206,8 +207,7 @@ export function mountMnist(): { show(): void } {
     const canvas = byId('mnist-heatmap', HTMLCanvasElement), ctx = canvas.getContext('2d')!;
     const left = 90, top = 10, bottom = 40, width = canvas.width - left - 10, height = canvas.height - top - bottom;
     const cw = width / grid.xs.length, ch = height / grid.ys.length;
-    const finite = grid.values.flat().filter((v) => !Number.isNaN(v));
-    const lo = Math.min(...finite), hi = Math.max(...finite);
+    const { lo, hi } = accuracyColourRange(grid.values.flat());
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.font = '12px system-ui, sans-serif';
@@ -233,7 +233,7 @@ export function mountMnist(): { show(): void } {
     ctx.textAlign = 'center';
     ctx.fillText(grid.y, 0, 0);
     ctx.restore();
-    byId('mnist-heatmap-caption').textContent = `Colours run from ${percent(lo)} (dark) to ${percent(hi)} (yellow): they stretch over the range found, so read the numbers${results!.copies.some((c) => c.epochs.length < results!.run.epochs) ? '; cells of copies still training show their latest epoch' : ''}. Each cell is ${grid.copies[0][0].length > 1 ? `the mean of ${grid.copies[0][0].length} copies (the third setting)` : 'one copy'}.`;
+    byId('mnist-heatmap-caption').textContent = `Colours run from ${percent(lo)} (dark) to ${percent(hi)} (yellow), the range found widened to at least one percentage point; read the numbers${results!.copies.some((c) => c.epochs.length < results!.run.epochs) ? '; cells of copies still training show their latest epoch' : ''}. Each cell is ${grid.copies[0][0].length > 1 ? `the mean of ${grid.copies[0][0].length} copies (the third setting)` : 'one copy'}.`;
     canvas.setAttribute('aria-label', `Final test accuracy: ${grid.ys.map((y, yi) => grid.xs.map((x, xi) => `${grid.x} ${x}, ${grid.y} ${y}: ${percent(grid.values[yi][xi])}`).join('; ')).join('; ')}`);
   }
 

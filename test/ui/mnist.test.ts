@@ -1,0 +1,66 @@
+/** The MNIST view's pure parts: the settings form, a drawn digit made MNIST-like, the accuracy grid and figure. */
+import { describe, expect, it } from 'vitest';
+import { accuracyColourRange, mnistFigureSvg } from '../../src/mnist/figure';
+import { accuracyGrid } from '../../src/mnist/grid';
+import { newResults } from '../../src/mnist/sweep';
+import { copiesOf } from '../../src/mnist/sweep';
+import { DEFAULT_COPY, DEFAULT_RUN } from '../../src/mnist/training';
+import { toMnistDigit } from '../../src/ui/mnist/digit';
+import { readMnistForm } from '../../src/ui/mnist/form';
+
+const form = { lr: '0.05, 0.1', seeds: '2', dropout: '0.05', epochs: '3', train: '10000', test: '2000', schedule: 'onecycle' };
+
+describe('the MNIST form', () => {
+  it('reads a sweep: every combination, the run limits', () => {
+    const read = readMnistForm(form);
+    if (!read.ok) throw new Error(read.errors.join());
+    expect(read.copies.map((c) => [c.lr, c.seed])).toEqual([[0.05, 1], [0.05, 2], [0.1, 1], [0.1, 2]]);
+    expect([read.run.epochs, read.run.trainLimit, read.run.testLimit, read.run.schedule]).toEqual([3, 10000, 2000, 'onecycle']);
+  });
+  it('names every bad field and its fix', () => {
+    const read = readMnistForm({ ...form, lr: '0.1, -1', dropout: '1', epochs: '0' });
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.errors).toEqual([
+      'Learning rates: "0.1, -1" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.',
+      'Dropout rates: "1" is not a list of rates from 0 up to (not including) 1; write numbers separated by commas, e.g. 0, 0.05.',
+      'Epochs: "0" must be a whole number from 1 to 50.',
+    ]);
+    const many = readMnistForm({ ...form, seeds: '20' });
+    expect(many.ok ? '' : many.errors[0]).toMatch(/make 40 copies; the page trains at most 32 at once/);
+  });
+});
+
+describe('a drawn digit', () => {
+  it('is scaled into 20 × 20 and centred by its mass in 28 × 28', () => {
+    const w = 280, ink = new Float32Array(w * w);
+    for (let y = 20; y < 120; y++) for (let x = 200; x < 230; x++) ink[y * w + x] = 1; // a bar in the top right corner
+    const digit = toMnistDigit(ink, w, w)!;
+    let mass = 0, mx = 0, my = 0, rows = new Set<number>();
+    digit.forEach((v, j) => { mass += v; mx += v * (j % 28); my += v * Math.floor(j / 28); if (v > 0) rows.add(Math.floor(j / 28)); });
+    expect(Math.abs(mx / mass - 13.5)).toBeLessThanOrEqual(1);
+    expect(Math.abs(my / mass - 13.5)).toBeLessThanOrEqual(1);
+    expect(rows.size).toBe(20); // the long side fills 20 pixels
+    expect(toMnistDigit(new Float32Array(w * w), w, w)).toBeNull();
+  });
+});
+
+describe('the accuracy grid and the figure', () => {
+  const results = newResults(DEFAULT_RUN, copiesOf({ lr: [0.05, 0.1], dropout: [0.05], seeds: [1, 2] }, DEFAULT_COPY), 'cpu');
+  results.copies.forEach((c, i) => c.epochs.push({ epoch: 1, trainLoss: 0.1, trainAccuracy: 0.9, testLoss: 0.05, testAccuracy: 0.99 + i / 1000, lr: 0.01, seconds: 1 }));
+  it('puts learning rate across and the other varying setting down', () => {
+    const grid = accuracyGrid(results)!;
+    expect([grid.x, grid.y, grid.xs, grid.ys]).toEqual(['lr', 'seed', [0.05, 0.1], [1, 2]]);
+    expect(grid.values).toEqual([[0.99, 0.992], [0.991, 0.993]]);
+    const one = newResults(DEFAULT_RUN, copiesOf({ lr: [0.05, 0.1], dropout: [0.05], seeds: [1] }, DEFAULT_COPY), 'cpu');
+    expect(accuracyGrid(one)).toBeNull();
+    expect(accuracyGrid(one, true)!.ys).toEqual([1]);
+  });
+  it('widens the colour range to a percentage point and draws the target', () => {
+    expect(accuracyColourRange([0.9936, 0.9938, NaN])).toEqual({ lo: 0.9838, hi: 0.9938 });
+    const svg = mnistFigureSvg(results);
+    expect(svg).toMatch(/target 99\.4%/);
+    expect(svg).toMatch(/>99\.30%</);
+    expect(svg).toMatch(/60,000 training \/ 10,000 test images/);
+  });
+});
