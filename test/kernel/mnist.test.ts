@@ -2,7 +2,12 @@
  * The WGSL MNIST kernels against the float64 reference on real MNIST images: two copies with different seeds,
  * dropout and learning rates trained side by side on one device (SwiftShader in CI: no adapter is a failure).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { MnistResults } from '../../src/mnist/sweep';
 import { acquireNodeGpu } from '../../src/cli/node-gpu';
 import { readMnist, readMnistShaders } from '../../src/cli/mnist-data';
 import { referenceConv } from '../../src/mnist/conv';
@@ -82,4 +87,26 @@ describe('WGSL MNIST kernels against the float64 reference', () => {
       expect(tally[4 * k + 2] / TEST).toBeCloseTo(expected.loss, 4);
     });
   });
+});
+
+describe('npm run mnist -- --backend webgpu', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mnist-gpu-'));
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/mnist.ts', ...args], { encoding: 'utf8' });
+  it('trains the same copies on WebGPU (the WGSL kernels) to the same numbers within float32 rounding', () => {
+    const tiny = ['--train-limit', '96', '--test-limit', '64', '--epochs', '1', '--batch', '32', '--lr', '0.05,0.2'];
+    const gpu = cli([...tiny, '--backend', 'webgpu', '--out', join(dir, 'gpu')]);
+    expect(gpu.stderr).toBe('');
+    expect(gpu.stdout).toMatch(/engine: webgpu \(/);
+    expect(cli([...tiny, '--backend', 'cpu', '--out', join(dir, 'cpu-tiny')]).status).toBe(0);
+    const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'mnist.json'), 'utf8')) as MnistResults;
+    const [g, c] = [read('gpu'), read('cpu-tiny')];
+    g.copies.forEach((copy, k) => {
+      const [a, b] = [copy.epochs[0], c.copies[k].epochs[0]];
+      // Three steps of float32 on both sides, summed in different orders: losses agree to ~1e-6.
+      expect(Math.abs(a.trainLoss - b.trainLoss)).toBeLessThan(1e-4);
+      expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(1e-4);
+      expect(a.testAccuracy).toBe(b.testAccuracy);
+    });
+  });
+
 });
