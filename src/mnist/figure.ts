@@ -52,7 +52,7 @@ export function mnistFigureSvg(results: MnistResults): string {
   parts.push(text(CURVES.x + CURVES.w / 2, CURVES.y + CURVES.h + 38, 'epoch', 'font-size="13" text-anchor="middle"'));
   parts.push(text(CURVES.x, CURVES.y - 8, 'test accuracy', 'font-size="13"'));
   parts.push(`<line x1="${CURVES.x}" x2="${CURVES.x + CURVES.w}" y1="${y(TARGET_ACCURACY).toFixed(1)}" y2="${y(TARGET_ACCURACY).toFixed(1)}" stroke="#b3261e" stroke-dasharray="6 4"/>`);
-  parts.push(text(CURVES.x + CURVES.w - 4, y(TARGET_ACCURACY) - 5, 'target 99.4%', 'font-size="12" text-anchor="end" fill="#b3261e"'));
+  parts.push(text(CURVES.x + 6, y(TARGET_ACCURACY) + 16, 'target 99.4%', 'font-size="12" fill="#b3261e"'));
   results.copies.forEach((c, i) => {
     if (!c.epochs.length) return;
     const color = schemeTableau10[i % 10];
