@@ -17,7 +17,7 @@ import { stats, type Measurement } from './workloads';
 export interface MnistBenchSizes { cpuBatches: number; gpuBatch: number; gpuBatches: number; copies: number; tfjsSteps: number; runs: number }
 
 export function mnistSizes(quick: boolean): MnistBenchSizes {
-  return quick ? { cpuBatches: 2, gpuBatch: 16, gpuBatches: 1, copies: 4, tfjsSteps: 2, runs: 1 } : { cpuBatches: 6, gpuBatch: 32, gpuBatches: 2, copies: 4, tfjsSteps: 4, runs: 3 };
+  return quick ? { cpuBatches: 2, gpuBatch: 16, gpuBatches: 1, copies: 4, tfjsSteps: 2, runs: 1 } : { cpuBatches: 6, gpuBatch: 32, gpuBatches: 2, copies: 4, tfjsSteps: 2, runs: 3 };
 }
 
 async function cpuThreads(threads: number, s: MnistBenchSizes): Promise<Measurement> {

@@ -56,7 +56,8 @@ export function initialize(model: Model, seed: number, params: Tensor, stats: Te
       stats.fill(1, layer.statOffset + input.c, layer.statOffset + 2 * input.c);
       return;
     }
-    const fanIn = spec.kind === 'conv3' ? input.c * 9 : input.c * input.h * input.w;
+    // Inputs per output: a 3×3 window of every channel, one pixel of every channel (1×1), or the whole input (linear).
+    const fanIn = spec.kind === 'conv3' ? input.c * 9 : spec.kind === 'conv1' ? input.c : input.c * input.h * input.w;
     const bound = 1 / Math.sqrt(fanIn);
     for (let j = 0; j < paramCount; j++) params[at + j] = (2 * uniform01(seed, index, j) - 1) * bound;
   });

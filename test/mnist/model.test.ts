@@ -5,7 +5,7 @@ import { dropBelow } from '../../src/gpu/mnist/layout';
 import { digitSet, parseIdx } from '../../src/mnist/idx';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../../src/mnist/model';
 import { checkWeights, copiesOf, formatTable, newResults } from '../../src/mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, epochOrder, learningRate } from '../../src/mnist/training';
+import { DEFAULT_COPY, DEFAULT_RUN, epochOrder, initialize, learningRate } from '../../src/mnist/training';
 import { readMnist } from '../../src/cli/mnist-data';
 
 function idx(type: number, dims: number[], values: number[]): Uint8Array {
@@ -56,6 +56,24 @@ describe('the default model', () => {
   it('refuses a model that does not fit its input or does not end in ten scores', () => {
     expect(() => placeModel(Array(15).fill({ kind: 'conv3', out: 4 }))).toThrow(/layer 14 \(conv3\) gets a 2×2 plane/);
     expect(() => placeModel([{ kind: 'gap' }, { kind: 'linear', out: 5 }])).toThrow(/ends in 5×1×1/);
+  });
+});
+
+describe('initial weights', () => {
+  it('are uniform in ±1/√fan-in per layer (PyTorch\'s default): 3×3 windows, 1×1 pixels, linear inputs', () => {
+    const model = placeModel(DEFAULT_MODEL);
+    const params = new Float64Array(model.paramCount), stats = new Float64Array(model.statCount);
+    initialize(model, 4, params, stats);
+    for (const l of model.layers) {
+      const fanIn = { conv3: 9 * l.input.c, conv1: l.input.c, linear: l.input.c }[l.spec.kind as string];
+      if (!fanIn) continue;
+      const values = params.subarray(l.paramOffset, l.paramOffset + l.paramCount);
+      const largest = Math.max(...values.map(Math.abs));
+      expect(largest).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+      expect(largest).toBeGreaterThan(0.9 / Math.sqrt(fanIn)); // the draws fill the range
+    }
+    const bn = model.layers.find((l) => l.spec.kind === 'batchnorm')!;
+    expect([params[bn.paramOffset], params[bn.paramOffset + bn.input.c], stats[bn.statOffset], stats[bn.statOffset + bn.input.c]]).toEqual([1, 0, 0, 1]);
   });
 });
 
