@@ -73,6 +73,7 @@ export function mnistRatios(measurements: Measurement[], s: MnistBenchSizes) {
     mnistGpuOneCopyVsTfjsWebgpuChromium: rate('mnist-webgpu-chromium', 1) / rate('mnist-tfjs-webgpu', 1),
     mnistCpuOneCopyVsTfjsWasmChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-tfjs-wasm', 1),
     mnistCpuOneCopyVsTfjsCpuChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-tfjs-cpu', 1),
+    /** Batches differ (the CPU at 128, the GPU at gpuBatch): images/s per copy, each engine at its own size. */
     mnistCpuVsGpuOneCopyChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-webgpu-chromium', 1),
   };
 }

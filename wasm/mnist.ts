@@ -1,9 +1,10 @@
 // The float32 CPU kernels of the MNIST model: the three passes of a 3×3 "valid" convolution (stride 1, no padding,
 // no bias), f32x4 SIMD. Everything else of the model runs in TypeScript on views of this module's memory
-// (src/mnist/wasm-ops.ts); src/mnist/layers.ts holds the float64 reference of the same three passes.
+// (src/mnist/wasm-conv.ts); src/mnist/conv.ts holds the float64 reference of the same three passes.
 //
 // Layouts (all float32, byte addresses into this memory, placed by the host from heapBase() on):
-//   x  : [n][ci][h][w]              a batch of input planes, followed by at least SLACK floats the host keeps free
+//   x  : [n][ci][h][w]              a batch of input planes, followed by at least 12 zeroed floats (the passes read up
+//                                   to 9 past the end, products with zero; src/mnist/wasm-conv.ts keeps 16)
 //   k  : [co][ci][3][3]             the kernel, PyTorch's order
 //   y  : [n][co][h-2][w-2]          the output planes
 //   pad: scratch of padBytes(co, h, w) bytes: one "padded wide" plane per output channel (see PAD below)

@@ -1,4 +1,4 @@
-// Shared by every MNIST kernel (prepended to each shaders/mnist/*.wgsl by src/gpu/mnist/kernels.ts). K copies of the
+// Shared by every MNIST kernel (prepended to each shaders/mnist/*.wgsl by src/gpu/mnist/trainer.ts). K copies of the
 // model train at once on the same mini-batch; every buffer holds all K, copy-major. Layouts (float32 unless noted):
 //   activations: [K][batch][c][h][w]   one buffer per layer output (and its gradient); batch = the capacity, of which
 //                                      step.n images are in use this step

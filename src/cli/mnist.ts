@@ -12,11 +12,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
-import { copiesOf, formatTable, metricsCsv, newResults, type MnistResults, type WeightsFile } from '../mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, initialize, type EpochMetrics, type RunSettings } from '../mnist/training';
+import { copiesOf, formatTable, metricsCsv, newResults, weightsFile, type MnistResults } from '../mnist/sweep';
+import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { NoAdapterError } from '../gpu/device';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
-import { gpuEpoch } from '../gpu/mnist/run';
+import { gpuEpoch, initializeCopies } from '../gpu/mnist/run';
 import { acquireNodeGpu } from './node-gpu';
 import { readMnist, readMnistShaders } from './mnist-data';
 import { MNIST_CREDIT } from '../mnist/idx';
@@ -58,7 +58,14 @@ function numberList(flag: string, text: string | undefined, fallback: number[], 
   if (text === undefined) return fallback;
   const values = text.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
   if (values.length === 0 || !values.every((x) => Number.isFinite(x) && check(x))) fail(`--${flag} ${text}: expected ${what}, comma-separated (e.g. --${flag} ${fallback.join(',')})`);
-  return values;
+  return [...new Set(values)];
+}
+
+function oneNumber(flag: string, text: string | undefined, fallback: number, check: (x: number) => boolean, what: string): number {
+  if (text === undefined) return fallback;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) fail(`--${flag} ${text}: expected ${what} (one number, e.g. --${flag} ${fallback})`);
+  return x;
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -92,29 +99,30 @@ function parse() {
     batch: integer('batch', v.batch, DEFAULT_RUN.batch, 1, 4096),
     schedule: (v.schedule as RunSettings['schedule']) ?? DEFAULT_RUN.schedule,
     stepEvery: integer('step-every', v['step-every'], DEFAULT_RUN.stepEvery, 1),
-    rotation: numberList('rotation', v.rotation, [DEFAULT_RUN.rotation], (x) => x >= 0 && x <= 180, 'degrees from 0 to 180')[0],
+    rotation: oneNumber('rotation', v.rotation, DEFAULT_RUN.rotation, (x) => x >= 0 && x <= 180, 'degrees from 0 to 180'),
     dataSeed: integer('data-seed', v['data-seed'], DEFAULT_RUN.dataSeed, 0, 2 ** 32 - 1),
     trainLimit: integer('train-limit', v['train-limit'], 0, 1, 60000),
     testLimit: integer('test-limit', v['test-limit'], 0, 1, 10000),
   };
   const seeds = integer('seeds', v.seeds, 1, 1, 10000);
   const copies = copiesOf({
-    lr: numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0'),
+    lr: numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0 and below 100'),
     dropout: numberList('dropout', v.dropout, [DEFAULT_COPY.dropout], (x) => x >= 0 && x < 1, 'dropout rates in [0, 1)'),
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),
   }, {
     ...DEFAULT_COPY,
-    momentum: numberList('momentum', v.momentum, [DEFAULT_COPY.momentum], (x) => x >= 0 && x < 1, 'a momentum in [0, 1)')[0],
-    weightDecay: numberList('weight-decay', v['weight-decay'], [DEFAULT_COPY.weightDecay], (x) => x >= 0, 'a decay ≥ 0')[0],
+    momentum: oneNumber('momentum', v.momentum, DEFAULT_COPY.momentum, (x) => x >= 0 && x < 1, 'a momentum in [0, 1)'),
+    weightDecay: oneNumber('weight-decay', v['weight-decay'], DEFAULT_COPY.weightDecay, (x) => x >= 0, 'a decay ≥ 0'),
   });
   const threads = integer('threads', v.threads, Math.min(availableParallelism(), copies.length), 1, 4 * availableParallelism());
   return { run, copies, backend, threads, outDir: resolve(v.out ?? join('out', 'mnist')) };
 }
 
 async function main(): Promise<void> {
-  const figureOf = process.argv.indexOf('--figure');
+  const figureOf = process.argv.findIndex((a) => a === '--figure' || a.startsWith('--figure='));
   if (figureOf >= 0) {
-    const dir = resolve(process.argv[figureOf + 1] ?? '.');
+    const flag = process.argv[figureOf];
+    const dir = resolve(flag.includes('=') ? flag.slice('--figure='.length) : process.argv[figureOf + 1] ?? '.');
     try {
       writeMnistFigure(dir, JSON.parse(readFileSync(join(dir, 'mnist.json'), 'utf8')) as MnistResults);
     } catch (e) {
@@ -163,9 +171,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  const weightsFile = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => {
-    const weights: WeightsFile = { format: 'backprop-sweeper-mnist-weights', version: 1, model: results.model.layers, settings: results.copies[index].settings, epochs, params: Array.from(params), stats: Array.from(stats) };
-    writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weights));
+  const writeWeights = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => {
+    writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weightsFile(results.model.layers, results.copies[index].settings, epochs, params, stats)));
   };
   const printEpoch = (index: number, e: EpochMetrics) => {
     const s = results.copies[index].settings;
@@ -175,22 +182,25 @@ async function main(): Promise<void> {
   if (gpuTrainer) {
     const trainer = gpuTrainer;
     const { train, test } = readMnist();
-    copies.forEach((c, k) => {
-      const params = new Float64Array(model.paramCount), stats = new Float64Array(model.statCount);
-      initialize(model, c.seed, params, stats);
-      trainer.setWeights(k, params, stats);
-    });
+    initializeCopies(trainer);
     for (const c of results.copies) c.state = 'running';
-    for (let epoch = 0; epoch < run.epochs; epoch++) {
-      const done = await gpuEpoch(trainer, run, train, test, epoch, { onProgress: () => !stopping });
-      if (!done) return;
-      const params = await trainer.readParams(), stats = await trainer.readStats();
-      done.metrics.forEach((m, k) => {
-        results.copies[k].epochs.push(m);
-        weightsFile(k, m.epoch, params.subarray(k * model.paramCount, (k + 1) * model.paramCount), stats.subarray(k * model.statCount, (k + 1) * model.statCount));
-        printEpoch(k, m);
-      });
+    try {
+      for (let epoch = 0; epoch < run.epochs; epoch++) {
+        const done = await gpuEpoch(trainer, run, train, test, epoch, { onProgress: () => !stopping });
+        if (!done) return;
+        const params = await trainer.readParams(), stats = await trainer.readStats();
+        done.metrics.forEach((m, k) => {
+          results.copies[k].epochs.push(m);
+          writeWeights(k, m.epoch, params.subarray(k * model.paramCount, (k + 1) * model.paramCount), stats.subarray(k * model.statCount, (k + 1) * model.statCount));
+          printEpoch(k, m);
+        });
+        write();
+      }
+    } catch (e) {
+      if (stopping) return;
+      for (const c of results.copies) { c.state = 'failed'; c.error = (e as Error).message; }
       write();
+      fail(`the GPU run failed: ${(e as Error).message}\nEvery finished epoch is in ${outDir}.`);
     }
     for (const c of results.copies) c.state = 'finished';
     write();
@@ -211,7 +221,7 @@ async function main(): Promise<void> {
       worker.on('message', (m: CopyEvent) => {
         if (m.type === 'epoch') {
           record.epochs.push(m.metrics);
-          weightsFile(index, m.metrics.epoch, m.params, m.stats);
+          writeWeights(index, m.metrics.epoch, m.params, m.stats);
           write();
           printEpoch(index, m.metrics);
         } else if (m.type === 'done') {

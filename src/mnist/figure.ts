@@ -6,7 +6,7 @@
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { viridis } from '../core/heatmap';
 import { accuracyGrid } from './grid';
-import type { MnistResults } from './sweep';
+import { formatPercent, type MnistResults } from './sweep';
 
 export const MNIST_FIGURE_SIZE = { width: 1100, height: 520 } as const;
 /** The course's target, drawn as a dashed line. */
@@ -17,14 +17,15 @@ const MAP = { x: 680, y: 95, w: 380, h: 280 } as const;
 
 const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`;
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const pct = formatPercent;
 
 /**
  * The colour range of an accuracy map: the values found, widened to at least one percentage point, so that
  * differences of a few test images do not span the whole colour scale.
  */
-export function accuracyColourRange(values: number[]): { lo: number; hi: number } {
+export function accuracyColourRange(values: number[]): { lo: number; hi: number } | null {
   const found = values.filter((v) => !Number.isNaN(v));
+  if (!found.length) return null;
   const hi = Math.max(...found);
   return { lo: Math.min(...found, hi - 0.01), hi };
 }
@@ -59,15 +60,18 @@ export function mnistFigureSvg(results: MnistResults): string {
     const points = c.epochs.map((e) => `${x(e.epoch).toFixed(1)},${y(e.testAccuracy).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"/>`);
     const ly = CURVES.y + CURVES.h + 58 + 16 * Math.floor(i / 3), lx = CURVES.x + 165 * (i % 3);
-    if (i < 9) {
+    if (i < 8) {
       parts.push(`<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`);
       parts.push(text(lx + 22, ly, `lr ${c.settings.lr}, d ${c.settings.dropout}, seed ${c.settings.seed}`, 'font-size="11"'));
+    } else if (i === 8) {
+      parts.push(text(lx, ly, `and ${results.copies.length - 8} more (colours repeat every 10; mnist.json has them all)`, 'font-size="11"'));
     }
   });
   // Heatmap of the final accuracies.
   const grid = accuracyGrid(results, true);
-  if (grid) {
-    const { lo, hi } = accuracyColourRange(grid.values.flat());
+  const range = grid && accuracyColourRange(grid.values.flat());
+  if (grid && range) {
+    const { lo, hi } = range;
     const cw = MAP.w / grid.xs.length, ch = Math.min(MAP.h / grid.ys.length, 90);
     parts.push(text(MAP.x, MAP.y - 8, `final test accuracy${grid.copies.flat().some((c) => c.length > 1) ? ' (mean of the copies in a cell)' : ''}`, 'font-size="13"'));
     grid.values.forEach((row, yi) => row.forEach((v, xi) => {

@@ -39,7 +39,7 @@ export interface DigitSet {
 export function digitSet(imageBytes: Uint8Array, labelBytes: Uint8Array, name: string): DigitSet {
   const images = parseIdx(imageBytes, `${name} images`);
   const labels = parseIdx(labelBytes, `${name} labels`);
-  if (images.dims.length !== 3 || images.dims[1] !== images.dims[2]) throw new Error(`${name} images: expected count × side × side, got ${images.dims.join('×')}`);
+  if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) throw new Error(`${name} images: expected count × 28 × 28 (MNIST's size, which the model reads), got ${images.dims.join('×')}`);
   if (labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) throw new Error(`${name}: ${labels.dims[0]} labels for ${images.dims[0]} images`);
   for (const label of labels.data) if (label > 9) throw new Error(`${name} labels: ${label} is not a digit`);
   return { count: images.dims[0], side: images.dims[1], images: images.data, labels: labels.data };

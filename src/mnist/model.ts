@@ -17,8 +17,14 @@ export type LayerSpec =
   | { kind: 'gap' }
   | { kind: 'linear'; out: number };
 
+/** Every layer kind, in the order of LayerSpec. */
+export const LAYER_KINDS: readonly LayerSpec['kind'][] = ['conv3', 'conv1', 'batchnorm', 'relu', 'dropout', 'maxpool', 'gap', 'linear'];
+
 /** Channels, height and width of one image's tensor between layers. */
 export interface Shape { c: number; h: number; w: number }
+
+/** Numbers in a tensor of this shape (per image). */
+export const tensorSize = (s: Shape): number => s.c * s.h * s.w;
 
 /** The model's input: one 28 × 28 grey image. */
 export const INPUT_SHAPE: Shape = { c: 1, h: 28, w: 28 };
@@ -90,11 +96,17 @@ function paramsOf(spec: LayerSpec, s: Shape): number {
   }
 }
 
-/** Places every layer of `specs`; throws when a layer does not fit its input (a plane too small, linear not last). */
+/**
+ * Places every layer of `specs`; throws a message naming the layer when one is not a known kind, has a channel count
+ * that is not a whole number from 1, or does not fit its input (a plane too small), or when the model does not end
+ * in 10 class scores.
+ */
 export function placeModel(specs: readonly LayerSpec[]): Model {
   const layers: PlacedLayer[] = [];
   let shape = INPUT_SHAPE, paramCount = 0, statCount = 0, rf = 1, jump = 1, forwardMacs = 0;
   for (const spec of specs) {
+    if (!LAYER_KINDS.includes(spec?.kind)) throw new Error(`layer ${layers.length + 1}: "${spec?.kind}" is not a layer kind (${LAYER_KINDS.join(', ')})`);
+    if ('out' in spec && !(Number.isInteger(spec.out) && spec.out >= 1)) throw new Error(`layer ${layers.length + 1} (${spec.kind}): out = ${spec.out} is not a whole number of channels from 1`);
     const output = outputShape(spec, shape);
     if (output.h < 1 || output.w < 1) throw new Error(`layer ${layers.length + 1} (${spec.kind}) gets a ${shape.h}×${shape.w} plane, too small for it`);
     const count = paramsOf(spec, shape);

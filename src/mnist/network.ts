@@ -5,7 +5,7 @@
  */
 import type { ConvKernels, Tensor } from './conv';
 import * as L from './layers';
-import { CLASSES, INPUT_SHAPE, type Model, type PlacedLayer } from './model';
+import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from './model';
 
 /** Where a network gets its arrays: plain Float64Arrays for the reference, views of a WebAssembly memory otherwise. */
 export interface Arena { alloc(length: number): Tensor }
@@ -24,7 +24,7 @@ export interface PassMode {
 /** The seed of layer i's dropout masks under a copy's mask seed. */
 export const dropoutSeed = (maskSeed: number, layer: number): number => (maskSeed + Math.imul(0x9e3779b9, layer + 1)) >>> 0;
 
-const size = (s: { c: number; h: number; w: number }): number => s.c * s.h * s.w;
+const size = tensorSize;
 
 /** One network (one copy of the model) sized for batches of up to `batch` images. */
 export class Network {

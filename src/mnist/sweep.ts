@@ -49,7 +49,9 @@ export function newResults(run: RunSettings, copies: CopySettings[], engine: str
   };
 }
 
-const percent = (x: number): string => `${(100 * x).toFixed(2)}%`;
+/** An accuracy as a percentage with two decimals: 0.99431 → "99.43%". */
+export const formatPercent = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const percent = formatPercent;
 
 /** The best test accuracy of a copy and the epoch it came in (null before the first epoch). */
 export function bestEpoch(record: CopyRecord): EpochMetrics | null {
@@ -83,7 +85,7 @@ export function metricsCsv(results: MnistResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Trained weights of one copy, as written to weights-<copy>.json and read back by the page and `--evaluate`. */
+/** Trained weights of one copy, as written to weights-<copy>.json by the CLI and the page, and loaded by the page. */
 export interface WeightsFile {
   format: 'backprop-sweeper-mnist-weights';
   version: 1;
@@ -96,10 +98,19 @@ export interface WeightsFile {
   stats: number[];
 }
 
+/** A weights file for copy settings `settings` after `epochs` epochs. */
+export function weightsFile(layers: readonly LayerSpec[], settings: CopySettings, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>): WeightsFile {
+  return { format: 'backprop-sweeper-mnist-weights', version: 1, model: [...layers], settings, epochs, params: Array.from(params), stats: Array.from(stats) };
+}
+
 /** Checks a parsed weights file against the model it claims; returns it or throws a message naming the problem. */
 export function checkWeights(value: unknown): WeightsFile {
   const w = value as WeightsFile;
   if (!w || w.format !== 'backprop-sweeper-mnist-weights' || w.version !== 1) throw new Error('not a weights file of this tool (format backprop-sweeper-mnist-weights, version 1)');
+  if (!Array.isArray(w.model)) throw new Error('the file has no model (a list of layers)');
+  const s = w.settings;
+  if (!s || ![s.lr, s.seed, s.dropout, s.momentum, s.weightDecay].every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Error('the file\'s settings (lr, seed, dropout, momentum, weightDecay) are missing or not numbers');
+  if (!Number.isInteger(w.epochs) || w.epochs < 0) throw new Error(`the file's epochs (${w.epochs}) is not a whole number`);
   const model = placeModel(w.model);
   if (!Array.isArray(w.params) || w.params.length !== model.paramCount) throw new Error(`the file has ${w.params?.length} parameters; its model needs ${model.paramCount}`);
   if (!Array.isArray(w.stats) || w.stats.length !== model.statCount) throw new Error(`the file has ${w.stats?.length} statistics; its model needs ${model.statCount}`);

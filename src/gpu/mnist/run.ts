@@ -5,8 +5,18 @@
  */
 import type { DigitSet } from '../../mnist/idx';
 import { INPUT_SHAPE } from '../../mnist/model';
-import { epochOrder, learningRate, loadBatch, Trainer, usedCount, writeImage, type EpochMetrics, type RunSettings } from '../../mnist/training';
+import { epochOrder, initialize, learningRate, loadBatch, Trainer, usedCount, writeImage, type EpochMetrics, type RunSettings } from '../../mnist/training';
 import type { MnistGpuTrainer } from './trainer';
+
+/** Gives every copy of `trainer` its initial weights (src/mnist/training.ts initialize, from the copy's seed). */
+export function initializeCopies(trainer: MnistGpuTrainer): void {
+  const { model } = trainer;
+  trainer.copies.forEach((c, k) => {
+    const params = new Float64Array(model.paramCount), stats = new Float64Array(model.statCount);
+    initialize(model, c.seed, params, stats);
+    trainer.setWeights(k, params, stats);
+  });
+}
 
 /** Steps submitted before the host waits for the GPU: keeps the queue short so that a stop is quick. */
 const STEPS_IN_FLIGHT = 4;
@@ -42,6 +52,7 @@ export async function gpuEpoch(trainer: MnistGpuTrainer, run: RunSettings, train
     trainer.evaluate(images, test.labels.subarray(first, first + n), n, first);
     if ((first / run.batch + 1) % STEPS_IN_FLIGHT === 0) await queue.onSubmittedWorkDone();
   }
+  trainer.checkHealth();
   const tally = await trainer.readTally();
   const predictions = await trainer.readPredictions();
   const seconds = (performance.now() - started) / 1000;

@@ -4,8 +4,8 @@
  * Host side: the order of the dispatches (forward, loss, backward, update), the buffers and their bind groups.
  * Buffer layouts: shaders/mnist/common.wgsl.
  */
-import type { GpuContext } from '../device';
-import { CLASSES, INPUT_SHAPE, type Model, type PlacedLayer } from '../../mnist/model';
+import { describeLoss, DeviceLostError, type GpuContext } from '../device';
+import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '../../mnist/model';
 import type { CopySettings } from '../../mnist/training';
 import { COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
 
@@ -20,7 +20,7 @@ const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
 
 const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
-const size = (s: { c: number; h: number; w: number }) => s.c * s.h * s.w;
+const size = tensorSize;
 
 interface Dispatch { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: number }
 
@@ -50,8 +50,11 @@ export class MnistGpuTrainer {
   /**
    * @param batch images per mini-batch (the buffers' capacity); @param testCount test images evaluated per epoch.
    */
+  private lost: GPUDeviceLostInfo | undefined;
+
   constructor(readonly gpu: GpuContext, private readonly shaders: MnistShaders, readonly model: Model, readonly copies: CopySettings[], readonly batch: number, readonly testCount: number) {
     this.device = gpu.device;
+    void gpu.lost.then((info) => { this.lost = info; });
     const K = copies.length, P = model.paramCount;
     this.params = this.storage(K * P * 4);
     this.grads = this.storage(K * P * 4);
@@ -83,7 +86,18 @@ export class MnistGpuTrainer {
   }
 
   private storage(bytes: number): GPUBuffer {
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    if (bytes > limit) {
+      throw new Error(`${this.copies.length} copies at batch ${this.batch} need a buffer of ${(bytes / 2 ** 20).toFixed(0)} MiB; this GPU binds at most ${(limit / 2 ** 20).toFixed(0)} MiB. Train fewer copies at once or use a smaller batch`);
+    }
     return this.buffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+  }
+
+  /** Throws when the device was lost or reported an error (out of memory, a validation error): results would be garbage. */
+  checkHealth(): void {
+    if (this.lost) throw new DeviceLostError(describeLoss(this.lost));
+    const error = this.gpu.uncapturedError();
+    if (error) throw new Error(`the GPU reported an error: ${error.message}. Train fewer copies at once or use a smaller batch; if it repeats, report it`);
   }
 
   private pipeline(file: Exclude<keyof MnistShaders, 'common'>, entry: string, constants: Record<string, number>): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
@@ -219,7 +233,10 @@ export class MnistGpuTrainer {
     this.encode([...this.forwardPasses, this.lossPass, ...this.backwardPasses, this.updatePass]);
   }
 
-  /** Forward only (training mode: batch statistics and dropout as in step) and the loss gradient; for the tests. */
+  /**
+   * A step at learning rate 0 (for the tests: forward, loss and backward to compare): parameters stay, but velocities
+   * and the running statistics change as in a step.
+   */
   forwardBackward(images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>, n: number, maskStep: number): void {
     this.step(images, labels, n, this.copies.map(() => 0), maskStep);
   }

@@ -9,7 +9,7 @@ import type { DigitSet } from '../../mnist/idx';
 import { referenceConv } from '../../mnist/conv';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../../mnist/model';
 import { FLOAT64_ARENA, Network } from '../../mnist/network';
-import { bestEpoch, checkWeights, newResults, type MnistResults, type WeightsFile } from '../../mnist/sweep';
+import { bestEpoch, checkWeights, formatPercent, newResults, weightsFile, type MnistResults, type WeightsFile } from '../../mnist/sweep';
 import { CLASSES } from '../../mnist/model';
 import { PIXEL_MEAN, PIXEL_STD } from '../../mnist/training';
 import type { MnistEvent, MnistWorkerApi } from '../../worker/mnist.worker';
@@ -23,7 +23,7 @@ import { accuracyGrid } from '../../mnist/grid';
 import { accuracyColourRange } from '../../mnist/figure';
 
 const model = placeModel(DEFAULT_MODEL);
-const percent = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(100 * x).toFixed(2)}%`);
+const percent = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : formatPercent(x));
 
 /** One copy's latest trained state on the page. */
 interface CopyState { params?: Float32Array | Float64Array; stats?: Float32Array | Float64Array; predictions?: Uint8Array; progress?: string }
@@ -78,20 +78,23 @@ export function mountMnist(): { show(): void } {
     const read = readMnistForm(values());
     errors.textContent = read.ok ? '' : read.errors.join('\n');
     if (!read.ok) return;
-    const engine = await worker.engine(byId('mnist-engine', HTMLSelectElement).value as 'auto' | 'webgpu' | 'cpu');
-    results = newResults(read.run, read.copies, engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`);
-    results.copies.forEach((c) => { c.state = 'running'; });
-    copies = read.copies.map(() => ({}));
-    selected = 0;
+    // Claimed before the first await: a second submit meanwhile is ignored, never a second sweep.
     running = true;
     runButton.disabled = true;
+    const engine = await worker.engine(byId('mnist-engine', HTMLSelectElement).value as 'auto' | 'webgpu' | 'cpu');
+    const sweep = newResults(read.run, read.copies, engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`);
+    // Every copy trains at once on the GPU; on the CPU a copy waits for a free core (its first progress marks it running).
+    sweep.copies.forEach((c) => { c.state = engine.device === 'webgpu' ? 'running' : 'waiting'; });
+    results = sweep;
+    copies = read.copies.map(() => ({}));
+    selected = 0;
     stopButton.disabled = false;
     status.textContent = `Training on ${engine.device === 'webgpu' ? 'the GPU' : `the CPU (${engine.threads} threads)`}: ${engine.why}`;
     progress.value = 0;
     render();
     const totalSteps = read.copies.length * read.run.epochs;
     try {
-      const outcome = await worker.train(DEFAULT_MODEL as never, read.run, read.copies, engine.device, Comlink.proxy((event: MnistEvent) => onEvent(event, totalSteps)));
+      const outcome = await worker.train(DEFAULT_MODEL as never, read.run, read.copies, engine.device, Comlink.proxy((event: MnistEvent) => { if (results === sweep) onEvent(event, totalSteps); }));
       for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = outcome === 'stopped' ? 'stopped' : 'finished';
       status.textContent = outcome === 'stopped' ? 'Stopped. The epochs finished before the stop are kept below.' : `Finished: ${summary()}`;
       if (outcome === 'finished') progress.value = 1;
@@ -118,6 +121,7 @@ export function mountMnist(): { show(): void } {
     if (!results) return;
     if (event.type === 'status') { status.textContent = event.text; return; }
     if (event.type === 'progress') {
+      if (results.copies[event.copy].state === 'waiting') results.copies[event.copy].state = 'running';
       copies[event.copy].progress = `epoch ${event.epoch + 1}: ${Math.round((100 * event.iteration) / event.iterations)}%`;
       const done = results.copies.reduce((a, c) => a + c.epochs.length, 0) + (event.iteration / event.iterations);
       progress.value = Math.min(1, done / totalSteps);
@@ -202,12 +206,13 @@ export function mountMnist(): { show(): void } {
 
   function renderHeatmap(): void {
     const grid = results ? accuracyGrid(results) : null;
-    byId('mnist-heatmap-box').hidden = !grid;
-    if (!grid) return;
+    const range = grid && accuracyColourRange(grid.values.flat());
+    byId('mnist-heatmap-box').hidden = !range;
+    if (!grid || !range) return;
     const canvas = byId('mnist-heatmap', HTMLCanvasElement), ctx = canvas.getContext('2d')!;
     const left = 90, top = 10, bottom = 40, width = canvas.width - left - 10, height = canvas.height - top - bottom;
     const cw = width / grid.xs.length, ch = height / grid.ys.length;
-    const { lo, hi } = accuracyColourRange(grid.values.flat());
+    const { lo, hi } = range;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.font = '12px system-ui, sans-serif';
@@ -347,7 +352,7 @@ export function mountMnist(): { show(): void } {
     if (!w || !results) return;
     const settings = selected === 'loaded' ? loaded!.file.settings : results.copies[selected].settings;
     const epochs = selected === 'loaded' ? loaded!.file.epochs : results.copies[selected].epochs.length;
-    const file: WeightsFile = { format: 'backprop-sweeper-mnist-weights', version: 1, model: [...DEFAULT_MODEL], settings, epochs, params: Array.from(w.params), stats: Array.from(w.stats) };
+    const file = weightsFile(DEFAULT_MODEL, settings, epochs, w.params, w.stats);
     download(`weights-${selected}.json`, new Blob([JSON.stringify(file)], { type: 'application/json' }));
   });
   byId('mnist-load', HTMLInputElement).addEventListener('change', async (e) => {
