@@ -77,16 +77,24 @@ fn statistics(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups
   }
 }
 
+const UNUSED = 0xffffffffu;
+
+// The (copy, channel) group of element i (k · c + channel), or UNUSED when its image is not in use this step.
+fn group_of(i: u32) -> u32 {
+  let plane = layer.h * layer.w;
+  let kb = i / (plane * layer.ci);
+  if (kb % layer.batch >= step.n) { return UNUSED; }
+  return (kb / layer.batch) * layer.ci + (i / plane) % layer.ci;
+}
+
 @compute @workgroup_size(64)
 fn normalize(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let plane = layer.h * layer.w;
-  let c = (i / plane) % layer.ci;
-  let kb = i / (plane * layer.ci);
-  if (kb % layer.batch >= step.n) { return; }
-  let k = kb / layer.batch;
-  let g = k * layer.ci + c;
+  let g = group_of(i);
+  if (g == UNUSED) { return; }
+  let k = g / layer.ci;
+  let c = g % layer.ci;
   let h = (x[i] - saved[g * 4u]) * saved[g * 4u + 1u];
   xhat[i] = h;
   let p = k * layer.param_stride + layer.param_offset;
@@ -123,13 +131,11 @@ fn reduce_gradients(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
 fn backward_input(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let plane = layer.h * layer.w;
-  let c = (i / plane) % layer.ci;
-  let kb = i / (plane * layer.ci);
-  if (kb % layer.batch >= step.n) { return; }
-  let k = kb / layer.batch;
-  let g = k * layer.ci + c;
-  let count = f32(step.n * plane);
+  let g = group_of(i);
+  if (g == UNUSED) { return; }
+  let k = g / layer.ci;
+  let c = g % layer.ci;
+  let count = f32(step.n * layer.h * layer.w);
   let gamma = params[k * layer.param_stride + layer.param_offset + c];
   out[i] = gamma * saved[g * 4u + 1u] / count * (count * dy[i] - saved[g * 4u + 3u] - xhat[i] * saved[g * 4u + 2u]);
 }
