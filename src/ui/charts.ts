@@ -32,7 +32,7 @@ export interface CurveSeries {
  * linear scale with whole decades as ticks (uPlot's own log scale loops forever below about 1e-16, and losses reach
  * 1e-33 and exactly 0); non-positive values are gaps there.
  */
-export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean }): uPlot {
+export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean; wholeX?: boolean }): uPlot {
   replaceChart(target);
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
@@ -42,7 +42,7 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
     width: Math.max(320, target.clientWidth - 8),
     height: options.height ?? 300,
     scales: { x: { time: false } },
-    axes: [{ label: options.xLabel ?? 'step k' }, {
+    axes: [{ label: options.xLabel ?? 'step k', ...(options.wholeX ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}) }, {
       label: options.yLabel, size: 70,
       ...(options.log ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}),
       values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? `1e${v}` : String(Number(v.toPrecision(3))))),

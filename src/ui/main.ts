@@ -57,6 +57,8 @@ store.subscribe((s) => s.tab, () => {
     byId(name).hidden = tab !== name;
     byId(`nav-${name}`).setAttribute('aria-current', tab === name ? 'page' : 'false');
   }
+  // The header's engine badge and notice speak of the sweeps' engine; the MNIST view says its own when it trains.
+  document.body.dataset.tab = tab;
   if (tab === 'mnist') mnist.show();
   window.scrollTo(0, 0); // a tab opens at its top (the course page's button sits far down on a phone)
 });

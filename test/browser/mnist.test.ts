@@ -30,7 +30,7 @@ describe('the MNIST view', () => {
     expect(await page.isVisible('#mnist')).toBe(true);
     expect(await page.textContent('#mnist-params')).toBe('10,552');
     await settings(page, { lr: '0.05, 0.1', seeds: '2', epochs: '1', train: '2000', test: '500', engine: 'cpu' });
-    expect(await page.textContent('#mnist-plan')).toBe('4 copies × 1 epochs × 2,000 images = 8,000 image-steps');
+    expect(await page.textContent('#mnist-plan')).toBe('4 copies × 1 epoch × 2,000 images = 8,000 image-steps');
     await page.click('#mnist-run');
     await waitForText(page, '#mnist-status', /^Finished: best test accuracy/, 240_000);
     const rows = await tableRows(page);
@@ -43,6 +43,14 @@ describe('the MNIST view', () => {
     const caption = await page.textContent('#mnist-gallery-caption');
     expect(caption).toMatch(/^\d+ of 500 test digits wrong/);
     expect(await page.locator('#mnist-gallery figure').count()).toBeGreaterThan(0);
+    // By keyboard: arrow keys move the selection, and the focus stays on it while the table is redrawn.
+    await page.focus('#mnist-table tbody tr:nth-child(1) input');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.isChecked('#mnist-table tbody tr:nth-child(2) input')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement === document.querySelector('#mnist-table tbody tr:nth-child(2) input'))).toBe(true);
+    // A misclassified digit goes onto the drawing pad and is read again.
+    await page.click('#mnist-gallery figure:first-child button');
+    await waitForText(page, '#mnist-prediction', /^Copy 1 reads \d/);
     await page.click('#mnist-table tbody tr:nth-child(4)');
     expect(await page.isChecked('#mnist-table tbody tr:nth-child(4) input')).toBe(true);
     // Draw a stroke: the selected copy reads it.

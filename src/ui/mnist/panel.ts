@@ -59,7 +59,7 @@ export function mountMnist(): { show(): void } {
   const values = (): MnistFormValues => Object.fromEntries(new FormData(form)) as unknown as MnistFormValues;
   const plan = () => {
     const read = readMnistForm(values());
-    byId('mnist-plan').textContent = read.ok ? `${read.copies.length} ${read.copies.length === 1 ? 'copy' : 'copies'} × ${read.run.epochs} epochs × ${read.run.trainLimit.toLocaleString('en-US')} images = ${(read.copies.length * read.run.epochs * read.run.trainLimit).toLocaleString('en-US')} image-steps` : '';
+    byId('mnist-plan').textContent = read.ok ? `${read.copies.length} ${read.copies.length === 1 ? 'copy' : 'copies'} × ${read.run.epochs} ${read.run.epochs === 1 ? 'epoch' : 'epochs'} × ${read.run.trainLimit.toLocaleString('en-US')} images = ${(read.copies.length * read.run.epochs * read.run.trainLimit).toLocaleString('en-US')} image-steps` : '';
   };
   form.addEventListener('input', plan);
   plan();
@@ -80,6 +80,7 @@ export function mountMnist(): { show(): void } {
     if (!read.ok) return;
     // Claimed before the first await: a second submit meanwhile is ignored, never a second sweep.
     running = true;
+    const trainHadFocus = document.activeElement === runButton;
     runButton.disabled = true;
     const engine = await worker.engine(byId('mnist-engine', HTMLSelectElement).value as 'auto' | 'webgpu' | 'cpu');
     const sweep = newResults(read.run, read.copies, engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`);
@@ -89,6 +90,7 @@ export function mountMnist(): { show(): void } {
     copies = read.copies.map(() => ({}));
     selected = 0;
     stopButton.disabled = false;
+    if (trainHadFocus) stopButton.focus(); // a disabled button drops the keyboard's focus
     status.textContent = `Training on ${engine.device === 'webgpu' ? 'the GPU' : `the CPU (${engine.threads} threads)`}: ${engine.why}`;
     progress.value = 0;
     render();
@@ -105,7 +107,9 @@ export function mountMnist(): { show(): void } {
     }
     running = false;
     runButton.disabled = false;
+    const stopHadFocus = document.activeElement === stopButton || document.activeElement === document.body;
     stopButton.disabled = true;
+    if (stopHadFocus) runButton.focus();
     render();
   }
 
@@ -174,15 +178,18 @@ export function mountMnist(): { show(): void } {
       const row = el('tr', { className: selected === 'loaded' ? 'selected' : '' }, [
         el('td', {}, [el('input', { type: 'radio', name: 'mnist-copy', checked: selected === 'loaded', ariaLabel: 'select the loaded weights' })]),
         ...['loaded', String(loaded.file.settings.lr), String(loaded.file.settings.dropout), String(loaded.file.settings.seed), String(loaded.file.epochs), '–',
-          percent(loaded.accuracy), '–', loaded.name].map((t) => el('td', { textContent: t })),
+          loaded.accuracy === undefined ? '…' : `${percent(loaded.accuracy)} (all 10,000)`, '–', loaded.name].map((t) => el('td', { textContent: t })),
       ]);
       row.addEventListener('click', () => select('loaded'));
       rows.push(row);
     }
-    byId('mnist-table').replaceChildren(
+    // Rebuilding the table must not drop the keyboard's focus: it returns to the selected copy's radio.
+    const table = byId('mnist-table'), hadFocus = table.contains(document.activeElement);
+    table.replaceChildren(
       el('thead', {}, [el('tr', {}, ['', 'copy', 'lr', 'dropout', 'seed', 'epochs', 'train loss', 'test acc', 'best (epoch)', 'state'].map((h) => el('th', { textContent: h })))]),
       el('tbody', {}, rows),
     );
+    if (hadFocus) table.querySelector<HTMLInputElement>('tr.selected input')?.focus();
   }
 
   function select(copy: number | 'loaded'): void {
@@ -200,12 +207,12 @@ export function mountMnist(): { show(): void } {
       color: SERIES_COLORS[i % SERIES_COLORS.length],
       width: selected === i ? 3 : 1.5,
     }));
-    drawCurves(accuracy, 'Test accuracy (%) per epoch', series((e) => 100 * e.testAccuracy), { log: false, yLabel: 'test accuracy %', xLabel: 'epoch', firstX: 1, height: 260, points: true });
-    drawCurves(loss, 'Training loss per epoch', series((e) => e.trainLoss), { log: true, yLabel: 'loss (NLL)', xLabel: 'epoch', firstX: 1, height: 260, points: true });
+    drawCurves(accuracy, 'Test accuracy (%) per epoch', series((e) => 100 * e.testAccuracy), { log: false, yLabel: 'test accuracy %', xLabel: 'epoch', firstX: 1, height: 260, points: true, wholeX: true });
+    drawCurves(loss, 'Training loss per epoch', series((e) => e.trainLoss), { log: true, yLabel: 'loss (NLL)', xLabel: 'epoch', firstX: 1, height: 260, points: true, wholeX: true });
   }
 
   function renderHeatmap(): void {
-    const grid = results ? accuracyGrid(results) : null;
+    const grid = results ? accuracyGrid(results, true) : null;
     const range = grid && accuracyColourRange(grid.values.flat());
     byId('mnist-heatmap-box').hidden = !range;
     if (!grid || !range) return;
@@ -275,12 +282,17 @@ export function mountMnist(): { show(): void } {
     const set = await testSet();
     const wrong: number[] = [];
     for (let i = 0; i < predictions.length; i++) if (predictions[i] !== set.labels[i]) wrong.push(i);
-    caption.textContent = `${wrong.length} of ${predictions.length.toLocaleString('en-US')} test digits wrong (${percent(wrong.length / predictions.length)} error); the first ${Math.min(48, wrong.length)}, as "true → predicted":`;
+    caption.textContent = `${wrong.length} of ${predictions.length.toLocaleString('en-US')} test digits wrong (${percent(wrong.length / predictions.length)} error); the first ${Math.min(48, wrong.length)}, as "true → predicted" (choose one to put it on the drawing pad):`;
     gallery.replaceChildren(...wrong.slice(0, 48).map((i) => {
       const canvas = digitCanvas(set.images.subarray(i * 784, (i + 1) * 784), 1);
-      canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', `test image ${i}: a ${set.labels[i]}, predicted ${predictions[i]}`);
-      return el('figure', {}, [canvas, el('figcaption', { textContent: `${set.labels[i]} → ${predictions[i]}` })]);
+      const button = el('button', { type: 'button', title: 'Put it on the drawing pad and read it again', ariaLabel: `test image ${i}: a ${set.labels[i]}, predicted ${predictions[i]}; put it on the drawing pad` }, [canvas]);
+      button.addEventListener('click', () => {
+        padContext.imageSmoothingEnabled = false;
+        padContext.drawImage(canvas, 0, 0, pad.width, pad.height);
+        predict();
+        pad.scrollIntoView({ block: 'nearest' });
+      });
+      return el('figure', {}, [button, el('figcaption', { textContent: `${set.labels[i]} → ${predictions[i]}` })]);
     }));
   }
 
@@ -334,7 +346,7 @@ export function mountMnist(): { show(): void } {
     const max = Math.max(...logits), exps = Array.from(logits, (z) => Math.exp(z - max)), sum = exps.reduce((a, b) => a + b, 0);
     const probabilities = exps.map((e) => e / sum);
     const best = probabilities.indexOf(Math.max(...probabilities));
-    out.textContent = `${selected === 'loaded' ? 'The loaded weights' : `Copy ${selected}`} reads ${best} (${percent(probabilities[best])} sure).`;
+    out.textContent = `${selected === 'loaded' ? 'The loaded weights read' : `Copy ${selected} reads`} ${best} (${percent(probabilities[best])} sure).`;
     bars.replaceChildren(...Array.from({ length: CLASSES }, (_, k) => el('div', { className: 'prob' }, [
       el('span', { textContent: String(k) }),
       bar(probabilities[k]),
