@@ -200,7 +200,13 @@ export function mountMnist(): { show(): void } {
   function renderCharts(): void {
     const accuracy = byId('mnist-accuracy-chart'), loss = byId('mnist-loss-chart');
     const n = results ? Math.max(0, ...results.copies.map((c) => c.epochs.length)) : 0;
-    if (!results || n === 0) { replaceChart(accuracy); replaceChart(loss); return; }
+    if (!results || n === 0) {
+      for (const [target, what] of [[accuracy, 'test accuracy'], [loss, 'training loss']] as const) {
+        replaceChart(target);
+        target.append(el('p', { className: 'muted chart-placeholder', textContent: `Each copy's ${what} per epoch appears here after its first epoch.` }));
+      }
+      return;
+    }
     const series = (pick: (e: MnistResults['copies'][number]['epochs'][number]) => number) => results!.copies.map((c, i) => ({
       label: `lr ${c.settings.lr} · d ${c.settings.dropout} · s ${c.settings.seed}`,
       values: Array.from({ length: n }, (_, k) => (c.epochs[k] ? pick(c.epochs[k]) : NaN)),
