@@ -6,7 +6,7 @@
  * last finished epoch). `--figure DIR` draws the figure of an earlier run's mnist.json again. Every file is rewritten atomically after
  * every epoch, so Ctrl-C keeps every finished epoch.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   const { run, copies, backend, threads, outDir } = parse();
   const problem = prepareOutDir(outDir);
   if (problem) fail(problem);
+  // Never overwrite what an earlier run computed.
+  if (existsSync(join(outDir, 'mnist.json'))) fail(`--out ${outDir} holds an earlier MNIST run (mnist.json) that this run would overwrite: give another --out, or move it away`);
   const model = placeModel(DEFAULT_MODEL);
   let gpuTrainer: MnistGpuTrainer | undefined;
   if (backend === 'webgpu') {

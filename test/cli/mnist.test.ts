@@ -3,7 +3,7 @@
  * messages for bad arguments (the WebGPU backend: test/kernel/mnist.test.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,9 @@ describe('npm run mnist', () => {
     expect(cli(['--backend', 'tpu']).stderr).toMatch(/--backend tpu: expected cpu, cpu-f64 or webgpu/);
     expect(cli(['--frobnicate']).stderr).toMatch(/Unknown option '--frobnicate'/);
     expect(cli(['--momentum', '0.9,0.5']).stderr).toMatch(/--momentum 0\.9,0\.5: expected a momentum in \[0, 1\) \(one number, e\.g\. --momentum 0\.9\)/);
+    mkdirSync(join(dir, 'earlier'), { recursive: true });
+    writeFileSync(join(dir, 'earlier', 'mnist.json'), '{}');
+    expect(cli(['--out', join(dir, 'earlier')]).stderr).toMatch(/--out .*earlier holds an earlier MNIST run \(mnist\.json\) that this run would overwrite: give another --out, or move it away/);
     expect(cli(['--figure', join(dir, 'nowhere')]).stderr).toMatch(/--figure .*nowhere: .*give the folder of an earlier run \(it holds mnist\.json\)/);
   });
 });
