@@ -18,6 +18,7 @@ import { drawCurves, replaceChart, SERIES_COLORS } from '../charts';
 import { byId, el } from '../dom';
 import { download } from '../download';
 import { toMnistDigit } from './digit';
+import { mountPad } from './pad';
 import { readMnistForm, type MnistFormValues } from './form';
 import { accuracyGrid } from '../../mnist/grid';
 import { accuracyColourRange } from '../../mnist/figure';
@@ -292,42 +293,14 @@ export function mountMnist(): { show(): void } {
     gallery.replaceChildren(...wrong.slice(0, 48).map((i) => {
       const canvas = digitCanvas(set.images.subarray(i * 784, (i + 1) * 784), 1);
       const button = el('button', { type: 'button', title: 'Put it on the drawing pad and read it again', ariaLabel: `test image ${i}: a ${set.labels[i]}, predicted ${predictions[i]}; put it on the drawing pad` }, [canvas]);
-      button.addEventListener('click', () => {
-        padContext.imageSmoothingEnabled = false;
-        padContext.drawImage(canvas, 0, 0, pad.width, pad.height);
-        predict();
-        pad.scrollIntoView({ block: 'nearest' });
-      });
+      button.addEventListener('click', () => { pad.show(canvas); predict(); });
       return el('figure', {}, [button, el('figcaption', { textContent: `${set.labels[i]} → ${predictions[i]}` })]);
     }));
   }
 
   // --- drawing ---------------------------------------------------------------------------------------------------
 
-  const pad = byId('mnist-draw', HTMLCanvasElement), padContext = pad.getContext('2d', { willReadFrequently: true })!;
-  const clearPad = () => { padContext.fillStyle = '#000'; padContext.fillRect(0, 0, pad.width, pad.height); };
-  clearPad();
-  let drawing = false, last: [number, number] | undefined;
-  const at = (e: PointerEvent): [number, number] => {
-    const r = pad.getBoundingClientRect();
-    return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
-  };
-  pad.addEventListener('pointerdown', (e) => { drawing = true; last = at(e); pad.setPointerCapture(e.pointerId); stroke(at(e)); });
-  pad.addEventListener('pointermove', (e) => { if (drawing) stroke(at(e)); });
-  const end = () => { if (drawing) { drawing = false; last = undefined; predict(); } };
-  pad.addEventListener('pointerup', end);
-  pad.addEventListener('pointercancel', end);
-  function stroke(p: [number, number]): void {
-    padContext.strokeStyle = '#fff';
-    padContext.lineWidth = 22;
-    padContext.lineCap = 'round';
-    padContext.beginPath();
-    padContext.moveTo(...(last ?? p));
-    padContext.lineTo(...p);
-    padContext.stroke();
-    last = p;
-  }
-  byId('mnist-clear').addEventListener('click', () => { clearPad(); predict(); });
+  const pad = mountPad(() => predict());
 
   function bar(p: number): HTMLSpanElement {
     const span = el('span', { className: 'bar' });
@@ -338,10 +311,8 @@ export function mountMnist(): { show(): void } {
   function predict(): void {
     const out = byId('mnist-prediction'), bars = byId('mnist-probabilities');
     const weights = selectedWeights();
-    const rgba = padContext.getImageData(0, 0, pad.width, pad.height).data;
-    const ink = new Float32Array(pad.width * pad.height);
-    for (let j = 0; j < ink.length; j++) ink[j] = rgba[4 * j] / 255;
-    const digit = toMnistDigit(ink, pad.width, pad.height);
+    const ink = pad.ink();
+    const digit = toMnistDigit(ink.values, ink.width, ink.height);
     if (!weights) { out.textContent = 'Train or load a copy, then draw.'; bars.replaceChildren(); return; }
     if (!digit) { out.textContent = 'Draw a digit above (mouse, finger or pen).'; bars.replaceChildren(); return; }
     const net = new Network(model, 1, FLOAT64_ARENA, referenceConv);
