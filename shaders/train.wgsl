@@ -13,11 +13,13 @@
 //   @binding(1) params : array<CellParams>, 28 bytes per cell, cell order = tile order (row-major within the tile):
 //                        learning rates, inputs, targets and momentum; read only. Its fields are named as the
 //                        fields of the cell set-up record (src/core/network.ts CELL_SETUP_FIELDS) they come from.
-//   @binding(2) state  : array<CellState>, 84 bytes per cell: the eight weights, the running outputs and the eight
+//   @binding(2) state  : array<CellState>, 96 bytes per cell: the eight weights, the running outputs and the eight
 //                        velocities. After a cell diverges, its weights, velocities and loss are meaningless; its
-//                        outputs are those of the step it diverged at. Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf,
-//                        peakLoss = −inf, stepsToThreshold = −1, divergedAt = −1, v1..v8 = 0. After the last chunk,
-//                        loss holds loss[steps]; the other outputs are named as the OUTPUTS rows (src/core/outputs.ts).
+//                        outputs are those of the step it diverged at (the host reads tailLossRatio as none then).
+//                        Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf, peakLoss = −inf,
+//                        stepsToThreshold = −1, divergedAt = −1, firstLoss = NaN, tailLossRatio = 0, settledAt = −1,
+//                        v1..v8 = 0. After the last chunk, loss holds loss[steps]; the other outputs are named as the
+//                        OUTPUTS rows (src/core/outputs.ts).
 //   @binding(3) lossHistory : array<f32>, (totalSteps + 1) floats per cell, cell-major: loss[k] of cell c at
 //                        c · (totalSteps + 1) + k. Written only when RECORD_LOSS (small sweeps: loss curves);
 //                        otherwise bound to a 4-byte placeholder. Entries after a divergence are left untouched.
@@ -26,7 +28,8 @@
 //            RECORD_LOSS (write every loss[k] to lossHistory), TRACK_LOSS (false only in benchmarks: skips the
 //            loss and its bookkeeping — minLoss, peakLoss, stepsToThreshold, divergedAt — to measure what they
 //            cost), MOMENTUM (some cell's momentum is not 0: heavy ball for every cell, which with β = 0 gives the
-//            plain step's bits, since v starts at 0; false compiles the plain step without velocities, the sheet's loop).
+//            plain step's bits, since v starts at 0; false compiles the plain step without velocities, the sheet's loop),
+//            TAIL_LOSSES (how many of the last losses tailLossRatio averages: src/core/outputs.ts TAIL_LOSSES).
 // Dispatch: ceil(cellCount / WORKGROUP_SIZE) workgroups along x; cell = global invocation id x.
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -34,13 +37,14 @@ override ACTIVATION: u32 = 0u;
 override RECORD_LOSS: bool = false;
 override TRACK_LOSS: bool = true;
 override MOMENTUM: bool = false;
+override TAIL_LOSSES: u32 = 20u;
 
 struct Chunk {
   cellCount: u32,     // cells in this tile
   firstStep: u32,     // first loss index k evaluated by this chunk
   endStep: u32,       // one past the last loss index evaluated by this chunk (≤ totalSteps + 1)
   totalSteps: u32,    // number of updates of the sweep; loss[totalSteps] is evaluated, never followed by an update
-  threshold: f32,     // converged at the first k with loss[k] < threshold
+  threshold: f32,     // the loss threshold of stepsToThreshold and settledAt
   biasHidden: f32,    // fixed bias added to h1 and h2
   biasOutput: f32,    // fixed bias added to o1 and o2
 }
@@ -63,6 +67,9 @@ struct CellState {
   peakLoss: f32,                       // max over evaluated k of loss[k]
   stepsToThreshold: i32,               // first k with loss[k] < threshold, or −1
   divergedAt: i32,                     // first k with a non-finite loss or weight, or −1; the outputs stop there
+  firstLoss: f32,                      // loss[0]
+  tailLossRatio: f32,                  // Σ (loss[k] / loss[0]) / n over the last n = min(TAIL_LOSSES, totalSteps + 1) k so far
+  settledAt: i32,                      // first k from which every loss so far is below threshold, or −1
   v1: f32, v2: f32, v3: f32, v4: f32,  // velocities (heavy ball), used only when MOMENTUM
   v5: f32, v6: f32, v7: f32, v8: f32,
 }
@@ -129,7 +136,13 @@ fn evaluate(s: ptr<function, CellState>, p: CellParams, k: u32, bh: f32, bo: f32
     let counts = live && !diverges;
     (*s).minLoss = select((*s).minLoss, min((*s).minLoss, loss), counts);
     (*s).peakLoss = select((*s).peakLoss, max((*s).peakLoss, loss), counts);
-    (*s).stepsToThreshold = select((*s).stepsToThreshold, i32(k), counts && (*s).stepsToThreshold < 0 && loss < chunk.threshold);
+    let below = loss < chunk.threshold;
+    (*s).stepsToThreshold = select((*s).stepsToThreshold, i32(k), counts && (*s).stepsToThreshold < 0 && below);
+    (*s).settledAt = select((*s).settledAt, select(-1, select((*s).settledAt, i32(k), (*s).settledAt < 0), below), counts);
+    (*s).firstLoss = select((*s).firstLoss, loss, k == 0u);
+    let tailCount = min(TAIL_LOSSES, chunk.totalSteps + 1u);
+    let inTail = k + tailCount > chunk.totalSteps;
+    (*s).tailLossRatio = select((*s).tailLossRatio, (*s).tailLossRatio + (loss / (*s).firstLoss) / f32(tailCount), counts && inTail);
   }
   return Forward(f.ah1, f.ah2, ao1, ao2);
 }

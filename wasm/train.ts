@@ -8,7 +8,8 @@
 //            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2, momentum] (SETUP_* below give the offsets).
 //   outputs: the OUTPUTS rows (src/core/outputs.ts) one array after another, count entries each, at OUT_* × count:
 //            finalLoss f64 (NaN when diverged), minLoss f64 (+inf when diverged at k = 0), peakLoss f64 (−inf when
-//            diverged at k = 0), stepsToThreshold i32 (−1: never), divergedAt i32 (−1: never); OUT_BYTES per cell.
+//            diverged at k = 0), tailLossRatio f64 (NaN when diverged), stepsToThreshold i32 (−1: never), settledAt i32
+//            (−1: did not end below the threshold), divergedAt i32 (−1: never); OUT_BYTES per cell.
 //   history: trace() only; rows of TRACE_STRIDE f64: [k, loss[k], w1 … w8 after k updates] for k = 0, every, 2·every,
 //            … and k = steps, or up to and including the divergence, whose row is always kept (at most
 //            ⌈(steps + 1) / every⌉ + 1 rows); trace() returns the number of rows written.
@@ -31,9 +32,13 @@ export const SETUP_MOMENTUM: i32 = 14;
 export const OUT_FINAL_LOSS: i32 = 0;
 export const OUT_MIN_LOSS: i32 = 8;
 export const OUT_PEAK_LOSS: i32 = 16;
-export const OUT_STEPS_TO_THRESHOLD: i32 = 24;
-export const OUT_DIVERGED_AT: i32 = 28;
-export const OUT_BYTES: i32 = 32;
+export const OUT_TAIL_LOSS_RATIO: i32 = 24;
+export const OUT_STEPS_TO_THRESHOLD: i32 = 32;
+export const OUT_SETTLED_AT: i32 = 36;
+export const OUT_DIVERGED_AT: i32 = 40;
+export const OUT_BYTES: i32 = 44;
+/** How many of the last losses tailLossRatio averages (src/core/outputs.ts TAIL_LOSSES; the layout test checks it). */
+export const TAIL_LOSSES: i32 = 20;
 export const TRACE_STRIDE: i32 = 10;
 
 const SIGMOID = 0, TANH = 1, RELU = 2, IDENTITY = 3;
@@ -88,8 +93,9 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
   const t1 = <T>field(setup, SETUP_T1), t2 = <T>field(setup, SETUP_T2);
   const beta = <T>field(setup, SETUP_MOMENTUM);
   let v1: T = 0, v2: T = 0, v3: T = 0, v4: T = 0, v5: T = 0, v6: T = 0, v7: T = 0, v8: T = 0;
-  let minLoss: f64 = Infinity, peakLoss: f64 = -Infinity, stepsToThreshold: i32 = -1, divergedAt: i32 = -1;
-  let loss: T = 0, rows: i32 = 0;
+  let minLoss: f64 = Infinity, peakLoss: f64 = -Infinity, stepsToThreshold: i32 = -1, settledAt: i32 = -1, divergedAt: i32 = -1;
+  let loss: T = 0, firstLoss: T = 0, tail: T = 0, rows: i32 = 0;
+  const tailCount = min<i32>(TAIL_LOSSES, steps + 1), tailStart = steps + 1 - tailCount;
   for (let k: i32 = 0; ; k++) {
     const ah1 = activate<T>((w1 * i1 + w2 * i2) + bh, activation);
     const ah2 = activate<T>((w3 * i1 + w4 * i2) + bh, activation);
@@ -108,11 +114,15 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
     if (!finite) {
       divergedAt = k;
       loss = <T>NaN;
+      tail = <T>NaN;
       break;
     }
     if (<f64>loss < minLoss) minLoss = loss;
     if (<f64>loss > peakLoss) peakLoss = loss;
     if (stepsToThreshold < 0 && loss < threshold) stepsToThreshold = k;
+    settledAt = loss < threshold ? (settledAt < 0 ? k : settledAt) : -1;
+    if (k == 0) firstLoss = loss;
+    if (k >= tailStart) tail = tail + (loss / firstLoss) / <T>tailCount;
     if (k == steps) break;
     const do1 = (ao1 - t1) * slope<T>(ao1, activation);
     const do2 = (ao2 - t2) * slope<T>(ao2, activation);
@@ -130,16 +140,18 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
       w5 = w5 - lrO * v5; w6 = w6 - lrO * v6; w7 = w7 - lrO * v7; w8 = w8 - lrO * v8;
     }
   }
-  writeOutputs(outputs, count, at, loss, minLoss, peakLoss, stepsToThreshold, divergedAt);
+  writeOutputs(outputs, count, at, loss, minLoss, peakLoss, tail, stepsToThreshold, settledAt, divergedAt);
   return rows;
 }
 
-@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, stepsToThreshold: i32, divergedAt: i32): void {
+@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
   const n = <usize>count, a8 = <usize>at << 3, a4 = <usize>at << 2;
   store<f64>(outputs + <usize>OUT_FINAL_LOSS * n + a8, finalLoss);
   store<f64>(outputs + <usize>OUT_MIN_LOSS * n + a8, minLoss);
   store<f64>(outputs + <usize>OUT_PEAK_LOSS * n + a8, peakLoss);
+  store<f64>(outputs + <usize>OUT_TAIL_LOSS_RATIO * n + a8, tailLossRatio);
   store<i32>(outputs + <usize>OUT_STEPS_TO_THRESHOLD * n + a4, stepsToThreshold);
+  store<i32>(outputs + <usize>OUT_SETTLED_AT * n + a4, settledAt);
   store<i32>(outputs + <usize>OUT_DIVERGED_AT * n + a4, divergedAt);
 }
 
@@ -172,7 +184,7 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 // Slots 0 … SETUP_LENGTH − 1 hold the set-up record's fields (W1 … MOMENTUM), the rest the running state.
 const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MOMENTUM = 14, V1 = 15, MIN_LOSS = 23;
 const PEAK_LOSS = 24, STEPS_TO_THRESHOLD = 25, DIVERGED_AT = 26, FINAL_LOSS = 27, ALIVE = 28, AH1 = 29, AH2 = 30;
-const AO1 = 31, AO2 = 32, PAIR_SLOTS = 33;
+const AO1 = 31, AO2 = 32, SETTLED_AT = 33, FIRST_LOSS = 34, TAIL = 35, PAIR_SLOTS = 36;
 const PAIR_BYTES: usize = PAIR_SLOTS * 16;
 const PAIRS = 4;
 const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
@@ -190,6 +202,8 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, DIVERGED_AT, f64x2.splat(-1));
   setSlot(s, FINAL_LOSS, f64x2.splat(NaN));
   setSlot(s, ALIVE, i64x2.splat(-1));
+  setSlot(s, SETTLED_AT, f64x2.splat(-1));
+  setSlot(s, TAIL, f64x2.splat(0));
 }
 
 /** The activations of x1 and x2 into slots `into1` and `into2` of record `s`; sigmoid's two exps share constants. */
@@ -218,7 +232,7 @@ function initPair(s: usize, a: usize, b: usize): void {
  * each lane. A lane that diverged stops updating its outputs (its arithmetic goes on, unused). Returns whether a lane
  * is still training.
  */
-@inline function outputLayer(s: usize, k: i32, steps: i32, threshold: v128, bo: v128, activation: i32): bool {
+@inline function outputLayer(s: usize, k: i32, steps: i32, tailStart: i32, tailCount: v128, threshold: v128, bo: v128, activation: i32): bool {
   const ah1 = slot(s, AH1), ah2 = slot(s, AH2);
   const o1 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 4), ah1), f64x2.mul(slot(s, W1 + 5), ah2)), bo);
   const o2 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 6), ah1), f64x2.mul(slot(s, W1 + 7), ah2)), bo);
@@ -239,8 +253,18 @@ function initPair(s: usize, a: usize, b: usize): void {
   const minLoss = slot(s, MIN_LOSS), peakLoss = slot(s, PEAK_LOSS), stepsToThreshold = slot(s, STEPS_TO_THRESHOLD);
   setSlot(s, MIN_LOSS, v128.bitselect(loss, minLoss, v128.and(alive, f64x2.lt(loss, minLoss))));
   setSlot(s, PEAK_LOSS, v128.bitselect(loss, peakLoss, v128.and(alive, f64x2.gt(loss, peakLoss))));
-  const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), f64x2.lt(loss, threshold));
+  const below = f64x2.lt(loss, threshold);
+  const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), below);
   setSlot(s, STEPS_TO_THRESHOLD, v128.bitselect(kv, stepsToThreshold, reached));
+  // settledAt: below ? (settledAt < 0 ? k : settledAt) : −1, for lanes alive.
+  const settledAt = slot(s, SETTLED_AT);
+  const settled = v128.bitselect(v128.bitselect(kv, settledAt, f64x2.lt(settledAt, f64x2.splat(0))), f64x2.splat(-1), below);
+  setSlot(s, SETTLED_AT, v128.bitselect(settled, settledAt, alive));
+  if (k == 0) setSlot(s, FIRST_LOSS, loss);
+  if (k >= tailStart) { // tailLossRatio += (loss / loss[0]) / n, for lanes alive
+    const tail = slot(s, TAIL);
+    setSlot(s, TAIL, v128.bitselect(f64x2.add(tail, f64x2.div(f64x2.div(loss, slot(s, FIRST_LOSS)), tailCount)), tail, alive));
+  }
   if (k == steps) setSlot(s, FINAL_LOSS, loss); // kept only for lanes still alive (writePairOutputs)
   return v128.any_true(alive);
 }
@@ -282,8 +306,9 @@ function initPair(s: usize, a: usize, b: usize): void {
 /** Writes the outputs of lane `lane` of the pair record `s` at index `at`. */
 function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i32): void {
   const finalLoss = v128.bitselect(slot(s, FINAL_LOSS), f64x2.splat(NaN), slot(s, ALIVE));
-  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane),
-    <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), <i32>laneOf(slot(s, DIVERGED_AT), lane));
+  const tail = v128.bitselect(slot(s, TAIL), f64x2.splat(NaN), slot(s, ALIVE));
+  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane), laneOf(tail, lane),
+    <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), <i32>laneOf(slot(s, SETTLED_AT), lane), <i32>laneOf(slot(s, DIVERGED_AT), lane));
 }
 
 @inline function laneOf(v: v128, lane: i32): f64 {
@@ -302,11 +327,12 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
     initPair(pairState + <usize>p * PAIR_BYTES, setups + <usize>a * stride, setups + <usize>b * stride);
   }
   const threshold = f64x2.splat(thresholdIn), bh = f64x2.splat(biasHidden), bo = f64x2.splat(biasOutput);
+  const tailCount = min<i32>(TAIL_LOSSES, steps + 1), tailStart = steps + 1 - tailCount, tailCountV = f64x2.splat(<f64>tailCount);
   const end = pairState + <usize>PAIRS * PAIR_BYTES;
   for (let k: i32 = 0; ; k++) {
     for (let s = pairState; s < end; s += PAIR_BYTES) hiddenLayer(s, bh, activation);
     let more = false;
-    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, threshold, bo, activation) || more;
+    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, tailStart, tailCountV, threshold, bo, activation) || more;
     if (!more || k == steps) break;
     for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation, momentum);
   }

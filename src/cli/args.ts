@@ -1,12 +1,13 @@
 /** Command-line arguments of `npm run sweep` and `npm run merge`. */
 import { parseArgs } from 'node:util';
+import { CONVERGENCE_RULES, CONVERGENCE_RULE_NAMES, type ConvergenceRule } from '../core/outputs';
 
 export const BACKENDS = ['auto', 'webgpu', 'cpu', 'cpu-f32'] as const;
 export type BackendFlag = (typeof BACKENDS)[number];
 
 export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
-                                   [--compare] [--shard I/N]
-       npm run sweep -- --resume DIR [--shard I/N] [--threads N] [--compare]
+                                   [--compare] [--shard I/N] [--convergence RULE]
+       npm run sweep -- --resume DIR [--shard I/N] [--threads N] [--compare] [--convergence RULE]
 
   <spec.json>   a sweep spec (see examples/ and README); "-" reads it from standard input
   --backend     auto (default): WebGPU, unless its adapter is missing or a CPU emulation (SwiftShader), then cpu;
@@ -15,6 +16,9 @@ export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu
   --threads N   worker threads of the CPU engine (default: every core, os.availableParallelism())
   --out DIR     where results.json and the heatmap PNGs go (default: out/<spec file name>)
   --compare     also run the float64 CPU engine on every cell and print the agreement
+  --convergence when a cell that did not diverge counts as converged, for its class, counts and figures (overrides
+                the spec's "convergence"; the outputs do not depend on it):
+${CONVERGENCE_RULES.map((r) => `                  ${r.name.padEnd(11)} ${r.detail}${r.name === 'ends-below' ? ' (default)' : ''}`).join('\n')}
   --shard I/N   compute only part I of N (0 ≤ I < N: cells ⌊I·cells/N⌋ … ⌊(I+1)·cells/N⌋ − 1) and write
                 DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json
   --resume DIR  continue the stopped sweep in DIR (its results.json, or part-I-of-N.json with --shard): compute
@@ -43,6 +47,8 @@ export interface CliArgs {
   outDir: string;
   compare: boolean;
   shard?: Shard;
+  /** Overrides the spec's convergence rule. */
+  convergence?: ConvergenceRule;
 }
 
 type Parsed<T> = { ok: true; args: T } | { ok: false; message: string; help?: true };
@@ -71,6 +77,7 @@ export function parseCliArgs(argv: string[], cores = 1): Parsed<CliArgs> {
         compare: { type: 'boolean', default: false },
         shard: { type: 'string' },
         resume: { type: 'string' },
+        convergence: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -89,6 +96,9 @@ export function parseCliArgs(argv: string[], cores = 1): Parsed<CliArgs> {
   const maxThreads = THREADS_PER_CORE * cores;
   if (threads !== undefined && threads > maxThreads) return { ok: false, message: `--threads: ${threads} is more than ${THREADS_PER_CORE} per core of this machine's ${cores} (${maxThreads}); each thread is a worker with its own memory, so more only cost: leave --threads out for one per core` };
   if (values.out === '' || values.resume === '') return { ok: false, message: `--${values.out === '' ? 'out' : 'resume'}: an empty path; give a folder\n\n${USAGE}` };
+  if (values.convergence !== undefined && !(CONVERGENCE_RULE_NAMES as readonly string[]).includes(values.convergence)) {
+    return { ok: false, message: `--convergence: "${values.convergence}" is not one of ${CONVERGENCE_RULE_NAMES.join(', ')}\n\n${USAGE}` };
+  }
   let shard: Shard | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -101,7 +111,7 @@ export function parseCliArgs(argv: string[], cores = 1): Parsed<CliArgs> {
   const specPath = positionals[0] as string | undefined;
   const name = specPath === undefined ? '' : specPath === '-' ? 'stdin' : specPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
   const outDir = values.out ?? values.resume ?? `out/${name}`;
-  return { ok: true, args: { specPath, resume: values.resume, backend: values.backend as BackendFlag, threads, outDir, compare: values.compare, shard } };
+  return { ok: true, args: { specPath, resume: values.resume, backend: values.backend as BackendFlag, threads, outDir, compare: values.compare, shard, convergence: values.convergence as ConvergenceRule | undefined } };
 }
 
 /** Parses `npm run merge` arguments. */

@@ -98,8 +98,13 @@ function stopOnSignals(abort: AbortController): void {
 /** What an earlier, stopped run of this sweep left: its outputs (whole-sweep sized), time, engine and checkpoint. */
 interface Prior { outputs: SweepOutputs; elapsedMs: number; backend: BackendFlag; checkpoint?: Checkpoint }
 
-/** The spec, the stopped run to continue (with --resume) and the backend to use, or a message. */
+/** The spec (with --convergence's rule), the stopped run to continue (with --resume) and the backend to use, or a message. */
 function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: BackendFlag } {
+  const loaded = loadSpecAndPrior(args);
+  return args.convergence ? { ...loaded, spec: { ...loaded.spec, convergence: args.convergence } } : loaded;
+}
+
+function loadSpecAndPrior(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: BackendFlag } {
   let spec: SweepSpec | undefined;
   if (args.specPath !== undefined) {
     const text = readSpecFile(args.specPath);
@@ -116,7 +121,8 @@ function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: Ba
     fail(`--resume: ${read.error}${parts.length ? `; ${args.resume} holds parts of a sharded sweep (${parts.slice(0, 3).join(', ')}${parts.length > 3 ? ', …' : ''}): add --shard I/N to continue one` : ''}`);
   }
   const { head, outputs } = read.results;
-  if (spec && JSON.stringify(spec) !== JSON.stringify(head.spec)) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
+  // The rule only classifies the outputs: a spec file may name another one than the stopped run.
+  if (spec && JSON.stringify({ ...spec, convergence: undefined }) !== JSON.stringify({ ...head.spec, convergence: undefined })) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
   if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
   const fileBackend = head.backend as BackendFlag;
   if (!(BACKENDS as readonly string[]).includes(fileBackend) || fileBackend === 'auto') fail(`--resume: ${file} names an unknown backend "${head.backend}"`);
@@ -207,7 +213,7 @@ async function main(): Promise<void> {
     const compared = Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i).filter((i) => isComputed(outputs, i));
     const reference = await cpuPool().run(spec, 'float64', { cellOrder: compared, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const agreement = compareOutputs(outputs, reference.outputs, compared.subarray(0, reference.cellsDone));
+    const agreement = compareOutputs(outputs, reference.outputs, spec.convergence, compared.subarray(0, reference.cellsDone));
     // Parts of a sharded sweep share the folder: each keeps its own comparison.
     const compareFile = join(outDir, shard ? `compare-part-${shard.index}-of-${shard.count}.json` : 'compare.json');
     writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('float64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));

@@ -102,6 +102,11 @@ export function readResults(path: string): Read {
     if (!decoded.ok) throw new Error(`${file}: ${decoded.error}`);
     return decoded.values;
   };
+  const named = head.outputFiles ?? head.outputs;
+  const missing = named && typeof named === 'object' ? OUTPUT_NAMES.filter((name) => !(name in named)) : [];
+  if (missing.length && missing.length < OUTPUT_NAMES.length) {
+    return { ok: false, error: `${path}: has no ${missing.join(' or ')}: it was written by an earlier version of this tool, before those outputs existed; run its sweep again (the spec is in the file, under "spec")` };
+  }
   try {
     const { outputs: inline, ...rest } = head;
     let outputs: SweepOutputs;

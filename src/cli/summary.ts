@@ -2,7 +2,7 @@
 import { formatTickValue } from '../core/ticks';
 import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
-import { countClasses } from '../core/outputs';
+import { classesOf, CONVERGENCE_RULES, countClasses } from '../core/outputs';
 import type { RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import { gridSize } from '../core/grid';
@@ -14,14 +14,16 @@ const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).
 export function formatSummary(spec: SweepSpec, backend: string, adapter: string, run: RunResult, part?: { first: number; end: number }): string {
   const { nx, ny, cells } = gridSize(spec);
   const done = run.cellsDone;
-  const c = countClasses(run.outputs, part?.first, part?.end);
+  const c = countClasses(run.outputs, spec.convergence, part?.first, part?.end);
+  const rule = CONVERGENCE_RULES.find((r) => r.name === spec.convergence)!;
   return [
     `backend     ${backend} (${adapter})`,
     `cells       ${int(cells)} (${nx} × ${ny}: x = ${spec.x.param}${spec.y ? `, y = ${spec.y.param}` : ''})${part ? `; this part: cells ${int(part.first)} … ${int(part.end - 1)}` : ''}${run.status === 'complete' ? '' : `, ${run.status}: ${int(done)} done`}`,
     `steps       ${int(spec.steps)} per cell, ${spec.activation}, preset ${spec.preset}, threshold ${spec.threshold}`,
     `elapsed     ${(run.elapsedMs / 1000).toFixed(3)} s`,
     `speed       ${int(run.networkStepsPerSecond)} network-steps/s`,
-    `classes     converged ${int(c.converged)} (${pct(c.converged, done)}), stalled ${int(c.stalled)} (${pct(c.stalled, done)}), diverged ${int(c.diverged)} (${pct(c.diverged, done)})`,
+    `classes     ${classesOf(spec.convergence).map((k) => `${k} ${int(c[k])} (${pct(c[k], done)})`).join(', ')}`,
+    `            converged: ${rule.label} (convergence "${rule.name}": ${rule.detail})`,
   ].join('\n');
 }
 
@@ -39,7 +41,7 @@ export function formatAgreement(a: Agreement): string {
 
 /** One line per heatmap file: which file, what its colors span. */
 export function formatHeatmapLegend(file: string, scale: HeatmapScale): string {
-  const range = scale.kind === 'categorical' ? 'green converged, gray stalled, red diverged'
-    : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${formatTickValue(scale.min)} (dark blue) … ${formatTickValue(scale.max)} (yellow)`;
+  const range = scale.kind === 'categorical' ? `${scale.rule === 'ends-below' || !scale.rule ? 'green converged, orange left (reached the threshold, ended above)' : 'green converged'}, gray stalled, red diverged`
+    : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${formatTickValue(scale.min)} (dark blue) … ${formatTickValue(scale.max)} (yellow)${scale.below ? ', lower values dark blue too' : ''}`;
   return `  ${file.padEnd(22)} ${range}`;
 }

@@ -18,7 +18,7 @@ export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: Swee
   mkdirSync(outDir, { recursive: true });
   const files = writeResults(outDir, 'results', head, outputs, checkpoint);
   const legend = HEATMAP_METRICS.map((metric) => {
-    const scale = heatmapScale(outputs, metric, spec.steps);
+    const scale = heatmapScale(outputs, metric, spec);
     const { width, height } = writeFigure(outDir, spec, outputs, scale, head.adapter);
     return `${formatHeatmapLegend(`${metric}.png`, scale)} (and .svg; ${width} × ${height} px)`;
   });

@@ -1,13 +1,12 @@
 /**
  * Agreement between two sweeps' outputs over the same cells (typically GPU float32 against the float64 reference).
  */
-import { classify } from './outputs';
-import type { SweepOutputs } from './outputs';
+import { classOf, type ConvergenceRule, type SweepOutputs } from './outputs';
 
 export interface Agreement {
   /** Cells compared. */
   cells: number;
-  /** Cells whose class (converged / stalled / diverged) differs. */
+  /** Cells whose class (converged / left / stalled / diverged, under the sweep's rule) differs. */
   classDisagreements: number;
   /** 1 − classDisagreements / cells. */
   classAgreementRate: number;
@@ -36,24 +35,24 @@ const maxOf = (sorted: number[]) => (sorted.length ? sorted[sorted.length - 1] :
 const medianOf = (sorted: number[]) => (sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN);
 
 /** Per-cell flag (1 = the classes differ) for the cells compared, in row-major order; 0 elsewhere. */
-export function disagreementMap(a: SweepOutputs, b: SweepOutputs, cellIndices?: ArrayLike<number>): Uint8Array {
+export function disagreementMap(a: SweepOutputs, b: SweepOutputs, rule: ConvergenceRule, cellIndices?: ArrayLike<number>): Uint8Array {
   const map = new Uint8Array(a.divergedAt.length);
   const n = cellIndices?.length ?? map.length;
   for (let m = 0; m < n; m++) {
     const i = cellIndices ? cellIndices[m] : m;
-    map[i] = Number(classify(a.stepsToThreshold[i], a.divergedAt[i]) !== classify(b.stepsToThreshold[i], b.divergedAt[i]));
+    map[i] = Number(classOf(a, i, rule) !== classOf(b, i, rule));
   }
   return map;
 }
 
-/** Compares `a` against the reference `b` over all cells, or over `cellIndices` (a sample). */
-export function compareOutputs(a: SweepOutputs, b: SweepOutputs, cellIndices?: ArrayLike<number>): Agreement {
+/** Compares `a` against the reference `b` over all cells, or over `cellIndices` (a sample), classes under `rule`. */
+export function compareOutputs(a: SweepOutputs, b: SweepOutputs, rule: ConvergenceRule, cellIndices?: ArrayLike<number>): Agreement {
   const n = cellIndices?.length ?? a.divergedAt.length;
   const absolute: number[] = [], relative: number[] = [];
   let classDisagreements = 0, stepsToThresholdDisagreements = 0;
   for (let m = 0; m < n; m++) {
     const i = cellIndices ? cellIndices[m] : m;
-    const ca = classify(a.stepsToThreshold[i], a.divergedAt[i]), cb = classify(b.stepsToThreshold[i], b.divergedAt[i]);
+    const ca = classOf(a, i, rule), cb = classOf(b, i, rule);
     if (ca !== cb) { classDisagreements++; continue; }
     if (ca !== 'converged') continue;
     const ref = b.finalLoss[i], error = Math.abs(a.finalLoss[i] - ref);

@@ -3,10 +3,10 @@
  * are written as empty fields.
  */
 import { axisValues, gridSize } from './grid';
-import { classify, OUTPUT_NAMES, type SweepOutputs } from './outputs';
+import { classOf, isComputed, OUTPUT_NAMES, type SweepOutputs } from './outputs';
 import type { SweepSpec } from './spec';
 
-/** CSV text with a header row: ix, iy, <x param>, <y param>, finalLoss, minLoss, stepsToThreshold, divergedAt, class. */
+/** CSV text with a header row: ix, iy, <x param>, <y param>, every output, class (under the spec's convergence rule; empty if not run). */
 export function resultsCsv(spec: SweepSpec, outputs: SweepOutputs): string {
   const { nx, cells } = gridSize(spec);
   const xs = axisValues(spec.x), ys = spec.y ? axisValues(spec.y) : [];
@@ -15,7 +15,7 @@ export function resultsCsv(spec: SweepSpec, outputs: SweepOutputs): string {
   const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
   for (let i = 0; i < cells; i++) {
     const ix = i % nx, iy = Math.floor(i / nx);
-    rows.push([ix, iy, xs[ix], ...(spec.y ? [ys[iy]] : []), ...OUTPUT_NAMES.map((n) => num(outputs[n][i])), classify(outputs.stepsToThreshold[i], outputs.divergedAt[i])].join(','));
+    rows.push([ix, iy, xs[ix], ...(spec.y ? [ys[iy]] : []), ...OUTPUT_NAMES.map((n) => num(outputs[n][i])), isComputed(outputs, i) ? classOf(outputs, i, spec.convergence) : ''].join(','));
   }
   return `${rows.join('\n')}\n`;
 }

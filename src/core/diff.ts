@@ -1,7 +1,7 @@
 /**
  * A/B difference of two sweeps over the same grid: per cell, which of the two converged. Pure.
  */
-import { classify, isComputed, type SweepOutputs } from './outputs';
+import { classOf, isComputed, type ConvergenceRule, type SweepOutputs } from './outputs';
 
 /** Difference classes, in code order (code = index); a cell not computed in A or B gets code DIFF_CLASSES.length. */
 export const DIFF_CLASSES = ['both converged', 'only A converged', 'only B converged', 'neither converged'] as const;
@@ -10,10 +10,9 @@ export type DiffClass = (typeof DIFF_CLASSES)[number];
 /** Colors of the difference map, [r, g, b], in code order; the last is "not run in A or B". */
 export const DIFF_COLORS: Array<[number, number, number]> = [[170, 215, 185], [235, 140, 30], [40, 110, 220], [85, 85, 95], [40, 40, 48]];
 
-const converged = (o: SweepOutputs, i: number) => classify(o.stepsToThreshold[i], o.divergedAt[i]) === 'converged';
-
-/** Per-cell difference codes (index into DIFF_CLASSES; DIFF_CLASSES.length = not run in A or B). */
-export function classDiff(a: SweepOutputs, b: SweepOutputs): Uint8Array {
+/** Per-cell difference codes (index into DIFF_CLASSES; DIFF_CLASSES.length = not run in A or B), converged under `rule`. */
+export function classDiff(a: SweepOutputs, b: SweepOutputs, rule: ConvergenceRule): Uint8Array {
+  const converged = (o: SweepOutputs, i: number) => classOf(o, i, rule) === 'converged';
   const codes = new Uint8Array(a.finalLoss.length);
   codes.forEach((_, i) => {
     if (!isComputed(a, i) || !isComputed(b, i)) { codes[i] = DIFF_CLASSES.length; return; }

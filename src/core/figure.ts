@@ -3,7 +3,8 @@
  * the parameters' units, and the colour bar with swatches for the cells it has no colour for. SVG text, pure: the page
  * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
  */
-import { CLASS_COLORS, NO_VALUE_COLOR, OUTLINE_COLOR, scaleSwatches, viridis, type HeatmapScale } from './heatmap';
+import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from './heatmap';
+import { convergenceLabel, isComputed, outputRow, type OutputName, type SweepOutputs } from './outputs';
 import { gridSize } from './grid';
 import type { SweepSpec } from './spec';
 import { axisTicks, scaleTicks } from './ticks';
@@ -17,6 +18,8 @@ export interface Figure {
   computedBy: string;
   /** Whether the Compare outline is drawn in (adds its legend entry). */
   outlined?: boolean;
+  /** Written across the plot when the map has nothing to show ("no cell diverged": emptyMetricNote). */
+  note?: string;
 }
 
 /** Size of the figure in SVG units (CSS pixels). */
@@ -33,10 +36,26 @@ export function figureTitle(spec: SweepSpec, scale: HeatmapScale): string {
   return `${scale.metric === 'class' ? 'Class' : scale.metric} over ${spec.x.param}${spec.y ? ` × ${spec.y.param}` : ''}`;
 }
 
-/** The spec in one line, for a figure's subtitle. */
+/**
+ * The settings of a figure's subtitle, in one line: those not on an axis (a figure over lr names no lr, one over
+ * lrHidden names only lrOutput), and the convergence rule with what computed it.
+ */
 export function specLine(spec: SweepSpec, computedBy: string): string {
-  const lr = spec.lrHidden === spec.lrOutput ? `lr ${spec.lrHidden}` : `lr ${spec.lrHidden} / ${spec.lrOutput}`;
-  return `${spec.preset}, ${spec.activation}, ${spec.steps} steps, threshold ${spec.threshold}, ${lr}${spec.momentum ? `, momentum ${spec.momentum}` : ''}; ${computedBy}`;
+  const onAxis = (param: string) => spec.x.param === param || spec.y?.param === param;
+  const lr = onAxis('lr') || (onAxis('lrHidden') && onAxis('lrOutput')) ? []
+    : onAxis('lrHidden') ? [`lrOutput ${spec.lrOutput}`]
+      : onAxis('lrOutput') ? [`lrHidden ${spec.lrHidden}`]
+        : [spec.lrHidden === spec.lrOutput ? `lr ${spec.lrHidden}` : `lr ${spec.lrHidden} / ${spec.lrOutput}`];
+  const momentum = spec.momentum && !onAxis('momentum') ? [`momentum ${spec.momentum}`] : [];
+  const settings = [spec.preset, spec.activation, `${spec.steps} steps`, `threshold ${spec.threshold}`, ...lr, ...momentum].join(', ');
+  return `${settings}; converged: ${convergenceLabel(spec.convergence)}; ${computedBy}`;
+}
+
+/** What a map of `metric` says when no computed cell has its event: "no cell diverged"; undefined otherwise. */
+export function emptyMetricNote(outputs: SweepOutputs, metric: OutputName | 'class'): string | undefined {
+  if (metric === 'class' || outputRow(metric).scale !== 'steps') return undefined;
+  if (outputs[metric].some((v) => v >= 0) || !outputs.divergedAt.some((_, i) => isComputed(outputs, i))) return undefined;
+  return { stepsToThreshold: 'no cell reached the threshold', settledAt: 'no cell ended below the threshold', divergedAt: 'no cell diverged' }[metric as 'divergedAt'] ?? `no cell has a ${metric}`;
 }
 
 /** A file name for an export of `spec`'s `metric`: "lr-x-initScale-finalLoss". */
@@ -54,7 +73,7 @@ export function figureSvg(f: Figure): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" viewBox="0 0 ${FIGURE_SIZE.width} ${FIGURE_SIZE.height}" font-family="${FONT}" font-size="12" fill="#222">`,
     `<rect width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" fill="#fff"/>`,
     text(x, 30, figureTitle(spec, scale), 'font-size="18" font-weight="bold"'),
-    text(x, 52, clip(specLine(spec, f.computedBy), 118), 'font-size="11" fill="#555"'),
+    ...wrap(specLine(spec, f.computedBy), 118).map((line, k) => text(x, 50 + 13 * k, line, 'font-size="11" fill="#555"')),
     `<image x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${f.cellsHref}"/>`,
     `<rect x="${x - 0.5}" y="${y - 0.5}" width="${w + 1}" height="${h + 1}" fill="none" stroke="#222"/>`,
   ];
@@ -71,16 +90,19 @@ export function figureSvg(f: Figure): string {
     }
     parts.push(text(0, 0, `${spec.y.param}${'scale' in spec.y ? ` (${spec.y.scale})` : ''}`, `text-anchor="middle" font-size="13" transform="translate(${24} ${y + h / 2}) rotate(-90)"`));
   }
+  if (f.note) {
+    parts.push(`<rect x="${x + w / 2 - 130}" y="${y + h / 2 - 18}" width="260" height="30" rx="4" fill="#fff" fill-opacity="0.9" stroke="#222"/>`,
+      text(x + w / 2, y + h / 2 + 2, f.note, 'text-anchor="middle" font-size="14"'));
+  }
   parts.push(...colorbar(scale, x + w + 26, y, h, f.outlined ?? false), '</svg>');
   return parts.join('\n');
 }
 
 /** The colour bar (or the class legend) right of the plot, with swatches for cells without a colour on the bar. */
 function colorbar(scale: HeatmapScale, bx: number, top: number, plotH: number, outlined: boolean): string[] {
-  const outline: Array<[string, readonly number[]]> = outlined ? [['class differs', OUTLINE_COLOR]] : [];
   if (scale.kind === 'categorical') {
-    return [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR], ...outline]
-      .flatMap(([label, color], k) => [`<rect x="${bx}" y="${top + 22 * k}" width="16" height="16" fill="${rgb(color as number[])}"/>`, text(bx + 22, top + 22 * k + 12, label as string)]);
+    return classSwatches(scale, outlined)
+      .flatMap(([label, color], k) => [`<rect x="${bx}" y="${top + 22 * k}" width="16" height="16" fill="${rgb(color)}"/>`, text(bx + 22, top + 22 * k + 12, label)]);
   }
   const swatches = scaleSwatches(scale, outlined);
   const h = plotH > 200 ? plotH - 20 * swatches.length - 8 : plotH;
@@ -100,4 +122,11 @@ function colorbar(scale: HeatmapScale, bx: number, top: number, plotH: number, o
   return parts;
 }
 
-const clip = (line: string, max: number) => (line.length <= max ? line : `${line.slice(0, max - 1)}…`);
+/** `line` in lines of at most `max` characters, broken after "; " or ", " where it can (two lines at most, the rest cut). */
+function wrap(line: string, max: number): string[] {
+  if (line.length <= max) return [line];
+  const cut = Math.max(line.lastIndexOf('; ', max), line.lastIndexOf(', ', max));
+  const first = cut > 0 ? line.slice(0, cut + 1) : line.slice(0, max);
+  const rest = line.slice(first.length).trim();
+  return [first, rest.length <= max ? rest : `${rest.slice(0, max - 1)}…`];
+}

@@ -4,7 +4,8 @@
  * command line draw the same pixels.
  */
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { classify, isComputed, OUTPUT_NAMES, outputRow, type CellClass, type OutputName, type SweepOutputs } from './outputs';
+import { classesOf, classOf, DEFAULT_CONVERGENCE, isComputed, OUTPUT_NAMES, outputRow, type CellClass, type ConvergenceRule, type OutputName, type SweepOutputs } from './outputs';
+import type { SweepSpec } from './spec';
 
 /** What a heatmap can show: any output (OUTPUTS rows), or the class map. */
 export type HeatmapMetric = OutputName | 'class';
@@ -12,7 +13,7 @@ export const HEATMAP_METRICS: HeatmapMetric[] = [...OUTPUT_NAMES, 'class'];
 
 /** Colors of the class map and of cells without a value, as [r, g, b]. */
 export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
-  converged: [53, 183, 121], stalled: [110, 110, 120], diverged: [220, 60, 50],
+  converged: [53, 183, 121], left: [240, 170, 40], stalled: [110, 110, 120], diverged: [220, 60, 50],
 };
 /** Cells not computed (yet). */
 export const NO_VALUE_COLOR: [number, number, number] = [40, 40, 48];
@@ -21,12 +22,30 @@ export const OUTLINE_COLOR: [number, number, number] = [255, 0, 212];
 /** Computed cells that never reach a step metric's event (stalled for stepsToThreshold, not diverged for divergedAt). */
 export const NEVER_COLOR: [number, number, number] = [214, 214, 206];
 
-/** How values map to colors: [min, max] on a log10 or linear scale; [1, 1] when no cell has a value. */
+/**
+ * How values map to colors: [min, max] on a log10 or linear scale ([1, 1] when no cell has a value); values outside
+ * take the end colours (the legend says "below" and "above" when `below`/`above` cells exist). A class map names the
+ * convergence rule its classes are under.
+ */
 export interface HeatmapScale {
   metric: HeatmapMetric;
   kind: 'log' | 'linear' | 'categorical';
   min: number;
   max: number;
+  /** Some cells' values lie below min (above max): drawn in the end colour, and said in the legend. */
+  below?: boolean;
+  above?: boolean;
+  /** Categorical only: the rule of the classes (default ends-below). */
+  rule?: ConvergenceRule;
+}
+
+/**
+ * The lowest value a default log scale spans, so that what matters is not squeezed into one band by float64's
+ * round-off of converged cells (1e-33 …): a decade below the threshold for losses, three decades below the
+ * fractal rule's line at 1 for ratios. Values below draw in the bottom colour, labelled "below".
+ */
+export function defaultFloor(metric: OutputName, threshold: number): number {
+  return outputRow(metric).scale === 'ratio' ? 1e-3 : threshold / 10;
 }
 
 const VIRIDIS: Array<[number, number, number]> = Array.from({ length: 256 }, (_, i) => {
@@ -43,21 +62,30 @@ function hasValue(metric: OutputName, v: number): boolean {
   return outputRow(metric).scale === 'steps' ? v >= 0 : Number.isFinite(v) && v > 0;
 }
 
-/** The scale for `metric` over the outputs: losses on log10 over their positive finite range; steps 0 … steps. */
-export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, steps: number): HeatmapScale {
-  if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2 };
-  if (outputRow(metric).scale === 'steps') return { metric, kind: 'linear', min: 0, max: steps };
-  let min = Infinity, max = -Infinity;
-  for (const v of outputs[metric]) if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
-  if (min > max) { min = 1; max = 1; }
-  return { metric, kind: 'log', min, max };
+/**
+ * The default scale for `metric` over the outputs: the class map under the spec's rule; steps 0 … steps; losses and
+ * ratios on log10 from max(smallest positive value, defaultFloor) to the largest finite value (the whole positive
+ * range when every value lies below the floor), with exact zeros and smaller values drawn as "below".
+ */
+export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec: Pick<SweepSpec, 'steps' | 'threshold' | 'convergence'>): HeatmapScale {
+  if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2, rule: spec.convergence };
+  if (outputRow(metric).scale === 'steps') return { metric, kind: 'linear', min: 0, max: spec.steps };
+  let min = Infinity, max = -Infinity, zeros = false;
+  for (const v of outputs[metric]) {
+    if (v === 0) zeros = true;
+    else if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
+  }
+  if (min > max) return { metric, kind: 'log', min: 1, max: 1, below: zeros };
+  const floor = defaultFloor(metric, spec.threshold);
+  const lo = max > floor ? Math.max(min, floor) : min;
+  return { metric, kind: 'log', min: lo, max, below: zeros || min < lo };
 }
 
 /** The RGB color of one cell under `scale`. */
 export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapScale): [number, number, number] {
   if (scale.metric === 'class') {
     if (!isComputed(outputs, index)) return NO_VALUE_COLOR;
-    return CLASS_COLORS[classify(outputs.stepsToThreshold[index], outputs.divergedAt[index])];
+    return CLASS_COLORS[classOf(outputs, index, scale.rule ?? DEFAULT_CONVERGENCE)];
   }
   const v = outputs[scale.metric][index];
   if (scale.kind === 'log' && v === 0) return viridis(0);
@@ -127,12 +155,25 @@ export function pixelsOf(nx: number, ny: number, color: (cell: number) => readon
   return rgba;
 }
 
+/** The class map's legend: its rule's classes, not run, and the Compare outline when drawn. */
+export function classSwatches(scale: HeatmapScale, outlined: boolean): Array<[string, readonly [number, number, number]]> {
+  return [
+    ...classesOf(scale.rule ?? DEFAULT_CONVERGENCE).map((c) => [c === 'left' ? 'left (ended above)' : c, CLASS_COLORS[c]] as [string, [number, number, number]]),
+    ['not run', NO_VALUE_COLOR],
+    ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),
+  ];
+}
+
 /**
- * The legend entries for cells a colour scale has no colour for: diverged, never (step metrics), not run, and the
- * Compare outline when drawn. One list for the page's colour bar and the exported figure.
+ * The legend entries for cells a colour scale has no colour for: below and above its range (drawn in its end
+ * colours), diverged, never (step metrics), not run, and the Compare outline when drawn. One list for the page's
+ * colour bar and the exported figure.
  */
 export function scaleSwatches(scale: HeatmapScale, outlined: boolean): Array<[string, readonly [number, number, number]]> {
+  const value = (v: number) => (scale.kind === 'log' ? v.toExponential(0).replace('e+', 'e') : String(v));
   return [
+    ...(scale.below ? [[`below ${value(scale.min)}`, viridis(0)] as [string, [number, number, number]]] : []),
+    ...(scale.above ? [[`above ${value(scale.max)}`, viridis(1)] as [string, [number, number, number]]] : []),
     ['diverged', CLASS_COLORS.diverged],
     ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []),
     ['not run', NO_VALUE_COLOR],

@@ -14,7 +14,7 @@ export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'identity'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Rounds one intermediate result. */
-type Round = (x: number) => number;
+export type Round = (x: number) => number;
 /** How each arithmetic rounds an intermediate result: `Math.fround` for float32, the identity for float64. */
 export const ROUND: Record<Arithmetic, Round> = { float64: (x) => x, float32: Math.fround };
 

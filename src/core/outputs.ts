@@ -18,19 +18,35 @@ interface OutputRow {
    * it as null, like notRun, and reading it back tells the two apart by divergedAt.
    */
   noLoss: number;
-  /** How a heatmap colours it: losses on a log scale, step indices 0 … steps linearly. */
-  scale: 'loss' | 'steps';
+  /**
+   * What a kernel's running state starts at when it differs from noLoss (an accumulator that starts at 0). The GPU
+   * packs it into CellState.
+   */
+  start?: number;
+  /** A measure of the run's end: none (NaN, noLoss) in a cell that diverged, whatever the kernel had accumulated. */
+  ofEnd?: true;
+  /**
+   * How a heatmap colours it: losses on a log scale, ratios (of a loss to the first loss) on a log scale, step
+   * indices 0 … steps linearly.
+   */
+  scale: 'loss' | 'ratio' | 'steps';
   /** For people: what it is. */
   label: string;
   /** For people: a step index of −1 in a computed cell ("never"). */
   never?: string;
 }
 
+/** How many of the last losses the fractal paper's rule averages (Sohl-Dickstein 2024: "average over any oscillatory behavior"). */
+export const TAIL_LOSSES = 20;
+
+// f64 rows first, then i32 rows: the WebAssembly kernel lays the arrays out in this order (wasm/train.ts OUT_*).
 export const OUTPUTS = [
-  { name: 'finalLoss', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'loss', label: 'loss after the last step (none if it diverged)' },
+  { name: 'finalLoss', type: 'f64', notRun: NaN, noLoss: NaN, ofEnd: true, scale: 'loss', label: 'loss after the last step (none if it diverged)' },
   { name: 'minLoss', type: 'f64', notRun: NaN, noLoss: Infinity, scale: 'loss', label: 'lowest loss, over the steps before any divergence' },
   { name: 'peakLoss', type: 'f64', notRun: NaN, noLoss: -Infinity, scale: 'loss', label: 'highest loss, over the steps before any divergence (the catapult above the start)' },
+  { name: 'tailLossRatio', type: 'f64', notRun: NaN, noLoss: NaN, start: 0, ofEnd: true, scale: 'ratio', label: `mean of the last ${TAIL_LOSSES} losses, each divided by the first (the fractal paper's measure; none if it diverged)` },
   { name: 'stepsToThreshold', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with the loss below the threshold', never: 'never' },
+  { name: 'settledAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step from which the loss stays below the threshold to the end', never: 'did not end below' },
   { name: 'divergedAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with a loss or weight not finite', never: 'did not diverge' },
 ] as const satisfies readonly OutputRow[];
 
@@ -47,8 +63,33 @@ export type CellOutputs = Record<OutputName, number>;
 /** The row of `name`. */
 export const outputRow = (name: OutputName): OutputRow => OUTPUTS.find((o) => o.name === name)!;
 
-export const CELL_CLASSES = ['converged', 'stalled', 'diverged'] as const;
+/**
+ * The classes of a computed cell. "left": it reached the threshold and ended above it again (only under the
+ * ends-below rule; the other rules have no such class).
+ */
+export const CELL_CLASSES = ['converged', 'left', 'stalled', 'diverged'] as const;
 export type CellClass = (typeof CELL_CLASSES)[number];
+
+/**
+ * When a cell that did not diverge counts as converged: one row per rule. A sweep's spec names its rule
+ * (`convergence`), and every class, count, dimension, comparison and figure of the sweep uses it.
+ */
+export const CONVERGENCE_RULES = [
+  { name: 'ends-below', label: 'ends below the threshold', detail: 'the loss after the last step is below the threshold; a cell that reached it and ended above is "left"' },
+  { name: 'reached', label: 'reached the threshold once', detail: 'the loss was below the threshold at some step, whatever came after' },
+  { name: 'tail-mean', label: "the fractal paper's rule", detail: `the mean of the last ${TAIL_LOSSES} losses, each divided by the first, is below 1` },
+] as const;
+export type ConvergenceRule = (typeof CONVERGENCE_RULES)[number]['name'];
+export const CONVERGENCE_RULE_NAMES: readonly ConvergenceRule[] = CONVERGENCE_RULES.map((r) => r.name);
+export const DEFAULT_CONVERGENCE: ConvergenceRule = 'ends-below';
+
+/** A rule's label: "ends below the threshold". */
+export const convergenceLabel = (rule: ConvergenceRule): string => CONVERGENCE_RULES.find((r) => r.name === rule)!.label;
+
+/** The classes a rule can give, in legend order. */
+export function classesOf(rule: ConvergenceRule): readonly CellClass[] {
+  return rule === 'ends-below' ? CELL_CLASSES : CELL_CLASSES.filter((c) => c !== 'left');
+}
 
 /** Allocates outputs for `cellCount` cells, each cell marked "not computed" (every row's notRun). */
 export function allocateOutputs(cellCount: number): SweepOutputs {
@@ -90,9 +131,9 @@ export function formatOutput(name: OutputName, value: number): string {
 }
 
 /** A cell's outputs in words: "finalLoss 3.533e-11, …, divergedAt did not diverge (converged)", or that it was not run. */
-export function describeOutputs(outputs: SweepOutputs, index: number): string {
+export function describeOutputs(outputs: SweepOutputs, index: number, rule: ConvergenceRule): string {
   if (!isComputed(outputs, index)) return 'not run yet';
-  return `${OUTPUT_NAMES.map((name) => `${name} ${formatOutput(name, outputs[name][index])}`).join(', ')} (${classify(outputs.stepsToThreshold[index], outputs.divergedAt[index])})`;
+  return `${OUTPUT_NAMES.map((name) => `${name} ${formatOutput(name, outputs[name][index])}`).join(', ')} (${classOf(outputs, index, rule)})`;
 }
 
 /** A results file's null back to a number: the row's noLoss in a cell diverged at k = 0, else its notRun. */
@@ -101,17 +142,28 @@ export function fromNull(name: OutputName, divergedAt: number): number {
   return divergedAt === 0 ? row.noLoss : row.notRun;
 }
 
-/** diverged if divergedAt ≥ 0; else converged if stepsToThreshold ≥ 0; else stalled. */
-export function classify(stepsToThreshold: number, divergedAt: number): CellClass {
-  if (divergedAt >= 0) return 'diverged';
-  return stepsToThreshold >= 0 ? 'converged' : 'stalled';
+/**
+ * The class of a computed cell under `rule`: diverged if divergedAt ≥ 0; else, by the rule, converged when
+ * ends-below: settledAt ≥ 0 (the last loss is below the threshold), reached: stepsToThreshold ≥ 0, tail-mean:
+ * tailLossRatio < 1; else "left" under ends-below when it reached the threshold once, and stalled otherwise.
+ */
+export function classifyCell(cell: Pick<CellOutputs, 'divergedAt' | 'stepsToThreshold' | 'settledAt' | 'tailLossRatio'>, rule: ConvergenceRule): CellClass {
+  if (cell.divergedAt >= 0) return 'diverged';
+  if (rule === 'reached') return cell.stepsToThreshold >= 0 ? 'converged' : 'stalled';
+  if (rule === 'tail-mean') return cell.tailLossRatio < 1 ? 'converged' : 'stalled';
+  return cell.settledAt >= 0 ? 'converged' : cell.stepsToThreshold >= 0 ? 'left' : 'stalled';
 }
 
-/** Cells of each class, and not computed, among cells first … end − 1 (default: all). */
-export function countClasses(outputs: SweepOutputs, first = 0, end = outputs.divergedAt.length): Record<CellClass | 'notRun', number> {
-  const counts = { converged: 0, stalled: 0, diverged: 0, notRun: 0 };
+/** The class of computed cell `index` of `outputs` under `rule` (classifyCell). */
+export function classOf(outputs: SweepOutputs, index: number, rule: ConvergenceRule): CellClass {
+  return classifyCell({ divergedAt: outputs.divergedAt[index], stepsToThreshold: outputs.stepsToThreshold[index], settledAt: outputs.settledAt[index], tailLossRatio: outputs.tailLossRatio[index] }, rule);
+}
+
+/** Cells of each class under `rule`, and not computed, among cells first … end − 1 (default: all). */
+export function countClasses(outputs: SweepOutputs, rule: ConvergenceRule, first = 0, end = outputs.divergedAt.length): Record<CellClass | 'notRun', number> {
+  const counts = { converged: 0, left: 0, stalled: 0, diverged: 0, notRun: 0 };
   for (let i = first; i < end; i++) {
-    if (isComputed(outputs, i)) counts[classify(outputs.stepsToThreshold[i], outputs.divergedAt[i])]++;
+    if (isComputed(outputs, i)) counts[classOf(outputs, i, rule)]++;
     else counts.notRun++;
   }
   return counts;

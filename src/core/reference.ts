@@ -1,44 +1,99 @@
 /**
  * The CPU reference trainer: the same loop as the kernel, cell by cell, in float64 (the oracle) or float32-faithful.
- * loss[k] is E at the weights after k updates; k runs 0 … steps (steps updates, steps + 1 evaluations).
+ * loss[k] is E at the weights after k updates; k runs 0 … steps (steps updates, steps + 1 evaluations). This loop and
+ * its LossBook are the definition of every output (src/core/outputs.ts).
  */
 import type { Arithmetic } from './arithmetic';
-import { applyUpdate, forward, gradient, ROUND, SETUP, type NetworkConfig } from './network';
-import type { CellOutputs } from './outputs';
+import { applyUpdate, forward, gradient, ROUND, SETUP, type NetworkConfig, type Round } from './network';
+import { TAIL_LOSSES, type CellOutputs } from './outputs';
 
 export interface TrainConfig extends NetworkConfig {
   /** Number of weight updates. */
   steps: number;
-  /** A cell has converged at the first k with loss[k] < threshold. */
+  /** The loss threshold of stepsToThreshold and settledAt. */
   threshold: number;
 }
 
 /** Called with k, loss[k] and the weights after k updates (w[0..7] = w1..w8; do not keep the array). */
 export type StepObserver = (k: number, loss: number, weights: Float64Array) => void;
 
-/** Trains one cell from its 14-number set-up record (see CELL_SETUP_FIELDS) and returns its outputs. */
+/**
+ * The bookkeeping of one cell's losses loss[0 … steps], as every kernel does it: record(k, loss) for k = 0, 1, … in
+ * order, or diverge(k) at the first k whose loss or weights are not finite (nothing is recorded after that), then
+ * outputs(). tailLossRatio is Σ (loss[k] / loss[0]) / n over the last n = min(TAIL_LOSSES, steps + 1) evaluations,
+ * summed in k order, each operation rounded by `round` as the float32 kernels round it.
+ */
+export class LossBook {
+  private minLoss = Infinity;
+  private peakLoss = -Infinity;
+  private stepsToThreshold = -1;
+  private settledAt = -1;
+  private lastLoss = NaN;
+  private firstLoss = NaN;
+  private tail = 0;
+  private divergedAt = -1;
+  private readonly tailCount: number;
+  private readonly tailStart: number;
+
+  constructor(steps: number, private readonly threshold: number, private readonly round: Round = ROUND.float64) {
+    this.tailCount = Math.min(TAIL_LOSSES, steps + 1);
+    this.tailStart = steps + 1 - this.tailCount;
+  }
+
+  /** Records loss[k], a finite number. */
+  record(k: number, loss: number): void {
+    const round = this.round;
+    this.lastLoss = loss;
+    if (loss < this.minLoss) this.minLoss = loss;
+    if (loss > this.peakLoss) this.peakLoss = loss;
+    const below = loss < this.threshold;
+    if (this.stepsToThreshold < 0 && below) this.stepsToThreshold = k;
+    this.settledAt = below ? (this.settledAt < 0 ? k : this.settledAt) : -1;
+    if (k === 0) this.firstLoss = loss;
+    if (k >= this.tailStart) this.tail = round(this.tail + round(round(loss / this.firstLoss) / this.tailCount));
+  }
+
+  /** The cell diverged at k: its outputs stop here, and those of the run's end are none. */
+  diverge(k: number): void {
+    this.divergedAt = k;
+  }
+
+  outputs(): CellOutputs {
+    const diverged = this.divergedAt >= 0;
+    return {
+      finalLoss: diverged ? NaN : this.lastLoss, minLoss: this.minLoss, peakLoss: this.peakLoss, tailLossRatio: diverged ? NaN : this.tail,
+      stepsToThreshold: this.stepsToThreshold, settledAt: this.settledAt, divergedAt: this.divergedAt,
+    };
+  }
+}
+
+/** The outputs of a loss trajectory loss[0 … steps] (a non-finite entry is a divergence): LossBook over a list. */
+export function outputsOfLosses(losses: readonly number[], threshold: number): CellOutputs {
+  const book = new LossBook(losses.length - 1, threshold);
+  for (let k = 0; k < losses.length; k++) {
+    if (!Number.isFinite(losses[k])) { book.diverge(k); break; }
+    book.record(k, losses[k]);
+  }
+  return book.outputs();
+}
+
+/** Trains one cell from its set-up record (see CELL_SETUP_FIELDS) and returns its outputs. */
 export function trainCell(setup: ArrayLike<number>, config: TrainConfig, arithmetic: Arithmetic = 'float64', observe?: StepObserver): CellOutputs {
   const round = ROUND[arithmetic];
-  const threshold = round(config.threshold);
+  const book = new LossBook(config.steps, round(config.threshold), round);
   const w = new Float64Array(8);
   for (let j = 0; j < 8; j++) w[j] = round(setup[SETUP.w1 + j]);
   const s = arithmetic === 'float32' ? Float32Array.from(Array.prototype.slice.call(setup) as number[]) : setup;
   const biases: [number, number] = [round(config.biases[0]), round(config.biases[1])];
   const net = { activation: config.activation, biases };
   const g = new Float64Array(8), velocity = new Float64Array(8);
-  let minLoss = Infinity, peakLoss = -Infinity, stepsToThreshold = -1, loss = NaN;
   for (let k = 0; k <= config.steps; k++) {
     const f = forward(w, s, net, round);
-    loss = f.loss;
-    observe?.(k, loss, w);
-    if (!Number.isFinite(loss) || !w.every(Number.isFinite)) {
-      return { finalLoss: NaN, minLoss, peakLoss, stepsToThreshold, divergedAt: k };
-    }
-    if (loss < minLoss) minLoss = loss;
-    if (loss > peakLoss) peakLoss = loss;
-    if (stepsToThreshold < 0 && loss < threshold) stepsToThreshold = k;
+    observe?.(k, f.loss, w);
+    if (!Number.isFinite(f.loss) || !w.every(Number.isFinite)) { book.diverge(k); break; }
+    book.record(k, f.loss);
     if (k === config.steps) break;
     applyUpdate(w, gradient(w, s, f, net, g, round), s, round, velocity);
   }
-  return { finalLoss: loss, minLoss, peakLoss, stepsToThreshold, divergedAt: -1 };
+  return book.outputs();
 }

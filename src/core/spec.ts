@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ACTIVATIONS } from './network';
+import { CONVERGENCE_RULE_NAMES, CONVERGENCE_RULES, DEFAULT_CONVERGENCE, type ConvergenceRule } from './outputs';
 import { AXIS_PARAMS, outOfRange, overlap, parameter, SPEC_SETTINGS, type AxisParam, type ParameterRow } from './parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 
@@ -49,6 +50,7 @@ const specSchema = z.strictObject({
   steps: z.number({ error: `must be an integer from 1 to ${MAX_STEPS}` }).int({ error: `must be an integer from 1 to ${MAX_STEPS}` })
     .min(1, { error: `must be an integer from 1 to ${MAX_STEPS}` }).max(MAX_STEPS, { error: `must be an integer from 1 to ${MAX_STEPS}` }).default(1000),
   threshold: finite('the loss below which a cell counts as converged').positive({ error: 'must be > 0 (the loss below which a cell counts as converged)' }).default(1e-4),
+  convergence: z.enum(CONVERGENCE_RULE_NAMES as [ConvergenceRule, ...ConvergenceRule[]], { error: `must be one of ${CONVERGENCE_RULES.map((r) => `"${r.name}" (${r.detail})`).join('; ')}` }).default(DEFAULT_CONVERGENCE),
   ...(Object.fromEntries(SPEC_SETTINGS.map((row) => [row.spec!, setting(row)])) as Record<'lr' | 'lrHidden' | 'lrOutput' | 'momentum', ReturnType<typeof setting>>),
   inputs: pair('[i1, i2]').optional(),
   targets: pair('[t1, t2]').optional(),
@@ -73,6 +75,8 @@ export interface SweepSpec {
   activation: (typeof ACTIVATIONS)[number];
   steps: number;
   threshold: number;
+  /** When a cell that did not diverge counts as converged (CONVERGENCE_RULES); a spec without it means ends-below. */
+  convergence: ConvergenceRule;
   lrHidden: number;
   lrOutput: number;
   /** Heavy-ball momentum β of every cell off a momentum axis; 0: the sheet's plain gradient descent. */
@@ -196,6 +200,7 @@ export function parseSpec(input: unknown): SpecResult {
       activation: raw.activation,
       steps: raw.steps,
       threshold: raw.threshold,
+      convergence: raw.convergence,
       lrHidden: raw.lrHidden ?? lr,
       lrOutput: raw.lrOutput ?? lr,
       momentum: raw.momentum ?? 0,

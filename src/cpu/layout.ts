@@ -18,9 +18,12 @@ for (const row of OUTPUTS) {
   OUTPUT_BYTES += row.type === 'f64' ? 8 : 4;
 }
 
-/** Byte offsets of the output arrays for a block of `count` cells, and their total size. */
+/**
+ * Byte offsets of the output arrays for a block of `count` cells, and their total size, rounded up to 8 bytes so that
+ * whatever follows them (a trace's f64 rows) stays aligned.
+ */
 export function outputLayout(count: number): { offsets: Record<OutputName, number>; bytes: number } {
-  return { offsets: Object.fromEntries(OUTPUTS.map((o) => [o.name, OUTPUT_OFFSETS[o.name] * count])) as Record<OutputName, number>, bytes: OUTPUT_BYTES * count };
+  return { offsets: Object.fromEntries(OUTPUTS.map((o) => [o.name, OUTPUT_OFFSETS[o.name] * count])) as Record<OutputName, number>, bytes: Math.ceil((OUTPUT_BYTES * count) / 8) * 8 };
 }
 
 /** Bytes of `count` set-up records. */

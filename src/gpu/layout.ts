@@ -17,13 +17,13 @@ export const CELL_PARAMS = {
 
 /**
  * `struct CellState` (one per cell): w1..w8, loss, minLoss, peakLoss (f32), stepsToThreshold, divergedAt (i32),
- * v1..v8 (f32); 84 bytes. Offsets in bytes.
+ * firstLoss, tailLossRatio (f32), settledAt (i32), v1..v8 (f32); 96 bytes. Offsets in bytes.
  */
 export const CELL_STATE = {
-  size: 84,
+  size: 96,
   offsets: {
     w1: 0, w2: 4, w3: 8, w4: 12, w5: 16, w6: 20, w7: 24, w8: 28, loss: 32, minLoss: 36, peakLoss: 40, stepsToThreshold: 44,
-    divergedAt: 48, v1: 52, v2: 56, v3: 60, v4: 64, v5: 68, v6: 72, v7: 76, v8: 80,
+    divergedAt: 48, firstLoss: 52, tailLossRatio: 56, settledAt: 60, v1: 64, v2: 68, v3: 72, v4: 76, v5: 80, v6: 84, v7: 88, v8: 92,
   },
 } as const;
 

@@ -3,7 +3,7 @@
  * no GPU, so they are tested in Node.
  */
 import { CELL_SETUP_LENGTH, SETUP } from '../core/network';
-import { OUTPUTS, type SweepOutputs } from '../core/outputs';
+import { OUTPUTS, type OutputName, type SweepOutputs } from '../core/outputs';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 
 const STATE_WORDS = CELL_STATE.size / 4, PARAM_WORDS = CELL_PARAMS.size / 4;
@@ -13,8 +13,8 @@ const P = Object.fromEntries(Object.entries(CELL_PARAMS.offsets).map(([k, v]) =>
 /**
  * Packs `count` cell set-ups (CELL_SETUP_LENGTH float64 each) into the shader's initial `state` and `params`
  * buffers (CELL_STATE.size and CELL_PARAMS.size bytes per cell), rounding to float32. CellParams' fields are named as
- * the set-up fields they copy; the state starts at the set-up's weights, every output at its OUTPUTS row's noLoss
- * (the loss NaN, minLoss +inf, peakLoss −inf, counts −1), and zero velocities.
+ * the set-up fields they copy; the state starts at the set-up's weights, every output at its OUTPUTS row's start or
+ * noLoss (the loss NaN, minLoss +inf, peakLoss −inf, tailLossRatio 0, counts −1), firstLoss NaN and zero velocities.
  */
 export function packCells(setups: Float64Array, count: number): { state: ArrayBuffer; params: ArrayBuffer } {
   const state = new ArrayBuffer(count * CELL_STATE.size), params = new ArrayBuffer(count * CELL_PARAMS.size);
@@ -23,27 +23,30 @@ export function packCells(setups: Float64Array, count: number): { state: ArrayBu
   for (let c = 0; c < count; c++) {
     const src = c * CELL_SETUP_LENGTH, so = c * STATE_WORDS, po = c * PARAM_WORDS;
     for (let j = 0; j < 8; j++) sf[so + S.w1 + j] = setups[src + SETUP.w1 + j];
-    // Each output's field starts at its row's noLoss: a running minimum at +inf, a maximum at −inf, counts at −1.
-    for (const row of OUTPUTS) (row.type === 'f64' ? sf : si)[so + (row.name === 'finalLoss' ? S.loss : S[row.name])] = row.noLoss;
+    // Each output's field starts at its row's start, else noLoss: a running minimum at +inf, a maximum at −inf, a sum at 0, counts at −1.
+    for (const row of OUTPUTS) (row.type === 'f64' ? sf : si)[so + stateField(row.name)] = 'start' in row ? row.start : row.noLoss;
+    sf[so + S.firstLoss] = NaN;
     for (const field of paramFields) pf[po + P[field]] = setups[src + SETUP[field]];
   }
   return { state, params };
 }
 
+/** The CellState word of an output: the field of its name, the last loss for finalLoss. */
+const stateField = (name: OutputName) => (name === 'finalLoss' ? S.loss : S[name]);
+
 /**
  * Copies the outputs of `count` cells from a read-back `state` buffer into `outputs`: at cells first … first + count − 1,
  * or, given `order`, at cells order[first] … order[first + count − 1]. Every OUTPUTS row is the CellState field of its
- * name (f32 or i32 by the row's type), finalLoss the last loss (NaN for a diverged cell).
+ * name (f32 or i32 by the row's type), finalLoss the last loss; rows of the run's end (ofEnd) are NaN for a diverged cell.
  */
 export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, order?: ArrayLike<number>): void {
   const sf = new Float32Array(state), si = new Int32Array(state);
   for (let c = 0; c < count; c++) {
     const so = c * STATE_WORDS, i = order ? order[first + c] : first + c;
+    const diverged = si[so + S.divergedAt] >= 0;
     for (const row of OUTPUTS) {
-      if (row.name === 'finalLoss') continue;
-      outputs[row.name][i] = row.type === 'f64' ? sf[so + S[row.name]] : si[so + S[row.name]];
+      outputs[row.name][i] = diverged && 'ofEnd' in row ? NaN : row.type === 'f64' ? sf[so + stateField(row.name)] : si[so + stateField(row.name)];
     }
-    outputs.finalLoss[i] = outputs.divergedAt[i] >= 0 ? NaN : sf[so + S.loss];
   }
 }
 

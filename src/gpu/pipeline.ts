@@ -4,6 +4,7 @@
  */
 import type { Activation } from '../core/network';
 import { ACTIVATION_CODES } from './layout';
+import { TAIL_LOSSES } from '../core/outputs';
 
 /** A WGSL compilation or pipeline validation failure; the message names the line. */
 export class ShaderError extends Error {
@@ -42,7 +43,7 @@ export async function createTrainPipeline(device: GPUDevice, module: GPUShaderMo
       layout: 'auto',
       compute: {
         module, entryPoint: 'train',
-        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: Number(recordLoss), TRACK_LOSS: Number(trackLoss), MOMENTUM: Number(momentum) },
+        constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: ACTIVATION_CODES[activation], RECORD_LOSS: Number(recordLoss), TRACK_LOSS: Number(trackLoss), MOMENTUM: Number(momentum), TAIL_LOSSES },
       },
     });
   } catch (e) {

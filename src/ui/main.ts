@@ -74,7 +74,7 @@ mountInspector(store, runs, checker, heatmap);
 mountCompare(store, nav, aside, heatmap);
 mountExports(store, runs, heatmap);
 mountAbPanel(store, aside);
-mountMoviePanel(store, aside, () => heatmap.scaleShown ?? heatmapScale(runs.current!.outputs, store.get().metric, runs.current!.spec.steps));
+mountMoviePanel(store, aside, () => heatmap.scaleShown ?? heatmapScale(runs.current!.outputs, store.get().metric, runs.current!.spec));
 nav.start();
 // After start: the initial state's tab is the course, which must not train unless the URL says so.
 mountCourse(store, nav, courseWorker, openDefaultSweep);

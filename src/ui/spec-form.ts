@@ -3,6 +3,7 @@
  * from a spec, and annotated with validation messages next to the fields they name.
  */
 import { ACTIVATIONS } from '../core/network';
+import { CONVERGENCE_RULES } from '../core/outputs';
 import { overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from '../core/parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
 import type { SweepSpec } from '../core/spec';
@@ -57,6 +58,7 @@ export function buildSpecForm(form: HTMLFormElement): void {
       field('activation', 'activation', select(ACTIVATIONS)),
       field('steps', 'steps', numberInput('1')),
       field('threshold', 'threshold', numberInput()),
+      Object.assign(field('converged when', 'convergence', el('select', {}, CONVERGENCE_RULES.map((r) => el('option', { value: r.name, textContent: r.label, title: r.detail }))) as HTMLSelectElement), { title: 'When a cell that did not diverge counts as converged' }),
       // One field per setting of a parameter row (lr, lrHidden, lrOutput, momentum).
       ...SPEC_SETTINGS.map((row) => Object.assign(field(row.spec!, row.spec!, numberInput()), { title: row.label })),
     ]),
@@ -143,7 +145,7 @@ function readList(form: HTMLFormElement, name: string, length: number, spec: Raw
 
 /** The raw spec the form describes (blank fields omitted, so the preset's defaults apply). */
 export function readSpecForm(form: HTMLFormElement): Raw {
-  const spec: Raw = { preset: control(form, 'preset').value, activation: control(form, 'activation').value };
+  const spec: Raw = { preset: control(form, 'preset').value, activation: control(form, 'activation').value, convergence: control(form, 'convergence').value };
   for (const key of ['steps', 'threshold', ...SPEC_SETTINGS.map((row) => row.spec!)]) {
     const v = readNumber(form, key);
     if (v !== undefined && !(control(form, key) as HTMLInputElement).disabled) spec[key] = v;
@@ -169,6 +171,7 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
   set('activation', spec.activation);
   set('steps', spec.steps);
   set('threshold', spec.threshold);
+  set('convergence', spec.convergence);
   const same = spec.lrHidden === spec.lrOutput;
   set('lr', same ? spec.lrHidden : '');
   set('lrHidden', same ? '' : spec.lrHidden);

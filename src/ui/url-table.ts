@@ -84,7 +84,7 @@ export const URL_FIELDS: readonly UrlField[] = [
     key: 'scale',
     read(text, into) {
       const m = /^([^~]+)~([^~]+)$/.exec(text), min = m ? Number(m[1]) : NaN, max = m ? Number(m[2]) : NaN;
-      const log = into.metric !== 'class' && outputRow(into.metric).scale === 'loss';
+      const log = into.metric !== 'class' && outputRow(into.metric).scale !== 'steps';
       if (into.metric !== 'class' && min < max && (!log || min > 0)) into.lockedScale = { metric: into.metric, kind: log ? 'log' : 'linear', min, max };
       else into.linkNotes.push(`scale: "${text}" is not min~max with min < max${log ? ' and min > 0' : ''} for ${into.metric}; the colours fit the view.`);
     },

@@ -14,10 +14,17 @@ describe('valid specs', () => {
   it('fill every default from the era-v1 preset', () => {
     const r = parseSpec({ x });
     expect(r.ok && r.spec).toEqual({
-      preset: 'era-v1', activation: 'sigmoid', steps: 1000, threshold: 1e-4, lrHidden: 0.5, lrOutput: 0.5, momentum: 0,
+      preset: 'era-v1', activation: 'sigmoid', steps: 1000, threshold: 1e-4, convergence: 'ends-below', lrHidden: 0.5, lrOutput: 0.5, momentum: 0,
       inputs: [0.05, 0.1], targets: [0.5, 0.5], biases: [0, 0], weights: [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55],
       init: { distribution: 'uniform', scale: 1, seed: 0 }, x, y: null,
     });
+  });
+
+  it('take the convergence rule, and name the three rules when it is not one of them', () => {
+    expect(parseSpec({ convergence: 'tail-mean', x }).ok && (parseSpec({ convergence: 'tail-mean', x }) as { spec: { convergence: string } }).spec.convergence).toBe('tail-mean');
+    const bad = parseSpec({ convergence: 'touched', x });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors[0]).toMatch(/^convergence: must be one of "ends-below" .*"reached" .*"tail-mean" .*; got "touched"$/);
   });
 
   it('take targets and biases from the chosen preset', () => {

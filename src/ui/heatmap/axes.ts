@@ -3,7 +3,7 @@
  * ticks in the axes' units, the colorbar of a metric and the legend of a categorical map.
  */
 import { gridSize } from '../../core/grid';
-import { CLASS_COLORS, NO_VALUE_COLOR, OUTLINE_COLOR, scaleSwatches, viridis, type HeatmapScale } from '../../core/heatmap';
+import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from '../../core/heatmap';
 import type { SweepSpec } from '../../core/spec';
 import { axisTicks, scaleTicks } from '../../core/ticks';
 
@@ -68,7 +68,7 @@ export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: 
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#222';
   if (scale.kind === 'categorical') {
-    drawLegend(ctx, p, [['converged', CLASS_COLORS.converged], ['stalled', CLASS_COLORS.stalled], ['diverged', CLASS_COLORS.diverged], ['not run', NO_VALUE_COLOR], ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : [])]);
+    drawLegend(ctx, p, classSwatches(scale, outlined));
     return;
   }
   for (let i = 0; i < h; i++) {

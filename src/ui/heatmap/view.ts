@@ -161,7 +161,7 @@ export class HeatmapView {
       pixels = pixelsOf(nx, ny, (cell) => DIFF_COLORS[data.codes[cell]]);
       this.scale = undefined;
     } else {
-      this.scale = this.locked?.metric === this.metricShown ? this.locked : heatmapScale(data.outputs, this.metricShown, data.spec.steps);
+      this.scale = this.locked?.metric === this.metricShown ? this.locked : heatmapScale(data.outputs, this.metricShown, data.spec);
       pixels = heatmapPixels(data.outputs, nx, ny, this.scale, data.fill);
     }
     this.image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny);

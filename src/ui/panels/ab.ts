@@ -50,7 +50,7 @@ export function mountAbPanel(store: Store, aside: Aside): void {
       const result = await aside.exclusive('ab', () => aside.run(b.spec, view.arithmetic));
       if (aside.current() !== view) return;
       if (result.status !== 'complete' || result.error) { text.textContent = `B did not finish (${result.error ?? result.status}); run it again.`; return; }
-      const codes = classDiff(view.outputs, result.outputs);
+      const codes = classDiff(view.outputs, result.outputs, view.spec.convergence);
       const n = diffCounts(codes);
       const a = settingValue(view.spec, setting);
       $('ab-maps').hidden = false;
@@ -59,7 +59,7 @@ export function mountAbPanel(store: Store, aside: Aside): void {
       mapA.show({ kind: 'outputs', spec: view.spec, outputs: view.outputs });
       mapB.show({ kind: 'outputs', spec: b.spec, outputs: result.outputs });
       mapDiff.show({ kind: 'diff', spec: b.spec, codes });
-      const countA = countClasses(view.outputs).converged, countB = countClasses(result.outputs).converged;
+      const countA = countClasses(view.outputs, view.spec.convergence).converged, countB = countClasses(result.outputs, b.spec.convergence).converged;
       text.textContent = `A (${setting} = ${a}): ${countA.toLocaleString()} converged. B (${setting} = ${value}): ${countB.toLocaleString()} converged. ` +
         `Both ${n['both converged'].toLocaleString()}, only A ${n['only A converged'].toLocaleString()}, only B ${n['only B converged'].toLocaleString()}, neither ${n['neither converged'].toLocaleString()}` +
         `${n['not run'] ? `, not run in A or B ${n['not run'].toLocaleString()}` : ''}.`;

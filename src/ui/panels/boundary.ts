@@ -5,13 +5,13 @@
 import uPlot from 'uplot';
 import { boundaryDimension, type DimensionEstimate } from '../../core/boundary';
 import { gridSize } from '../../core/grid';
-import { classify, type SweepOutputs } from '../../core/outputs';
+import { classOf, type ConvergenceRule, type SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import { replaceChart } from '../charts';
 
-/** 1 for converged cells, nx · ny row-major. */
-export function convergedMask(outputs: SweepOutputs): Uint8Array {
-  return Uint8Array.from(outputs.divergedAt, (d, i) => Number(classify(outputs.stepsToThreshold[i], d) === 'converged'));
+/** 1 for cells converged under `rule`, nx · ny row-major. */
+export function convergedMask(outputs: SweepOutputs, rule: ConvergenceRule): Uint8Array {
+  return Uint8Array.from(outputs.divergedAt, (_, i) => Number(classOf(outputs, i, rule) === 'converged'));
 }
 
 /**
@@ -30,7 +30,7 @@ export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: Sweep
   }
   if (!complete) { text.textContent = 'The boundary is measured when the view is complete (every cell computed).'; return undefined; }
   if (withheld) { text.textContent = withheld.endsWith('…') ? `The dimension comes after the float64 spot check: ${withheld}` : `The dimension is withheld: ${withheld}.`; return undefined; }
-  const estimate = boundaryDimension(convergedMask(outputs), nx, ny);
+  const estimate = boundaryDimension(convergedMask(outputs, spec.convergence), nx, ny);
   if (!estimate) {
     text.textContent = Math.min(nx, ny) < 64
       ? `This view is ${nx} × ${ny}: box counting needs at least 64 cells a side (box sizes 2, 4 and 8, each at most an eighth of the view).`

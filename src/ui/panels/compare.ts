@@ -60,10 +60,10 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
     }
     const compared = indices.subarray(0, computed.cellsDone);
     const [float32, float64] = other === 'float64' ? [view.outputs, computed.outputs] : [computed.outputs, view.outputs];
-    const a = compareOutputs(float32, float64, compared);
+    const a = compareOutputs(float32, float64, view.spec.convergence, compared);
     const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
     done.set(view, {
-      map: disagreementMap(float32, float64, compared),
+      map: disagreementMap(float32, float64, view.spec.convergence, compared),
       text: `Compared float32 with float64 on ${computed.cellsDone < n ? `the first ${count(computed.cellsDone)} (cancelled) of ` : ''}${sampled}: ` +
         `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${count(a.bothConverged)} cells), ` +
         `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +

@@ -24,7 +24,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   let zoomError = '';
   const heatmap = new HeatmapView(canvas, (e) => {
     const view = runs.current;
-    if (e.type === 'hover') hover.textContent = e.cell === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, e.cell)} → ${describeOutputs(view.outputs, e.cell)}`;
+    if (e.type === 'hover') hover.textContent = e.cell === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, e.cell)} → ${describeOutputs(view.outputs, e.cell, view.spec.convergence)}`;
     else if (e.type === 'select') nav.update({ type: 'inspect', cell: e.cell });
     else if (e.type === 'zoom') zoomTo(e.rect);
   });

@@ -28,7 +28,7 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, us
     const indices = Int32Array.from({ length: n }, (_, i) => view.plan.order[Math.floor((i * cells) / n)]);
     const reference = await checker.reference(view.spec, indices, proxy(() => undefined));
     if (reference.cellsDone < n) return undefined; // superseded by another view's check
-    const a = compareOutputs(view.outputs, reference.outputs, indices);
+    const a = compareOutputs(view.outputs, reference.outputs, view.spec.convergence, indices);
     const percent = (100 * a.classAgreementRate).toFixed(1);
     return {
       agreement: a.classAgreementRate, cells: n,

@@ -3,7 +3,7 @@
  * the worker) beside the outputs the view computed for it.
  */
 import { axisValues, gridSize } from '../../core/grid';
-import { classify, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
+import { classifyCell, classOf, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import type { CellTrace } from '../../cpu/kernel';
 import { TRACE_ROW_LENGTH } from '../../cpu/layout';
@@ -51,7 +51,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
   fillTable(panel.querySelector('#inspector-table')!, [
     ['', 'this view', 'float64 replay'],
     ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
-    ['class', computed ? classify(view.stepsToThreshold[cell], view.divergedAt[cell]) : 'not run yet', classify(cpu.stepsToThreshold, cpu.divergedAt)],
+    ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
   ]);
   const thin = every > 1 ? ` (every ${every} steps)` : '';
   const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: traceColumn(replay, 1), color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });

@@ -3,7 +3,7 @@
  * status line. Each ready-made sweep and Run opens a new view and runs it; the line always belongs to the view on
  * screen (the store drops every other run's events).
  */
-import { countClasses } from '../../core/outputs';
+import { classesOf, convergenceLabel, countClasses } from '../../core/outputs';
 import { parseSpec } from '../../core/spec';
 import { byId, el } from '../dom';
 import type { Navigation } from '../navigation';
@@ -85,8 +85,9 @@ function statusLine(s: PageState, runs: Runs): string {
   // A float32 view's counts are results only where float32 tells its cells apart and agrees with float64.
   const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined, run.phase === 'finished');
   if (!trust.shown) return `${status}${speed} Class counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
-  const classes = countClasses(view.outputs);
-  return `${status}${speed} Converged ${count(classes.converged)}, stalled ${count(classes.stalled)}, diverged ${count(classes.diverged)}.`;
+  const classes = countClasses(view.outputs, view.spec.convergence);
+  const counts = classesOf(view.spec.convergence).map((k) => `${k} ${count(classes[k])}`).join(', ');
+  return `${status}${speed} ${counts[0].toUpperCase()}${counts.slice(1)} (converged: ${convergenceLabel(view.spec.convergence)}).`;
 }
 
 /** "pass 2 of 6 · 12.5% · 8,192 of 65,536 cells done · 41.0 M network-steps/s · about 3.1 s left" */
