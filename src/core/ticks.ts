@@ -87,3 +87,48 @@ export function scaleTicks(scale: { kind: 'log' | 'linear' | 'categorical'; min:
   const at = log && decades.length >= 2 ? decades.filter((_, i, all) => i % Math.ceil(all.length / target) === 0) : log ? [lo, hi] : [lo, (lo + hi) / 2, hi];
   return at.map((t) => ({ position: (t - lo) / (hi - lo), label: log ? (Number.isInteger(t) ? `1e${t}` : formatTickValue(10 ** t)) : formatTickValue(t) }));
 }
+
+/** A tick of a chart axis that plots log10 of its values: `log10` is where it goes, `label` the value it stands for. */
+export interface LogTick { log10: number; label: string }
+
+/** Every k-th of `ticks`, the first included, k as small as keeps at most `max` (≥ 4 keeps at least 3 of 3 or more). */
+const thin = <T>(ticks: T[], max: number): T[] => ticks.filter((_, i) => i % Math.ceil(ticks.length / max) === 0);
+
+/**
+ * Labelled ticks for a chart axis from 10^lo to 10^hi (lo, hi in log10 units), at least 3 and at most `maxTicks`
+ * (4 or more): whole decades (every 2nd, 5th, 10th … when there are many), else 1, 2, 5 × 10^k, else 1, 2, 3, 5, else
+ * 1 … 9 × 10^k, else round linear steps placed at their log10. Example: a loss from 0.1 to 0.3 (lo −1, hi −0.52) gets
+ * 1e-1, 2e-1, 3e-1, where whole decades alone gave one tick. Pure.
+ */
+export function logAxisTicks(lo: number, hi: number, maxTicks = 8): LogTick[] {
+  if (!(hi > lo)) return [{ log10: lo, label: formatTickValue(10 ** lo) }];
+  const max = Math.max(4, maxTicks), eps = 1e-9 * Math.max(1, hi - lo);
+  const decades: LogTick[] = [];
+  for (let e = Math.ceil(lo - eps); e <= hi + eps; e++) decades.push({ log10: e, label: `1e${e}` });
+  if (decades.length >= 3) {
+    for (const stride of [1, 2, 5, 10, 20, 50, 100]) {
+      const every = decades.filter((t) => t.log10 % stride === 0);
+      if (every.length >= 3 && every.length <= max) return every;
+    }
+    return thin(decades, max);
+  }
+  for (const mantissas of [[1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const ticks: LogTick[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const m of mantissas) {
+        const at = e + Math.log10(m);
+        if (at >= lo - eps && at <= hi + eps) ticks.push({ log10: at, label: `${m}e${e}` });
+      }
+    }
+    if (ticks.length >= 3) return thin(ticks, max);
+  }
+  // Less than a ninth of a decade: round linear steps, the fewest that make 3.
+  const a = 10 ** lo, b = 10 ** hi;
+  for (let target = 3; ; target++) {
+    const raw = (b - a) / target, mag = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+    const ticks: LogTick[] = [];
+    for (let k = Math.ceil(a / step - 1e-9); k * step <= b * (1 + 1e-12); k++) ticks.push({ log10: Math.log10(k * step), label: formatTickStep(k * step, step) });
+    if (ticks.length >= 3 || target >= max) return ticks;
+  }
+}

@@ -2,6 +2,7 @@
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { logAxisTicks, type LogTick } from '../core/ticks';
 
 export const SERIES_COLORS = schemeTableau10;
 
@@ -29,13 +30,14 @@ export interface CurveSeries {
 
 /**
  * Draws curves over x = firstX … firstX + n − 1 (default 0: step k) into `target` (replacing what was there). A log axis plots log10 of the values on a
- * linear scale with whole decades as ticks (uPlot's own log scale loops forever below about 1e-16, and losses reach
- * 1e-33 and exactly 0); non-positive values are gaps there.
+ * linear scale, labelled by logAxisTicks (at least 3 ticks: decades, or 2e-1, 5e-1 … within a decade; uPlot's own log
+ * scale loops forever below about 1e-16, and losses reach 1e-33 and exactly 0); non-positive values are gaps there.
  */
 export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean; wholeX?: boolean }): uPlot {
   replaceChart(target);
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
+  let logTicks: LogTick[] = []; // this draw's y ticks, from splits to values (uPlot calls them in that order)
   const data = [Array.from({ length: n }, (_, k) => k + (options.firstX ?? 0)), ...series.map((s) => Array.from(s.values, clean))] as uPlot.AlignedData;
   const chart = replaceChart(target, (into) => new uPlot({
     title,
@@ -44,8 +46,11 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
     scales: { x: { time: false } },
     axes: [{ label: options.xLabel ?? 'step k', ...(options.wholeX ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}) }, {
       label: options.yLabel, size: 70,
-      ...(options.log ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}),
-      values: (_u, ticks) => ticks.map((v) => (v == null ? '' : options.log ? `1e${v}` : String(Number(v.toPrecision(3))))),
+      ...(options.log ? {
+        // One label per 28 CSS pixels of plot height at most.
+        splits: (u: uPlot, _axis: number, lo: number, hi: number) => (logTicks = logAxisTicks(lo, hi, Math.floor(u.bbox.height / uPlot.pxRatio / 28))).map((t) => t.log10),
+        values: () => logTicks.map((t) => t.label),
+      } : { values: (_u: uPlot, ticks: number[]) => ticks.map((v) => (v == null ? '' : String(Number(v.toPrecision(3))))) }),
     }],
     legend: { live: false },
     series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? (s.dashed ? 1.5 : 2), dash: s.dashed ? [4, 4] : undefined, points: { show: options.points ?? false } }))],

@@ -87,18 +87,34 @@ export function lineY(p: PlotRect, scale: HeatmapScale): (v: number) => number {
   return (v: number) => lineAt(p, ((log ? Math.log10(v) : v) - lo) / (hi - lo || 1));
 }
 
-/** Where exact zeros go on a log-scaled curve: just below the scale. */
+/** Where exact zeros go on a log-scaled curve: below the scale, a label's height clear of its bottom. */
 const zeroLine = (p: PlotRect) => p.y + p.h - 14;
 
-/** The y position of a fraction 0 … 1 of a curve's value axis. */
-const lineAt = (p: PlotRect, fraction: number) => p.y + 10 + (1 - fraction) * (p.h - 32);
+/** The y position of a fraction 0 … 1 of a curve's value axis (0 sits LABEL_GAP above the zero line). */
+const lineAt = (p: PlotRect, fraction: number) => p.y + 10 + (1 - fraction) * (p.h - 40);
 
-/** The y ticks of a 1-D sweep's curve: the colour scale's ticks. */
+/** The least distance in CSS pixels between the centres of two y labels (12 px text). */
+export const LABEL_GAP = 16;
+
+/**
+ * The y labels of a 1-D sweep's curve: the colour scale's ticks at their heights and, on a log scale, "0" on the zero
+ * line. A tick whose label would come within LABEL_GAP of one already placed (the 0 first, then from the bottom up) is
+ * left out, so no two labels overlap however short the plot. Pure.
+ */
+export function lineTickLabels(p: PlotRect, scale: HeatmapScale): Array<{ y: number; label: string }> {
+  const placed = scale.kind === 'log' ? [{ y: zeroLine(p), label: '0' }] : [];
+  for (const tick of scaleTicks(scale, 6)) {
+    const y = lineAt(p, tick.position);
+    if (placed.every((q) => Math.abs(q.y - y) >= LABEL_GAP)) placed.push({ y, label: tick.label });
+  }
+  return placed;
+}
+
+/** The y labels of a 1-D sweep's curve (lineTickLabels). */
 export function drawLineTicks(ctx: CanvasRenderingContext2D, p: PlotRect, scale: HeatmapScale): void {
   ctx.fillStyle = '#222';
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const tick of scaleTicks(scale, 6)) ctx.fillText(tick.label, p.x - 6, lineAt(p, tick.position));
-  if (scale.kind === 'log') ctx.fillText('0', p.x - 6, zeroLine(p));
+  for (const { y, label } of lineTickLabels(p, scale)) ctx.fillText(label, p.x - 6, y);
 }
