@@ -76,6 +76,8 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     byId('view-forward', HTMLButtonElement).disabled = index >= last;
   });
   store.subscribe((s) => [s.view, s.linkNotes], () => { zoomError = ''; showProblems(); });
+  // Zooming out needs a map to zoom out of.
+  store.subscribe((s) => s.view, () => { byId('zoom-out', HTMLButtonElement).disabled = !store.get().view; });
   store.subscribe((s) => [s.view, s.capabilities], () => {
     const { view, capabilities } = store.get();
     if (view) arithmetic.value = view.arithmetic;
