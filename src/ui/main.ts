@@ -77,4 +77,4 @@ mountAbPanel(store, aside);
 mountMoviePanel(store, aside, () => heatmap.scaleShown ?? heatmapScale(runs.current!.outputs, store.get().metric, runs.current!.spec));
 nav.start();
 // After start: the initial state's tab is the course, which must not train unless the URL says so.
-mountCourse(store, nav, courseWorker, openDefaultSweep);
+mountCourse(store, nav, courseWorker);

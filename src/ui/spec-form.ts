@@ -4,7 +4,7 @@
  */
 import { ACTIVATIONS } from '../core/network';
 import { CONVERGENCE_RULES } from '../core/outputs';
-import { overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from '../core/parameters';
+import { AXIS_PARAMS, overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from '../core/parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
 import type { SweepSpec } from '../core/spec';
 
@@ -86,7 +86,8 @@ export function buildSpecForm(form: HTMLFormElement): void {
 
 /** Disables the settings an axis sweeps (the axis sets them cell by cell), saying so. */
 function syncSettings(form: HTMLFormElement): void {
-  const onAxes = (['x', 'y'] as const).map((a) => control(form, `${a}.param`).value).filter((p) => p !== 'none') as AxisParam[];
+  // Only parameters the table knows: a link's unknown one ("banana") is shown in its select, and named by validation.
+  const onAxes = (['x', 'y'] as const).map((a) => control(form, `${a}.param`).value).filter((p): p is AxisParam => (AXIS_PARAMS as readonly string[]).includes(p));
   for (const row of SPEC_SETTINGS) {
     const input = control(form, row.spec!) as HTMLInputElement, swept = onAxes.find((p) => overlap(p, row.name as AxisParam));
     input.disabled = swept !== undefined;

@@ -30,9 +30,14 @@ export function launch(webgpu = true): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...(webgpu ? WEBGPU_ARGS : ['--disable-features=WebGPU'])] });
 }
 
-/** A new page at `address`; closing it fails the test if the page threw an uncaught error. */
-export async function openPage(browser: Browser, address: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+/** A CSS-pixel viewport: the desktop the tests assume, and a phone's. */
+export type Viewport = { width: number; height: number };
+export const DESKTOP: Viewport = { width: 1400, height: 1000 };
+export const PHONE: Viewport = { width: 390, height: 844 };
+
+/** A new page at `address` (1400 × 1000 unless told); closing it fails the test if the page threw an uncaught error. */
+export async function openPage(browser: Browser, address: string, viewport: Viewport = DESKTOP): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('close', () => expect(errors, 'uncaught errors on the page').toEqual([]));
@@ -65,12 +70,12 @@ export const grid = (n: number) => Array.from({ length: n * n }, (_, i) => [((i 
  * For a test file: builds and serves the app and launches Chromium before its tests (afterwards, closes both). The
  * returned `url` and `open` are valid inside tests.
  */
-export function servedApp(): { readonly url: string; open: (address: string) => Promise<Page> } {
+export function servedApp(): { readonly url: string; open: (address: string, viewport?: Viewport) => Promise<Page> } {
   let url = '', stop: (() => Promise<void>) | undefined, browser: Browser | undefined;
   beforeAll(async () => {
     ({ url, stop } = await servePage());
     browser = await launch();
   });
   afterAll(async () => { await browser?.close(); await stop?.(); });
-  return { get url() { return url; }, open: (address) => openPage(browser!, address) };
+  return { get url() { return url; }, open: (address, viewport) => openPage(browser!, address, viewport) };
 }

@@ -7,15 +7,23 @@ import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from '../../
 import type { SweepSpec } from '../../core/spec';
 import { axisTicks, scaleTicks } from '../../core/ticks';
 
-/** Plot area inside the heatmap canvas, in CSS pixels from each edge. */
+/** Plot area inside the heatmap canvas, in CSS pixels from each edge (canvases NARROW_BELOW wide or more). */
 export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
+/**
+ * The margins of a narrower canvas (a phone's), the least that still holds the y ticks' labels left of the plot and,
+ * right of it, the colour bar with its rotated label (centred 100 px right of the plot): the plot keeps the width.
+ */
+const NARROW_MARGIN = { ...MARGIN, left: 60, right: 108 };
+/** Canvases narrower than this many CSS pixels take NARROW_MARGIN. */
+export const NARROW_BELOW = 400;
 
 /** The plot area of a canvas of cssW × cssH CSS pixels: its corner (x, y) and size (w, h). */
 export interface PlotRect { x: number; y: number; w: number; h: number; cssW: number; cssH: number }
 
 export function plotRectOf(canvas: HTMLCanvasElement): PlotRect {
   const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
-  return { x: MARGIN.left, y: MARGIN.top, w: w - MARGIN.left - MARGIN.right, h: h - MARGIN.top - MARGIN.bottom, cssW: w, cssH: h };
+  const m = w < NARROW_BELOW ? NARROW_MARGIN : MARGIN;
+  return { x: m.left, y: m.top, w: w - m.left - m.right, h: h - m.top - m.bottom, cssW: w, cssH: h };
 }
 
 /** The axes of `spec`: a frame, ticks at cell centres and the parameters' names. */

@@ -1,17 +1,19 @@
 /**
  * The opening view: the course experiment. Loss curves E(k) for the sheet's six learning rates, trained on the GPU
  * (loss recorded every step), beside the float64 reference's curves (replayed in the worker), with a table of the
- * numbers. The preset is part of the state and the link.
+ * numbers, and a map of the same preset beside them. The preset is part of the state and the link.
  */
 import { RELATIVE_ERROR_FLOOR } from '../../core/compare';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../../core/presets';
 import type { Arithmetic } from '../../core/arithmetic';
-import { parseSpec, type SweepSpec } from '../../core/spec';
+import { gridSize } from '../../core/grid';
+import type { SweepSpec } from '../../core/spec';
 import type { CellTrace } from '../../cpu/kernel';
-import { allocateOutputs, OUTPUT_NAMES } from '../../core/outputs';
-import { completedStride, refinementPlan } from '../../core/refine';
+import { allocateOutputs, OUTPUT_NAMES, type SweepOutputs } from '../../core/outputs';
+import { completedStride, refinementPlan, type RefinementPlan } from '../../core/refine';
 import type { SweepProgress } from '../../worker/sweep.worker';
 import { drawCurves, SERIES_COLORS } from '../charts';
+import { COURSE_LEARNING_RATES, courseMapSpec, courseSpec, courseVerdict, fullSweepSpec } from '../course-plan';
 import { HeatmapView } from '../heatmap/view';
 import { byId, el } from '../dom';
 import type { Navigation } from '../navigation';
@@ -19,16 +21,6 @@ import type { Store } from '../store';
 import { proxy, type SweepWorker } from '../sweep-client';
 import { traceColumn } from './inspector';
 import { fillTable } from '../table';
-
-export const COURSE_LEARNING_RATES = [0.1, 0.2, 0.5, 0.8, 1, 2];
-export const COURSE_STEPS = 200;
-
-/** The course experiment as a sweep: one row of six learning rates. */
-export function courseSpec(preset: PresetName): SweepSpec {
-  const r = parseSpec({ preset, steps: COURSE_STEPS, threshold: 1e-4, x: { param: 'lr', values: COURSE_LEARNING_RATES } });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
-}
 
 /** loss[0 … steps] of a replay with every step kept; NaN after a divergence. */
 function lossCurve(trace: CellTrace, steps: number): Float64Array {
@@ -40,10 +32,10 @@ function lossCurve(trace: CellTrace, steps: number): Float64Array {
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(6) : '–');
 
 /**
- * Wires the course view on its own `worker` (a course run must not cancel a sweep); `openSweep` opens the full sweep.
- * A run that fails says so in the summary.
+ * Wires the course view on its own `worker` (a course run must not cancel a sweep). The map beside the curves and the
+ * full sweep "Open the full sweep" opens are of the chosen preset. A run that fails says so in the summary.
  */
-export function mountCourse(store: Store, nav: Navigation, worker: SweepWorker, openSweep: () => void): void {
+export function mountCourse(store: Store, nav: Navigation, worker: SweepWorker): void {
   const root = byId('course'), summary = byId('course-summary');
   for (const name of PRESET_NAMES) {
     const b = el('button', { type: 'button', textContent: name, title: PRESETS[name].description });
@@ -51,24 +43,41 @@ export function mountCourse(store: Store, nav: Navigation, worker: SweepWorker, 
     b.addEventListener('click', () => nav.update({ type: 'course', preset: name }));
     byId('course-presets').append(b);
   }
+  const openSweep = () => nav.open({ spec: fullSweepSpec(store.get().coursePreset), arithmetic: store.get().view?.arithmetic ?? 'auto' });
   byId('open-sweep').addEventListener('click', openSweep);
-  let shown: PresetName | undefined, asked = 0, mapShown = false;
+  let shown: PresetName | undefined, asked = 0;
   const map = new HeatmapView(byId('course-map', HTMLCanvasElement), (e) => { if (e.type === 'select') openSweep(); }, false);
   map.setMetric('class');
+  const maps = new Map<PresetName, CourseMap>();
   store.subscribe((s) => [s.tab, s.coursePreset], () => {
     const { tab, coursePreset } = store.get();
     if (tab !== 'course' || coursePreset === shown) return;
     shown = coursePreset;
-    const token = ++asked;
+    const token = ++asked, current = () => token === asked;
     root.querySelectorAll<HTMLButtonElement>('#course-presets button').forEach((b) => b.classList.toggle('chosen', b.dataset.preset === coursePreset));
     summary.textContent = `Training six networks (${coursePreset})…`;
-    // The map after the curves, on the same worker: a preset chosen meanwhile cancels it, and it is drawn again after.
-    showCourse(root, coursePreset, worker, () => token === asked).then(async () => { if (!mapShown && token === asked) mapShown = await showMap(worker, map); }).catch((e: Error) => {
-      if (token !== asked) return;
+    labelMap(coursePreset);
+    // The preset's map: at once when computed before, else after the curves, on the same worker (a preset chosen
+    // meanwhile supersedes its run, and it starts again when chosen again).
+    const done = maps.get(coursePreset);
+    if (done) map.show(done.data, done.data.outputs.finalLoss.length);
+    else map.show(`The map of ${coursePreset} follows the curves…`);
+    showCourse(root, coursePreset, worker, current).then(async () => {
+      if (!done && current()) { const made = await showMap(worker, map, coursePreset, current); if (made) maps.set(coursePreset, made); }
+    }).catch((e: Error) => {
+      if (!current()) return;
       shown = undefined; // choosing it again tries again
       summary.textContent = `The course run failed: ${e.message}. Choose a preset to run it again.`;
     });
   });
+}
+
+/** Names the preset on the map, its caption and the button that opens its full sweep. */
+function labelMap(preset: PresetName): void {
+  const { nx, ny } = gridSize(courseMapSpec(preset)), steps = courseMapSpec(preset).steps;
+  byId('course-map-caption').textContent = `${preset}: class of each cell after ${steps} steps, learning rate × initial-weight scale (${nx} × ${ny} cells). Click it to open the full sweep.`;
+  byId('course-map').setAttribute('aria-label', `A live class map of ${preset}, learning rate × initial-weight scale, filling in; click it to open the full sweep`);
+  byId('open-sweep').textContent = `Open the full sweep of ${preset}: learning rate × initial-weight scale →`;
 }
 
 /** Trains the six networks of `preset` and draws them, unless `current()` turns false meanwhile. */
@@ -97,10 +106,9 @@ async function showCourse(root: HTMLElement, preset: PresetName, worker: SweepWo
   drawCourse(root, title, reference, { engine, curves: device });
 
   const final = device.map((c) => c[n - 1]);
-  const best = final.indexOf(Math.min(...final));
   // Relative agreement while E ≥ 1e-9: below that float32 cannot resolve t − a_o (see RELATIVE_ERROR_FLOOR).
   const worstRel = Math.max(0, ...device.flatMap((c, i) => Array.from(c, (v, k) => (reference[i][k] >= RELATIVE_ERROR_FLOOR ? Math.abs(v - reference[i][k]) / reference[i][k] : 0))));
-  summary.textContent = `η = ${COURSE_LEARNING_RATES[best]} converges fastest: E(${spec.steps}) = ${fmt(final[best])}. ` +
+  summary.textContent = `${courseVerdict(COURSE_LEARNING_RATES, result.outputs.stepsToThreshold, final, spec.steps, spec.threshold)} ` +
     `E before any update = ${reference[0][0]} (float64, the sheet's value), ${fmt(device[0][0])} (${engine}). ` +
     `The ${engine} curves stay within ${worstRel.toExponential(1)} (relative) of float64 wherever E ≥ ${RELATIVE_ERROR_FLOOR}.`;
 
@@ -128,32 +136,28 @@ function drawCourse(root: HTMLElement, title: string, reference: Float64Array[],
     : 'float64, the exact reference; the device run follows.';
 }
 
-/** The map beside the curves: learning rate × initial-weight scale, 64 × 64 cells, coarse first. */
-const MAP_SPEC = { preset: 'era-v1', steps: 300, threshold: 1e-4, x: { param: 'lr', min: 0.01, max: 100, count: 64, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 64, scale: 'log' } };
+/** A map of the course page, computed. */
+interface CourseMap { data: { kind: 'outputs'; spec: SweepSpec; outputs: SweepOutputs; fill: { computed: Uint8Array; stride: number | undefined }; order: Int32Array } }
 
 /**
- * Fills the course page's small map as its cells arrive (after the curves, on the same worker); a click opens the full
- * sweep. Resolves to whether it completed.
+ * Fills the course page's small map of `preset` as its cells arrive (after the curves, on the same worker), while
+ * `current()` holds; a click opens the full sweep. Resolves to the map when it completed.
  */
-async function showMap(worker: SweepWorker, map: HeatmapView): Promise<boolean> {
-  const r = parseSpec(MAP_SPEC);
-  if (!r.ok) throw new Error(r.errors.join('; '));
-  const spec = r.spec, plan = refinementPlan(64, 64, 256);
-  const outputs = allocateOutputs(64 * 64), fill = { computed: new Uint8Array(64 * 64), stride: undefined as number | undefined };
-  map.show({ kind: 'outputs', spec, outputs, fill, order: plan.order });
-  let done = 0;
+async function showMap(worker: SweepWorker, map: HeatmapView, preset: PresetName, current: () => boolean): Promise<CourseMap | undefined> {
+  const spec = courseMapSpec(preset), { nx, ny, cells } = gridSize(spec), plan: RefinementPlan = refinementPlan(nx, ny, 256);
+  const data: CourseMap['data'] = { kind: 'outputs', spec, outputs: allocateOutputs(cells), fill: { computed: new Uint8Array(cells), stride: undefined }, order: plan.order };
+  map.show(data);
   const result = await worker.run(spec, { arithmetic: 'auto', cellOrder: plan.order, tileCells: 256, firstTileCells: 256 }, proxy((p: SweepProgress) => {
     if (!p.fresh) return;
     const { first, outputs: fresh } = p.fresh;
     for (let j = 0; j < fresh.finalLoss.length; j++) {
       const cell = plan.order[first + j];
-      for (const name of OUTPUT_NAMES) outputs[name][cell] = fresh[name][j];
-      fill.computed[cell] = 1;
+      for (const name of OUTPUT_NAMES) data.outputs[name][cell] = fresh[name][j];
+      data.fill.computed[cell] = 1;
     }
-    done = first + fresh.finalLoss.length;
-    const stride = completedStride(plan, done), passFinished = stride !== fill.stride;
-    fill.stride = stride;
-    map.progress(done, passFinished);
+    const done = first + fresh.finalLoss.length, stride = completedStride(plan, done), passFinished = stride !== data.fill.stride;
+    data.fill.stride = stride;
+    if (current()) map.progress(done, passFinished); // (a preset chosen meanwhile shows its own map)
   }));
-  return result.status === 'complete' && !result.error;
+  return result.status === 'complete' && !result.error ? { data } : undefined;
 }

@@ -22,9 +22,14 @@ const HOVER_HINT = 'Hover a cell to read it; click to inspect it.';
 export function mountExplorer(store: Store, nav: Navigation, runs: Runs): HeatmapView {
   const canvas = byId('heatmap', HTMLCanvasElement), hover = byId('hover'), problem = byId('explore-error');
   let zoomError = '';
-  const heatmap = new HeatmapView(canvas, (e) => {
+  /** The cell the pointer or the keyboard cursor is on, of the view shown; its read-out follows the view's run. */
+  let hovered: number | undefined;
+  const readOut = () => {
     const view = runs.current;
-    if (e.type === 'hover') hover.textContent = e.cell === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, e.cell)} → ${describeOutputs(view.outputs, e.cell, view.spec.convergence)}`;
+    hover.textContent = hovered === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, hovered)} → ${describeOutputs(view.outputs, hovered, view.spec.convergence)}`;
+  };
+  const heatmap = new HeatmapView(canvas, (e) => {
+    if (e.type === 'hover') { hovered = e.cell; readOut(); }
     else if (e.type === 'select') nav.update({ type: 'inspect', cell: e.cell });
     else if (e.type === 'zoom') zoomTo(e.rect);
   });
@@ -71,6 +76,8 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     byId('view-forward', HTMLButtonElement).disabled = index >= last;
   });
   store.subscribe((s) => [s.view, s.linkNotes], () => { zoomError = ''; showProblems(); });
+  // Zooming out needs a map to zoom out of.
+  store.subscribe((s) => s.view, () => { byId('zoom-out', HTMLButtonElement).disabled = !store.get().view; });
   store.subscribe((s) => [s.view, s.capabilities], () => {
     const { view, capabilities } = store.get();
     if (view) arithmetic.value = view.arithmetic;
@@ -95,6 +102,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     if (view && stride !== undefined && !canvas.dataset.stride) performance.mark('sweep-first-cells'); // npm run bench: latency to a first picture
     if (view !== shown) {
       shown = view;
+      hovered = undefined; // a cell of the last view (a zoom, Back): the pointer names one of this view when it moves
       fill = { computed: view?.computed ?? new Uint8Array(0), stride };
       heatmap.show(view ? { kind: 'outputs', spec: view.spec, outputs: view.outputs, fill, order: view.plan.order, note } : store.get().view ? 'Starting…' : store.get().specErrors.length ? 'Nothing ran: the spec cannot run (the message is with the form).' : undefined, done);
     } else if (view) {
@@ -104,6 +112,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     }
     canvas.dataset.stride = String(stride ?? ''); // for tests: the finest complete pass on screen
     canvas.dataset.partial = String(Boolean(note));
+    readOut(); // cells arrived, or the run stopped: the read-out says what the cell holds now
   });
   // A hidden canvas has no size: draw again when the sweep tab shows.
   store.subscribe((s) => s.tab, () => { if (store.get().tab === 'sweep') heatmap.invalidate('all'); });

@@ -1,7 +1,7 @@
 /**
  * The export buttons: the view's results.json (as the command line writes it), CSV, and its heatmap as a figure
- * (src/core/figure.ts: title, spec line, axes, colour bar) in SVG or as PNG at 2× pixels, named after the spec and the
- * metric.
+ * (src/core/figure.ts: title, spec line, axes, colour bar) in SVG or as PNG at 2× pixels, each named after the spec
+ * (lr-x-initScale-results.json, …-results.csv) and the figures after the metric too (lr-x-initScale-finalLoss.svg).
  */
 import { resultsCsv } from '../../core/csv';
 import { cpuAdapter } from '../../core/engine';
@@ -28,7 +28,7 @@ export function mountExports(store: Store, runs: Runs, heatmap: HeatmapView): vo
     // The command line's names: backend webgpu | cpu | cpu-f32, and the adapter or the CPU engine with its threads.
     const file = r.ranOn.device === 'webgpu' ? buildResults(view.spec, 'webgpu', r.ranOn.adapter, r)
       : buildResults(view.spec, r.ranOn.arithmetic === 'float64' ? 'cpu' : 'cpu-f32', cpuAdapter(r.ranOn.arithmetic, r.ranOn.threads), r);
-    download('results.json', new Blob([JSON.stringify(file)], { type: 'application/json' }));
+    download(`${figureName(view.spec, 'results')}.json`, new Blob([JSON.stringify(file)], { type: 'application/json' }));
   });
   byId('export-csv').addEventListener('click', () => {
     const view = runs.current;

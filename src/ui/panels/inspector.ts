@@ -53,6 +53,8 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
     ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
     ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
   ]);
+  // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
+  panel.querySelectorAll('#inspector-table td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
   const thin = every > 1 ? ` (every ${every} steps)` : '';
   const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: traceColumn(replay, 1), color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
   const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });

@@ -55,6 +55,13 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
     byId('spec-errors').textContent = specErrors.length
       ? `${fromLink ? 'The spec in this link cannot run here, so nothing ran. Fix the fields below (or edit the link) and press Run:\n' : ''}${specErrors.map((e) => `• ${e}`).join('\n')}`
       : '';
+    byId('spec-errors-goto').hidden = !firstBadField(form);
+  });
+  // The form may lie far below the message (a phone: below the map): one press takes the reader to the first bad field.
+  byId('spec-errors-goto').addEventListener('click', () => {
+    const field = firstBadField(form);
+    field?.scrollIntoView({ block: 'center' });
+    field?.focus({ preventScroll: true });
   });
   store.subscribe((s) => [s.run, s.aside, s.spot], () => {
     const s = store.get();
@@ -69,6 +76,12 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
     byId('progress', HTMLProgressElement).value = counters ? counters.networkStepsDone / Math.max(1, counters.networkSteps) : 0;
     byId('progress-text').textContent = statusLine(s, runs);
   });
+}
+
+/** The first control the validation messages mark (a marked group: its first control), or undefined. */
+function firstBadField(form: HTMLFormElement): HTMLElement | undefined {
+  const marked = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+  return (marked instanceof HTMLFieldSetElement ? marked.querySelector<HTMLElement>('input, select') : marked) ?? undefined;
 }
 
 /** The progress or status line of the view's run. */
