@@ -1,7 +1,7 @@
 /**
  * The MNIST view in Chromium: a four-copy sweep on the CPU engine end to end (table, curves, accuracy heatmap,
  * gallery, drawing, weights out and back in), the WebGPU engine on the page, a stop that keeps what finished, earlier
- * runs kept and compared until discarded, and the plan line and messages for bad settings.
+ * runs kept and compared until discarded, the plan line and messages for bad settings, and the copies table on a phone.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -163,6 +163,31 @@ describe('the MNIST view', () => {
     expect(await page.textContent('#mnist-errors')).toBe('');
     expect(await page.getAttribute('#mnist-lr', 'aria-invalid')).toBe('false');
     expect(await page.isEnabled('#mnist-run')).toBe(true);
+    await page.close();
+  });
+
+  it('on a phone, the copies table scrolls sideways in its own box with every header whole', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${site.url}?tab=mnist`);
+    const box = page.locator('.mnist-table-box');
+    const geometry = () => box.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      return { left: r.left, right: r.right, scrolls: b.scrollWidth > b.clientWidth, headers: Array.from(b.querySelectorAll('th'), (th) => {
+        const t = th.getBoundingClientRect(), text = document.createRange();
+        text.selectNodeContents(th);
+        return { text: th.textContent, left: t.left, right: t.right, lines: th.textContent ? text.getClientRects().length : 1 };
+      }) };
+    });
+    const start = await geometry();
+    expect(start.right).toBeLessThanOrEqual(390);
+    expect(start.scrolls).toBe(true);
+    expect(start.headers.filter((h) => h.lines !== 1)).toEqual([]); // no header wraps onto a second line
+    await box.evaluate((b) => { b.scrollLeft = b.scrollWidth; });
+    const end = await geometry();
+    const state = end.headers.at(-1)!, copy = end.headers[1];
+    expect(state.text).toBe('state');
+    expect(state.right).toBeLessThanOrEqual(end.right + 0.5); // the last header is reachable, whole
+    expect(copy.left).toBeGreaterThanOrEqual(end.left - 0.5); // the copy's number stays in view
     await page.close();
   });
 });

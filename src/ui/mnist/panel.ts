@@ -64,6 +64,10 @@ export function mountMnist(): { show(): void } {
       el('td', { textContent: String(l.receptiveField), title: describeLayer(l) }),
     ]))),
   );
+  // The copies table scrolls sideways in a box of its own on narrow screens (style.css), its header with it.
+  const copiesTable = byId('mnist-table');
+  copiesTable.before(el('div', { className: 'mnist-table-box' }));
+  copiesTable.previousElementSibling!.append(copiesTable);
   const chartsBox = document.querySelector('#mnist-results .mnist-charts')!;
   const renderRuns = mountRunsList(chartsBox, chartsBox, {
     show(id) { shownId = id; if (comparedId === id) comparedId = undefined; selected = 0; render(); },
