@@ -5,20 +5,14 @@
  * training runs in src/worker/mnist.worker.ts.
  */
 import * as Comlink from 'comlink';
-import type { DigitSet } from '../../mnist/idx';
-import { referenceConv } from '../../mnist/conv';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../../mnist/model';
-import { FLOAT64_ARENA, Network } from '../../mnist/network';
 import { bestEpoch, checkWeights, formatPercent, newResults, weightsFile, type WeightsFile } from '../../mnist/sweep';
-import { CLASSES } from '../../mnist/model';
-import { PIXEL_MEAN, PIXEL_STD, type EpochMetrics } from '../../mnist/training';
+import type { EpochMetrics } from '../../mnist/training';
 import type { MnistEvent, MnistWorkerApi } from '../../worker/mnist.worker';
-import { fetchTestSet } from '../../worker/mnist-data';
 import { drawCurves, replaceChart, SERIES_COLORS } from '../charts';
 import { byId, el } from '../dom';
 import { download } from '../download';
-import { toMnistDigit } from './digit';
-import { mountPad } from './pad';
+import { mountReading } from './reading';
 import { errorsToShow, planLine, readMnistForm, type FieldError, type MnistFormValues } from './form';
 import { drawAccuracyHeatmap } from './heatmap';
 import { copyEpochs, copyStateText, formatDuration, outcomeText, progressLine, runCurves, type MnistRun } from './runs-history';
@@ -45,7 +39,6 @@ export function mountMnist(): { show(): void } {
   let phase = '';
   /** The running sweep's phase once batches run: "Training on the CPU (2 threads): chosen". */
   let trainingPhase = '';
-  let test: DigitSet | undefined;
   let started = false;
   /** The field errors on screen, and the last run's failure (cleared by the next Train). */
   let fieldErrors: FieldError[] = [], runError = '';
@@ -84,7 +77,9 @@ export function mountMnist(): { show(): void } {
   /** Re-reads the form after an edit: the plan line, Train's state, and the field errors (`commit`: show them all). */
   const check = (commit: boolean) => {
     const read = readMnistForm(values());
-    byId('mnist-plan').textContent = planLine(read);
+    const plan = byId('mnist-plan');
+    plan.textContent = planLine(read);
+    plan.classList.toggle('blocked', !read.ok); // Train cannot run it: said in the error colour
     fieldErrors = errorsToShow(read.ok ? [] : read.errors, fieldErrors, commit);
     for (const input of form.querySelectorAll<HTMLInputElement>('input[name], select[name]')) {
       input.setAttribute('aria-invalid', String(fieldErrors.some((e) => e.field === input.name)));
@@ -206,8 +201,7 @@ export function mountMnist(): { show(): void } {
     renderTable();
     renderCharts();
     drawAccuracyHeatmap(shown()?.results);
-    void renderGallery();
-    predict();
+    reading.render();
     byId('mnist-export', HTMLButtonElement).disabled = !shown();
     byId('mnist-export-weights', HTMLButtonElement).disabled = selectedWeights() === undefined;
   }
@@ -264,6 +258,12 @@ export function mountMnist(): { show(): void } {
     drawCurves(loss, 'Training loss per epoch', series((e) => e.trainLoss), { log: true, yLabel: 'loss (NLL)', xLabel: 'epoch', firstX: 1, height: 260, points: true, wholeX: true });
   }
 
+  const reading = mountReading(() => ({
+    reads: selected === 'loaded' ? 'The loaded weights read' : `Copy ${selected} reads`,
+    predictions: selectedPredictions(),
+    weights: selectedWeights(),
+  }));
+
   function selectedPredictions(): Uint8Array | undefined {
     return selected === 'loaded' ? loaded?.predictions : shown()?.copies[selected]?.predictions;
   }
@@ -272,71 +272,6 @@ export function mountMnist(): { show(): void } {
     if (selected === 'loaded') return loaded ? { params: loaded.file.params, stats: loaded.file.stats } : undefined;
     const c = shown()?.copies[selected];
     return c?.params && c.stats ? { params: c.params, stats: c.stats } : undefined;
-  }
-
-  async function testSet(): Promise<DigitSet> {
-    test ??= await fetchTestSet();
-    return test;
-  }
-
-  function digitCanvas(pixels: Uint8Array | Float32Array, scale: number): HTMLCanvasElement {
-    const canvas = el('canvas', { width: 28, height: 28 });
-    const image = new ImageData(28, 28);
-    for (let j = 0; j < 784; j++) {
-      const v = Math.round(pixels[j] * scale);
-      image.data.set([v, v, v, 255], 4 * j);
-    }
-    canvas.getContext('2d')!.putImageData(image, 0, 0);
-    return canvas;
-  }
-
-  async function renderGallery(): Promise<void> {
-    const gallery = byId('mnist-gallery'), caption = byId('mnist-gallery-caption');
-    const predictions = selectedPredictions();
-    if (!predictions) { gallery.replaceChildren(); caption.textContent = 'After the first epoch, the digits the selected copy gets wrong appear here.'; return; }
-    const set = await testSet();
-    const wrong: number[] = [];
-    for (let i = 0; i < predictions.length; i++) if (predictions[i] !== set.labels[i]) wrong.push(i);
-    caption.textContent = `${wrong.length} of ${predictions.length.toLocaleString('en-US')} test digits wrong (${percent(wrong.length / predictions.length)} error); the first ${Math.min(48, wrong.length)}, as "true → predicted" (choose one to put it on the drawing pad):`;
-    gallery.replaceChildren(...wrong.slice(0, 48).map((i) => {
-      const canvas = digitCanvas(set.images.subarray(i * 784, (i + 1) * 784), 1);
-      const button = el('button', { type: 'button', title: 'Put it on the drawing pad and read it again', ariaLabel: `test image ${i}: a ${set.labels[i]}, predicted ${predictions[i]}; put it on the drawing pad` }, [canvas]);
-      button.addEventListener('click', () => { pad.show(canvas); predict(); });
-      return el('figure', {}, [button, el('figcaption', { textContent: `${set.labels[i]} → ${predictions[i]}` })]);
-    }));
-  }
-
-  // --- drawing ---------------------------------------------------------------------------------------------------
-
-  const pad = mountPad(() => predict());
-
-  function bar(p: number): HTMLSpanElement {
-    const span = el('span', { className: 'bar' });
-    span.style.width = `${(100 * p).toFixed(1)}%`;
-    return span;
-  }
-
-  function predict(): void {
-    const out = byId('mnist-prediction'), bars = byId('mnist-probabilities');
-    const weights = selectedWeights();
-    const ink = pad.ink();
-    const digit = toMnistDigit(ink.values, ink.width, ink.height);
-    if (!weights) { out.textContent = 'Train or load a copy, then draw.'; bars.replaceChildren(); return; }
-    if (!digit) { out.textContent = 'Draw a digit above (mouse, finger or pen).'; bars.replaceChildren(); return; }
-    const net = new Network(model, 1, FLOAT64_ARENA, referenceConv);
-    net.params.set(weights.params);
-    net.stats.set(weights.stats);
-    for (let j = 0; j < 784; j++) net.input[j] = (digit[j] - PIXEL_MEAN) / PIXEL_STD;
-    const logits = net.forward(1, { train: false, dropout: 0, maskSeed: 0, maskStep: 0 });
-    const max = Math.max(...logits), exps = Array.from(logits, (z) => Math.exp(z - max)), sum = exps.reduce((a, b) => a + b, 0);
-    const probabilities = exps.map((e) => e / sum);
-    const best = probabilities.indexOf(Math.max(...probabilities));
-    out.textContent = `${selected === 'loaded' ? 'The loaded weights read' : `Copy ${selected} reads`} ${best} (${percent(probabilities[best])} sure).`;
-    bars.replaceChildren(...Array.from({ length: CLASSES }, (_, k) => el('div', { className: 'prob' }, [
-      el('span', { textContent: String(k) }),
-      bar(probabilities[k]),
-      el('span', { textContent: percent(probabilities[k]) }),
-    ])));
   }
 
   // --- files -----------------------------------------------------------------------------------------------------
