@@ -1,7 +1,7 @@
 /**
  * The MNIST view in Chromium: a four-copy sweep on the CPU engine end to end (table, curves, accuracy heatmap,
- * gallery, drawing, weights out and back in), the WebGPU engine on the page, a stop that keeps what finished, and
- * messages for bad settings.
+ * gallery, drawing, weights out and back in), the WebGPU engine on the page, a stop that keeps what finished, earlier
+ * runs kept and compared until discarded, the plan line and messages for bad settings, and the copies table on a phone.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -21,6 +21,9 @@ async function settings(page: Page, values: { lr: string; seeds: string; epochs:
   await page.selectOption('#mnist-test', values.test);
   await page.selectOption('#mnist-engine', values.engine);
 }
+
+const listedRuns = (page: Page) => page.$$eval('#mnist-runs li .run-text', (items) => items.map((i) => i.textContent ?? ''));
+const legend = (page: Page) => page.$$eval('#mnist-accuracy-chart .u-legend .u-series', (rows) => rows.map((r) => r.textContent?.trim() ?? '').filter((t) => t.startsWith('run') || t.startsWith('lr')));
 
 const tableRows = (page: Page) => page.$$eval('#mnist-table tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '').slice(1)));
 
@@ -88,25 +91,103 @@ describe('the MNIST view', () => {
     await page.close();
   }, 500_000);
 
-  it('a stop keeps the finished epochs and frees the form; bad settings are named with their fix', async () => {
+  it('a stop keeps the finished epochs and frees the form', async () => {
     const page = await openPage(browser, `${site.url}?tab=mnist`);
-    await settings(page, { lr: 'abc', seeds: '1', epochs: '1', train: '500', test: '500', engine: 'cpu' });
-    await page.click('#mnist-run');
-    expect(await page.textContent('#mnist-errors')).toMatch(/^Learning rates: "abc" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e\.g\. 0\.05, 0\.1\.$/);
-    await page.fill('#mnist-lr', '0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09');
-    await page.fill('#mnist-seeds', '4');
-    await page.click('#mnist-run');
-    expect(await page.textContent('#mnist-errors')).toMatch(/make 36 copies; the page trains at most 32 at once\. Use fewer values, or the command line \(npm run mnist\)/);
     await settings(page, { lr: '0.1', seeds: '1', epochs: '3', train: '2000', test: '500', engine: 'cpu' });
     await page.click('#mnist-run');
     // Wait for the first epoch, then stop during the second.
     await page.waitForFunction(() => document.querySelector('#mnist-table tbody tr td:nth-child(6)')?.textContent === '1/3', null, { timeout: 240_000 });
     await page.click('#mnist-stop');
-    await waitForText(page, '#mnist-status', /^Stopped\. The epochs finished before the stop are kept below\.$/);
+    await waitForText(page, '#mnist-status', /^Stopped: run 1 after \d+ s with [12] of 3 epochs\. It stays in the list of runs until you discard it\.$/);
     const row = (await tableRows(page))[0];
     expect(row[4]).toMatch(/^[12]\/3$/);
-    expect(row[8]).toBe('stopped');
+    expect(row[8]).toMatch(/^stopped( in epoch [23] at \d+%)?$/);
     expect(await page.isEnabled('#mnist-run')).toBe(true);
     await page.close();
   }, 400_000);
+
+  it('keeps every run until it is discarded, a stop in epoch 1 included, and draws two runs\' curves together', async () => {
+    const page = await openPage(browser, `${site.url}?tab=mnist`);
+    await settings(page, { lr: '0.1', seeds: '1', epochs: '1', train: '500', test: '500', engine: 'cpu' });
+    await page.click('#mnist-run');
+    await waitForText(page, '#mnist-status', /^Finished: best test accuracy .* Took \d+ s\.$/, 240_000);
+    await page.fill('#mnist-lr', '0.05');
+    await page.click('#mnist-run');
+    await waitForText(page, '#mnist-status', /^Finished: best test accuracy .*lr 0\.05/, 240_000);
+    // Training again kept run 1 and draws its curves, dashed, beside run 2's.
+    expect(await listedRuns(page)).toEqual([
+      expect.stringMatching(/^Run 2: 1 copy × 1 epoch × 500 images \(lr 0\.05; dropout 0\.05; 1 seed\) · finished in \d+ s · best \d+\.\d\d% \(shown\)$/),
+      expect.stringMatching(/^Run 1: 1 copy × 1 epoch × 500 images \(lr 0\.1; dropout 0\.05; 1 seed\) · finished in \d+ s · best \d+\.\d\d% \(compared, dashed\)$/),
+    ]);
+    expect(await legend(page)).toEqual(['run 2 · lr 0.05 · d 0.05 · s 1', 'run 1 · lr 0.1 · d 0.05 · s 1']);
+    expect(await page.textContent('#mnist-compare-caption')).toBe('Solid lines: run 2; dashed: run 1. A setting in both runs has one colour.');
+    // Run 1 can be shown again: its table, and its weights to download.
+    await page.click('[aria-label="show run 1"]');
+    expect((await tableRows(page)).map((r) => r.slice(1, 2))).toEqual([['0.1']]);
+    expect(await page.isEnabled('#mnist-export-weights')).toBe(true);
+    // A stop in epoch 1 keeps the run with how far it got; the time so far and the time left show while it trains.
+    await settings(page, { lr: '0.1', seeds: '1', epochs: '2', train: '10000', test: '500', engine: 'cpu' });
+    await page.click('#mnist-run');
+    await waitForText(page, '#mnist-status', /^Training on the CPU .* · \d+% of 2 copy-epochs · \d+ s elapsed · about (\d+ min )?\d+ s left$/, 240_000);
+    await page.click('#mnist-stop');
+    await waitForText(page, '#mnist-status', /^Stopped: run 3 after \d+ s before the first epoch ended \(at \d+% of epoch 1\): no curves or weights\. It stays/);
+    expect((await tableRows(page))[0][8]).toMatch(/^stopped in epoch 1 at \d+%$/);
+    expect((await listedRuns(page)).map((t) => t.slice(0, 6))).toEqual(['Run 3:', 'Run 2:', 'Run 1:']);
+    // Discard removes only the run it is pressed for; another run can be chosen for comparison.
+    await page.click('[aria-label="discard run 1"]');
+    expect((await listedRuns(page)).map((t) => t.slice(0, 6))).toEqual(['Run 3:', 'Run 2:']);
+    await page.click('[aria-label="compare with run 2"]');
+    expect(await legend(page)).toEqual(['run 3 · lr 0.1 · d 0.05 · s 1', 'run 2 · lr 0.05 · d 0.05 · s 1']);
+    expect(await page.textContent('#mnist-compare-caption')).toMatch(/^Solid lines: run 3 \(no epoch finished: nothing to draw\); dashed: run 2\./);
+    await page.close();
+  }, 600_000);
+
+  it('says what Train will run, names the copy limit and its fix before Train, and clears an error once its field is fixed', async () => {
+    const page = await openPage(browser, `${site.url}?tab=mnist`);
+    await page.fill('#mnist-lr', '0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09');
+    await page.fill('#mnist-seeds', '4');
+    // 9 learning rates × 1 dropout rate × 4 seeds = 36 copies > 32: said at once, and Train cannot start it.
+    expect(await page.textContent('#mnist-plan')).toBe('36 copies × 2 epochs × 10,000 images: 9 learning rates × 1 dropout rate × 4 seeds make 36 copies; the page trains at most 32 at once. Use fewer values, or the command line (npm run mnist) for larger sweeps.');
+    expect(await page.isDisabled('#mnist-run')).toBe(true);
+    await page.fill('#mnist-seeds', '3');
+    expect(await page.textContent('#mnist-plan')).toBe('27 copies × 2 epochs × 10,000 images = 540,000 image-steps');
+    expect(await page.isEnabled('#mnist-run')).toBe(true);
+    // A bad field is named once committed; the message goes as soon as the field is fixed.
+    await page.fill('#mnist-lr', 'abc');
+    await page.press('#mnist-lr', 'Tab');
+    expect(await page.textContent('#mnist-errors')).toBe('Learning rates: "abc" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.');
+    expect(await page.getAttribute('#mnist-lr', 'aria-invalid')).toBe('true');
+    expect(await page.textContent('#mnist-plan')).toBe('Nothing to train until Learning rates is fixed.');
+    expect(await page.isDisabled('#mnist-run')).toBe(true);
+    await page.fill('#mnist-lr', '0.1');
+    expect(await page.textContent('#mnist-errors')).toBe('');
+    expect(await page.getAttribute('#mnist-lr', 'aria-invalid')).toBe('false');
+    expect(await page.isEnabled('#mnist-run')).toBe(true);
+    await page.close();
+  });
+
+  it('on a phone, the copies table scrolls sideways in its own box with every header whole', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${site.url}?tab=mnist`);
+    const box = page.locator('.mnist-table-box');
+    const geometry = () => box.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      return { left: r.left, right: r.right, scrolls: b.scrollWidth > b.clientWidth, headers: Array.from(b.querySelectorAll('th'), (th) => {
+        const t = th.getBoundingClientRect(), text = document.createRange();
+        text.selectNodeContents(th);
+        return { text: th.textContent, left: t.left, right: t.right, lines: th.textContent ? text.getClientRects().length : 1 };
+      }) };
+    });
+    const start = await geometry();
+    expect(start.right).toBeLessThanOrEqual(390);
+    expect(start.scrolls).toBe(true);
+    expect(start.headers.filter((h) => h.lines !== 1)).toEqual([]); // no header wraps onto a second line
+    await box.evaluate((b) => { b.scrollLeft = b.scrollWidth; });
+    const end = await geometry();
+    const state = end.headers.at(-1)!, copy = end.headers[1];
+    expect(state.text).toBe('state');
+    expect(state.right).toBeLessThanOrEqual(end.right + 0.5); // the last header is reachable, whole
+    expect(copy.left).toBeGreaterThanOrEqual(end.left - 0.5); // the copy's number stays in view
+    await page.close();
+  });
 });

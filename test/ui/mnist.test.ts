@@ -6,7 +6,7 @@ import { newResults } from '../../src/mnist/sweep';
 import { copiesOf } from '../../src/mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN } from '../../src/mnist/training';
 import { toMnistDigit } from '../../src/ui/mnist/digit';
-import { readMnistForm } from '../../src/ui/mnist/form';
+import { errorsToShow, planLine, readMnistForm } from '../../src/ui/mnist/form';
 
 const form = { lr: '0.05, 0.1', seeds: '2', dropout: '0.05', epochs: '3', train: '10000', test: '2000', schedule: 'onecycle' };
 
@@ -22,12 +22,40 @@ describe('the MNIST form', () => {
     expect(read.ok).toBe(false);
     if (read.ok) return;
     expect(read.errors).toEqual([
-      'Learning rates: "0.1, -1" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.',
-      'Dropout rates: "1" is not a list of rates from 0 up to (not including) 1; write numbers separated by commas, e.g. 0, 0.05.',
-      'Epochs: "0" must be a whole number from 1 to 50.',
+      { field: 'lr', message: 'Learning rates: "0.1, -1" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.' },
+      { field: 'dropout', message: 'Dropout rates: "1" is not a list of rates from 0 up to (not including) 1; write numbers separated by commas, e.g. 0, 0.05.' },
+      { field: 'epochs', message: 'Epochs: "0" must be a whole number from 1 to 50.' },
     ]);
-    const many = readMnistForm({ ...form, seeds: '20' });
-    expect(many.ok ? '' : many.errors[0]).toMatch(/make 40 copies; the page trains at most 32 at once/);
+  });
+});
+
+describe('the plan line under the form', () => {
+  it('says what Train will run', () => {
+    // 2 learning rates × 1 dropout × 2 seeds = 4 copies; 4 × 3 epochs × 10,000 images = 120,000 image-steps.
+    expect(planLine(readMnistForm(form))).toBe('4 copies × 3 epochs × 10,000 images = 120,000 image-steps');
+    expect(planLine(readMnistForm({ ...form, lr: '0.1', seeds: '1', epochs: '1', train: '500' }))).toBe('1 copy × 1 epoch × 500 images = 500 image-steps');
+  });
+  it('over the copy limit, still says what was asked, with the limit and the fix, before Train is pressed', () => {
+    // 2 learning rates × 1 dropout rate × 20 seeds = 40 copies, above MAX_PAGE_COPIES = 32.
+    const read = readMnistForm({ ...form, seeds: '20' });
+    expect(read.ok).toBe(false);
+    expect(planLine(read)).toBe('40 copies × 3 epochs × 10,000 images: 2 learning rates × 1 dropout rate × 20 seeds make 40 copies; the page trains at most 32 at once. Use fewer values, or the command line (npm run mnist) for larger sweeps.');
+  });
+  it('with bad fields, names the fields that stop it', () => {
+    expect(planLine(readMnistForm({ ...form, lr: 'abc' }))).toBe('Nothing to train until Learning rates is fixed.');
+    expect(planLine(readMnistForm({ ...form, lr: 'abc', test: '0' }))).toBe('Nothing to train until Learning rates, Test images are fixed.');
+  });
+});
+
+describe('field errors on screen', () => {
+  const lr = { field: 'lr' as const, message: 'Learning rates: …' }, epochs = { field: 'epochs' as const, message: 'Epochs: …' };
+  it('go as soon as their field is fixed, while an error of another field stays', () => {
+    expect(errorsToShow([epochs], [lr, epochs], false)).toEqual([epochs]);
+    expect(errorsToShow([], [lr, epochs], false)).toEqual([]);
+  });
+  it('appear for a field still being typed only once it is committed (or Train pressed)', () => {
+    expect(errorsToShow([lr], [], false)).toEqual([]);
+    expect(errorsToShow([lr], [], true)).toEqual([lr]);
   });
 });
 
