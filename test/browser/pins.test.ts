@@ -94,4 +94,19 @@ describe('pinned cells in Chromium (production build)', () => {
     expect(near(await ringPixel(page, a), ORANGE)).toBe(false);
     await page.close();
   }, 240_000);
+
+  it('a ninth pin says the limit and how to free a slot, in the inspector and over the map', async () => {
+    const page = await app.open(`${app.url}?spec=${encodeURIComponent(JSON.stringify(spec))}&pins=0,1,2,3,4,5,6,7&cell=100`);
+    await waitForDone(page);
+    await waitForText(page, '#inspector-title', /^Cell 100:/);
+    await page.click('[data-testid=pin-cell]');
+    expect(await page.textContent('[data-testid=pin-note]')).toBe('8 cells are pinned, the most at once: remove one (× on its chip) or Clear pins to pin cell 100.');
+    expect(await page.getAttribute('[data-testid=heatmap]', 'data-hint')).toMatch(/^8 cells are pinned/);
+    expect(new URL(page.url()).searchParams.get('pins')).toBe('0,1,2,3,4,5,6,7');
+    await page.click('[data-testid=clear-pins]');
+    await page.waitForURL((u) => !u.searchParams.has('pins'));
+    expect(await page.locator('#pin-list li').count()).toBe(0);
+    expect(await page.textContent('[data-testid=pin-note]')).toBe('');
+    await page.close();
+  }, 120_000);
 });
