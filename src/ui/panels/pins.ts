@@ -7,7 +7,7 @@ import { classOf, isComputed } from '../../core/outputs';
 import { byId, el } from '../dom';
 import type { HeatmapView } from '../heatmap/view';
 import type { Navigation } from '../navigation';
-import type { Runs } from '../runs';
+import { viewKey, type Runs } from '../runs';
 import { MAX_PINS, pinLimitNote } from '../state';
 import type { Store } from '../store';
 import { describeCell, pinMarks } from './inspector';
@@ -29,6 +29,7 @@ export function mountPins(store: Store, nav: Navigation, runs: Runs, heatmap: He
   pinButton.addEventListener('click', () => { const cell = store.get().inspected; if (cell !== undefined) togglePin(store, nav, heatmap, cell); });
   clear.addEventListener('click', () => { byId('pin-note').textContent = ''; nav.update({ type: 'pins', pins: [] }); });
   // The run too: a chip's class appears once its cell is computed.
+  let shown = '';
   store.subscribe((s) => [s.pins, s.inspected, s.view, s.run], () => {
     const { pins, inspected, view } = store.get(), data = runs.current;
     const count = pins.filter((c) => c !== null).length;
@@ -38,12 +39,16 @@ export function mountPins(store: Store, nav: Navigation, runs: Runs, heatmap: He
     pinButton.textContent = pinned ? `Unpin cell ${inspected}` : `Pin cell ${inspected ?? ''} (P)`;
     pinButton.setAttribute('aria-pressed', String(pinned));
     clear.hidden = count === 0;
-    list.replaceChildren(...(view ? pinMarks(pins) : []).map(({ cell, color, label }) => {
-      const cls = data && data.spec === view!.spec && isComputed(data.outputs, cell) ? classOf(data.outputs, cell, view!.spec.convergence) : 'not run yet';
-      const go = el('button', { type: 'button', className: 'pin-go', title: 'Inspect this cell' }, [
-        el('span', { className: 'swatch', textContent: label }),
-        document.createTextNode(` cell ${cell}: ${describeCell(view!.spec, cell)} · ${cls}`),
-      ]);
+    const onScreen = view && data && data.key === viewKey(view.spec, view.arithmetic);
+    const chips = (view ? pinMarks(pins) : []).map((pin) => ({
+      ...pin, text: ` cell ${pin.cell}: ${describeCell(view!.spec, pin.cell)} · ${onScreen && isComputed(data.outputs, pin.cell) ? classOf(data.outputs, pin.cell, view!.spec.convergence) : 'not run yet'}`,
+    }));
+    // Rebuilt only when a chip's words change (not at every progress report, which would take a chip's focus away).
+    const signature = JSON.stringify([chips, inspected]);
+    if (signature === shown) return;
+    shown = signature;
+    list.replaceChildren(...chips.map(({ cell, color, label, text }) => {
+      const go = el('button', { type: 'button', className: 'pin-go', title: 'Inspect this cell' }, [el('span', { className: 'swatch', textContent: label }), document.createTextNode(text)]);
       (go.firstChild as HTMLElement).style.background = color;
       go.addEventListener('click', () => nav.update({ type: 'inspect', cell }));
       const remove = el('button', { type: 'button', className: 'pin-remove', textContent: '×', title: `Unpin cell ${cell}` });
@@ -51,6 +56,5 @@ export function mountPins(store: Store, nav: Navigation, runs: Runs, heatmap: He
       remove.addEventListener('click', () => nav.update({ type: 'unpin', cell }));
       return el('li', { className: cell === inspected ? 'inspected' : '' }, [go, remove]);
     }));
-    list.dataset.pins = pins.join(','); // for tests
   });
 }
