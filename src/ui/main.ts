@@ -17,6 +17,7 @@ import { mountExplorer } from './panels/explorer';
 import { mountExports } from './panels/exports';
 import { mountFindings } from './panels/findings';
 import { mountInspector } from './panels/inspector';
+import { mountPins } from './panels/pins';
 import { mountMoviePanel } from './panels/movie';
 import { mountMnist } from './mnist/panel';
 import { mountSetup } from './panels/setup';
@@ -71,6 +72,7 @@ mountSetup(store, nav, runs, () => { void runs.cancel(); void asideWorker.cancel
 const heatmap = mountExplorer(store, nav, runs);
 mountFindings(store, runs, checker, () => { const view = store.get().view; if (view) nav.open({ spec: view.spec, arithmetic: 'float64' }); });
 mountInspector(store, runs, checker, heatmap);
+mountPins(store, nav, runs, heatmap);
 mountCompare(store, nav, aside, heatmap);
 mountExports(store, runs, heatmap);
 mountAbPanel(store, aside);

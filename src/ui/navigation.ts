@@ -111,10 +111,10 @@ export class Navigation {
     } else if (this.onPage(r.view)) {
       // The view already on the page (a tab switch, or a metric or cell changed): shown as it stands, running or not.
       store.dispatch({ type: 'sweep-tab' });
-      for (const action of [{ type: 'metric', metric: r.metric }, { type: 'inspect', cell: r.inspected }, { type: 'outline', on: r.outline }] as const) store.dispatch(action);
+      for (const action of [{ type: 'metric', metric: r.metric }, { type: 'inspect', cell: r.inspected }, { type: 'outline', on: r.outline }, { type: 'pins', pins: r.pins }] as const) store.dispatch(action);
       store.dispatch({ type: 'lock-scale', scale: r.lockedScale });
     } else {
-      store.dispatch({ type: 'open', view: r.view, metric: r.metric, inspected: r.inspected, outline: r.outline });
+      store.dispatch({ type: 'open', view: r.view, metric: r.metric, inspected: r.inspected, outline: r.outline, pins: r.pins });
       store.dispatch({ type: 'lock-scale', scale: r.lockedScale });
       void runs.show(r.view.spec, r.view.arithmetic);
     }

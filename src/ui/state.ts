@@ -6,6 +6,7 @@
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import type { HeatmapMetric, HeatmapScale } from '../core/heatmap';
 import type { PresetName } from '../core/presets';
+import { gridSize } from '../core/grid';
 import type { SweepSpec } from '../core/spec';
 import type { Capabilities } from '../worker/sweep.worker';
 import { tooFineForFloat32, type SpotCheck } from './precision';
@@ -50,6 +51,12 @@ export interface PageState {
   outline: boolean;
   /** The cell in the inspector. */
   inspected?: number;
+  /**
+   * Cells pinned in the inspector (their E(k) overlaid, marked on the map), by colour slot: slot i has the i-th pin
+   * colour, null a freed slot, so a pin keeps its colour when another is removed. At most MAX_PINS; no trailing null.
+   * They belong to the view: a new view starts with those its link names, or none.
+   */
+  pins: PinSlots;
   run: RunState;
   /** The float64 spot check of the run's view (float32 views), once done. */
   spot?: SpotCheck & { id: number };
@@ -63,8 +70,27 @@ export interface PageState {
   trail: { index: number; last: number };
 }
 
+/** Pinned cells by colour slot (null: a freed slot). */
+export type PinSlots = ReadonlyArray<number | null>;
+
+/** The most cells pinned at once (one colour each, after the inspected cell's). */
+export const MAX_PINS = 8;
+
+/** Why `cell` cannot be pinned in `state` (all slots taken: how to free one), or undefined when it can (or is already). */
+export function pinLimitNote(state: PageState, cell: number): string | undefined {
+  const { pins } = state;
+  if (pins.includes(cell) || pins.filter((c) => c !== null).length < MAX_PINS) return undefined;
+  return `${MAX_PINS} cells are pinned, the most at once: remove one (× on its chip) or Clear pins to pin cell ${cell}.`;
+}
+
+/** `pins` without trailing freed slots. */
+export const trimPins = (pins: Array<number | null>): PinSlots => {
+  while (pins.length && pins[pins.length - 1] === null) pins.pop();
+  return pins;
+};
+
 export const INITIAL_STATE: PageState = {
-  tab: 'course', coursePreset: 'era-v1', specErrors: [], linkNotes: [], metric: 'finalLoss', outline: false, run: { id: 0, phase: 'idle' }, trail: { index: 0, last: 0 },
+  tab: 'course', coursePreset: 'era-v1', specErrors: [], linkNotes: [], metric: 'finalLoss', outline: false, pins: [], run: { id: 0, phase: 'idle' }, trail: { index: 0, last: 0 },
 };
 
 export type Action =
@@ -74,7 +100,7 @@ export type Action =
   /** The MNIST view (its own state lives in src/ui/mnist/panel.ts). */
   | { type: 'mnist-tab' }
   /** A new view (zoom, link, form, ready-made): its run starts idle; what belonged to the last view goes. */
-  | { type: 'open'; view: ViewState; metric?: HeatmapMetric; inspected?: number; outline?: boolean }
+  | { type: 'open'; view: ViewState; metric?: HeatmapMetric; inspected?: number; outline?: boolean; pins?: PinSlots }
   /** The form's spec cannot run: the view on screen stays. */
   | { type: 'spec-errors'; errors: string[] }
   /** A link's spec cannot run: nothing is shown under it. */
@@ -84,6 +110,11 @@ export type Action =
   | { type: 'lock-scale'; scale: HeatmapScale | undefined }
   | { type: 'outline'; on: boolean }
   | { type: 'inspect'; cell: number | undefined }
+  /** Pins a cell of the view into the first free colour slot (nothing when it is pinned, all slots are taken, or it is no cell of the view). */
+  | { type: 'pin'; cell: number }
+  | { type: 'unpin'; cell: number }
+  /** Sets all pins (a link's; [] clears them). */
+  | { type: 'pins'; pins: PinSlots }
   | { type: 'capabilities'; capabilities: Capabilities }
   | { type: 'run-started'; id: number; arithmetic: Arithmetic; counters?: RunCounters }
   | { type: 'run-progress'; id: number; counters: RunCounters }
@@ -105,12 +136,12 @@ export function reduce(state: PageState, action: Action): PageState {
       return {
         ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,
         lockedScale: state.lockedScale?.metric === (action.metric ?? state.metric) ? state.lockedScale : undefined,
-        inspected: action.inspected, outline: action.outline ?? false, run: { id: 0, phase: 'idle' },
+        inspected: action.inspected, outline: action.outline ?? false, pins: action.pins ?? [], run: { id: 0, phase: 'idle' },
       };
     case 'spec-errors':
       return { ...state, tab: 'sweep', specErrors: action.errors };
     case 'bad-link':
-      return { ...state, tab: 'sweep', view: undefined, specErrors: action.errors, rejected: action.rejected, inspected: undefined, outline: false, run: { id: 0, phase: 'idle' } };
+      return { ...state, tab: 'sweep', view: undefined, specErrors: action.errors, rejected: action.rejected, inspected: undefined, outline: false, pins: [], run: { id: 0, phase: 'idle' } };
     case 'link-notes':
       return { ...state, linkNotes: action.notes };
     case 'metric':
@@ -122,6 +153,17 @@ export function reduce(state: PageState, action: Action): PageState {
       return { ...state, outline: action.on };
     case 'inspect':
       return { ...state, inspected: action.cell };
+    case 'pin': {
+      const cells = state.view ? gridSize(state.view.spec).cells : 0;
+      if (!Number.isInteger(action.cell) || action.cell < 0 || action.cell >= cells || pinLimitNote(state, action.cell) || state.pins.includes(action.cell)) return state;
+      const pins = [...state.pins], free = pins.indexOf(null);
+      if (free >= 0) pins[free] = action.cell; else pins.push(action.cell);
+      return { ...state, pins };
+    }
+    case 'unpin':
+      return state.pins.includes(action.cell) ? { ...state, pins: trimPins(state.pins.map((c) => (c === action.cell ? null : c))) } : state;
+    case 'pins':
+      return { ...state, pins: trimPins([...action.pins]) };
     case 'capabilities':
       return { ...state, capabilities: action.capabilities };
     case 'run-started':

@@ -9,7 +9,7 @@ import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
 import { parseSpecText, type SweepSpec } from '../core/spec';
-import { INITIAL_STATE, type PageState, type Rejected } from './state';
+import { INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
 
 /**
  * Largest sweep the page runs: its outputs (28 bytes a cell) live in the worker and again in the page, so 2048² cells
@@ -25,7 +25,7 @@ export function pageLimitError(spec: SweepSpec): string | undefined {
 }
 
 /** What a URL sets: the parts of the state it carries, with the spec's errors and notes about the link. */
-export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'lockedScale' | 'outline' | 'inspected'> & {
+export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'lockedScale' | 'outline' | 'inspected' | 'pins'> & {
   /** What the form shows for a spec that cannot run: the spec (valid, too large here), or the link's JSON as written. */
   rejected?: Rejected;
 };
@@ -105,6 +105,24 @@ export const URL_FIELDS: readonly UrlField[] = [
     write: (state) => (sweepOnly(state) && state.inspected !== undefined ? String(state.inspected) : undefined),
   },
   {
+    // Pinned cells by colour slot, an empty entry a freed slot: "12,,300" (cell 300 keeps the third colour).
+    key: 'pins',
+    read(text, into) {
+      const cells = into.view ? gridSize(into.view.spec).cells : 0, named = text.split(','), notes: string[] = [];
+      const slots = named.slice(0, MAX_PINS).map((t, i) => {
+        const cell = Number(t);
+        if (t !== '' && !(/^\d+$/.test(t) && cell < cells)) notes.push(`"${t}" is not a cell of this sweep (0 … ${cells - 1}); left unpinned`);
+        else if (t !== '' && named.indexOf(t) < i) notes.push(`cell ${t} is named twice; pinned once`);
+        else if (t !== '') return cell;
+        return null;
+      });
+      if (named.length > MAX_PINS) notes.push(`${named.length} entries are more than the ${MAX_PINS} pins there are; the first ${MAX_PINS} are kept`);
+      if (notes.length) into.linkNotes.push(`pins: ${notes.join('; ')}.`);
+      into.pins = trimPins(slots);
+    },
+    write: (state) => (sweepOnly(state) && state.pins.length ? state.pins.map((c) => (c === null ? '' : String(c))).join(',') : undefined),
+  },
+  {
     key: 'preset',
     read(text, into) {
       if ((PRESET_NAMES as string[]).includes(text)) into.coursePreset = text as PresetName;
@@ -131,7 +149,7 @@ export const MAX_QUERY_LENGTH = 8000;
 
 /** Reads a URL's search and hash (the state is in the fragment when it starts with "#spec="). */
 export function readUrl(search: string, hash = ''): UrlReading {
-  const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false };
+  const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false, pins: [] };
   const params = new URLSearchParams(hash.startsWith('#spec=') ? hash.slice(1) : search);
   // The table's order: spec first, since arithmetic and cell read the view it sets.
   for (const field of URL_FIELDS) {

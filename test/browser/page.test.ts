@@ -44,7 +44,7 @@ describe('the page in Chromium (production build)', () => {
   it('runs a sweep from a link and really draws it', async () => {
     const page = await openPage(link(allConverge));
     await waitForText(page, '#progress-text', /^Done\./);
-    expect(await page.textContent('#progress-text')).toMatch(/Converged 384, stalled 0, diverged 0/);
+    expect(await page.textContent('#progress-text')).toMatch(/Converged 384, left 0, stalled 0, diverged 0 \(converged: ends below the threshold\)/);
     const lossPixels = await plotPixels(page, grid(8));
     expect(new Set(lossPixels.map(String)).size, 'finalLoss shades across the plot').toBeGreaterThan(5);
     await page.selectOption('#metric', 'class');
@@ -77,7 +77,7 @@ describe('the page in Chromium (production build)', () => {
     if (engine === 'float64') {
       // Continue computes only the cells left and joins them: the view completes with every cell converged.
       await page.click('[data-testid=continue-run]');
-      await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, stalled 0, diverged 0\./);
+      await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, left 0, stalled 0, diverged 0 \(converged: ends below the threshold\)\./);
     }
     expect(file.outputs.finalLoss.filter((v) => v !== null)).toHaveLength(done);
     // Exactly the first `done` cells of the refinement order.
@@ -187,7 +187,7 @@ describe('a lost GPU', () => {
     await page.click('[data-testid=continue-run]');
     await waitForText(page, '#progress-text', /^Continuing: [\d,]+ cells left|of 16,384 cells done|^Done/);
     // float32: the counts follow the float64 spot check.
-    await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, stalled 0, diverged 0\./);
+    await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, left 0, stalled 0, diverged 0 \(converged: ends below the threshold\)\./);
     expect(await page.isVisible('[data-testid=continue-run]')).toBe(false);
     await page.close();
   });

@@ -52,7 +52,7 @@ describe('the page for people (Chromium, production build)', () => {
     // One click to the float64 view: counts and dimension, as results.
     await page.click('[data-testid=spot-float64]');
     await page.waitForURL(/arithmetic=float64/);
-    await waitForText(page, '#progress-text', /^Done\..*Converged [\d,]+, stalled [\d,]+, diverged [\d,]+\./);
+    await waitForText(page, '#progress-text', /^Done\..*Converged [\d,]+, left [\d,]+, stalled [\d,]+, diverged [\d,]+ \(converged: ends below the threshold\)\./);
     await waitForText(page, '[data-testid=boundary-text]', /^Box-counting dimension of the converged \/ not-converged boundary: D = \d\.\d{3}/);
     await page.close();
 

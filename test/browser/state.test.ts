@@ -36,7 +36,7 @@ describe('the page state in Chromium (production build)', () => {
     expect(await page.isDisabled('[data-testid=export-json]')).toBe(true);
     expect(await page.inputValue('[data-path="y.param"]')).toBe('momentum');
     await waitForDone(page);
-    expect(await page.textContent('#progress-text')).toMatch(/Converged [\d,]+, stalled [\d,]+, diverged [\d,]+\./);
+    expect(await page.textContent('#progress-text')).toMatch(/Converged [\d,]+, left [\d,]+, stalled [\d,]+, diverged [\d,]+ \(converged: ends below the threshold\)\./);
     expect(await page.isDisabled('[data-testid=export-json]')).toBe(false);
     await page.close();
   });
@@ -58,7 +58,7 @@ describe('the page state in Chromium (production build)', () => {
     const left = 16_384 - Number(kept.replace(/,/g, ''));
     expect(await page.textContent('[data-testid=continue-run]')).toBe(`Continue (${left.toLocaleString('en-US')} cells left)`);
     await page.click('[data-testid=continue-run]');
-    await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, stalled 0, diverged 0\./);
+    await waitForText(page, '#progress-text', /^Done\..*Converged 16,384, left 0, stalled 0, diverged 0 \(converged: ends below the threshold\)\./);
     expect(await page.getAttribute('[data-testid=heatmap]', 'data-partial')).toBe('false');
     await page.close();
   });

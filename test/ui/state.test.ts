@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
-import { INITIAL_STATE, reduce, resolveArithmetic, type PageState } from '../../src/ui/state';
+import { INITIAL_STATE, MAX_PINS, pinLimitNote, reduce, resolveArithmetic, type PageState } from '../../src/ui/state';
 import { Store } from '../../src/ui/store';
 import { MAX_QUERY_LENGTH, PAGE_MAX_CELLS, readUrl, URL_FIELDS, viewLink, writeUrl } from '../../src/ui/url-table';
 
@@ -79,6 +79,38 @@ describe('trusting float32 statistics', () => {
   });
 });
 
+describe('pinned cells', () => {
+  const pin = (s: PageState, ...cells: number[]) => cells.reduce((t, cell) => reduce(t, { type: 'pin', cell }), s);
+
+  it('take the first free colour slot, and keep their slot when another is removed', () => {
+    let s = pin(opened, 12, 5, 30);
+    expect(s.pins).toEqual([12, 5, 30]);
+    s = reduce(s, { type: 'unpin', cell: 5 });
+    expect(s.pins).toEqual([12, null, 30]); // 30 keeps the third colour
+    expect(pin(s, 7).pins).toEqual([12, 7, 30]); // the freed slot is taken first
+    expect(reduce(s, { type: 'unpin', cell: 30 }).pins).toEqual([12]); // no freed slot trails
+    expect(reduce(s, { type: 'pins', pins: [] }).pins).toEqual([]); // Clear pins
+  });
+
+  it('pin a cell of the view once, at most MAX_PINS, and name the limit and how to free a slot', () => {
+    expect(pin(opened, 12, 12).pins).toEqual([12]);
+    expect(pin(opened, 32, -1, 1.5).pins).toEqual([]); // the grid has 8 × 4 = 32 cells: 0 … 31
+    const full = pin(opened, 0, 1, 2, 3, 4, 5, 6, 7);
+    expect(full.pins).toHaveLength(MAX_PINS);
+    expect(pin(full, 8)).toBe(full);
+    expect(pinLimitNote(full, 8)).toMatch(/8 cells are pinned, the most at once: remove one \(× on its chip\) or Clear pins to pin cell 8/);
+    expect(pinLimitNote(full, 3)).toBeUndefined(); // already pinned
+    expect(pinLimitNote(pin(opened, 0), 8)).toBeUndefined();
+  });
+
+  it('belong to their view: a new view starts with the pins its link names, or none', () => {
+    const s = pin(opened, 3, 4);
+    expect(reduce(s, { type: 'open', view: { spec: grid, arithmetic: 'float64' } }).pins).toEqual([]);
+    expect(reduce(s, { type: 'open', view: { spec: grid, arithmetic: 'auto' }, pins: [9] }).pins).toEqual([9]);
+    expect(reduce(s, { type: 'bad-link', errors: ['e'] }).pins).toEqual([]);
+  });
+});
+
 describe('the store', () => {
   it('tells a subscriber only when its part changed (arrays element by element)', () => {
     const store = new Store(INITIAL_STATE);
@@ -99,11 +131,12 @@ describe('the URL table', () => {
   const sweep = (over: Partial<PageState>): PageState => ({ ...opened, ...over });
 
   it('round-trips every field it holds', () => {
-    const state = sweep({ view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17 });
+    const state = sweep({ view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17, pins: [12, null, 30] });
     const url = writeUrl(state);
     expect(new URLSearchParams(url.slice(1)).get('arithmetic')).toBe('float64');
     const back = readUrl(url);
-    expect(back).toMatchObject({ tab: 'sweep', view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17, specErrors: [], linkNotes: [] });
+    expect(new URLSearchParams(url.slice(1)).get('pins')).toBe('12,,30');
+    expect(back).toMatchObject({ tab: 'sweep', view: { spec: grid, arithmetic: 'float64' }, metric: 'peakLoss', outline: true, inspected: 17, pins: [12, null, 30], specErrors: [], linkNotes: [] });
     const course = readUrl(writeUrl({ ...INITIAL_STATE, coursePreset: 'eva' }));
     expect(course).toMatchObject({ tab: 'course', coursePreset: 'eva' });
     expect(course.view).toBeUndefined();
@@ -135,6 +168,16 @@ describe('the URL table', () => {
     expect(r.linkNotes.join('\n')).toMatch(/metric: "speed" is not one of finalLoss, minLoss, peakLoss/);
     expect(r.linkNotes.join('\n')).toMatch(/cell: "99" is not a cell of this sweep \(0 … 31\)/);
     expect(readUrl('?preset=nope').linkNotes[0]).toMatch(/preset: "nope" is not one of/);
+  });
+
+  it('names bad pins and keeps the good ones in their slots', () => {
+    const r = readUrl(`${viewLink(grid)}&pins=3,32,x,3,,9`);
+    expect(r.pins).toEqual([3, null, null, null, null, 9]);
+    expect(r.linkNotes).toEqual(['pins: "32" is not a cell of this sweep (0 … 31); left unpinned; "x" is not a cell of this sweep (0 … 31); left unpinned; cell 3 is named twice; pinned once.']);
+    const many = readUrl(`${viewLink(grid)}&pins=${Array.from({ length: 10 }, (_, i) => i).join(',')}`);
+    expect(many.pins).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(many.linkNotes[0]).toMatch(/pins: 10 entries are more than the 8 pins there are; the first 8 are kept/);
+    expect(readUrl(`${viewLink(grid)}&pins=,,`)).toMatchObject({ pins: [], linkNotes: [] });
   });
 
   it('reports a broken spec, and one too large for the page, with the spec for the form', () => {

@@ -1,6 +1,6 @@
 /**
- * What the heatmap view paints over (or instead of) its cells: the Compare outline, the marks of the inspected cell and
- * the keyboard's cursor, labels, and a 1-D sweep's curve with its y ticks.
+ * What the heatmap view paints over (or instead of) its cells: the Compare outline, the marks of the inspected cell, the
+ * pinned cells and the keyboard's cursor, labels, and a 1-D sweep's curve with its y ticks.
  */
 import type { HeatmapScale } from '../../core/heatmap';
 import type { OutputName, SweepOutputs } from '../../core/outputs';
@@ -21,6 +21,40 @@ export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number,
   }
   ctx.setLineDash([]);
 }
+
+/** A cell's pin on the map: where it is, its colour and its number (1 … 8). */
+export interface PinMark { cell: number; color: string; label: string }
+
+/**
+ * A pinned cell: a ring in its colour, edged in black so it shows on any cell colour, round and within about its own
+ * cell where the inspected cell's and the cursor's marks are square and around it, so all three show on one cell and
+ * pins on neighbouring cells stay apart (they touch below 8-pixel cells, where the ring keeps a 3-pixel radius); its
+ * number beside it where cells leave room for one (16 pixels or more).
+ */
+export function drawPin(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, pin: PinMark): void {
+  const cw = p.w / nx, ch = p.h / ny, size = Math.min(cw, ch);
+  const cx = p.x + ((pin.cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(pin.cell / nx)) * ch;
+  const r = pinRadius(cw, ch), width = Math.min(4, Math.max(2, size / 5));
+  ctx.beginPath();
+  ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+  for (const [color, w] of [['#000', width + 1.5], [pin.color, width]] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = w;
+    ctx.stroke();
+  }
+  if (size < 16) return;
+  ctx.font = 'bold 12px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = '#000';
+  ctx.strokeText(pin.label, cx + r + 3, cy - r);
+  ctx.fillStyle = '#fff';
+  ctx.fillText(pin.label, cx + r + 3, cy - r);
+}
+
+/** The radius of a pin's ring (the middle of its stroke), in CSS pixels, for cells cw × ch pixels: at least 3. */
+export const pinRadius = (cw: number, ch: number) => Math.max(3, 0.3 * Math.min(cw, ch));
 
 /** A label in the plot's top-left corner (or `down` pixels lower), white on dark. */
 export function drawNote(ctx: CanvasRenderingContext2D, p: PlotRect, text: string, down = 0): void {

@@ -1,7 +1,7 @@
 /**
  * Gestures on the heatmap: hover and click name cells; drag a rectangle to zoom, Shift-drag to pan, Ctrl/⌘ + wheel (a
  * trackpad pinch) to zoom about the pointer, while a plain wheel scrolls the page (with a hint). From the keyboard:
- * arrow keys move a cell cursor (Shift: 10 cells), Enter inspects it, + and − zoom about it. One channel out: every
+ * arrow keys move a cell cursor (Shift: 10 cells), Enter inspects it, P pins it, + and − zoom about it. One channel out: every
  * gesture is an event to `emit`; a preview in progress (the dragged rectangle, the shifted or scaled picture, the
  * cursor) is drawn by the view.
  */
@@ -16,6 +16,8 @@ const WHEEL_SETTLE_MS = 300;
 export type GestureEvent =
   | { type: 'hover'; cell: number | undefined }
   | { type: 'select'; cell: number }
+  /** P: pin (or unpin) the cursor's cell, or with no cursor the inspected one (undefined). */
+  | { type: 'pin'; cell: number | undefined }
   | { type: 'zoom'; rect: ViewRect }
   /** The preview changed: repaint. */
   | { type: 'preview' }
@@ -57,7 +59,7 @@ export class Gestures {
     canvas.addEventListener('blur', () => { this.cursor = undefined; emit({ type: 'preview' }); });
   }
 
-  /** Arrow keys move the cursor (from the centre), Enter or Space inspects it, + and − zoom 2× about it. */
+  /** Arrow keys move the cursor (from the centre), Enter or Space inspects it, P pins it, + and − zoom 2× about it. */
   private key(e: KeyboardEvent, zoomable: boolean): void {
     const grid = this.grid();
     if (!grid) return;
@@ -72,6 +74,7 @@ export class Gestures {
       case 'ArrowUp': iy = Math.min(ny - 1, iy + by); break;
       case 'ArrowDown': iy = Math.max(0, iy - by); break;
       case 'Enter': case ' ': e.preventDefault(); this.emit({ type: 'select', cell: c }); return;
+      case 'p': case 'P': this.emit({ type: 'pin', cell: this.cursor }); return;
       case '+': case '=': if (zoomable) this.emit({ type: 'zoom', rect: rectAround(...centre(), 2) }); return;
       case '-': if (zoomable) this.emit({ type: 'zoom', rect: rectAround(...centre(), 0.5) }); return;
       default: return;

@@ -10,7 +10,7 @@ import { heatmapPixels, heatmapScale, paintCells, pixelsOf, type HeatmapMetric, 
 import type { SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import { drawAxes, drawColorbar, drawLegend, plotRectOf } from './axes';
-import { drawLine, drawLineTicks, drawMark, drawNote, drawOutline } from './draw';
+import { drawLine, drawLineTicks, drawMark, drawNote, drawOutline, drawPin, type PinMark } from './draw';
 import { Gestures, type GestureEvent } from './gestures';
 
 /**
@@ -28,6 +28,7 @@ export class HeatmapView {
   private metricShown: HeatmapMetric = 'finalLoss';
   private disagreement: Uint8Array | undefined;
   private marked: number | undefined;
+  private pins: PinMark[] = [];
   private locked: HeatmapScale | undefined;
   private flashText: string | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
@@ -127,6 +128,12 @@ export class HeatmapView {
     return this.disagreement !== undefined;
   }
 
+  /** The pinned cells to mark, each in its colour. */
+  setPins(pins: PinMark[]): void {
+    this.pins = pins;
+    this.invalidate('paint');
+  }
+
   /** The cell to mark (the inspected one), or undefined. */
   setMarked(cell: number | undefined): void {
     if (cell === this.marked) return;
@@ -217,6 +224,7 @@ export class HeatmapView {
     if (line) drawLineTicks(ctx, p, line.scale);
     if (this.disagreement) drawOutline(ctx, p, nx, ny, this.disagreement);
     if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked, false);
+    for (const pin of this.pins) if (pin.cell < nx * ny) drawPin(ctx, p, nx, ny, pin); // over the inspected mark: it spills onto neighbours
     const cursor = this.gestures.cursor;
     if (cursor !== undefined && cursor < nx * ny) drawMark(ctx, p, nx, ny, cursor, true);
     if (drag?.kind === 'zoom') {

@@ -10,6 +10,7 @@ import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../../core/zoo
 import { byId, el } from '../dom';
 import { HeatmapView } from '../heatmap/view';
 import { describeCell } from './inspector';
+import { togglePin } from './pins';
 import type { Navigation } from '../navigation';
 import { closeNeighbours, precisionNotice } from '../precision';
 import type { Runs, ViewData } from '../runs';
@@ -31,6 +32,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   const heatmap = new HeatmapView(canvas, (e) => {
     if (e.type === 'hover') { hovered = e.cell; readOut(); }
     else if (e.type === 'select') nav.update({ type: 'inspect', cell: e.cell });
+    else if (e.type === 'pin') { const cell = e.cell ?? store.get().inspected; if (cell !== undefined) togglePin(store, nav, heatmap, cell); }
     else if (e.type === 'zoom') zoomTo(e.rect);
   });
 
@@ -67,7 +69,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   store.subscribe((s) => [s.view, s.metric], () => {
     const { view, metric: shown } = store.get();
     canvas.setAttribute('aria-label', view
-      ? `Heatmap of ${shown === 'class' ? 'the class' : shown} over ${view.spec.x.param}${view.spec.y ? ` × ${view.spec.y.param}` : ''}. Arrow keys move a cell cursor and read the cell out, Enter inspects it, + and − zoom.`
+      ? `Heatmap of ${shown === 'class' ? 'the class' : shown} over ${view.spec.x.param}${view.spec.y ? ` × ${view.spec.y.param}` : ''}. Arrow keys move a cell cursor and read the cell out, Enter inspects it, P pins it (or unpins it), + and − zoom.`
       : 'Heatmap (none yet)');
   });
   store.subscribe((s) => s.trail, () => {

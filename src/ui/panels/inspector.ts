@@ -1,16 +1,18 @@
 /**
  * The cell inspector: shows one cell replayed on the float64 CPU engine (loss and all eight weights at every step, from
- * the worker) beside the outputs the view computed for it.
+ * the worker) beside the outputs the view computed for it, and overlays the E(k) of the pinned cells (pins.ts).
  */
 import { axisValues, gridSize } from '../../core/grid';
 import { classifyCell, classOf, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import type { CellTrace } from '../../cpu/kernel';
 import { TRACE_ROW_LENGTH } from '../../cpu/layout';
-import { drawCurves, SERIES_COLORS } from '../charts';
+import { drawCurves, replaceChart, SERIES_COLORS, type CurveSeries } from '../charts';
 import { byId } from '../dom';
+import type { PinMark } from '../heatmap/draw';
 import type { HeatmapView } from '../heatmap/view';
 import { viewKey, type Runs } from '../runs';
+import { MAX_PINS, type PinSlots } from '../state';
 import type { Store } from '../store';
 import type { SweepWorker } from '../sweep-client';
 import { plannedText, ranOnText } from '../words';
@@ -39,61 +41,110 @@ export function traceColumn(trace: CellTrace, column: number): number[] {
   return Array.from({ length: trace.rows.length / TRACE_ROW_LENGTH }, (_, r) => trace.rows[r * TRACE_ROW_LENGTH + column]);
 }
 
+/** The inspected cell's curve colour: SERIES_COLORS[0]; pins take the next MAX_PINS, slot by slot. */
+export const INSPECTED_COLOR = SERIES_COLORS[0];
+export const PIN_COLORS = SERIES_COLORS.slice(1, 1 + MAX_PINS);
+
+/** The pins as marks for the map and curves: each cell with its slot's colour and number (1 … MAX_PINS). */
+export const pinMarks = (pins: PinSlots): PinMark[] =>
+  pins.flatMap((cell, slot) => (cell === null ? [] : [{ cell, color: PIN_COLORS[slot], label: String(slot + 1) }]));
+
+/** A replayed cell's E(k) for the overlay: its pin (or none: the inspected cell, not pinned) and its replay. */
+export interface Overlay { cell: number; pin?: PinMark; trace: CellTrace }
+
 /**
- * Fills the inspector panel for `cell`: the view's outputs (computed by `engine`) beside `replay`, the cell replayed in
- * float64 keeping every `every`-th step.
+ * The E(k) curves of `overlays` over k (the longest replay's steps; a shorter one, stopped by divergence, ends early),
+ * each labelled with its pin, cell and the replay's class under `convergence` (the view's rule).
  */
-export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number, engine: string, replay: CellTrace, every: number): void {
-  panel.hidden = false;
-  panel.querySelector('#inspector-title')!.textContent = `Cell ${cell}: ${describeCell(spec, cell)}`;
-  panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. Replay: float64 on the CPU engine, in a worker.`;
-  const cpu = replay.outputs, computed = isComputed(view, cell);
-  fillTable(panel.querySelector('#inspector-table')!, [
-    ['', 'this view', 'float64 replay'],
-    ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
-    ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
-  ]);
-  // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
-  panel.querySelectorAll('#inspector-table td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
-  const thin = every > 1 ? ` (every ${every} steps)` : '';
-  const lossChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-loss')!, `E(k)${thin}`, [{ label: 'E (float64)', values: traceColumn(replay, 1), color: SERIES_COLORS[0] }], { log: true, yLabel: 'E (log)', height: 260 });
-  const weightChart = drawCurves(panel.querySelector<HTMLElement>('#inspector-weights')!, `weights w1…w8${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
-  // uPlot's x values are indices; show the real step numbers.
-  for (const chart of [lossChart, weightChart]) chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data);
+export function lossCurves(overlays: Overlay[], inspected: number | undefined, convergence: SweepSpec['convergence']): { k: number[]; series: CurveSeries[] } {
+  const longest = overlays.reduce((a, o) => (o.trace.rows.length > a.rows.length ? o.trace : a), overlays[0].trace);
+  const k = traceColumn(longest, 0);
+  const series = overlays.map(({ cell, pin, trace }) => {
+    const values = traceColumn(trace, 1);
+    return {
+      label: `${pin ? `pin ${pin.label}: ` : ''}cell ${cell}${cell === inspected ? ' (inspected)' : ''}, ${classifyCell(trace.outputs, convergence)}`,
+      values: [...values, ...Array<number>(k.length - values.length).fill(NaN)],
+      color: pin?.color ?? INSPECTED_COLOR, width: cell === inspected ? 2.5 : 1.5,
+    };
+  });
+  return { k, series };
 }
 
 /**
+ * Fills the inspector panel: for the inspected `cell` (if any) the view's outputs (computed by `engine`) beside its
+ * float64 replay and its weights; the E(k) of every replay in `overlays` (the inspected cell and the pinned ones),
+ * each replayed in float64 keeping every `every`-th step.
+ */
+export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number | undefined, engine: string, overlays: Overlay[], every: number): void {
+  panel.hidden = false;
+  const replay = overlays.find((o) => o.cell === cell)?.trace;
+  panel.querySelector('#inspector-title')!.textContent = cell === undefined ? 'Pinned cells (click a cell to inspect it)' : `Cell ${cell}: ${describeCell(spec, cell)}`;
+  panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. Replay: float64 on the CPU engine, in a worker.`;
+  const table = panel.querySelector<HTMLTableElement>('#inspector-table')!, weights = panel.querySelector<HTMLElement>('#inspector-weights')!;
+  table.hidden = weights.hidden = !replay;
+  const thin = every > 1 ? ` (every ${every} steps)` : '';
+  if (replay && cell !== undefined) {
+    const cpu = replay.outputs, computed = isComputed(view, cell);
+    fillTable(table, [
+      ['', 'this view', 'float64 replay'],
+      ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
+      ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
+    ]);
+    // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
+    table.querySelectorAll('td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
+    const weightChart = drawCurves(weights, `weights w1…w8 of cell ${cell}${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
+    weightChart.setData([traceColumn(replay, 0), ...weightChart.data.slice(1)] as typeof weightChart.data); // the real step numbers
+  } else replaceChart(weights);
+  const loss = panel.querySelector<HTMLElement>('#inspector-loss')!;
+  if (!overlays.length) { replaceChart(loss); return; }
+  const { k, series } = lossCurves(overlays, cell, spec.convergence);
+  const lossChart = drawCurves(loss, `E(k), float64${thin}`, series, { log: true, yLabel: 'E (log)', height: 260 });
+  lossChart.setData([k, ...lossChart.data.slice(1)] as typeof lossChart.data); // uPlot's x values are indices; show the steps
+  loss.dataset.series = series.map((s) => `${s.label}=${s.color}`).join(';'); // for tests
+}
+
+/** Replays kept (per view and cell: a pin is replayed once, not at every redraw), the most recently used last. */
+const KEPT_REPLAYS = 40;
+
+/**
  * Wires the inspector: the inspected cell (state.inspected, in the link too) replayed on float64 in `checker`, beside the
- * view's outputs for it, marked on `heatmap`. A replay that fails says why in the panel.
+ * view's outputs for it, and the pinned cells' replays (state.pins) overlaid on its E(k); all marked on `heatmap`. A
+ * replay that fails says why in the panel.
  */
 export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, heatmap: HeatmapView): void {
   const panel = byId('inspector');
-  let replay: { key: string; trace: CellTrace } | undefined;
+  const replays = new Map<string, Promise<CellTrace>>();
+  const replayOf = (key: string, spec: SweepSpec, cell: number, every: number): Promise<CellTrace> => {
+    const id = `${key}#${cell}`;
+    const kept = replays.get(id) ?? checker.trace(spec, cell, 'float64', every);
+    replays.delete(id);
+    replays.set(id, kept);
+    if (replays.size > KEPT_REPLAYS) replays.delete(replays.keys().next().value!);
+    kept.catch(() => replays.delete(id)); // a failed replay is asked again next time
+    return kept;
+  };
   let asked = 0, shownKey = '';
-  store.subscribe((s) => [s.inspected, s.view, s.run.phase, s.run.id], async () => {
-    const token = ++asked; // every change: a replay that returns after another one is stale
-    const { inspected, view, run, capabilities } = store.get();
+  store.subscribe((s) => [s.inspected, s.pins, s.view, s.run.phase, s.run.id], async () => {
+    const token = ++asked; // every change: replays that return after another change are stale
+    const { inspected, pins, view, run, capabilities } = store.get();
     const data = runs.current;
     const onScreen = view && data && run.phase !== 'idle' && data.key === viewKey(view.spec, view.arithmetic);
+    const marks = pinMarks(pins);
     heatmap.setMarked(onScreen ? inspected : undefined);
-    if (inspected === undefined || !onScreen) { panel.hidden = true; return; }
-    const every = replayEvery(view.spec.steps), key = `${data.key}#${inspected}`;
-    if (replay?.key !== key) {
-      let trace: CellTrace;
-      try {
-        trace = await checker.trace(view.spec, inspected, 'float64', every);
-      } catch (e) {
-        if (token !== asked) return;
-        panel.hidden = false;
-        byId('inspector-title').textContent = `Cell ${inspected} (${describeCell(view.spec, inspected)}) could not be replayed: ${(e as Error).message}`;
-        return;
-      }
-      replay = { key, trace };
-      if (token !== asked) return; // the page moved on meanwhile (the trace is kept for when it comes back)
-    }
-    inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), replay.trace, every);
+    heatmap.setPins(onScreen ? marks : []);
+    if ((inspected === undefined && !marks.length) || !onScreen) { panel.hidden = true; return; }
+    const every = replayEvery(view.spec.steps);
+    // The inspected cell first (drawn under the pins), in its pin's colour when it is pinned.
+    const wanted = [...(inspected !== undefined && !pins.includes(inspected) ? [{ cell: inspected, pin: undefined }] : []), ...marks.map((pin) => ({ cell: pin.cell, pin }))];
+    const settled = await Promise.allSettled(wanted.map(({ cell }) => replayOf(data.key, view.spec, cell, every)));
+    if (token !== asked) return; // the page moved on meanwhile (the replays are kept for when it comes back)
+    const failed = wanted.flatMap(({ cell }, i) => { const r = settled[i]; return r.status === 'rejected' ? [`cell ${cell} (${describeCell(view.spec, cell)}) could not be replayed: ${(r.reason as Error).message}`] : []; });
+    const overlays = wanted.flatMap((w, i) => { const r = settled[i]; return r.status === 'fulfilled' ? [{ ...w, trace: r.value }] : []; });
+    inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), overlays, every);
+    if (failed.length) byId('inspector-engines').textContent += ` ${failed.join('; ')}.`;
     // A newly inspected cell is brought into sight when the panel lies off-screen (below the map on narrow screens).
-    if (key !== shownKey && panel.getBoundingClientRect().top > window.innerHeight) panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    const key = `${data.key}#${inspected}`;
+    if (inspected !== undefined && key !== shownKey && panel.getBoundingClientRect().top > window.innerHeight) panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
     shownKey = key;
   });
 }
