@@ -114,7 +114,7 @@ describe('the page for people (Chromium, production build)', () => {
     const [svgFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
     expect(svgFile.suggestedFilename()).toBe('lr-x-initScale-finalLoss.svg');
     const svg = readFileSync((await svgFile.path())!, 'utf8');
-    for (const text of ['>finalLoss over lr × initScale<', '>era-v1, sigmoid, 200 steps, threshold 0.0001, lr 0.5; float64 WebAssembly on', '>0.01<', '>100<', '>lr (log)<', '>initScale (log)<', '>finalLoss (log10)<', '>diverged<', '>not run<']) {
+    for (const text of ['>finalLoss over lr × initScale<', '>era-v1, sigmoid, 200 steps, threshold 0.0001; converged: ends below the threshold; float64 WebAssembly on', '>0.01<', '>100<', '>lr (log)<', '>initScale (log)<', '>finalLoss (log10)<', '>diverged<', '>not run<']) {
       expect(svg, text).toContain(text);
     }
     const [pngFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
