@@ -184,7 +184,7 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 // Slots 0 … SETUP_LENGTH − 1 hold the set-up record's fields (W1 … MOMENTUM), the rest the running state.
 const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MOMENTUM = 14, V1 = 15, MIN_LOSS = 23;
 const PEAK_LOSS = 24, STEPS_TO_THRESHOLD = 25, DIVERGED_AT = 26, FINAL_LOSS = 27, ALIVE = 28, AH1 = 29, AH2 = 30;
-const AO1 = 31, AO2 = 32, SETTLED_AT = 33, FIRST_LOSS = 34, TAIL = 35, PAIR_SLOTS = 36;
+const AO1 = 31, AO2 = 32, LAST_ABOVE = 33, FIRST_LOSS = 34, TAIL = 35, PAIR_SLOTS = 36;
 const PAIR_BYTES: usize = PAIR_SLOTS * 16;
 const PAIRS = 4;
 const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
@@ -202,7 +202,7 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, DIVERGED_AT, f64x2.splat(-1));
   setSlot(s, FINAL_LOSS, f64x2.splat(NaN));
   setSlot(s, ALIVE, i64x2.splat(-1));
-  setSlot(s, SETTLED_AT, f64x2.splat(-1));
+  setSlot(s, LAST_ABOVE, f64x2.splat(-1));
   setSlot(s, TAIL, f64x2.splat(0));
 }
 
@@ -256,10 +256,8 @@ function initPair(s: usize, a: usize, b: usize): void {
   const below = f64x2.lt(loss, threshold);
   const reached = v128.and(v128.and(alive, f64x2.lt(stepsToThreshold, f64x2.splat(0))), below);
   setSlot(s, STEPS_TO_THRESHOLD, v128.bitselect(kv, stepsToThreshold, reached));
-  // settledAt: below ? (settledAt < 0 ? k : settledAt) : −1, for lanes alive.
-  const settledAt = slot(s, SETTLED_AT);
-  const settled = v128.bitselect(v128.bitselect(kv, settledAt, f64x2.lt(settledAt, f64x2.splat(0))), f64x2.splat(-1), below);
-  setSlot(s, SETTLED_AT, v128.bitselect(settled, settledAt, alive));
+  // The last k with the loss at or above the threshold, for lanes alive (settledAt follows from it: writePairOutputs).
+  setSlot(s, LAST_ABOVE, v128.bitselect(kv, slot(s, LAST_ABOVE), v128.andnot(alive, below)));
   if (k == 0) setSlot(s, FIRST_LOSS, loss);
   if (k >= tailStart) { // tailLossRatio += (loss / loss[0]) / n, for lanes alive
     const tail = slot(s, TAIL);
@@ -304,11 +302,14 @@ function initPair(s: usize, a: usize, b: usize): void {
 }
 
 /** Writes the outputs of lane `lane` of the pair record `s` at index `at`. */
-function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i32): void {
+function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i32, steps: i32): void {
   const finalLoss = v128.bitselect(slot(s, FINAL_LOSS), f64x2.splat(NaN), slot(s, ALIVE));
   const tail = v128.bitselect(slot(s, TAIL), f64x2.splat(NaN), slot(s, ALIVE));
+  const divergedAt = <i32>laneOf(slot(s, DIVERGED_AT), lane);
+  // settledAt: the step after the last one at or above the threshold, if a later step was evaluated (trainOne's rule).
+  const settledFrom = <i32>laneOf(slot(s, LAST_ABOVE), lane) + 1, lastEvaluated = divergedAt >= 0 ? divergedAt - 1 : steps;
   writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane), laneOf(tail, lane),
-    <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), <i32>laneOf(slot(s, SETTLED_AT), lane), <i32>laneOf(slot(s, DIVERGED_AT), lane));
+    <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), settledFrom <= lastEvaluated ? settledFrom : -1, divergedAt);
 }
 
 @inline function laneOf(v: v128, lane: i32): f64 {
@@ -338,7 +339,7 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
   }
   for (let c = first; c <= last; c++) {
     const j = c - first;
-    writePairOutputs(pairState + <usize>(j >> 1) * PAIR_BYTES, j & 1, outputs, count, c);
+    writePairOutputs(pairState + <usize>(j >> 1) * PAIR_BYTES, j & 1, outputs, count, c, steps);
   }
 }
 
