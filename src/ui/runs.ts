@@ -61,11 +61,14 @@ export class Runs {
   /**
    * Shows the view of `spec` in `arithmetic`: a kept one as it was (finished, or stopped with Continue offered), else a
    * new one, run at once (`fresh`: run even a kept one again); a run in flight for another view is cancelled (and its
-   * view kept as it stands). The store must already hold the view (action 'open').
+   * view kept as it stands). The store must already hold the view (action 'open'). A finished view asked for again
+   * under another convergence rule is not computed again: the rule only classifies its outputs.
    */
   async show(spec: SweepSpec, arithmetic: ArithmeticChoice, fresh = false): Promise<void> {
     const token = ++this.opened;
-    if (fresh) this.kept.delete(viewKey(spec, arithmetic)); // Run computes again, even a view the page kept
+    const reclassified = this.underAnotherRule(spec, arithmetic);
+    if (reclassified) this.kept.set(reclassified.key, reclassified);
+    else if (fresh) this.kept.delete(viewKey(spec, arithmetic)); // Run computes again, even a view the page kept
     if (this.inFlight) await this.worker.cancel();
     // 'auto' needs the worker's findings; when the worker could not start, the page says so already.
     if (!(await this.ready) || token !== this.opened) return; // or another view was opened meanwhile
@@ -142,6 +145,14 @@ export class Runs {
   /** Stops the run at its next chunk or block; what is done is kept, and Continue computes the rest. */
   cancel(): Promise<void> {
     return this.worker.cancel();
+  }
+
+  /** The finished view on screen as the view of `spec`, when the two differ only in their convergence rule. */
+  private underAnotherRule(spec: SweepSpec, arithmetic: ArithmeticChoice): ViewData | undefined {
+    const view = this.current;
+    if (!view || view.spec.convergence === spec.convergence || view.cellsDone < view.computed.length) return undefined;
+    if (view.key !== viewKey({ ...spec, convergence: view.spec.convergence }, arithmetic)) return undefined;
+    return { ...view, key: viewKey(spec, arithmetic), spec };
   }
 
   /** Keeps `view` for Back and Forward, dropping the least recently used beyond KEEP. */
