@@ -1,7 +1,9 @@
 /** File-system steps of the command line that must fail fast, with a message, rather than hang or fail late. */
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { SweepSpec } from '../core/spec';
 import { writeFileAtomic } from './atomic';
+import { readResults } from './results-file';
 
 /** Largest spec file read: a spec is a small JSON object (a 4,096-value axis list is about 100 KB). */
 export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
@@ -65,5 +67,22 @@ export function prepareOutDir(dir: string): string | undefined {
   } catch (e) {
     return `--out ${dir}: cannot write files there (${(e as Error).message}); give a folder you can write to`;
   }
+  return undefined;
+}
+
+/**
+ * What writing a run of `spec` into `file` (DIR/results.json, or DIR/part-I-of-N.json) would destroy, as a message, or
+ * undefined: a stopped run (continue it with --resume), a run of another spec, or a file that cannot be read. A
+ * complete run of the same spec may be replaced: the new one computes the same cells. Used by the sweep and the merge.
+ */
+export function earlierRunProblem(file: string, spec: SweepSpec): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const dir = dirname(file), read = readResults(file);
+  if (!read.ok) return `--out ${dir} holds ${basename(file)}, which cannot be read (${read.error}); move it away or give another --out`;
+  const { head } = read.results;
+  if (head.status !== 'complete') {
+    return `--out ${dir} holds a stopped run (${head.status}, ${head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with npm run sweep -- --resume ${dir}${head.part ? ` --shard ${head.part.index}/${head.part.count}` : ''}, or give another --out`;
+  }
+  if (JSON.stringify(head.spec) !== JSON.stringify(spec)) return `--out ${dir} holds a complete run of another spec (${basename(file)}) that this run would overwrite: give another --out, or move it away`;
   return undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { compareOutputs } from '../core/compare';
 import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
@@ -17,9 +17,10 @@ import { parseSpecText, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
-import { BACKENDS, parseCliArgs, type BackendFlag, type CliArgs } from './args';
+import { BACKENDS, parseCliArgs, type BackendFlag, type CliArgs, type Shard } from './args';
 import { writeFileAtomic } from './atomic';
-import { prepareOutDir, readSpecFile } from './files';
+import { earlierRunProblem, prepareOutDir, readSpecFile } from './files';
+import { commandLine, lockPath, takeLock } from './lock';
 import { createNodePool } from './node-cpu';
 import { createNodeTrainer } from './node-gpu';
 import { readResults, writeResults } from './results-file';
@@ -133,18 +134,14 @@ function loadSpecAndPrior(args: CliArgs): { spec: SweepSpec; prior?: Prior; back
 }
 
 /**
- * Refuses to write over what an earlier run computed in `file`: a stopped run (continue it with --resume) or a run of
- * another spec. A complete run of the same spec may be replaced: the new one computes the same cells.
+ * Makes the output folder and takes its lock (the folder's, or with --shard the part's: see lock.ts) until the process
+ * exits, or fails naming the process that holds it.
  */
-function keepEarlierRun(file: string, spec: SweepSpec): void {
-  if (!existsSync(file)) return;
-  const dir = dirname(file), read = readResults(file);
-  if (!read.ok) fail(`--out ${dir} holds ${basename(file)}, which cannot be read (${read.error}); move it away or give another --out`);
-  const { head } = read.results;
-  if (head.status !== 'complete') {
-    fail(`--out ${dir} holds a stopped run (${head.status}, ${head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with npm run sweep -- --resume ${dir}${head.part ? ` --shard ${head.part.index}/${head.part.count}` : ''}, or give another --out`);
-  }
-  if (JSON.stringify(head.spec) !== JSON.stringify(spec)) fail(`--out ${dir} holds a complete run of another spec (${basename(file)}) that this run would overwrite: give another --out, or move it away`);
+function claimOutDir(outDir: string, shard: Shard | undefined): void {
+  const outProblem = prepareOutDir(outDir); // before any work: a sweep must never compute for nothing
+  if (outProblem) fail(outProblem);
+  const locked = takeLock(lockPath(outDir, shard), `--out ${outDir}${shard ? ` (part ${shard.index} of ${shard.count})` : ''}`, commandLine('sweep'));
+  if (!locked.ok) fail(`${locked.error}, or give another --out`);
 }
 
 async function main(): Promise<void> {
@@ -155,12 +152,16 @@ async function main(): Promise<void> {
   if (!parsed.ok) fail(parsed.message, 2);
   const args = parsed.args;
   const { outDir, compare, shard } = args;
+  // The lock comes before --resume reads the folder (when it exists: if not, that is the message) and before any other
+  // work; a fresh run parses its spec first, so a mistyped spec path makes no folder.
+  const lockFirst = args.resume !== undefined && existsSync(outDir);
+  if (lockFirst) claimOutDir(outDir, shard);
   const { spec, prior, backend: asked } = loadSweep(args);
-  const outProblem = prepareOutDir(outDir); // before any work: a sweep must never compute for nothing
-  if (outProblem) fail(outProblem);
+  if (!lockFirst) claimOutDir(outDir, shard);
   const { cells } = gridSize(spec);
   if (shard && shard.count > cells) fail(`--shard ${shard.index}/${shard.count}: ${cells.toLocaleString('en-US')} cells cannot be split into more than ${cells.toLocaleString('en-US')} parts`, 2);
-  if (!prior || resolve(outDir) !== resolve(args.resume!)) keepEarlierRun(join(outDir, shard ? `part-${shard.index}-of-${shard.count}.json` : 'results.json'), spec);
+  const earlier = !prior || resolve(outDir) !== resolve(args.resume!) ? earlierRunProblem(join(outDir, shard ? `part-${shard.index}-of-${shard.count}.json` : 'results.json'), spec) : undefined;
+  if (earlier) fail(earlier);
 
   const range = shard ? partRange(cells, shard.index, shard.count) : { first: 0, end: cells };
   // The cells to compute: a checkpoint's first (they continue from its state), then every other cell not done.

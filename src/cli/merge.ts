@@ -3,9 +3,11 @@
  * (npm run sweep -- spec.json --shard I/N) into results.json and its heatmaps, as the unsharded run writes them.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { mergeResults } from '../core/results';
 import { parseMergeArgs } from './args';
+import { earlierRunProblem, prepareOutDir } from './files';
+import { commandLine, lockPath, takeLock } from './lock';
 import { readResults } from './results-file';
 import { writeSweepFiles } from './write-outputs';
 
@@ -30,6 +32,22 @@ const files = inputs.flatMap((input) => {
   if (parts.length === 0) fail(`${input}: no part-I-of-N.json files in it; write them with npm run sweep -- spec.json --shard I/N --out ${input}`);
   return parts;
 });
+const outDir = parsed.args.outDir ?? dirname(files[0]);
+// Before any work: the folder written and every part read are this process's alone until it exits (see lock.ts).
+const outProblem = prepareOutDir(outDir);
+if (outProblem) fail(outProblem);
+const command = commandLine('merge');
+const outLock = takeLock(lockPath(outDir), `--out ${outDir}`, command);
+if (!outLock.ok) fail(`${outLock.error}, or give another --out`);
+const partLocks = new Map<string, string>(); // lock file → the part it guards (a part named twice is locked once)
+for (const file of files) {
+  const m = /^part-(\d+)-of-(\d+)\.json$/.exec(basename(file));
+  if (m) partLocks.set(lockPath(dirname(file), { index: Number(m[1]), count: Number(m[2]) }), file);
+}
+for (const [path, file] of partLocks) {
+  const partLock = takeLock(path, file, command);
+  if (!partLock.ok) fail(`cannot merge: ${partLock.error}, then merge`);
+}
 const parts = files.map((name) => {
   const read = readResults(name);
   if (!read.ok) fail(`cannot merge: ${read.error}; run that part's shard again`);
@@ -37,7 +55,8 @@ const parts = files.map((name) => {
 });
 const merged = mergeResults(parts);
 if (!merged.ok) fail(`cannot merge: ${merged.error}`);
-const outDir = parsed.args.outDir ?? dirname(files[0]);
+const earlier = earlierRunProblem(join(outDir, 'results.json'), merged.head.spec);
+if (earlier) fail(`cannot merge: ${earlier}`);
 console.log(`merged      ${parts.length} parts, ${merged.head.cellsDone.toLocaleString('en-US')} cells`);
 try {
   console.log(writeSweepFiles(outDir, merged.head, merged.outputs));

@@ -23,6 +23,7 @@ import { MNIST_CREDIT } from '../mnist/idx';
 import { writeFileAtomic } from './atomic';
 import { writeMnistFigure } from './figures';
 import { prepareOutDir } from './files';
+import { commandLine, lockPath, takeLock } from './lock';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 
 export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu]
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   const { run, copies, backend, threads, outDir } = parse();
   const problem = prepareOutDir(outDir);
   if (problem) fail(problem);
+  const locked = takeLock(lockPath(outDir), `--out ${outDir}`, commandLine('mnist')); // one writer per folder: see lock.ts
+  if (!locked.ok) fail(`${locked.error}, or give another --out`);
   // Never overwrite what an earlier run computed.
   if (existsSync(join(outDir, 'mnist.json'))) fail(`--out ${outDir} holds an earlier MNIST run (mnist.json) that this run would overwrite: give another --out, or move it away`);
   const model = placeModel(DEFAULT_MODEL);

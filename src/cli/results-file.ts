@@ -4,7 +4,7 @@
  * file is written atomically, the .npy files first under names of their own (<base>.<write id>.<what>.npy) and the
  * JSON last, so a process killed at any moment leaves the previous complete set; older companions are removed after.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gridSize } from '../core/grid';
 import { decodeNpy, encodeNpy } from '../core/npy';
@@ -37,6 +37,7 @@ function writeJson(path: string, head: ResultsHead, outputs?: SweepOutputs): voi
  * Returns the files written, the JSON last.
  */
 export function writeResults(dir: string, base: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string[] {
+  const replaced = companionsNamedBy(join(dir, `${base}.json`), base);
   const written: string[] = [];
   const id = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const companion = (what: string) => `${base}.${id}.${what}.npy`;
@@ -69,9 +70,25 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
   }
   writeJson(join(dir, `${base}.json`), file, large ? undefined : outputs);
   written.push(join(dir, `${base}.json`));
-  // Companions of earlier writes of this file are stale now.
-  for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`) && f.endsWith('.npy') && !written.includes(join(dir, f))) rmSync(join(dir, f), { force: true });
+  // The companions of the file just replaced are stale now; others (a renamed copy's, another writer's) are not ours.
+  for (const f of replaced) if (!written.includes(join(dir, f))) rmSync(join(dir, f), { force: true });
   return written;
+}
+
+/**
+ * The companions that the results file `path` names (outputFiles, valuesFile, the checkpoint's files): every JSON
+ * string in it of the form <base>.<write id>.<what>.npy, found without parsing its (up to ~80 MB of) inline outputs.
+ * None if it cannot be read.
+ */
+function companionsNamedBy(path: string, base: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const name = new RegExp(`"(${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-z]+\\.[A-Za-z-]+\\.npy)"`, 'g');
+  return [...new Set(Array.from(text.matchAll(name), (m) => m[1]))];
 }
 
 type Read = { ok: true; results: ReadResults; checkpoint?: Checkpoint } | { ok: false; error: string };

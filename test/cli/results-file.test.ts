@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,25 @@ describe('results files on disk', () => {
     expect(json.x.valuesFile).toMatch(/^results\..+\.x-values\.npy$/);
     const back = readResults(join(dir, 'results.json'));
     expect(back.ok && back.results.head.x).toEqual(head.x);
+  });
+
+  it('remove on rewrite only the companions the replaced file named, not those of a copy kept under another name', async () => {
+    const o = outputs(64), dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const head = resultsHead(sweep(8, 8), 'cpu', 'test', run(o));
+    const checkpoint = { stepsDone: 5, cells: Int32Array.of(3, 4), state: new Uint32Array(8) }; // two companions
+    const companions = (file: string) => Object.values(JSON.parse(readFileSync(file, 'utf8')).checkpoint).filter((v): v is string => typeof v === 'string');
+    const nextWrite = () => new Promise((resolve) => setTimeout(resolve, 5)); // a write id is the time in ms and the pid
+    writeResults(dir, 'results', head, o, checkpoint);
+    renameSync(join(dir, 'results.json'), join(dir, 'kept.json')); // the user keeps that run: its companions are its own
+    const kept = companions(join(dir, 'kept.json'));
+    await nextWrite();
+    writeResults(dir, 'results', head, o, checkpoint);
+    const second = companions(join(dir, 'results.json'));
+    await nextWrite();
+    writeResults(dir, 'results', head, o, checkpoint);
+    const npy = readdirSync(dir).filter((f) => f.endsWith('.npy'));
+    expect(kept.every((f) => npy.includes(f))).toBe(true);
+    expect(second.some((f) => npy.includes(f))).toBe(false); // replaced: removed
+    expect(npy.sort()).toEqual([...kept, ...companions(join(dir, 'results.json'))].sort());
   });
 });
