@@ -72,6 +72,7 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
     file.checkpoint = { stepsDone: checkpoint.stepsDone, cellsFile: companion('checkpoint-cells'), stateFile: companion('checkpoint-state') };
   }
   if (!large) sums.outputs = outputsDigest(outputs);
+  sums.head = sha256(Buffer.from(JSON.stringify(file)));
   file.sha256 = sums;
   writeJson(join(dir, `${base}.json`), file, large ? undefined : outputs);
   written.push(join(dir, `${base}.json`));
@@ -175,6 +176,14 @@ function readDocument(path: string, raw: unknown): Read {
   } else {
     outputs = fromInline(named, cells);
     if (sums && sums.outputs !== outputsDigest(outputs)) refuse('outputs: their SHA-256 is not the one recorded under "sha256.outputs": the values were edited');
+  }
+  if (sums) {
+    // Every field of the head as written (without "outputs" and "sha256"), in its order: an edit that leaves a valid
+    // file (another backend, status or timing) is still an edit. The head's depth is bounded by checkHead's checks.
+    const { outputs: _o, sha256: _s, ...written } = raw;
+    let text: string;
+    try { text = JSON.stringify(written); } catch { return refuse('nested too deep to be a results file'); }
+    if (sums.head !== sha256(Buffer.from(text))) refuse('the head (spec, backend, status, cells, timings, axes, part, checkpoint) is not the one whose SHA-256 is recorded under "sha256.head": the file was edited');
   }
   const problem = outputsProblem(outputs, head.spec.steps, head.cellsDone);
   if (problem) refuse(`outputs.${problem}`);

@@ -12,6 +12,7 @@ import { describeValue, parseSpec, type SweepSpec } from './spec';
 /** The backends a results file may name. */
 export const RESULTS_BACKENDS = ['webgpu', 'cpu', 'cpu-f32'] as const;
 const STATUSES = ['complete', 'cancelled', 'interrupted'];
+const HEAD_KEYS = ['format', 'spec', 'backend', 'adapter', 'status', 'cellsDone', 'timings', 'x', 'y', 'part', 'checkpoint', 'outputFiles', 'sha256', 'outputs'];
 
 /** A value as a message quotes it, at any depth (JSON.stringify and String recurse into nested lists). */
 export function quote(value: unknown): string {
@@ -48,6 +49,8 @@ type Checked = { ok: true; head: ResultsHead } | { ok: false; error: string };
  */
 export function checkHead(raw: unknown): Checked {
   if (!isObject(raw) || raw.format !== RESULTS_FORMAT) return { ok: false, error: `not a results file (format ${quote(isObject(raw) ? raw.format : raw)}, expected ${RESULTS_FORMAT})` };
+  const unknown = Object.keys(raw).filter((k) => !HEAD_KEYS.includes(k));
+  if (unknown.length) return { ok: false, error: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; a results file has ${HEAD_KEYS.join(', ')}` };
   const parsed = parseSpec(raw.spec);
   if (!parsed.ok) return { ok: false, error: `spec: invalid sweep spec:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}` };
   const spec = parsed.spec;
