@@ -141,13 +141,13 @@ function readDocument(path: string, raw: unknown): Read {
     } catch (e) {
       return refuse(`${file}, beside it, cannot be read (${(e as Error).message})`);
     }
-    if (sums && sums[file] === undefined) refuse(`sha256: no checksum for ${file} (${field})`);
-    if (sums && sums[file] !== sha256(bytes)) refuse(`${file} (${field}): its SHA-256 is not the one recorded under "sha256": the file was replaced or edited`);
     const decoded = decodeNpy(bytes);
     if (!decoded.ok) return refuse(`${file} (${field}): ${decoded.error}`);
     if (!(decoded.values instanceof Type)) return refuse(`${file} (${field}): holds ${decoded.values.constructor.name} values, not ${Type.name}`);
     if (length !== undefined && decoded.values.length !== length) refuse(`${file} (${field}): holds ${decoded.values.length.toLocaleString('en-US')} values; expected ${length.toLocaleString('en-US')}`);
     if (shape && decoded.shape.join() !== shape.join()) refuse(`${file} (${field}): has shape (${decoded.shape.join(', ')}); expected (${shape.join(', ')})`);
+    if (sums && sums[file] === undefined) refuse(`sha256: no checksum for ${file} (${field})`);
+    if (sums && sums[file] !== sha256(bytes)) refuse(`${file} (${field}): its SHA-256 is not the one recorded under "sha256": the file was replaced or edited`);
     return decoded.values as T;
   };
   // Axes kept in files first, so that checkHead compares every axis's values with the spec's.
