@@ -150,6 +150,14 @@ function readDocument(path: string, raw: unknown): Read {
     if (sums && sums[file] !== sha256(bytes)) refuse(`${file} (${field}): its SHA-256 is not the one recorded under "sha256": the file was replaced or edited`);
     return decoded.values as T;
   };
+  // A file of an earlier version first: its spec and head would be refused too, with a less helpful message.
+  const named = raw.outputFiles ?? raw.outputs;
+  if (raw.outputFiles !== undefined && raw.outputs !== undefined) refuse('has both "outputs" and "outputFiles"');
+  if (!isObject(named)) return refuse(`has neither "outputs" nor "outputFiles" (an object of ${OUTPUT_NAMES.join(', ')})`);
+  const missing = OUTPUT_NAMES.filter((name) => !(name in named));
+  if (missing.length && missing.length < OUTPUT_NAMES.length) {
+    refuse(`has no ${missing.join(' or ')}: it was written by an earlier version of this tool, before those outputs existed; run its sweep again (the spec is in the file, under "spec")`);
+  }
   // Axes kept in files first, so that checkHead compares every axis's values with the spec's.
   const document: Record<string, unknown> = { ...raw };
   for (const axis of ['x', 'y'] as const) {
@@ -162,13 +170,6 @@ function readDocument(path: string, raw: unknown): Read {
   const { nx, ny, cells: whole } = gridSize(head.spec);
   const range = head.part ? { first: head.part.firstCell, end: head.part.firstCell + head.part.cells } : { first: 0, end: whole };
   const cells = range.end - range.first;
-  const named = raw.outputFiles ?? raw.outputs;
-  if (raw.outputFiles !== undefined && raw.outputs !== undefined) refuse('has both "outputs" and "outputFiles"');
-  if (!isObject(named)) return refuse(`has neither "outputs" nor "outputFiles" (an object of ${OUTPUT_NAMES.join(', ')})`);
-  const missing = OUTPUT_NAMES.filter((name) => !(name in named));
-  if (missing.length && missing.length < OUTPUT_NAMES.length) {
-    refuse(`has no ${missing.join(' or ')}: it was written by an earlier version of this tool, before those outputs existed; run its sweep again (the spec is in the file, under "spec")`);
-  }
   let outputs: SweepOutputs;
   if (raw.outputFiles !== undefined) {
     const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
