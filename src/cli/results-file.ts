@@ -4,13 +4,16 @@
  * file is written atomically, the .npy files first under names of their own (<base>.<write id>.<what>.npy) and the
  * JSON last, so a process killed at any moment leaves the previous complete set; older companions are removed after.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gridSize } from '../core/grid';
-import { decodeNpy, encodeNpy } from '../core/npy';
-import { allocateOutputs, fromNull, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../core/outputs';
+import { decodeNpy, encodeNpy, type NpyArray } from '../core/npy';
+import { allocateOutputs, fromNull, isComputed, OUTPUT_NAMES, outputRow, outputsProblem, type OutputName, type SweepOutputs } from '../core/outputs';
 import { INLINE_MAX_AXIS, INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
+import { checkHead, checkpointProblem, quote } from '../core/results-check';
 import type { Checkpoint } from '../core/run';
+import { CELL_STATE } from '../gpu/layout';
 import { writeAtomically, writeFileAtomic } from './atomic';
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
@@ -41,7 +44,8 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
   const written: string[] = [];
   const id = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const companion = (what: string) => `${base}.${id}.${what}.npy`;
-  const put = (file: string, bytes: Uint8Array) => { writeFileAtomic(join(dir, file), bytes); written.push(join(dir, file)); };
+  const sums: Record<string, string> = {};
+  const put = (file: string, bytes: Uint8Array) => { writeFileAtomic(join(dir, file), bytes); written.push(join(dir, file)); sums[file] = sha256(bytes); };
   const cells = outputs.finalLoss.length;
   const large = cells > INLINE_MAX_CELLS;
   const file: ResultsHead = { ...head };
@@ -68,6 +72,9 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
     put(companion('checkpoint-state'), encodeNpy(checkpoint.state, [checkpoint.cells.length, checkpoint.state.length / Math.max(1, checkpoint.cells.length)]));
     file.checkpoint = { stepsDone: checkpoint.stepsDone, cellsFile: companion('checkpoint-cells'), stateFile: companion('checkpoint-state') };
   }
+  if (!large) sums.outputs = outputsDigest(outputs);
+  sums.head = sha256(Buffer.from(JSON.stringify(file)));
+  file.sha256 = sums;
   writeJson(join(dir, `${base}.json`), file, large ? undefined : outputs);
   written.push(join(dir, `${base}.json`));
   // The companions of the file just replaced are stale now; others (a renamed copy's, another writer's) are not ours.
@@ -93,7 +100,30 @@ function companionsNamedBy(path: string, base: string): string[] {
 
 type Read = { ok: true; results: ReadResults; checkpoint?: Checkpoint } | { ok: false; error: string };
 
-/** Reads a results or part file and its .npy companions. */
+/** SHA-256 (hex) of bytes. */
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** SHA-256 of outputs as the file's "outputs" entry has them: each row's bytes, every non-finite float64 as NaN, −0 as 0. */
+export function outputsDigest(outputs: SweepOutputs): string {
+  const hash = createHash('sha256');
+  for (const name of OUTPUT_NAMES) {
+    const v = outputs[name];
+    const canonical = v instanceof Float64Array ? v.map((x) => (Number.isFinite(x) ? x + 0 : NaN)) : v;
+    hash.update(new Uint8Array(canonical.buffer, canonical.byteOffset, canonical.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+/** A refusal inside readResults: its message names the field; readResults prefixes the file. */
+class Refusal extends Error {}
+const refuse = (message: string): never => { throw new Refusal(message); };
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads a results or part file and its .npy companions, checking everything as strictly as a fresh input (the spec
+ * through parseSpec, the head's fields, every output's type, length and values, each companion's dtype, shape and
+ * SHA-256, the checkpoint): the results, or the first problem with the file and the field named.
+ */
 export function readResults(path: string): Read {
   let text: string;
   try {
@@ -101,62 +131,111 @@ export function readResults(path: string): Read {
   } catch (e) {
     return { ok: false, error: `${path}: cannot read it (${(e as Error).message})` };
   }
-  let head: ResultsHead & { outputs?: Record<OutputName, Array<number | null>> };
+  let raw: unknown;
   try {
-    head = JSON.parse(text);
+    raw = JSON.parse(text);
   } catch (e) {
     return { ok: false, error: `${path}: not valid JSON (${(e as Error).message}): the file was cut short or edited` };
   }
-  if (typeof head !== 'object' || head === null || head.format !== RESULTS_FORMAT) return { ok: false, error: `${path}: not a results file (format ${JSON.stringify(head?.format)}, expected ${RESULTS_FORMAT})` };
-  const npy = (file: string) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(join(dirname(path), basename(file)));
-    } catch (e) {
-      throw new Error(`${file}, beside it, cannot be read (${(e as Error).message})`);
-    }
-    const decoded = decodeNpy(bytes);
-    if (!decoded.ok) throw new Error(`${file}: ${decoded.error}`);
-    return decoded.values;
-  };
-  const named = head.outputFiles ?? head.outputs;
-  const missing = named && typeof named === 'object' ? OUTPUT_NAMES.filter((name) => !(name in named)) : [];
-  if (missing.length && missing.length < OUTPUT_NAMES.length) {
-    return { ok: false, error: `${path}: has no ${missing.join(' or ')}: it was written by an earlier version of this tool, before those outputs existed; run its sweep again (the spec is in the file, under "spec")` };
-  }
   try {
-    const { outputs: inline, ...rest } = head;
-    let outputs: SweepOutputs;
-    if (head.outputFiles) {
-      outputs = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, npy(head.outputFiles![name])])) as unknown as SweepOutputs;
-    } else if (inline) {
-      outputs = fromInline(inline);
-    } else {
-      return { ok: false, error: `${path}: has neither "outputs" nor "outputFiles"` };
-    }
-    for (const name of OUTPUT_NAMES) {
-      const want = outputRow(name).type === 'f64' ? Float64Array : Int32Array;
-      if (!(outputs[name] instanceof want)) return { ok: false, error: `${path}: ${name} is ${outputs[name] ? `a ${outputs[name].constructor.name}` : 'missing'}, not a ${want.name}` };
-    }
-    for (const axis of ['x', 'y'] as const) {
-      const a = rest[axis];
-      if (a && 'valuesFile' in a) rest[axis] = { param: a.param, values: Array.from(npy(a.valuesFile)) };
-    }
-    const checkpoint = head.checkpoint ? { stepsDone: head.checkpoint.stepsDone, cells: npy(head.checkpoint.cellsFile) as Int32Array, state: npy(head.checkpoint.stateFile) as Uint32Array } : undefined;
-    return { ok: true, results: { name: path, head: rest, outputs }, checkpoint };
+    return readDocument(path, raw);
   } catch (e) {
-    return { ok: false, error: `${path}: ${(e as Error).message}` };
+    if (e instanceof Refusal) return { ok: false, error: `${path}: ${e.message}` };
+    throw e;
   }
 }
 
-/** Inline JSON arrays back to typed outputs (null: each row's notRun, or noLoss in a cell diverged at k = 0). */
-function fromInline(inline: Record<OutputName, Array<number | null>>): SweepOutputs {
-  const n = inline.finalLoss?.length ?? 0;
-  if (OUTPUT_NAMES.some((name) => inline[name]?.length !== n)) throw new Error('the output arrays are missing or differ in length: the file is damaged or edited');
-  const outputs = allocateOutputs(n);
-  for (let i = 0; i < n; i++) {
-    const divergedAt = inline.divergedAt[i] ?? -1;
-    for (const name of OUTPUT_NAMES) outputs[name][i] = inline[name][i] ?? fromNull(name, divergedAt);
+function readDocument(path: string, raw: unknown): Read {
+  if (!isObject(raw) || raw.format !== RESULTS_FORMAT) return { ok: false, error: `${path}: not a results file (format ${quote(isObject(raw) ? raw.format : raw)}, expected ${RESULTS_FORMAT})` };
+  const sums = raw.sha256 as Record<string, unknown> | undefined;
+  if (sums !== undefined && !(isObject(sums) && Object.values(sums).every((v) => typeof v === 'string'))) refuse(`sha256: ${quote(sums)}; expected {"<file>": "<hex digest>", …}`);
+  /** A companion's values: of `Type`, `length` long with `shape` (when given), the SHA-256 recorded for it. */
+  const npy = <T extends NpyArray>(field: string, file: unknown, Type: { new (n: number): T; name: string }, length?: number, shape?: number[]): T => {
+    if (typeof file !== 'string' || file === '' || basename(file) !== file) return refuse(`${field}: ${quote(file)}; expected the name of a .npy file beside it`);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(join(dirname(path), file));
+    } catch (e) {
+      return refuse(`${file}, beside it, cannot be read (${(e as Error).message})`);
+    }
+    const decoded = decodeNpy(bytes);
+    if (!decoded.ok) return refuse(`${file} (${field}): ${decoded.error}`);
+    if (!(decoded.values instanceof Type)) return refuse(`${file} (${field}): holds ${decoded.values.constructor.name} values, not ${Type.name}`);
+    if (length !== undefined && decoded.values.length !== length) refuse(`${file} (${field}): holds ${decoded.values.length.toLocaleString('en-US')} values; expected ${length.toLocaleString('en-US')}`);
+    if (shape && decoded.shape.join() !== shape.join()) refuse(`${file} (${field}): has shape (${decoded.shape.join(', ')}); expected (${shape.join(', ')})`);
+    if (sums && sums[file] === undefined) refuse(`sha256: no checksum for ${file} (${field})`);
+    if (sums && sums[file] !== sha256(bytes)) refuse(`${file} (${field}): its SHA-256 is not the one recorded under "sha256": the file was replaced or edited`);
+    return decoded.values as T;
+  };
+  // A file of an earlier version first: its spec and head would be refused too, with a less helpful message.
+  const named = raw.outputFiles ?? raw.outputs;
+  if (raw.outputFiles !== undefined && raw.outputs !== undefined) refuse('has both "outputs" and "outputFiles"');
+  if (!isObject(named)) return refuse(`has neither "outputs" nor "outputFiles" (an object of ${OUTPUT_NAMES.join(', ')})`);
+  const missing = OUTPUT_NAMES.filter((name) => !(name in named));
+  if (missing.length && missing.length < OUTPUT_NAMES.length) {
+    refuse(`has no ${missing.join(' or ')}: it was written by an earlier version of this tool, before those outputs existed; run its sweep again (the spec is in the file, under "spec")`);
   }
+  // Axes kept in files first, so that checkHead compares every axis's values with the spec's.
+  const document: Record<string, unknown> = { ...raw };
+  for (const axis of ['x', 'y'] as const) {
+    const a = raw[axis];
+    if (isObject(a) && 'valuesFile' in a) document[axis] = { param: a.param, values: Array.from(npy(`${axis}.valuesFile`, a.valuesFile, Float64Array)) };
+  }
+  const checked = checkHead(document);
+  if (!checked.ok) return refuse(checked.error);
+  const { outputs: _inline, sha256: _sums, ...head } = checked.head as ResultsHead & { outputs?: unknown };
+  const { nx, ny, cells: whole } = gridSize(head.spec);
+  const range = head.part ? { first: head.part.firstCell, end: head.part.firstCell + head.part.cells } : { first: 0, end: whole };
+  const cells = range.end - range.first;
+  let outputs: SweepOutputs;
+  if (raw.outputFiles !== undefined) {
+    const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
+    outputs = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, npy<NpyArray>(`outputFiles.${name}`, named[name], outputRow(name).type === 'f64' ? Float64Array : Int32Array, cells, shape)])) as unknown as SweepOutputs;
+  } else {
+    outputs = fromInline(named, cells);
+    if (sums && sums.outputs !== outputsDigest(outputs)) refuse('outputs: their SHA-256 is not the one recorded under "sha256.outputs": the values were edited');
+  }
+  if (sums) {
+    // Every field of the head as written (without "outputs" and "sha256"), in its order: an edit that leaves a valid
+    // file (another backend, status or timing) is still an edit. The head's depth is bounded by checkHead's checks.
+    const { outputs: _o, sha256: _s, ...written } = raw;
+    let text: string;
+    try { text = JSON.stringify(written); } catch { return refuse('nested too deep to be a results file'); }
+    if (sums.head !== sha256(Buffer.from(text))) refuse('the head (spec, backend, status, cells, timings, axes, part, checkpoint) is not the one whose SHA-256 is recorded under "sha256.head": the file was edited');
+  }
+  const problem = outputsProblem(outputs, head.spec.steps, head.cellsDone);
+  if (problem) refuse(`outputs.${problem}`);
+  let checkpoint: Checkpoint | undefined;
+  if (head.checkpoint) {
+    const cp = head.checkpoint, words = CELL_STATE.size / 4;
+    const cellList = npy('checkpoint.cellsFile', cp.cellsFile, Int32Array);
+    const state = npy('checkpoint.stateFile', cp.stateFile, Uint32Array, cellList.length * words, [cellList.length, words]);
+    const wrong = checkpointProblem(cellList, state, words, range, (c) => isComputed(outputs, c - range.first));
+    if (wrong) refuse(wrong);
+    checkpoint = { stepsDone: cp.stepsDone, cells: cellList, state };
+  }
+  return { ok: true, results: { name: path, head, outputs }, checkpoint };
+}
+
+/**
+ * Inline JSON arrays back to typed outputs, `cells` long (null in a float64 row: its notRun, or noLoss in a cell
+ * diverged at k = 0; an int32 row holds integers only).
+ */
+function fromInline(inline: Record<string, unknown>, cells: number): SweepOutputs {
+  const outputs = allocateOutputs(cells);
+  for (const name of OUTPUT_NAMES) {
+    const values = inline[name];
+    if (!Array.isArray(values)) return refuse(`outputs.${name}: ${quote(values)}; expected a list of ${cells.toLocaleString('en-US')} values`);
+    if (values.length !== cells) refuse(`outputs.${name}: ${values.length.toLocaleString('en-US')} values; the ${cells.toLocaleString('en-US')} cells need one each`);
+    const f64 = outputRow(name).type === 'f64';
+    for (let i = 0; i < cells; i++) {
+      const v = values[i];
+      if (f64 ? !(v === null || typeof v === 'number') : !(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
+        refuse(`outputs.${name}[${i}]: ${quote(v)}; expected ${f64 ? 'a number or null' : 'an integer'}`);
+      }
+    }
+  }
+  const divergedAt = inline.divergedAt as number[];
+  for (let i = 0; i < cells; i++) for (const name of OUTPUT_NAMES) outputs[name][i] = (inline[name] as Array<number | null>)[i] ?? fromNull(name, divergedAt[i]);
   return outputs;
 }

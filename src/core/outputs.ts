@@ -168,3 +168,34 @@ export function countClasses(outputs: SweepOutputs, rule: ConvergenceRule, first
   }
   return counts;
 }
+
+/**
+ * What is wrong with outputs read back from a file, or undefined: each cell is either not computed (every row its
+ * notRun) or computed (a step index −1 … `steps` in each i32 row; finite losses unless it diverged, +∞ / −∞ for min
+ * and peak only when it diverged at k = 0), and `computed` cells are computed (all of them for a complete run).
+ * Messages name the row and the cell: "finalLoss[5]: …".
+ */
+export function outputsProblem(outputs: SweepOutputs, steps: number, computed: number): string | undefined {
+  const n = outputs.divergedAt.length;
+  let count = 0;
+  const rows: readonly OutputRow[] = OUTPUTS;
+  for (let i = 0; i < n; i++) {
+    const divergedAt = outputs.divergedAt[i];
+    if (!isComputed(outputs, i)) {
+      const set = OUTPUTS.find((o) => !Object.is(outputs[o.name][i], o.notRun));
+      if (set) return `${set.name}[${i}]: ${outputs[set.name][i]} in a cell not computed (finalLoss none, divergedAt −1): the file is damaged or edited`;
+      continue;
+    }
+    count++;
+    for (const o of rows) {
+      const v = outputs[o.name as OutputName][i];
+      if (o.type === 'i32') {
+        if (v < -1 || v > steps) return `${o.name}[${i}]: ${v} is not a step index −1 … ${steps}`;
+      } else if (o.scale === 'loss' && !Number.isFinite(v) && !(divergedAt >= 0 && (o.ofEnd || (divergedAt === 0 && Object.is(v, o.noLoss))))) {
+        return `${o.name}[${i}]: ${v} in a cell that ${divergedAt >= 0 ? `diverged at step ${divergedAt}` : 'did not diverge'}: the file is damaged or edited`;
+      }
+    }
+  }
+  if (count !== computed) return `${count.toLocaleString('en-US')} cells are computed, but the file says ${computed.toLocaleString('en-US')}: the file is damaged or edited`;
+  return undefined;
+}

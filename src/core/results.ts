@@ -8,7 +8,7 @@
  * partly trained cells (`checkpoint`) so that `--resume` continues them.
  */
 import { axisValues, gridSize } from './grid';
-import { allocateOutputs, fromNull, OUTPUT_NAMES, outputsAt, type OutputName, type SweepOutputs } from './outputs';
+import { allocateOutputs, fromNull, OUTPUT_NAMES, outputsAt, outputsProblem, type OutputName, type SweepOutputs } from './outputs';
 import { rate, type RunResult, type RunStatus } from './run';
 import type { SweepSpec } from './spec';
 
@@ -53,6 +53,11 @@ export interface ResultsHead {
   checkpoint?: CheckpointRef;
   /** Present instead of `outputs` for large sweeps: the .npy file of each output, beside results.json. */
   outputFiles?: Record<OutputName, string>;
+  /**
+   * Written by the command line: the SHA-256 (hex) of each companion .npy file, by its name, and under "outputs" of
+   * the inline outputs (each row's values as float64 or int32 bytes, every non-finite value as NaN); compared when read.
+   */
+  sha256?: Record<string, string>;
 }
 
 /** The document with its outputs inline, as small sweeps and the page's export have it. */
@@ -131,6 +136,8 @@ export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHea
     if (head.part.firstCell !== expected.first || head.part.cells !== expected.end - expected.first || OUTPUT_NAMES.some((n) => p.outputs[n]?.length !== head.part!.cells)) {
       return { ok: false, error: `${name}: part ${index} of ${of} should hold cells ${expected.first} … ${expected.end - 1}; the file is damaged or edited: run --shard ${index}/${of} again` };
     }
+    const wrong = outputsProblem(p.outputs, head.spec.steps, head.cellsDone);
+    if (wrong) return { ok: false, error: `${name}: outputs.${wrong}: run --shard ${index}/${of} again` };
     if (head.status !== 'complete') return { ok: false, error: `${name}: part ${index} is ${head.status} (${head.cellsDone} of ${head.part.cells} cells): finish it with --resume, or run --shard ${index}/${of} again` };
     byIndex.set(index, p);
   }
@@ -144,7 +151,7 @@ export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHea
     for (const name of OUTPUT_NAMES) outputs[name].set(partOutputs[name], head.part!.firstCell);
     elapsedMs += head.timings.elapsedMs;
   }
-  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, ...rest } = first;
+  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, sha256: _sums, ...rest } = first;
   return {
     ok: true,
     head: { ...rest, status: 'complete', cellsDone: cells, timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells, first.spec.steps, elapsedMs)) } },

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults, writeResults } from '../../src/cli/results-file';
-import { decodeNpy } from '../../src/core/npy';
+import { decodeNpy, encodeNpy } from '../../src/core/npy';
 import { allocateOutputs, OUTPUT_NAMES } from '../../src/core/outputs';
 import { buildResults, INLINE_MAX_CELLS, resultsHead } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
@@ -13,14 +13,15 @@ function sweep(nx: number, ny: number) {
   if (!r.ok) throw new Error(r.errors.join());
   return r.spec;
 }
+/** Outputs of a stopped run: every 7th cell not computed (NaN / −1), the others with recognisable values. */
 function outputs(cells: number) {
   const o = allocateOutputs(cells);
-  o.finalLoss.forEach((_, i) => { o.finalLoss[i] = i % 7 ? 1 / (i + 1) : NaN; o.stepsToThreshold[i] = i % 5; o.minLoss[i] = i; });
+  o.finalLoss.forEach((_, i) => { if (i % 7) { o.finalLoss[i] = 1 / (i + 1); o.stepsToThreshold[i] = i % 2; o.minLoss[i] = 1 / (i + 2); o.peakLoss[i] = i; } });
   return o;
 }
 /** Bit equality of two typed arrays (toEqual on a million entries takes seconds). */
 const sameBits = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-const run = (o: ReturnType<typeof outputs>) => ({ outputs: o, status: 'complete' as const, cellsDone: o.finalLoss.length, elapsedMs: 1, networkStepsPerSecond: 1 });
+const run = (o: ReturnType<typeof outputs>) => ({ outputs: o, status: 'cancelled' as const, cellsDone: o.finalLoss.length - Math.ceil(o.finalLoss.length / 7), elapsedMs: 1, networkStepsPerSecond: 1 });
 
 describe('results files on disk', () => {
   it('hold small sweeps inline: exactly the JSON of the document, written in pieces, read back the same', () => {
@@ -28,7 +29,9 @@ describe('results files on disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'results-'));
     const files = writeResults(dir, 'results', resultsHead(spec, 'cpu', 'test', run(o)), o);
     expect(files).toEqual([join(dir, 'results.json')]);
-    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe(JSON.stringify(buildResults(spec, 'cpu', 'test', run(o))));
+    const { sha256, ...document } = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(JSON.stringify(document)).toBe(JSON.stringify(buildResults(spec, 'cpu', 'test', run(o))));
+    expect(Object.keys(sha256)).toEqual(['outputs', 'head']);
     const back = readResults(join(dir, 'results.json'));
     expect(back.ok && back.results.outputs).toEqual(o);
   });
@@ -58,6 +61,26 @@ describe('results files on disk', () => {
     readdirSync(dir).filter((f) => f.includes('minLoss')).forEach((f) => rmSync(join(dir, f)));
     const back = readResults(files.at(-1)!);
     expect(!back.ok && back.error).toMatch(/results\.json: results\.[^ ]*minLoss\.npy, beside it, cannot be read/);
+  });
+
+  it('refuse a companion replaced by a valid .npy of another length, shape or values, naming the file and the field, and leave it as it was', () => {
+    const nx = 1100, ny = 1000, o = outputs(nx * ny), dir = mkdtempSync(join(tmpdir(), 'results-'));
+    const files = writeResults(dir, 'results', resultsHead(sweep(nx, ny), 'cpu', 'test', run(o)), o);
+    const loss = files.find((f) => f.includes('finalLoss'))!, name = loss.slice(dir.length + 1);
+    const swaps: Array<[Uint8Array, string]> = [
+      [encodeNpy(new Float64Array(10)), 'holds 10 values; expected 1,100,000'], // the probe's 10 values, once read as "complete"
+      [encodeNpy(new Float64Array(2_000_000)), 'holds 2,000,000 values; expected 1,100,000'], // once "RangeError: offset is out of bounds"
+      [encodeNpy(new Int32Array(nx * ny), [ny, nx]), 'holds Int32Array values, not Float64Array'],
+      [encodeNpy(o.finalLoss, [nx * ny]), 'has shape (1100000); expected (1000, 1100)'],
+      [encodeNpy(o.finalLoss.map((v) => v * 2), [ny, nx]), 'its SHA-256 is not the one recorded'],
+    ];
+    for (const [bytes, message] of swaps) {
+      writeFileSync(loss, bytes);
+      const back = readResults(join(dir, 'results.json'));
+      expect(!back.ok && back.error).toContain(`${join(dir, 'results.json')}: ${name} (outputFiles.finalLoss)`);
+      expect(!back.ok && back.error, message).toContain(message);
+      expect(readFileSync(loss).equals(Buffer.from(bytes))).toBe(true);
+    }
   });
 
   it('keep an axis of more than 65,536 values in a .npy file, and read it back as values', () => {

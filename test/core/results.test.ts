@@ -15,8 +15,8 @@ const sweep = spec({ x: { param: 'lr', min: 0.1, max: 10, count: 7, scale: 'log'
 /** The whole sweep's outputs with recognisable values: finalLoss = cell index + 1, one diverged cell at k = 0. */
 function wholeOutputs() {
   const o = allocateOutputs(14);
-  for (let i = 0; i < 14; i++) { o.finalLoss[i] = i + 1; o.minLoss[i] = i + 0.5; o.stepsToThreshold[i] = i; }
-  o.finalLoss[3] = NaN; o.minLoss[3] = Infinity; o.divergedAt[3] = 0; o.stepsToThreshold[3] = -1;
+  for (let i = 0; i < 14; i++) { o.finalLoss[i] = i + 1; o.minLoss[i] = i + 0.5; o.peakLoss[i] = i + 2; o.stepsToThreshold[i] = i; }
+  o.finalLoss[3] = NaN; o.minLoss[3] = Infinity; o.peakLoss[3] = -Infinity; o.divergedAt[3] = 0; o.stepsToThreshold[3] = -1;
   return o;
 }
 const run = (cellsDone: number) => ({ outputs: wholeOutputs(), status: 'complete' as const, cellsDone, elapsedMs: 10, networkStepsPerSecond: 1 });
