@@ -3,16 +3,20 @@
  * …`: trains a sweep of MNIST models (one copy per combination of the lists), prints each epoch as it finishes and a
  * table at the end, and writes DIR/mnist.json (settings and per-epoch metrics of every copy), DIR/metrics.csv,
  * DIR/mnist.svg and .png (curves and the accuracy heatmap) and DIR/weights-<copy>.json (the weights after the copy's
- * last finished epoch). `--figure DIR` draws the figure of an earlier run's mnist.json again. Every file is rewritten atomically after
- * every epoch, so Ctrl-C keeps every finished epoch.
+ * last finished epoch). `--figure DIR` draws the figure of an earlier run's mnist.json again. Every file is written
+ * atomically: a copy's weights after each of its epochs; mnist.json, metrics.csv and the figure (whose cost grows
+ * with the copies) as often as keeps their writing under a tenth of the run's time (./progress-writer.ts), and
+ * at once on Ctrl-C, so Ctrl-C keeps every finished epoch.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { constants as bufferConstants } from 'node:buffer';
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
-import { copiesOf, formatTable, metricsCsv, newResults, weightsFile, type MnistResults } from '../mnist/sweep';
+import { checkMnistResults, copiesOf, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, weightsFile, type MnistResults } from '../mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { NoAdapterError } from '../gpu/device';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
@@ -24,6 +28,7 @@ import { writeFileAtomic } from './atomic';
 import { writeMnistFigure } from './figures';
 import { prepareOutDir } from './files';
 import { commandLine, lockPath, takeLock } from './lock';
+import { ProgressWriter } from './progress-writer';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 
 export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu]
@@ -106,11 +111,11 @@ function parse() {
     testLimit: integer('test-limit', v['test-limit'], 0, 1, 10000),
   };
   const seeds = integer('seeds', v.seeds, 1, 1, 10000);
-  const copies = copiesOf({
-    lr: numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0 and below 100'),
-    dropout: numberList('dropout', v.dropout, [DEFAULT_COPY.dropout], (x) => x >= 0 && x < 1, 'dropout rates in [0, 1)'),
-    seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-  }, {
+  if (v.out === '') fail(`--out: an empty path; give a folder (default ${join('out', 'mnist')})`);
+  const lr = numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0 and below 100');
+  const dropout = numberList('dropout', v.dropout, [DEFAULT_COPY.dropout], (x) => x >= 0 && x < 1, 'dropout rates in [0, 1)');
+  checkCopyCount(lr.length, dropout.length, seeds, run.epochs);
+  const copies = copiesOf({ lr, dropout, seeds: Array.from({ length: seeds }, (_, i) => i + 1) }, {
     ...DEFAULT_COPY,
     momentum: oneNumber('momentum', v.momentum, DEFAULT_COPY.momentum, (x) => x >= 0 && x < 1, 'a momentum in [0, 1)'),
     weightDecay: oneNumber('weight-decay', v['weight-decay'], DEFAULT_COPY.weightDecay, (x) => x >= 0, 'a decay ≥ 0'),
@@ -119,17 +124,45 @@ function parse() {
   return { run, copies, backend, threads, outDir: resolve(v.out ?? join('out', 'mnist')) };
 }
 
+/**
+ * Refuses, before any copy is built, more copies than this machine can hold (src/mnist/sweep.ts maxCopies): the
+ * longest string of this Node, and the smaller of the machine's memory and the heap Node may use.
+ */
+function checkCopyCount(lrs: number, dropouts: number, seeds: number, epochs: number): void {
+  const heap = getHeapStatistics().heap_size_limit, memoryBytes = Math.min(totalmem(), heap);
+  const most = maxCopies(epochs, { maxStringLength: bufferConstants.MAX_STRING_LENGTH, memoryBytes });
+  const count = lrs * dropouts * seeds;
+  if (count <= most) return;
+  const n = (x: number) => x.toLocaleString('en-US'), gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  fail(`--lr × --dropout × --seeds: ${n(lrs)} × ${n(dropouts)} × ${n(seeds)} = ${n(count)} copies; this machine takes at most ${n(most)} copies of ${epochs} epochs: `
+    + `mnist.json needs about ${n(mnistJsonCharsPerCopy(epochs))} characters a copy in one string (at most ${n(bufferConstants.MAX_STRING_LENGTH)} in this Node), `
+    + `and the run may use ${gib(memoryBytes)} of memory (${memoryBytes === heap ? `Node's heap limit; the machine has ${gib(totalmem())}` : 'the machine\'s'}). Give fewer learning rates, dropout rates or seeds, or fewer --epochs`);
+}
+
+/** `--figure DIR`: draws DIR/mnist.svg and .png again from DIR/mnist.json, once it is checked. */
+function redrawFigure(text: string | undefined): void {
+  if (text === '') fail('--figure: an empty path; give the folder of an earlier run (it holds mnist.json)');
+  const dir = resolve(text ?? '.'), file = join(dir, 'mnist.json');
+  let results: MnistResults;
+  try {
+    results = checkMnistResults(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (e) {
+    const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message;
+    fail(`--figure ${dir}: ${existsSync(file) ? `${file}: ${why}; is it the mnist.json of npm run mnist?` : `${why}; give the folder of an earlier run (it holds mnist.json)`}`);
+  }
+  try {
+    writeMnistFigure(dir, results);
+  } catch (e) {
+    fail(`--figure ${dir}: ${(e as Error).message}`);
+  }
+  process.stdout.write(`written: ${dir}/mnist.svg, mnist.png\n`);
+}
+
 async function main(): Promise<void> {
   const figureOf = process.argv.findIndex((a) => a === '--figure' || a.startsWith('--figure='));
   if (figureOf >= 0) {
     const flag = process.argv[figureOf];
-    const dir = resolve(flag.includes('=') ? flag.slice('--figure='.length) : process.argv[figureOf + 1] ?? '.');
-    try {
-      writeMnistFigure(dir, JSON.parse(readFileSync(join(dir, 'mnist.json'), 'utf8')) as MnistResults);
-    } catch (e) {
-      fail(`--figure ${dir}: ${(e as Error).message}; give the folder of an earlier run (it holds mnist.json)`);
-    }
-    process.stdout.write(`written: ${dir}/mnist.svg, mnist.png\n`);
+    redrawFigure(flag.includes('=') ? flag.slice('--figure='.length) : process.argv[figureOf + 1]);
     return;
   }
   const { run, copies, backend, threads, outDir } = parse();
@@ -155,14 +188,33 @@ async function main(): Promise<void> {
   for (const layer of model.layers) process.stdout.write(`  ${describeLayer(layer)}\n`);
   process.stdout.write(`data: ${MNIST_CREDIT}\nengine: ${engine}\n${copies.length} copies, ${run.epochs} epochs, batch ${run.batch}, ${run.schedule} schedule, rotation ±${run.rotation}°\n`);
 
-  const write = () => {
-    writeFileAtomic(join(outDir, 'mnist.json'), `${JSON.stringify(results, null, 1)}\n`);
+  const writeJson = () => writeFileAtomic(join(outDir, 'mnist.json'), `${JSON.stringify(results, null, 1)}\n`);
+  const progress = new ProgressWriter(() => {
+    writeJson();
     writeFileAtomic(join(outDir, 'metrics.csv'), metricsCsv(results));
     if (results.copies.some((c) => c.epochs.length)) writeMnistFigure(outDir, results);
-  };
-  write();
+  });
   const workers = new Set<Worker>();
   let stopping = false;
+  // A write the file system refuses (a full disk): stop every copy, mark the unfinished ones stopped in mnist.json
+  // (small, so it may still fit), and exit with the message naming the file (src/cli/atomic.ts), not a stack trace.
+  const writeFailed = (e: Error): never => {
+    stopping = true;
+    for (const w of workers) void w.terminate();
+    gpuTrainer?.gpu.device.destroy();
+    for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'stopped';
+    let kept = `every epoch written before it is in ${outDir}; mnist.json marks the unfinished copies stopped`;
+    try { writeJson(); } catch { kept = `${join(outDir, 'mnist.json')} could not be rewritten either, so it may still call copies running; each weights-<copy>.json holds its copy's last written epoch`; }
+    process.stderr.write(`${e.message}\nstopped: ${kept}. Free some space, or give another --out, and run again.\n`);
+    process.exit(1);
+  };
+  const guarded = (writeFiles: () => void) => {
+    try { writeFiles(); } catch (e) { if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e; writeFailed(e as Error); }
+  };
+  /** Writes mnist.json, metrics.csv and the figure now; `writeSoon` when their last writing was long enough ago. */
+  const write = () => guarded(() => progress.now());
+  const writeSoon = () => guarded(() => progress.soon());
+  write();
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -176,9 +228,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  const writeWeights = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => {
+  const writeWeights = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => guarded(() => {
     writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weightsFile(results.model.layers, results.copies[index].settings, epochs, params, stats)));
-  };
+  });
   const printEpoch = (index: number, e: EpochMetrics) => {
     const s = results.copies[index].settings;
     process.stdout.write(`copy ${index} (lr ${s.lr}, dropout ${s.dropout}, seed ${s.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
@@ -227,23 +279,24 @@ async function main(): Promise<void> {
         if (m.type === 'epoch') {
           record.epochs.push(m.metrics);
           writeWeights(index, m.metrics.epoch, m.params, m.stats);
-          write();
+          writeSoon();
           printEpoch(index, m.metrics);
         } else if (m.type === 'done') {
           record.state = 'finished';
-          write();
+          writeSoon();
         } else if (m.type === 'error') {
           record.state = 'failed';
           record.error = m.message;
-          write();
+          writeSoon();
           process.stderr.write(`copy ${index} failed: ${m.message}\n`);
         }
       });
-      worker.on('error', (e) => { record.state = 'failed'; record.error = e.message; write(); });
-      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { record.state = 'failed'; record.error ??= 'its worker exited'; write(); } done(); });
+      worker.on('error', (e) => { record.state = 'failed'; record.error = e.message; writeSoon(); });
+      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { record.state = 'failed'; record.error ??= 'its worker exited'; writeSoon(); } done(); });
     }).then(() => startOne());
   };
   await Promise.all(Array.from({ length: threads }, () => startOne()));
+  write();
   process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
   if (results.copies.some((c) => c.state === 'failed')) process.exit(1);
 }

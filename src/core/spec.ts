@@ -129,7 +129,7 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
 export const MAX_SPEC_DEPTH = 8;
 
 /** Depth of nested arrays and objects in `value`, counted without recursion (a hostile file may nest 10⁵ levels). */
-function nestingDepth(value: unknown, limit: number): number {
+export function nestingDepth(value: unknown, limit: number): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {

@@ -19,7 +19,8 @@ export function accuracyGrid(results: MnistResults, oneRow = false): AccuracyGri
     : varying[0] === 'lr' && varying.length === 3 ? ['lr', 'dropout'] as const : [varying[0], varying[1]];
   const xs = values(x), ys = values(y);
   const copies = ys.map(() => xs.map(() => [] as number[]));
-  results.copies.forEach((c, i) => copies[ys.indexOf(c.settings[y])][xs.indexOf(c.settings[x])].push(i));
+  const xAt = new Map(xs.map((v, i) => [v, i])), yAt = new Map(ys.map((v, i) => [v, i])); // not indexOf: n copies × n values
+  results.copies.forEach((c, i) => copies[yAt.get(c.settings[y])!][xAt.get(c.settings[x])!].push(i));
   const grid = copies.map((row) => row.map((cell) => {
     const finals = cell.map((i) => results.copies[i].epochs.at(-1)?.testAccuracy).filter((a): a is number => a !== undefined);
     return finals.length ? finals.reduce((a, b) => a + b, 0) / finals.length : NaN;

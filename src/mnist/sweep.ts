@@ -117,3 +117,74 @@ export function checkWeights(value: unknown): WeightsFile {
   if (![...w.params, ...w.stats].every(Number.isFinite)) throw new Error('the file has parameters that are not finite numbers');
   return w;
 }
+
+/**
+ * Characters of mnist.json per copy after `epochs` epochs: 180 for its settings and state and 260 per epoch of
+ * metrics (measured: 434 at 1 epoch, 4,018 at 15, 25,825 at 100, 20,000 copies of full-precision metrics).
+ */
+export const mnistJsonCharsPerCopy = (epochs: number): number => 180 + 260 * epochs;
+
+/**
+ * Bytes of memory a copy costs the command line, per character of its mnist.json: its record (0.7), mnist.json
+ * (1.0) and metrics.csv (0.55) as strings measured 2.3 together at 1, 15 and 100 epochs; 3 leaves room for the
+ * figure and the copies made while writing.
+ */
+export const MEMORY_PER_JSON_CHAR = 3;
+
+/** What bounds the copies of one run on a machine: Node's longest string and the memory the process may use (bytes). */
+export interface MachineLimits { maxStringLength: number; memoryBytes: number }
+
+/**
+ * Most copies one run of `epochs` epochs may have here: mnist.json is one string, which must fit the longest string
+ * (Node 20: 2²⁹ − 24 characters), and the copies' records and files must fit half the memory (the rest: the data,
+ * the workers, the figure). E.g. 15 epochs with 4 GiB: min(536,870,888 / 4,080, 2 GiB / 3 / 4,080) = 131,586.
+ */
+export function maxCopies(epochs: number, machine: MachineLimits): number {
+  const chars = mnistJsonCharsPerCopy(epochs);
+  return Math.floor(Math.min(machine.maxStringLength / chars, machine.memoryBytes / 2 / MEMORY_PER_JSON_CHAR / chars));
+}
+
+const EPOCH_FIELDS = ['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'lr', 'seconds'] as const;
+const COPY_STATES: readonly CopyRecord['state'][] = ['waiting', 'running', 'finished', 'stopped', 'failed'];
+const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => (v === undefined ? 'missing' : isObject(v) || Array.isArray(v) ? `a${Array.isArray(v) ? 'n array' : 'n object'}` : JSON.stringify(v).slice(0, 40));
+
+/**
+ * Checks parsed mnist.json (as the command line writes it) before anything reads it: returns it, or throws a message
+ * naming the first field that is wrong and what it holds, e.g. "copies[3].epochs[1].testAccuracy: expected a number
+ * from 0 to 1; got "x"". Iterates (a hostile file may nest deeply or hold millions of copies).
+ */
+export function checkMnistResults(value: unknown): MnistResults {
+  const bad = (field: string, expected: string, got: unknown): never => { throw new Error(`${field}: expected ${expected}; got ${show(got)}`); };
+  if (!isObject(value) || value.format !== 'backprop-sweeper-mnist' || value.version !== 1) throw new Error('not the results of npm run mnist (format backprop-sweeper-mnist, version 1)');
+  const run = value.run, model = value.model, copies = value.copies;
+  if (!isObject(run)) bad('run', 'an object of run settings', run);
+  const r = run as Record<string, unknown>;
+  if (!isWhole(r.epochs, 1, 1000)) bad('run.epochs', 'a whole number from 1 to 1000', r.epochs);
+  if (!isWhole(r.batch, 1)) bad('run.batch', 'a whole number ≥ 1', r.batch);
+  if (r.schedule !== 'onecycle' && r.schedule !== 'step') bad('run.schedule', '"onecycle" or "step"', r.schedule);
+  if (!isFinite(r.rotation)) bad('run.rotation', 'a number of degrees', r.rotation);
+  for (const k of ['trainLimit', 'testLimit'] as const) if (!isWhole(r[k], 0)) bad(`run.${k}`, 'a whole number ≥ 0', r[k]);
+  if (!isObject(model) || !isWhole(model.paramCount, 1)) bad('model.paramCount', 'a whole number ≥ 1', isObject(model) ? model.paramCount : model);
+  if (typeof value.engine !== 'string') bad('engine', 'a string', value.engine);
+  if (!Array.isArray(copies) || copies.length === 0) bad('copies', 'a list of at least one copy', copies);
+  (copies as unknown[]).forEach((c, i) => {
+    if (!isObject(c)) bad(`copies[${i}]`, 'an object', c);
+    const copy = c as Record<string, unknown>, s = copy.settings;
+    if (!isObject(s)) bad(`copies[${i}].settings`, 'an object', s);
+    for (const k of ['lr', 'seed', 'dropout', 'momentum', 'weightDecay']) if (!isFinite((s as Record<string, unknown>)[k])) bad(`copies[${i}].settings.${k}`, 'a number', (s as Record<string, unknown>)[k]);
+    if (!COPY_STATES.includes(copy.state as CopyRecord['state'])) bad(`copies[${i}].state`, COPY_STATES.join(', '), copy.state);
+    if (!Array.isArray(copy.epochs) || copy.epochs.length > (r.epochs as number)) bad(`copies[${i}].epochs`, `a list of at most ${r.epochs} epochs`, copy.epochs);
+    (copy.epochs as unknown[]).forEach((e, k) => {
+      const at = `copies[${i}].epochs[${k}]`;
+      if (!isObject(e)) bad(at, 'an object', e);
+      const m = e as Record<string, unknown>;
+      for (const f of EPOCH_FIELDS) if (!isFinite(m[f])) bad(`${at}.${f}`, 'a number', m[f]);
+      if (m.epoch !== k + 1) bad(`${at}.epoch`, `${k + 1}`, m.epoch);
+      for (const f of ['trainAccuracy', 'testAccuracy'] as const) if ((m[f] as number) < 0 || (m[f] as number) > 1) bad(`${at}.${f}`, 'a number from 0 to 1', m[f]);
+    });
+  });
+  return value as unknown as MnistResults;
+}

@@ -8,7 +8,7 @@ import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
 import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
-import { parseSpecText, type SweepSpec } from '../core/spec';
+import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, type SweepSpec } from '../core/spec';
 import { INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
 
 /**
@@ -38,13 +38,18 @@ interface UrlField {
   write(state: PageState): string | undefined;
 }
 
-/** The JSON of `text`, or undefined when it is not JSON. */
+/**
+ * The JSON of `text` for the form to show, or undefined when it is not JSON or nests deeper than a spec may: the form
+ * turns lists into text, which recurses (a link nested 200,000 levels deep overflowed the stack).
+ */
 function jsonOrUndefined(text: string): unknown {
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return nestingDepth(json, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH ? undefined : json;
 }
 
 const sweepOnly = (state: PageState) => state.tab === 'sweep' && state.view !== undefined;

@@ -246,4 +246,15 @@ describe('the explorer in Chromium (production build)', () => {
     await waitForText(seed, '#spec-errors', /4,294,967,296 cells; at most 16,777,216/);
     await Promise.all([page.close(), seed.close()]);
   });
+
+  it('refuses a #spec= link nested 200,000 levels deep with its message, and no error on the page', async () => {
+    // The form once turned the nested list into text, recursing 200,000 deep: "Maximum call stack size exceeded".
+    const deep = `{"x":{"param":"lr","values":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`;
+    const page = await app.open(app.url), errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message)); // before the link loads
+    await page.goto(`${app.url}?#spec=${encodeURIComponent(deep)}`);
+    await waitForText(page, '#spec-errors', /spec: nested more than 8 levels deep/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
