@@ -148,15 +148,19 @@ export function fromNull(name: OutputName, divergedAt: number): number {
  * tailLossRatio < 1; else "left" under ends-below when it reached the threshold once, and stalled otherwise.
  */
 export function classifyCell(cell: Pick<CellOutputs, 'divergedAt' | 'stepsToThreshold' | 'settledAt' | 'tailLossRatio'>, rule: ConvergenceRule): CellClass {
-  if (cell.divergedAt >= 0) return 'diverged';
-  if (rule === 'reached') return cell.stepsToThreshold >= 0 ? 'converged' : 'stalled';
-  if (rule === 'tail-mean') return cell.tailLossRatio < 1 ? 'converged' : 'stalled';
-  return cell.settledAt >= 0 ? 'converged' : cell.stepsToThreshold >= 0 ? 'left' : 'stalled';
+  return classOfValues(rule, cell.divergedAt, cell.stepsToThreshold, cell.settledAt, cell.tailLossRatio);
 }
 
-/** The class of computed cell `index` of `outputs` under `rule` (classifyCell). */
+/** The class of computed cell `index` of `outputs` under `rule` (classifyCell; no record built: it runs per pixel). */
 export function classOf(outputs: SweepOutputs, index: number, rule: ConvergenceRule): CellClass {
-  return classifyCell({ divergedAt: outputs.divergedAt[index], stepsToThreshold: outputs.stepsToThreshold[index], settledAt: outputs.settledAt[index], tailLossRatio: outputs.tailLossRatio[index] }, rule);
+  return classOfValues(rule, outputs.divergedAt[index], outputs.stepsToThreshold[index], outputs.settledAt[index], outputs.tailLossRatio[index]);
+}
+
+function classOfValues(rule: ConvergenceRule, divergedAt: number, stepsToThreshold: number, settledAt: number, tailLossRatio: number): CellClass {
+  if (divergedAt >= 0) return 'diverged';
+  if (rule === 'reached') return stepsToThreshold >= 0 ? 'converged' : 'stalled';
+  if (rule === 'tail-mean') return tailLossRatio < 1 ? 'converged' : 'stalled';
+  return settledAt >= 0 ? 'converged' : stepsToThreshold >= 0 ? 'left' : 'stalled';
 }
 
 /** Cells of each class under `rule`, and not computed, among cells first … end − 1 (default: all). */
