@@ -7,18 +7,43 @@ import { allocateOutputs, setCell } from './outputs';
 import type { Arithmetic } from './arithmetic';
 import { trainCell } from './reference';
 import { rate, type RunOptions, type RunResult } from './run';
-import type { SweepSpec } from './spec';
+import { isMlp, type SweepSpec } from './spec';
+import type { CellOutputs } from './outputs';
+import { mlpInitialWeights, mlpProblem, mlpSetupWriter, MLP_SETUP, MLP_SETUP_LENGTH } from '../mlp/problem';
+import { trainMlpCell } from '../mlp/reference';
+
+/**
+ * The oracle's trainer of one cell of `spec`, by network kind: cell index → outputs (float64, or float32-faithful).
+ * Shared set-up (the MLP's data and draws) is built once per call of this function.
+ */
+export function referenceCellTrainer(spec: SweepSpec, arithmetic: Arithmetic): (index: number) => CellOutputs {
+  if (isMlp(spec)) {
+    const problem = mlpProblem(spec), write = mlpSetupWriter(spec), setup = new Float64Array(MLP_SETUP_LENGTH);
+    const draws = new Map<number, Float64Array>();
+    return (index) => {
+      write(index, setup);
+      const k = setup[MLP_SETUP.draw];
+      let drawn = draws.get(k);
+      if (!drawn) draws.set(k, (drawn = mlpInitialWeights(spec, k)));
+      return trainMlpCell(problem, setup, drawn, arithmetic);
+    };
+  }
+  const config = { activation: spec.activation, biases: spec.biases, steps: spec.steps, threshold: spec.threshold };
+  const setup = new Float64Array(CELL_SETUP_LENGTH), writeSetup = cellSetupWriter(spec);
+  return (index) => {
+    writeSetup(index, setup);
+    return trainCell(setup, config, arithmetic);
+  };
+}
 
 /** Trains every cell of `spec` (or the cells of options.cellOrder, in that order) on the CPU. */
 export async function runReference(spec: SweepSpec, arithmetic: Arithmetic, options: RunOptions = {}): Promise<RunResult> {
   const { cells } = gridSize(spec);
   const outputs = allocateOutputs(cells);
-  const config = { activation: spec.activation, biases: spec.biases, steps: spec.steps, threshold: spec.threshold };
   const indices = options.cellOrder ?? { length: cells };
   const total = indices.length;
-  const block = Math.max(1, Math.floor(2_000_000 / (spec.steps + 1)));
-  const setup = new Float64Array(CELL_SETUP_LENGTH);
-  const writeSetup = cellSetupWriter(spec);
+  const block = Math.max(1, Math.floor(2_000_000 / ((spec.steps + 1) * (isMlp(spec) ? spec.data.points * 40 : 1))));
+  const train = referenceCellTrainer(spec, arithmetic);
   const start = performance.now();
   let done = 0;
   while (done < total) {
@@ -26,8 +51,7 @@ export async function runReference(spec: SweepSpec, arithmetic: Arithmetic, opti
     const end = Math.min(total, done + block);
     for (let n = done; n < end; n++) {
       const index = options.cellOrder ? options.cellOrder[n] : n;
-      writeSetup(index, setup);
-      setCell(outputs, index, trainCell(setup, config, arithmetic));
+      setCell(outputs, index, train(index));
     }
     done = end;
     const elapsedMs = performance.now() - start;

@@ -39,7 +39,7 @@ export function gridSize(spec: SweepSpec): { nx: number; ny: number; cells: numb
  * Returns a function that writes one cell's training set-up (CELL_SETUP_LENGTH numbers, layout CELL_SETUP_FIELDS)
  * into `out` at `offset`: the spec's values, then each axis's value as its PARAMETERS row says. Order of application:
  * a seed axis's random draw of w1…w8 first (so a w axis on the other axis can still override one of them), then the
- * record fields, then initScale multiplies all eight weights. Axis values are computed once, here.
+ * record fields, then initScale multiplies all eight weights, then initOffset is added to w1…w4. Axis values are computed once, here.
  */
 export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Array, offset?: number) => void {
   const { nx } = gridSize(spec);
@@ -54,14 +54,16 @@ export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Ar
   return (index, out, o = 0) => {
     const at = [index % nx, Math.floor(index / nx)];
     out.set(base, o);
-    let initScale = 1;
+    let initScale = 1, initOffset = 0;
     for (const { values, coord, sets } of axes) {
       const v = values[at[coord]];
       if (sets === 'draw-weights') randomWeights(spec.init, v, out, o + SETUP.w1);
       else if (sets === 'scale-weights') initScale = v;
+      else if (sets === 'offset-hidden-weights') initOffset = v;
       else for (const field of sets) out[o + SETUP[field]] = v;
     }
     if (initScale !== 1) for (let j = 0; j < 8; j++) out[o + j] *= initScale;
+    if (initOffset !== 0) for (let j = 0; j < 4; j++) out[o + j] += initOffset;
   };
 }
 

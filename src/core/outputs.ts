@@ -27,9 +27,9 @@ interface OutputRow {
   ofEnd?: true;
   /**
    * How a heatmap colours it: losses on a log scale, ratios (of a loss to the first loss) on a log scale, step
-   * indices 0 … steps linearly.
+   * indices 0 … steps linearly, the paper's score (negative: converged, positive: not) by its sign.
    */
-  scale: 'loss' | 'ratio' | 'steps';
+  scale: 'loss' | 'ratio' | 'steps' | 'score';
   /** For people: what it is. */
   label: string;
   /** For people: a step index of −1 in a computed cell ("never"). */
@@ -45,6 +45,7 @@ export const OUTPUTS = [
   { name: 'minLoss', type: 'f64', notRun: NaN, noLoss: Infinity, scale: 'loss', label: 'lowest loss, over the steps before any divergence' },
   { name: 'peakLoss', type: 'f64', notRun: NaN, noLoss: -Infinity, scale: 'loss', label: 'highest loss, over the steps before any divergence (the catapult above the start)' },
   { name: 'tailLossRatio', type: 'f64', notRun: NaN, noLoss: NaN, start: 0, ofEnd: true, scale: 'ratio', label: `mean of the last ${TAIL_LOSSES} losses, each divided by the first (the fractal paper's measure; none if it diverged)` },
+  { name: 'score', type: 'f64', notRun: NaN, noLoss: NaN, start: 0, scale: 'score', label: `the fractal paper's score: −Σ v if the mean of the last ${TAIL_LOSSES} v is below 1, else Σ 1/v (v: each loss before an update over the first, non-finite as 10⁶, cut at 10⁶)` },
   { name: 'stepsToThreshold', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with the loss below the threshold', never: 'never' },
   { name: 'settledAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step from which the loss stays below the threshold to the end', never: 'did not end below' },
   { name: 'divergedAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with a loss or weight not finite', never: 'did not diverge' },

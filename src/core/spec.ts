@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from './network';
 import { CONVERGENCE_RULE_NAMES, CONVERGENCE_RULES, DEFAULT_CONVERGENCE, type ConvergenceRule } from './outputs';
-import { AXIS_PARAMS, outOfRange, overlap, parameter, SPEC_SETTINGS, type AxisParam, type ParameterRow } from './parameters';
+import { appliesTo, AXIS_PARAMS, outOfRange, overlap, parameter, PARAMETERS, SPEC_SETTINGS, type AxisParam, type NetworkKind, type ParameterRow } from './parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 
 export { AXIS_PARAMS, type AxisParam } from './parameters';
@@ -14,6 +14,14 @@ export { AXIS_PARAMS, type AxisParam } from './parameters';
 export const MAX_CELLS = 4096 * 4096;
 export const MAX_STEPS = 1_000_000;
 export const MAX_NETWORK_STEPS = 2 ** 37;
+
+/** Sizes of the MLP family a spec may ask for: inputs and width ≤ 64, outputs ≤ 64, data points ≤ 4096. */
+export const MLP_LIMITS = { inputs: 64, width: 64, outputs: 64, points: 4096, minibatch: 4096, batchDraws: 2 ** 24 } as const;
+/** The MLP's hidden activations, with the paper's gains: tanh(√2·z), √2·relu(z), z. */
+export const MLP_ACTIVATIONS = ['tanh', 'relu', 'identity'] as const;
+export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
+/** mean-field: z = X·W0/√d, output = h·W1/n (the paper); standard: output = h·W1/√n. */
+export const MLP_SCALINGS = ['mean-field', 'standard'] as const;
 
 const finite = (what: string) => z.number({ error: `must be a finite number (${what})` });
 /** A top-level setting of a parameter row, within the row's range. */
@@ -44,13 +52,37 @@ const initSchema = z.strictObject({
     .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' }).default(0),
 }, { error: 'must be an object such as {"distribution": "uniform", "scale": 1, "seed": 7}' });
 
+const seedSchema = z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
+  .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' });
+const size = (max: number, what: string) => z.number({ error: `must be an integer from 1 to ${max} (${what})` }).int({ error: `must be an integer from 1 to ${max} (${what})` })
+  .min(1, { error: `must be an integer from 1 to ${max} (${what})` }).max(max, { error: `must be an integer from 1 to ${max} (${what})` });
+
+const networkSchema = z.strictObject({
+  kind: z.enum(['course', 'mlp'], { error: 'must be "course" (the sheet\'s 2-2-2 network) or "mlp" (the fractal paper\'s mean-field MLP)' }),
+  inputs: size(MLP_LIMITS.inputs, 'inputs d of the MLP').optional(),
+  width: size(MLP_LIMITS.width, 'hidden width n of the MLP').optional(),
+  outputs: size(MLP_LIMITS.outputs, 'outputs o of the MLP').optional(),
+  activation: z.enum(MLP_ACTIVATIONS, { error: `must be one of ${MLP_ACTIVATIONS.join(', ')} (the MLP's hidden activation)` }).optional(),
+  scaling: z.enum(MLP_SCALINGS, { error: `must be one of ${MLP_SCALINGS.join(', ')}` }).optional(),
+}, { error: 'must be an object such as {"kind": "mlp", "inputs": 16, "width": 16, "outputs": 1, "activation": "tanh", "scaling": "mean-field"}' });
+
+const dataSchema = z.strictObject({
+  points: size(MLP_LIMITS.points, 'data points P, drawn from N(0, 1)').optional(),
+  seed: seedSchema.optional(),
+}, { error: 'must be an object such as {"points": 272, "seed": 1}' });
+
+const minibatchSchema = z.strictObject({
+  size: size(MLP_LIMITS.minibatch, 'points per step, drawn with replacement'),
+  seed: seedSchema.optional(),
+}, { error: 'must be an object such as {"size": 16, "seed": 3}, or null for full-batch training' });
+
 const specSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `must be one of ${PRESET_NAMES.join(', ')}` }).default('era-v1'),
   activation: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.join(', ')}` }).default('sigmoid'),
   steps: z.number({ error: `must be an integer from 1 to ${MAX_STEPS}` }).int({ error: `must be an integer from 1 to ${MAX_STEPS}` })
     .min(1, { error: `must be an integer from 1 to ${MAX_STEPS}` }).max(MAX_STEPS, { error: `must be an integer from 1 to ${MAX_STEPS}` }).default(1000),
   threshold: finite('the loss below which a cell counts as converged').positive({ error: 'must be > 0 (the loss below which a cell counts as converged)' }).default(1e-4),
-  convergence: z.enum(CONVERGENCE_RULE_NAMES as [ConvergenceRule, ...ConvergenceRule[]], { error: `must be one of ${CONVERGENCE_RULES.map((r) => `"${r.name}" (${r.detail})`).join('; ')}` }).default(DEFAULT_CONVERGENCE),
+  convergence: z.enum(CONVERGENCE_RULE_NAMES as [ConvergenceRule, ...ConvergenceRule[]], { error: `must be one of ${CONVERGENCE_RULES.map((r) => `"${r.name}" (${r.detail})`).join('; ')}` }).optional(),
   ...(Object.fromEntries(SPEC_SETTINGS.map((row) => [row.spec!, setting(row)])) as Record<'lr' | 'lrHidden' | 'lrOutput' | 'momentum', ReturnType<typeof setting>>),
   inputs: pair('[i1, i2]').optional(),
   targets: pair('[t1, t2]').optional(),
@@ -58,6 +90,10 @@ const specSchema = z.strictObject({
   weights: z.array(finite('an initial weight'), { error: 'must be a list of eight finite numbers [w1 … w8]' })
     .length(8, { error: 'must be a list of eight finite numbers [w1 … w8]' }).optional(),
   init: initSchema.optional(),
+  network: networkSchema.optional(),
+  data: dataSchema.optional(),
+  minibatch: minibatchSchema.nullable().optional(),
+  initOffsetEveryStep: z.boolean({ error: 'must be true or false (add initOffset to W0 before every step, as the public notebook does, or once)' }).optional(),
   x: axisSchema,
   y: axisSchema.nullable().optional(),
 }, { error: 'must be a JSON object with at least an "x" axis, e.g. {"x": {"param": "lr", "min": 0.01, "max": 10, "count": 64, "scale": "log"}}' });
@@ -69,13 +105,27 @@ export type Axis =
   | { param: AxisParam; min: number; max: number; count: number; scale: 'log' | 'linear' }
   | { param: AxisParam; values: number[] };
 
-/** A normalized sweep spec: every field present, so it reproduces the sweep on its own. */
+/** The fractal paper's network family (arXiv 2402.06184): d inputs, width n, o outputs, no biases. */
+export interface MlpNetwork {
+  kind: 'mlp';
+  inputs: number;
+  width: number;
+  outputs: number;
+  activation: MlpActivation;
+  scaling: (typeof MLP_SCALINGS)[number];
+}
+
+/**
+ * A normalized sweep spec: every field present, so it reproduces the sweep on its own. The fields from `preset` to
+ * `weights` describe the course network; `network`, `data`, `minibatch` and `initOffsetEveryStep` are present exactly
+ * when it trains the MLP (`isMlp`), and then the course fields hold their defaults and mean nothing.
+ */
 export interface SweepSpec {
   preset: PresetName;
   activation: (typeof ACTIVATIONS)[number];
   steps: number;
   threshold: number;
-  /** When a cell that did not diverge counts as converged (CONVERGENCE_RULES); a spec without it means ends-below. */
+  /** When a cell that did not diverge counts as converged (CONVERGENCE_RULES); a spec without it means ends-below (tail-mean, the paper's, for the mlp). */
   convergence: ConvergenceRule;
   lrHidden: number;
   lrOutput: number;
@@ -86,9 +136,33 @@ export interface SweepSpec {
   biases: [number, number];
   weights: number[];
   init: { distribution: 'uniform' | 'normal'; scale: number; seed: number };
+  network?: MlpNetwork;
+  /** The MLP's data: P points X (P × d) and targets Y (P × o), every entry N(0, 1) from `seed`. */
+  data?: { points: number; seed: number };
+  /** Each step's gradient on `size` points drawn with replacement from `seed` (the loss tracked is full-batch); null: full batch. */
+  minibatch?: { size: number; seed: number } | null;
+  /** Add initOffset to W0 before every step (the public notebook) rather than once before training. */
+  initOffsetEveryStep?: boolean;
   x: Axis;
   y: Axis | null;
 }
+
+/** A spec that trains the MLP: its network, data and minibatch settings present. */
+export type MlpSweepSpec = SweepSpec & { network: MlpNetwork; data: { points: number; seed: number }; minibatch: { size: number; seed: number } | null; initOffsetEveryStep: boolean };
+
+/** Whether `spec` trains the fractal paper's MLP (otherwise the course's 2-2-2 network). */
+export const isMlp = (spec: SweepSpec): spec is MlpSweepSpec => spec.network?.kind === 'mlp';
+
+/** The network kind a spec trains. */
+export const networkKind = (spec: SweepSpec): NetworkKind => (isMlp(spec) ? 'mlp' : 'course');
+
+/** The paper's defaults: d = n = 16, o = 1, tanh, mean-field; P = the parameter count (272); data seed 1, weights seed 2. */
+export const MLP_DEFAULTS = { inputs: 16, width: 16, outputs: 1, activation: 'tanh', scaling: 'mean-field', dataSeed: 1, initSeed: 2, minibatchSeed: 3 } as const;
+
+/** The course fields an MLP spec must not set (they describe the 2-2-2 network). */
+const COURSE_ONLY = ['preset', 'activation', 'inputs', 'targets', 'biases', 'weights', 'momentum'] as const;
+/** The fields only an MLP spec may set. */
+const MLP_ONLY = ['data', 'minibatch', 'initOffsetEveryStep'] as const;
 
 export type SpecResult = { ok: true; spec: SweepSpec } | { ok: false; errors: string[] };
 
@@ -97,6 +171,7 @@ export const DEFAULT_LR = 0.5;
 
 const ALLOWED_KEYS: Record<string, string[]> = {
   '': Object.keys(specSchema.shape), x: Object.keys(axisSchema.shape), y: Object.keys(axisSchema.shape), init: Object.keys(initSchema.shape),
+  network: Object.keys(networkSchema.shape), data: Object.keys(dataSchema.shape), minibatch: Object.keys(minibatchSchema.shape),
 };
 
 /** Longest echo of a value in a message; longer ones are cut with their length said. */
@@ -175,7 +250,7 @@ export function parseSpec(input: unknown): SpecResult {
   const parsed = specSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(describeIssue) };
   const raw = parsed.data;
-  const errors = [...axisErrors('x', raw.x), ...(raw.y ? axisErrors('y', raw.y) : [])];
+  const errors = [...axisErrors('x', raw.x), ...(raw.y ? axisErrors('y', raw.y) : []), ...kindErrors(raw)];
   if (raw.y && raw.y.param === raw.x.param) errors.push(`y.param: both axes sweep "${raw.x.param}"; choose a different parameter for y`);
   else if (raw.y && overlap(raw.x.param, raw.y.param)) {
     errors.push(`y.param: "${raw.x.param}" and "${raw.y.param}" set the same thing (${parameter(raw.x.param).label}; ${parameter(raw.y.param).label}), so they cannot share a sweep`);
@@ -193,6 +268,7 @@ export function parseSpec(input: unknown): SpecResult {
   const x = normalizeAxis(raw.x), y = raw.y ? normalizeAxis(raw.y) : null;
   const preset = PRESETS[raw.preset];
   const lr = raw.lr ?? DEFAULT_LR;
+  const mlp = raw.network?.kind === 'mlp' ? normalizeMlp(raw) : {};
   return {
     ok: true,
     spec: {
@@ -200,7 +276,7 @@ export function parseSpec(input: unknown): SpecResult {
       activation: raw.activation,
       steps: raw.steps,
       threshold: raw.threshold,
-      convergence: raw.convergence,
+      convergence: raw.convergence ?? (raw.network?.kind === 'mlp' ? 'tail-mean' : DEFAULT_CONVERGENCE),
       lrHidden: raw.lrHidden ?? lr,
       lrOutput: raw.lrOutput ?? lr,
       momentum: raw.momentum ?? 0,
@@ -208,11 +284,61 @@ export function parseSpec(input: unknown): SpecResult {
       targets: raw.targets ?? [...preset.targets],
       biases: raw.biases ?? [...preset.biases],
       weights: raw.weights ?? [...preset.weights],
-      init: initSchema.parse(raw.init ?? {}),
+      init: initSchema.parse(raw.init ?? (raw.network?.kind === 'mlp' ? { distribution: 'normal', seed: MLP_DEFAULTS.initSeed } : {})),
+      ...mlp,
       x,
       y,
     },
   };
+}
+
+type RawSpec = z.infer<typeof specSchema>;
+
+/** The network, data and minibatch of an MLP spec with every default filled in. */
+function normalizeMlp(raw: RawSpec): Pick<MlpSweepSpec, 'network' | 'data' | 'minibatch' | 'initOffsetEveryStep'> {
+  const n = raw.network!;
+  const network: MlpNetwork = {
+    kind: 'mlp', inputs: n.inputs ?? MLP_DEFAULTS.inputs, width: n.width ?? MLP_DEFAULTS.width, outputs: n.outputs ?? MLP_DEFAULTS.outputs,
+    activation: n.activation ?? MLP_DEFAULTS.activation, scaling: n.scaling ?? MLP_DEFAULTS.scaling,
+  };
+  return {
+    network,
+    data: { points: raw.data?.points ?? mlpParameterCount(network), seed: raw.data?.seed ?? MLP_DEFAULTS.dataSeed },
+    minibatch: raw.minibatch ? { size: raw.minibatch.size, seed: raw.minibatch.seed ?? MLP_DEFAULTS.minibatchSeed } : null,
+    initOffsetEveryStep: raw.initOffsetEveryStep ?? false,
+  };
+}
+
+/** The MLP's trainable parameters: d·n + n·o (272 for the paper's 16-16-1). */
+export function mlpParameterCount(network: Pick<MlpNetwork, 'inputs' | 'width' | 'outputs'>): number {
+  return network.inputs * network.width + network.width * network.outputs;
+}
+
+/** Fields that do not belong to the spec's network kind, axis parameters that do not apply to it, and MLP sizes. */
+function kindErrors(raw: RawSpec): string[] {
+  const kind: NetworkKind = raw.network?.kind ?? 'course';
+  const errors: string[] = [];
+  const applying = PARAMETERS.filter((p) => appliesTo(p.name, kind)).map((p) => p.name).join(', ');
+  for (const [name, axis] of [['x', raw.x], ['y', raw.y]] as const) {
+    if (axis && !appliesTo(axis.param, kind)) errors.push(`${name}.param: "${axis.param}" does not apply to the ${kind} network; its axis parameters are ${applying}`);
+  }
+  if (kind === 'mlp') {
+    // A normalized MLP spec carries the course fields at their defaults (so it parses again); any other value is refused.
+    const defaults = { preset: 'era-v1', activation: 'sigmoid', momentum: 0, ...PRESETS['era-v1'] } as Record<string, unknown>;
+    for (const field of COURSE_ONLY) {
+      if (raw[field] !== undefined && JSON.stringify(raw[field]) !== JSON.stringify(defaults[field])) errors.push(`${field}: describes the course's 2-2-2 network, not the mlp (${field === 'momentum' ? 'the mlp trains by plain gradient descent, as the paper does' : 'set the MLP through "network", "data" and "init"'}); remove it`);
+    }
+    const steps = raw.steps, m = raw.minibatch?.size;
+    if (m !== undefined && steps * m > MLP_LIMITS.batchDraws) {
+      errors.push(`minibatch.size: ${steps.toLocaleString('en-US')} steps × ${m} points = ${(steps * m).toLocaleString('en-US')} batch indices; at most ${MLP_LIMITS.batchDraws.toLocaleString('en-US')} are kept: lower steps or the minibatch size`);
+    }
+  } else {
+    for (const field of MLP_ONLY) if (raw[field] !== undefined) errors.push(`${field}: belongs to the mlp network; add "network": {"kind": "mlp"} or remove it`);
+    for (const field of ['inputs', 'width', 'outputs', 'activation', 'scaling'] as const) {
+      if (raw.network?.[field] !== undefined) errors.push(`network.${field}: belongs to the mlp network ("kind": "mlp"); the course network is the sheet's 2-2-2`);
+    }
+  }
+  return errors;
 }
 
 /** Parses JSON text and validates it; a JSON syntax error is reported like any other spec error. */
