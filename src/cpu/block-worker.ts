@@ -5,7 +5,9 @@
 import { cellSetupWriter } from '../core/grid';
 import { CELL_SETUP_LENGTH } from '../core/network';
 import type { Arithmetic } from '../core/arithmetic';
-import { usesMomentum, type SweepSpec } from '../core/spec';
+import { isMlp, usesMomentum, type SweepSpec } from '../core/spec';
+import { allocateOutputs, setCell } from '../core/outputs';
+import { referenceCellTrainer } from '../core/cpu-runner';
 import { WasmKernel } from './kernel';
 import { outputBuffers, type FromWorker, type ToWorker } from './protocol';
 
@@ -35,7 +37,7 @@ export function serveBlocks(side: WorkerSide): void {
         return;
       }
       if (message.type === 'spec') {
-        runs.set(message.run, { ...message, write: cellSetupWriter(message.spec) });
+        runs.set(message.run, { ...message, write: isMlp(message.spec) ? () => {} : cellSetupWriter(message.spec) });
         for (const run of runs.keys()) if (runs.size > 4) runs.delete(run);
         return;
       }
@@ -45,7 +47,9 @@ export function serveBlocks(side: WorkerSide): void {
         if (!kernel || !current) throw new Error(`block ${block} of run ${run} arrived before its kernel or spec`);
         const { spec, arithmetic, write } = current;
         const started = performance.now();
-        const outputs = (await kernel).train(spec, arithmetic, count, (setups) => {
+        // TEMPORARY until the WebAssembly MLP kernel lands: the MLP's TypeScript oracle.
+        const mlpCell = isMlp(spec) ? referenceCellTrainer(spec, arithmetic) : undefined;
+        const outputs = mlpCell ? (() => { const o = allocateOutputs(count); for (let j = 0; j < count; j++) setCell(o, j, mlpCell(cells ? cells[j] : first + j)); return o; })() : (await kernel).train(spec, arithmetic, count, (setups) => {
           for (let j = 0; j < count; j++) write(cells ? cells[j] : first + j, setups, j * CELL_SETUP_LENGTH);
         }, usesMomentum(spec));
         side.post({ type: 'done', run, block, outputs, elapsedMs: performance.now() - started }, outputBuffers(outputs));
