@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cellSetup } from '../../src/core/grid';
 import { MAX_CELLS, MAX_NETWORK_STEPS, parseSpec, parseSpecText } from '../../src/core/spec';
 
 const x = { param: 'lr', min: 0.01, max: 100, count: 8, scale: 'log' };
@@ -143,6 +144,44 @@ describe('invalid specs get a message naming the field, the value and what is al
 
   it('refuses negative learning rates on an axis as at the top level', () => {
     expect(errorsOf({ x: { param: 'lr', min: -1, max: 1, count: 3 } })).toMatch(/^x\.min: learning rate η \(both layers\) must be ≥ 0; got -1/);
-    expect(errorsOf({ x: { param: 'lrHidden', values: [0.1, -0.5] } })).toMatch(/^x\.values: learning rate of w1…w4 must be ≥ 0; got -0\.5/);
+    expect(errorsOf({ x: { param: 'lrHidden', values: [0.1, -0.5] } })).toMatch(/^x\.values: learning rate of the input layer \(w1…w4; the MLP.s W0\) must be ≥ 0; got -0\.5/);
+  });
+});
+
+describe('MLP specs (the fractal paper network)', () => {
+  const x = { param: 'lrHidden', min: 0.1, max: 10, count: 4, scale: 'log' };
+  const errorsOf = (input: unknown) => { const r = parseSpec(input); return r.ok ? [] : r.errors; };
+
+  it("fills the paper's defaults and parses its own normal form again", () => {
+    const r = parseSpec({ network: { kind: 'mlp' }, x });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.spec.network).toEqual({ kind: 'mlp', inputs: 16, width: 16, outputs: 1, activation: 'tanh', scaling: 'mean-field' });
+    expect(r.spec.data).toEqual({ points: 272, seed: 1 });
+    expect(r.spec.init).toEqual({ distribution: 'normal', scale: 1, seed: 2 });
+    expect([r.spec.minibatch, r.spec.initOffsetEveryStep, r.spec.convergence]).toEqual([null, false, 'tail-mean']);
+    expect(parseSpec(JSON.parse(JSON.stringify(r.spec)))).toEqual(r);
+    const course = parseSpec({ x });
+    expect(course.ok && 'network' in course.spec).toBe(false);
+  });
+
+  it('names the field of every bad size, kind mix-up and axis that does not apply', () => {
+    expect(errorsOf({ network: { kind: 'mlp', width: 65 }, x })[0]).toMatch(/^network\.width: must be an integer from 1 to 64/);
+    expect(errorsOf({ network: { kind: 'mlp' }, data: { points: 5000 }, x })[0]).toMatch(/^data\.points: must be an integer from 1 to 4096/);
+    expect(errorsOf({ network: { kind: 'mlp', activation: 'sigmoid' }, x })[0]).toMatch(/^network\.activation: must be one of tanh, relu, identity/);
+    expect(errorsOf({ network: { kind: 'mlp' }, weights: [1, 2, 3, 4, 5, 6, 7, 8], x })[0]).toMatch(/^weights: describes the course's 2-2-2 network/);
+    expect(errorsOf({ network: { kind: 'mlp' }, momentum: 0.9, x })[0]).toMatch(/^momentum: .*plain gradient descent/);
+    expect(errorsOf({ network: { kind: 'mlp' }, x: { param: 'w1', values: [1] } })[0]).toMatch(/^x\.param: "w1" does not apply to the mlp network; its axis parameters are lr, lrHidden, lrOutput, initScale, initOffset, seed/);
+    expect(errorsOf({ data: { points: 8 }, x })[0]).toMatch(/^data: belongs to the mlp network/);
+    expect(errorsOf({ network: { kind: 'course', width: 3 }, x })[0]).toMatch(/^network\.width: belongs to the mlp network/);
+    expect(errorsOf({ network: { kind: 'mlp' }, minibatch: { size: 4096 }, steps: 5000, x })[0]).toMatch(/^minibatch\.size: 5,000 steps × 4096 points/);
+    expect(errorsOf({ network: { kind: 'mlp', depth: 3 }, x })[0]).toMatch(/^network: unknown key "depth"; allowed keys are kind, inputs, width, outputs, activation, scaling/);
+  });
+
+  it('puts initOffset on both kinds: added to w1…w4 of the course network after any initScale', () => {
+    const r = parseSpec({ x: { param: 'initOffset', values: [0.5] }, y: { param: 'initScale', values: [2] } });
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    const setup = cellSetup(r.spec, 0);
+    expect(Array.from(setup.subarray(0, 8))).toEqual([0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55].map((w, j) => w * 2 + (j < 4 ? 0.5 : 0)));
   });
 });
