@@ -13,12 +13,12 @@
 //   @binding(1) params : array<CellParams>, 28 bytes per cell, cell order = tile order (row-major within the tile):
 //                        learning rates, inputs, targets and momentum; read only. Its fields are named as the
 //                        fields of the cell set-up record (src/core/network.ts CELL_SETUP_FIELDS) they come from.
-//   @binding(2) state  : array<CellState>, 96 bytes per cell: the eight weights, the running outputs and the eight
-//                        velocities. After a cell diverges, its weights, velocities and loss are meaningless; its
+//   @binding(2) state  : array<CellState>, 108 bytes per cell: the eight weights, the running outputs, the eight
+//                        velocities and the score's three running sums (the host finishes the score: finishScore). After a cell diverges, its weights, velocities and loss are meaningless; its
 //                        outputs are those of the step it diverged at (the host reads tailLossRatio as none then).
 //                        Host initializes w1..w8 to the initial weights, loss = NaN, minLoss = +inf, peakLoss = −inf,
 //                        stepsToThreshold = −1, divergedAt = −1, firstLoss = NaN, tailLossRatio = 0, settledAt = −1,
-//                        v1..v8 = 0. After the last chunk, loss holds loss[steps]; the other outputs are named as the
+//                        v1..v8 = 0, scoreSum = scoreRecip = scoreTail = 0. After the last chunk, loss holds loss[steps]; the other outputs are named as the
 //                        OUTPUTS rows (src/core/outputs.ts).
 //   @binding(3) lossHistory : array<f32>, (totalSteps + 1) floats per cell, cell-major: loss[k] of cell c at
 //                        c · (totalSteps + 1) + k. Written only when RECORD_LOSS (small sweeps: loss curves);
@@ -38,6 +38,7 @@ override RECORD_LOSS: bool = false;
 override TRACK_LOSS: bool = true;
 override MOMENTUM: bool = false;
 override TAIL_LOSSES: u32 = 20u;
+const SCORE_CAP: f32 = 1e6;           // src/core/reference.ts SCORE_CAP
 
 struct Chunk {
   cellCount: u32,     // cells in this tile
@@ -72,6 +73,9 @@ struct CellState {
   settledAt: i32,                      // first k from which every loss so far is below threshold, or −1
   v1: f32, v2: f32, v3: f32, v4: f32,  // velocities (heavy ball), used only when MOMENTUM
   v5: f32, v6: f32, v7: f32, v8: f32,
+  scoreSum: f32,                       // Σ v over k < totalSteps so far, v = min(loss[k] / loss[0], SCORE_CAP) (the paper's score)
+  scoreRecip: f32,                     // Σ 1 / v
+  scoreTail: f32,                      // Σ v over the last min(TAIL_LOSSES, totalSteps) k < totalSteps
 }
 
 @group(0) @binding(0) var<uniform> chunk: Chunk;
@@ -143,6 +147,12 @@ fn evaluate(s: ptr<function, CellState>, p: CellParams, k: u32, bh: f32, bo: f32
     let tailCount = min(TAIL_LOSSES, chunk.totalSteps + 1u);
     let inTail = k + tailCount > chunk.totalSteps;
     (*s).tailLossRatio = select((*s).tailLossRatio, (*s).tailLossRatio + (loss / (*s).firstLoss) / f32(tailCount), counts && inTail);
+    let scores = counts && k < chunk.totalSteps;
+    let v = min(loss / (*s).firstLoss, SCORE_CAP);
+    (*s).scoreSum = select((*s).scoreSum, (*s).scoreSum + v, scores);
+    (*s).scoreRecip = select((*s).scoreRecip, (*s).scoreRecip + 1.0 / v, scores);
+    let inScoreTail = k + min(TAIL_LOSSES, chunk.totalSteps) >= chunk.totalSteps;
+    (*s).scoreTail = select((*s).scoreTail, (*s).scoreTail + v, scores && inScoreTail);
   }
   return Forward(f.ah1, f.ah2, ao1, ao2);
 }

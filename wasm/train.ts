@@ -8,7 +8,8 @@
 //            [w1 … w8, lrHidden, lrOutput, i1, i2, t1, t2, momentum] (SETUP_* below give the offsets).
 //   outputs: the OUTPUTS rows (src/core/outputs.ts) one array after another, count entries each, at OUT_* × count:
 //            finalLoss f64 (NaN when diverged), minLoss f64 (+inf when diverged at k = 0), peakLoss f64 (−inf when
-//            diverged at k = 0), tailLossRatio f64 (NaN when diverged), stepsToThreshold i32 (−1: never), settledAt i32
+//            diverged at k = 0), tailLossRatio f64 (NaN when diverged), score f64 (the paper's score: finishScore),
+//            stepsToThreshold i32 (−1: never), settledAt i32
 //            (−1: did not end below the threshold), divergedAt i32 (−1: never); OUT_BYTES per cell.
 //   history: trace() only; rows of TRACE_STRIDE f64: [k, loss[k], w1 … w8 after k updates] for k = 0, every, 2·every,
 //            … and k = steps, or up to and including the divergence, whose row is always kept (at most
@@ -33,12 +34,15 @@ export const OUT_FINAL_LOSS: i32 = 0;
 export const OUT_MIN_LOSS: i32 = 8;
 export const OUT_PEAK_LOSS: i32 = 16;
 export const OUT_TAIL_LOSS_RATIO: i32 = 24;
-export const OUT_STEPS_TO_THRESHOLD: i32 = 32;
-export const OUT_SETTLED_AT: i32 = 36;
-export const OUT_DIVERGED_AT: i32 = 40;
-export const OUT_BYTES: i32 = 44;
+export const OUT_SCORE: i32 = 32;
+export const OUT_STEPS_TO_THRESHOLD: i32 = 40;
+export const OUT_SETTLED_AT: i32 = 44;
+export const OUT_DIVERGED_AT: i32 = 48;
+export const OUT_BYTES: i32 = 52;
 /** How many of the last losses tailLossRatio averages (src/core/outputs.ts TAIL_LOSSES; the layout test checks it). */
 export const TAIL_LOSSES: i32 = 20;
+/** The paper's score's cut and its value of a non-finite loss (src/core/reference.ts SCORE_CAP; the layout test checks it). */
+export const SCORE_CAP: f64 = 1e6;
 export const TRACE_STRIDE: i32 = 10;
 
 const SIGMOID = 0, TANH = 1, RELU = 2, IDENTITY = 3;
@@ -94,8 +98,8 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
   const beta = <T>field(setup, SETUP_MOMENTUM);
   let v1: T = 0, v2: T = 0, v3: T = 0, v4: T = 0, v5: T = 0, v6: T = 0, v7: T = 0, v8: T = 0;
   let minLoss: f64 = Infinity, peakLoss: f64 = -Infinity, stepsToThreshold: i32 = -1, settledAt: i32 = -1, divergedAt: i32 = -1;
-  let loss: T = 0, firstLoss: T = 0, tail: T = 0, rows: i32 = 0;
-  const tailCount = min<i32>(TAIL_LOSSES, steps + 1), tailStart = steps + 1 - tailCount;
+  let loss: T = 0, firstLoss: T = 0, tail: T = 0, rows: i32 = 0, scoreSum: T = 0, scoreRecip: T = 0, scoreTail: T = 0;
+  const tailCount = min<i32>(TAIL_LOSSES, steps + 1), tailStart = steps + 1 - tailCount, scoreTailStart = steps - min<i32>(TAIL_LOSSES, steps);
   for (let k: i32 = 0; ; k++) {
     const ah1 = activate<T>((w1 * i1 + w2 * i2) + bh, activation);
     const ah2 = activate<T>((w3 * i1 + w4 * i2) + bh, activation);
@@ -124,6 +128,11 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
     if (k == 0) firstLoss = loss;
     if (k >= tailStart) tail = tail + (loss / firstLoss) / <T>tailCount;
     if (k == steps) break;
+    let v = loss / firstLoss; // the score's sums (LossBook.record)
+    if (v > <T>SCORE_CAP) v = <T>SCORE_CAP;
+    scoreSum = scoreSum + v;
+    scoreRecip = scoreRecip + <T>1 / v;
+    if (k >= scoreTailStart) scoreTail = scoreTail + v;
     const do1 = (ao1 - t1) * slope<T>(ao1, activation);
     const do2 = (ao2 - t2) * slope<T>(ao2, activation);
     const dh1 = (do1 * w5 + do2 * w7) * slope<T>(ah1, activation);
@@ -140,16 +149,32 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
       w5 = w5 - lrO * v5; w6 = w6 - lrO * v6; w7 = w7 - lrO * v7; w8 = w8 - lrO * v8;
     }
   }
-  writeOutputs(outputs, count, at, loss, minLoss, peakLoss, tail, stepsToThreshold, settledAt, divergedAt);
+  const score = finishScore<T>(scoreSum, scoreRecip, scoreTail, divergedAt, firstLoss, steps);
+  writeOutputs(outputs, count, at, loss, minLoss, peakLoss, tail, score, stepsToThreshold, settledAt, divergedAt);
   return rows;
 }
 
-@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
+/** src/core/reference.ts finishScore, the same operations in T arithmetic. */
+function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T, steps: i32): f64 {
+  const tailCount = min<i32>(TAIL_LOSSES, steps), tailStart = steps - tailCount;
+  if (divergedAt >= 0 && divergedAt < steps) {
+    let v: T = divergedAt == 0 ? <T>1 : <T>SCORE_CAP / firstLoss;
+    if (v > <T>SCORE_CAP) v = <T>SCORE_CAP;
+    const n = <T>(steps - divergedAt), nTail = <T>(steps - max<i32>(divergedAt, tailStart));
+    sum = sum + n * v;
+    recip = recip + n * (<T>1 / v);
+    tail = tail + nTail * v;
+  }
+  return <f64>(tail / <T>tailCount < <T>1 ? -sum : recip);
+}
+
+@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, score: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
   const n = <usize>count, a8 = <usize>at << 3, a4 = <usize>at << 2;
   store<f64>(outputs + <usize>OUT_FINAL_LOSS * n + a8, finalLoss);
   store<f64>(outputs + <usize>OUT_MIN_LOSS * n + a8, minLoss);
   store<f64>(outputs + <usize>OUT_PEAK_LOSS * n + a8, peakLoss);
   store<f64>(outputs + <usize>OUT_TAIL_LOSS_RATIO * n + a8, tailLossRatio);
+  store<f64>(outputs + <usize>OUT_SCORE * n + a8, score);
   store<i32>(outputs + <usize>OUT_STEPS_TO_THRESHOLD * n + a4, stepsToThreshold);
   store<i32>(outputs + <usize>OUT_SETTLED_AT * n + a4, settledAt);
   store<i32>(outputs + <usize>OUT_DIVERGED_AT * n + a4, divergedAt);
@@ -184,7 +209,8 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 // Slots 0 … SETUP_LENGTH − 1 hold the set-up record's fields (W1 … MOMENTUM), the rest the running state.
 const W1 = 0, LR_H = 8, LR_O = 9, I1 = 10, I2 = 11, T1 = 12, T2 = 13, MOMENTUM = 14, V1 = 15, MIN_LOSS = 23;
 const PEAK_LOSS = 24, STEPS_TO_THRESHOLD = 25, DIVERGED_AT = 26, FINAL_LOSS = 27, ALIVE = 28, AH1 = 29, AH2 = 30;
-const AO1 = 31, AO2 = 32, LAST_ABOVE = 33, FIRST_LOSS = 34, TAIL = 35, PAIR_SLOTS = 36;
+const AO1 = 31, AO2 = 32, LAST_ABOVE = 33, FIRST_LOSS = 34, TAIL = 35, SCORE_SUM = 36, SCORE_RECIP = 37, SCORE_TAIL = 38;
+const PAIR_SLOTS = 39;
 const PAIR_BYTES: usize = PAIR_SLOTS * 16;
 const PAIRS = 4;
 const pairState = memory.data(PAIRS * PAIR_SLOTS * 16, 16);
@@ -204,6 +230,9 @@ function initPair(s: usize, a: usize, b: usize): void {
   setSlot(s, ALIVE, i64x2.splat(-1));
   setSlot(s, LAST_ABOVE, f64x2.splat(-1));
   setSlot(s, TAIL, f64x2.splat(0));
+  setSlot(s, SCORE_SUM, f64x2.splat(0));
+  setSlot(s, SCORE_RECIP, f64x2.splat(0));
+  setSlot(s, SCORE_TAIL, f64x2.splat(0));
 }
 
 /** The activations of x1 and x2 into slots `into1` and `into2` of record `s`; sigmoid's two exps share constants. */
@@ -232,7 +261,7 @@ function initPair(s: usize, a: usize, b: usize): void {
  * each lane. A lane that diverged stops updating its outputs (its arithmetic goes on, unused). Returns whether a lane
  * is still training.
  */
-@inline function outputLayer(s: usize, k: i32, steps: i32, tailStart: i32, tailCount: v128, threshold: v128, bo: v128, activation: i32): bool {
+@inline function outputLayer(s: usize, k: i32, steps: i32, tailStart: i32, tailCount: v128, scoreTailStart: i32, threshold: v128, bo: v128, activation: i32): bool {
   const ah1 = slot(s, AH1), ah2 = slot(s, AH2);
   const o1 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 4), ah1), f64x2.mul(slot(s, W1 + 5), ah2)), bo);
   const o2 = f64x2.add(f64x2.add(f64x2.mul(slot(s, W1 + 6), ah1), f64x2.mul(slot(s, W1 + 7), ah2)), bo);
@@ -264,6 +293,18 @@ function initPair(s: usize, a: usize, b: usize): void {
     setSlot(s, TAIL, v128.bitselect(f64x2.add(tail, f64x2.div(f64x2.div(loss, slot(s, FIRST_LOSS)), tailCount)), tail, alive));
   }
   if (k == steps) setSlot(s, FINAL_LOSS, loss); // kept only for lanes still alive (writePairOutputs)
+  else { // the score's sums, v = min(loss / loss[0], SCORE_CAP), for lanes alive
+    const cap = f64x2.splat(SCORE_CAP);
+    let v = f64x2.div(loss, slot(s, FIRST_LOSS));
+    v = v128.bitselect(cap, v, f64x2.gt(v, cap));
+    const sum = slot(s, SCORE_SUM), recip = slot(s, SCORE_RECIP);
+    setSlot(s, SCORE_SUM, v128.bitselect(f64x2.add(sum, v), sum, alive));
+    setSlot(s, SCORE_RECIP, v128.bitselect(f64x2.add(recip, f64x2.div(lanes(ONE), v)), recip, alive));
+    if (k >= scoreTailStart) {
+      const tail = slot(s, SCORE_TAIL);
+      setSlot(s, SCORE_TAIL, v128.bitselect(f64x2.add(tail, v), tail, alive));
+    }
+  }
   return v128.any_true(alive);
 }
 
@@ -308,7 +349,8 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
   const divergedAt = <i32>laneOf(slot(s, DIVERGED_AT), lane);
   // settledAt: the step after the last one at or above the threshold, if a later step was evaluated (trainOne's rule).
   const settledFrom = <i32>laneOf(slot(s, LAST_ABOVE), lane) + 1, lastEvaluated = divergedAt >= 0 ? divergedAt - 1 : steps;
-  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane), laneOf(tail, lane),
+  const score = finishScore<f64>(laneOf(slot(s, SCORE_SUM), lane), laneOf(slot(s, SCORE_RECIP), lane), laneOf(slot(s, SCORE_TAIL), lane), divergedAt, laneOf(slot(s, FIRST_LOSS), lane), steps);
+  writeOutputs(outputs, count, at, laneOf(finalLoss, lane), laneOf(slot(s, MIN_LOSS), lane), laneOf(slot(s, PEAK_LOSS), lane), laneOf(tail, lane), score,
     <i32>laneOf(slot(s, STEPS_TO_THRESHOLD), lane), settledFrom <= lastEvaluated ? settledFrom : -1, divergedAt);
 }
 
@@ -329,11 +371,12 @@ function writePairOutputs(s: usize, lane: i32, outputs: usize, count: i32, at: i
   }
   const threshold = f64x2.splat(thresholdIn), bh = f64x2.splat(biasHidden), bo = f64x2.splat(biasOutput);
   const tailCount = min<i32>(TAIL_LOSSES, steps + 1), tailStart = steps + 1 - tailCount, tailCountV = f64x2.splat(<f64>tailCount);
+  const scoreTailStart = steps - min<i32>(TAIL_LOSSES, steps);
   const end = pairState + <usize>PAIRS * PAIR_BYTES;
   for (let k: i32 = 0; ; k++) {
     for (let s = pairState; s < end; s += PAIR_BYTES) hiddenLayer(s, bh, activation);
     let more = false;
-    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, tailStart, tailCountV, threshold, bo, activation) || more;
+    for (let s = pairState; s < end; s += PAIR_BYTES) more = outputLayer(s, k, steps, tailStart, tailCountV, scoreTailStart, threshold, bo, activation) || more;
     if (!more || k == steps) break;
     for (let s = pairState; s < end; s += PAIR_BYTES) update(s, activation, momentum);
   }

@@ -17,6 +17,27 @@ export interface TrainConfig extends NetworkConfig {
 /** Where the paper's score cuts each loss ratio, and what a non-finite loss counts as (the notebook's max_val). */
 export const SCORE_CAP = 1e6;
 
+/**
+ * The paper's score of a cell from its running sums over v[k] = min(loss[k] / loss[0], SCORE_CAP) for the finite losses
+ * before an update (k < steps, and k < divergedAt): Σ v, Σ 1/v and the Σ v of the last min(TAIL_LOSSES, steps) k. A
+ * cell that diverged at d < steps has loss[d … steps − 1] not finite: the notebook counts each as SCORE_CAP before the
+ * division (v = min(SCORE_CAP / loss[0], SCORE_CAP); 1 when d = 0, where loss[0] itself counts as SCORE_CAP), added
+ * here at once (n · v) rather than one by one. Score = −Σ v when the tail's mean is below 1 (converged), else Σ 1/v.
+ * Every kernel finishes with this formula, each operation rounded by `round`.
+ */
+export function finishScore(sum: number, recip: number, tail: number, divergedAt: number, firstLoss: number, steps: number, round: Round = ROUND.float64): number {
+  const tailCount = Math.min(TAIL_LOSSES, steps), tailStart = steps - tailCount;
+  if (divergedAt >= 0 && divergedAt < steps) {
+    let v = divergedAt === 0 ? 1 : round(SCORE_CAP / firstLoss);
+    if (v > SCORE_CAP) v = SCORE_CAP;
+    const n = steps - divergedAt, nTail = steps - Math.max(divergedAt, tailStart);
+    sum = round(sum + round(n * v));
+    recip = round(recip + round(n * round(1 / v)));
+    tail = round(tail + round(nTail * v));
+  }
+  return round(tail / tailCount) < 1 ? -sum : recip;
+}
+
 /** Called with k, loss[k] and the weights after k updates (w[0..7] = w1..w8; do not keep the array). */
 export type StepObserver = (k: number, loss: number, weights: Float64Array) => void;
 
@@ -37,31 +58,15 @@ export class LossBook {
   private divergedAt = -1;
   private readonly tailCount: number;
   private readonly tailStart: number;
-  private scoreFirst = NaN;
   private scoreSum = 0;
   private scoreRecip = 0;
   private scoreTail = 0;
-  private readonly scoreTailCount: number;
   private readonly scoreTailStart: number;
 
   constructor(private readonly steps: number, private readonly threshold: number, private readonly round: Round = ROUND.float64) {
     this.tailCount = Math.min(TAIL_LOSSES, steps + 1);
     this.tailStart = steps + 1 - this.tailCount;
-    this.scoreTailCount = Math.min(TAIL_LOSSES, steps);
-    this.scoreTailStart = steps - this.scoreTailCount;
-  }
-
-  /**
-   * The paper's score takes the losses before each update, k = 0 … steps − 1 (the notebook's history): v = value /
-   * first, cut above SCORE_CAP; Σ v, Σ 1/v and the Σ v of the last scoreTailCount, each summed in k order.
-   */
-  private scoreValue(k: number, value: number): void {
-    const r = this.round;
-    let v = r(value / this.scoreFirst);
-    if (v > SCORE_CAP) v = SCORE_CAP;
-    this.scoreSum = r(this.scoreSum + v);
-    this.scoreRecip = r(this.scoreRecip + r(1 / v));
-    if (k >= this.scoreTailStart) this.scoreTail = r(this.scoreTail + v);
+    this.scoreTailStart = steps - Math.min(TAIL_LOSSES, steps);
   }
 
   /** Records loss[k], a finite number. */
@@ -73,26 +78,27 @@ export class LossBook {
     const below = loss < this.threshold;
     if (this.stepsToThreshold < 0 && below) this.stepsToThreshold = k;
     this.settledAt = below ? (this.settledAt < 0 ? k : this.settledAt) : -1;
-    if (k === 0) this.firstLoss = this.scoreFirst = loss;
+    if (k === 0) this.firstLoss = loss;
     if (k >= this.tailStart) this.tail = round(this.tail + round(round(loss / this.firstLoss) / this.tailCount));
-    if (k < this.steps) this.scoreValue(k, loss);
+    if (k < this.steps) { // the score's sums over the losses before an update (scoreSums)
+      let v = round(loss / this.firstLoss);
+      if (v > SCORE_CAP) v = SCORE_CAP;
+      this.scoreSum = round(this.scoreSum + v);
+      this.scoreRecip = round(this.scoreRecip + round(1 / v));
+      if (k >= this.scoreTailStart) this.scoreTail = round(this.scoreTail + v);
+    }
   }
 
-  /**
-   * The cell diverged at k: its outputs stop here, and those of the run's end are none. For the score, loss[k …
-   * steps − 1] are not finite and count as SCORE_CAP each (the first too when k = 0), as the notebook counts them.
-   */
+  /** The cell diverged at k: its outputs stop here, and those of the run's end are none. */
   diverge(k: number): void {
     this.divergedAt = k;
-    if (k === 0) this.scoreFirst = SCORE_CAP;
-    for (let j = k; j < this.steps; j++) this.scoreValue(j, SCORE_CAP);
   }
 
   outputs(): CellOutputs {
     const diverged = this.divergedAt >= 0;
     return {
       finalLoss: diverged ? NaN : this.lastLoss, minLoss: this.minLoss, peakLoss: this.peakLoss, tailLossRatio: diverged ? NaN : this.tail,
-      score: this.round(this.scoreTail / this.scoreTailCount) < 1 ? -this.scoreSum : this.scoreRecip,
+      score: finishScore(this.scoreSum, this.scoreRecip, this.scoreTail, this.divergedAt, this.firstLoss, this.steps, this.round),
       stepsToThreshold: this.stepsToThreshold, settledAt: this.settledAt, divergedAt: this.divergedAt,
     };
   }

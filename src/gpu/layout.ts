@@ -17,13 +17,14 @@ export const CELL_PARAMS = {
 
 /**
  * `struct CellState` (one per cell): w1..w8, loss, minLoss, peakLoss (f32), stepsToThreshold, divergedAt (i32),
- * firstLoss, tailLossRatio (f32), settledAt (i32), v1..v8 (f32); 96 bytes. Offsets in bytes.
+ * firstLoss, tailLossRatio (f32), settledAt (i32), v1..v8, scoreSum, scoreRecip, scoreTail (f32); 108 bytes. Offsets in bytes.
  */
 export const CELL_STATE = {
-  size: 96,
+  size: 108,
   offsets: {
     w1: 0, w2: 4, w3: 8, w4: 12, w5: 16, w6: 20, w7: 24, w8: 28, loss: 32, minLoss: 36, peakLoss: 40, stepsToThreshold: 44,
     divergedAt: 48, firstLoss: 52, tailLossRatio: 56, settledAt: 60, v1: 64, v2: 68, v3: 72, v4: 76, v5: 80, v6: 84, v7: 88, v8: 92,
+    scoreSum: 96, scoreRecip: 100, scoreTail: 104,
   },
 } as const;
 

@@ -3,7 +3,9 @@
  * no GPU, so they are tested in Node.
  */
 import { CELL_SETUP_LENGTH, SETUP } from '../core/network';
+import { ROUND } from '../core/network';
 import { OUTPUTS, type OutputName, type SweepOutputs } from '../core/outputs';
+import { finishScore } from '../core/reference';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 
 const STATE_WORDS = CELL_STATE.size / 4, PARAM_WORDS = CELL_PARAMS.size / 4;
@@ -26,20 +28,22 @@ export function packCells(setups: Float64Array, count: number): { state: ArrayBu
     // Each output's field starts at its row's start, else noLoss: a running minimum at +inf, a maximum at −inf, a sum at 0, counts at −1.
     for (const row of OUTPUTS) (row.type === 'f64' ? sf : si)[so + stateField(row.name)] = 'start' in row ? row.start : row.noLoss;
     sf[so + S.firstLoss] = NaN;
+    sf[so + S.scoreRecip] = sf[so + S.scoreTail] = 0;
     for (const field of paramFields) pf[po + P[field]] = setups[src + SETUP[field]];
   }
   return { state, params };
 }
 
-/** The CellState word of an output: the field of its name, the last loss for finalLoss. */
-const stateField = (name: OutputName) => (name === 'finalLoss' ? S.loss : S[name]);
+/** The CellState word of an output: the field of its name, the last loss for finalLoss, Σ v for the score. */
+const stateField = (name: OutputName) => (name === 'finalLoss' ? S.loss : name === 'score' ? S.scoreSum : S[name]);
 
 /**
  * Copies the outputs of `count` cells from a read-back `state` buffer into `outputs`: at cells first … first + count − 1,
  * or, given `order`, at cells order[first] … order[first + count − 1]. Every OUTPUTS row is the CellState field of its
- * name (f32 or i32 by the row's type), finalLoss the last loss; rows of the run's end (ofEnd) are NaN for a diverged cell.
+ * name (f32 or i32 by the row's type), finalLoss the last loss; rows of the run's end (ofEnd) are NaN for a diverged cell;
+ * the score is finished from its three sums (finishScore, in float32 as the kernel would) for a run of `steps` updates.
  */
-export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, order?: ArrayLike<number>): void {
+export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, steps: number, order?: ArrayLike<number>): void {
   const sf = new Float32Array(state), si = new Int32Array(state);
   for (let c = 0; c < count; c++) {
     const so = c * STATE_WORDS, i = order ? order[first + c] : first + c;
@@ -47,6 +51,7 @@ export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepO
     for (const row of OUTPUTS) {
       outputs[row.name][i] = diverged && 'ofEnd' in row ? NaN : row.type === 'f64' ? sf[so + stateField(row.name)] : si[so + stateField(row.name)];
     }
+    outputs.score[i] = finishScore(sf[so + S.scoreSum], sf[so + S.scoreRecip], sf[so + S.scoreTail], si[so + S.divergedAt], sf[so + S.firstLoss], steps, ROUND.float32);
   }
 }
 

@@ -224,7 +224,7 @@ export class GpuTrainer {
         while (inFlight.length) { const oldest = inFlight.shift()!; await settle(oldest); await report(oldest); }
         const stateBytes = tile.count * CELL_STATE.size;
         await readState(tile.count, recordLoss ? historyBytes : 0);
-        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, order);
+        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, totalSteps, order);
         if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
         stagingBuffer.unmap();
         cellsDone += tile.count;

@@ -24,7 +24,7 @@ describe('a figure\'s subtitle', () => {
 
 describe('an empty step map', () => {
   const o = allocateOutputs(3);
-  for (let i = 0; i < 2; i++) setCell(o, i, { finalLoss: 0.3, minLoss: 0.3, peakLoss: 0.4, tailLossRatio: 1, stepsToThreshold: -1, settledAt: -1, divergedAt: -1 });
+  for (let i = 0; i < 2; i++) setCell(o, i, { finalLoss: 0.3, minLoss: 0.3, peakLoss: 0.4, tailLossRatio: 1, score: 100, stepsToThreshold: -1, settledAt: -1, divergedAt: -1 });
 
   it('says that no cell diverged (or reached the threshold) instead of a grey field', () => {
     expect(emptyMetricNote(o, 'divergedAt')).toBe('no cell diverged');
@@ -37,7 +37,7 @@ describe('an empty step map', () => {
   it('says nothing while no cell is computed, or when one cell has the event', () => {
     expect(emptyMetricNote(allocateOutputs(3), 'divergedAt')).toBeUndefined();
     const one = allocateOutputs(1);
-    setCell(one, 0, { finalLoss: NaN, minLoss: 0.3, peakLoss: 9, tailLossRatio: NaN, stepsToThreshold: -1, settledAt: -1, divergedAt: 4 });
+    setCell(one, 0, { finalLoss: NaN, minLoss: 0.3, peakLoss: 9, tailLossRatio: NaN, score: 0.5, stepsToThreshold: -1, settledAt: -1, divergedAt: 4 });
     expect(emptyMetricNote(one, 'divergedAt')).toBeUndefined();
   });
 });

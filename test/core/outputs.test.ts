@@ -66,7 +66,7 @@ describe('classes under each convergence rule', () => {
 function outputs(cells: Array<[number, number, number]>) {
   const o = allocateOutputs(cells.length);
   cells.forEach(([finalLoss, stepsToThreshold, divergedAt], i) => setCell(o, i, {
-    finalLoss, minLoss: finalLoss, peakLoss: finalLoss, tailLossRatio: finalLoss, stepsToThreshold, settledAt: divergedAt >= 0 ? -1 : stepsToThreshold, divergedAt,
+    finalLoss, minLoss: finalLoss, peakLoss: finalLoss, tailLossRatio: finalLoss, score: -finalLoss, stepsToThreshold, settledAt: divergedAt >= 0 ? -1 : stepsToThreshold, divergedAt,
   }));
   return o;
 }

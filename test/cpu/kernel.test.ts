@@ -8,7 +8,7 @@ import { CELL_SETUP_LENGTH } from '../../src/core/network';
 import { countClasses, OUTPUT_NAMES, TAIL_LOSSES, type SweepOutputs } from '../../src/core/outputs';
 import { exp, expm1, tanh } from '../../src/core/portable-math';
 import type { Arithmetic } from '../../src/core/arithmetic';
-import { trainCell } from '../../src/core/reference';
+import { SCORE_CAP, trainCell } from '../../src/core/reference';
 import { parseSpec, usesMomentum, type SweepSpec } from '../../src/core/spec';
 import { randomSpec, seededRandom } from './random-specs';
 
@@ -143,6 +143,7 @@ describe('the kernel layout', () => {
     expect(exported).toEqual(OUTPUT_OFFSETS);
     expect(value('OUT_BYTES')).toBe(OUTPUT_BYTES);
     expect(value('TAIL_LOSSES')).toBe(TAIL_LOSSES);
+    expect(value('SCORE_CAP')).toBe(SCORE_CAP);
   });
 });
 

@@ -65,7 +65,7 @@ describe('packing', () => {
     f.set([0.25, 0.125, 0.5], o('loss')); i.set([7, -1], o('stepsToThreshold'));
     f.set([3, 0.5, 4], words + o('loss')); i.set([-1, 9], words + o('stepsToThreshold'));
     const out = allocateOutputs(3);
-    unpackOutputs(state, 2, out, 1);
+    unpackOutputs(state, 2, out, 1, 10);
     expect(Array.from(out.finalLoss)).toEqual([NaN, 0.25, NaN]);
     expect(Array.from(out.minLoss)).toEqual([NaN, 0.125, 0.5]);
     expect(Array.from(out.peakLoss)).toEqual([NaN, 0.5, 4]);

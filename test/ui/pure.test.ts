@@ -65,9 +65,9 @@ describe('CSV export', () => {
     const r = parseSpec({ x: { param: 'lr', values: [0.5, 2] } });
     if (!r.ok) throw new Error();
     const o = allocateOutputs(2);
-    setCell(o, 0, { finalLoss: 1e-5, minLoss: 1e-5, peakLoss: 0.014, tailLossRatio: 0.002, stepsToThreshold: 40, settledAt: 41, divergedAt: -1 });
-    setCell(o, 1, { finalLoss: NaN, minLoss: 0.2, peakLoss: 0.3, tailLossRatio: NaN, stepsToThreshold: -1, settledAt: -1, divergedAt: 3 });
-    expect(resultsCsv(r.spec, o)).toBe('ix,iy,lr,finalLoss,minLoss,peakLoss,tailLossRatio,stepsToThreshold,settledAt,divergedAt,class\n0,0,0.5,0.00001,0.00001,0.014,0.002,40,41,-1,converged\n1,0,2,,0.2,0.3,,-1,-1,3,diverged\n');
+    setCell(o, 0, { finalLoss: 1e-5, minLoss: 1e-5, peakLoss: 0.014, tailLossRatio: 0.002, score: -12.5, stepsToThreshold: 40, settledAt: 41, divergedAt: -1 });
+    setCell(o, 1, { finalLoss: NaN, minLoss: 0.2, peakLoss: 0.3, tailLossRatio: NaN, score: 3.25, stepsToThreshold: -1, settledAt: -1, divergedAt: 3 });
+    expect(resultsCsv(r.spec, o)).toBe('ix,iy,lr,finalLoss,minLoss,peakLoss,tailLossRatio,score,stepsToThreshold,settledAt,divergedAt,class\n0,0,0.5,0.00001,0.00001,0.014,0.002,-12.5,40,41,-1,converged\n1,0,2,,0.2,0.3,,3.25,-1,-1,3,diverged\n');
   });
 });
 
