@@ -16,6 +16,7 @@ import { encodeNpy } from '../../src/core/npy';
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../../src/core/outputs';
 import { mergeResults, resultsHead } from '../../src/core/results';
 import type { SweepSpec } from '../../src/core/spec';
+import { CELL_STATE } from '../../src/gpu/layout';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 console.log(`resume-fuzz seed ${seed} (FUZZ_SEED=${seed} repeats it)`);
@@ -62,13 +63,13 @@ function stoppedFolder(name: string): string {
   writeResults(out, 'results', resultsHead(spec, 'cpu', 'test', { status: 'cancelled', cellsDone: 100, elapsedMs: 5, networkStepsPerSecond: 1 }), o);
   return out;
 }
-/** A stopped GPU run: 100 cells done and cells 100 … 107 partly trained (a synthetic state, 24 words a cell). */
+/** A stopped GPU run: 100 cells done and cells 100 … 107 partly trained (a synthetic state, CellState's words a cell). */
 function checkpointFolder(name: string): string {
   const out = join(dir, name), o = allocateOutputs(256);
   for (const n of OUTPUT_NAMES) o[n].set(wholeOutputs[n].subarray(0, 100));
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
-  const state = Uint32Array.from({ length: 8 * 24 }, (_, i) => (i * 2654435761) >>> 0);
+  const state = Uint32Array.from({ length: 8 * (CELL_STATE.size / 4) }, (_, i) => (i * 2654435761) >>> 0);
   writeResults(out, 'results', resultsHead(spec, 'webgpu', 'test', { status: 'cancelled', cellsDone: 100, elapsedMs: 5, networkStepsPerSecond: 1 }), o,
     { cells: Int32Array.from({ length: 8 }, (_, j) => 100 + j), stepsDone: 50, state });
   return out;
