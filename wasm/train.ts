@@ -155,7 +155,7 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 }
 
 /** src/core/reference.ts finishScore, the same operations in T arithmetic. */
-function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T, steps: i32): f64 {
+export function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T, steps: i32): f64 {
   const tailCount = min<i32>(TAIL_LOSSES, steps), tailStart = steps - tailCount;
   if (divergedAt >= 0 && divergedAt < steps) {
     let v: T = divergedAt == 0 ? <T>1 : <T>SCORE_CAP / firstLoss;
@@ -168,7 +168,7 @@ function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T
   return <f64>(tail / <T>tailCount < <T>1 ? -sum : recip);
 }
 
-@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, score: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
+@inline export function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, score: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
   const n = <usize>count, a8 = <usize>at << 3, a4 = <usize>at << 2;
   store<f64>(outputs + <usize>OUT_FINAL_LOSS * n + a8, finalLoss);
   store<f64>(outputs + <usize>OUT_MIN_LOSS * n + a8, minLoss);
@@ -438,3 +438,4 @@ export function mathInPlace(op: i32, values: usize, count: i32): void {
     store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x));
   }
 }
+export * from './mlp';
