@@ -1,5 +1,7 @@
-// The MLP kernel: src/mlp/reference.ts trainMlpCell (float64) compiled to WebAssembly, scalar, one cell after another,
-// with the oracle's operations in the oracle's order (its header states it), so every output has the oracle's bits.
+// The MLP kernel: src/mlp/reference.ts trainMlpCell (float64) compiled to WebAssembly, one cell after another, with
+// the oracle's operations in the oracle's order (its header states it), so every output has the oracle's bits. The two
+// largest sums (z over inputs, dW0 over points) run two hidden units per f64x2: each lane does exactly the scalar
+// operations (no fused multiply-add in WebAssembly SIMD), so the bits stay the oracle's.
 //
 // Memory layout (mirrored by src/cpu/mlp-layout.ts, checked by test/cpu/mlp-kernel.test.ts). The host places each
 // region (8-byte aligned) and passes its address:
@@ -38,20 +40,32 @@ let pr_lossDivisor: f64 = 0, pr_gradScale: f64 = 0;
   return pr_minibatch ? load<i32>(pr_batches + (<usize>(k * pr_m + q) << 2)) : q;
 }
 
+/** h and slope of hidden value `at` ([P × n] index) from its z. */
+@inline function hidden(at: i32, z: f64, act: i32): void {
+  let hv: f64, sl: f64;
+  if (act == TANH) { hv = tanh(GAIN * z); sl = GAIN * (1 - hv * hv); }
+  else if (act == RELU) { hv = GAIN * (z > 0 ? z : (z == z ? 0 : z)); sl = z > 0 ? GAIN : 0; } // Math.max(z, 0)
+  else { hv = z; sl = 1; }
+  setF(pr_h, at, hv); setF(pr_slope, at, sl);
+}
+
 /** The full-batch loss at pr_w; fills h, slope and res (reference.ts forward). */
 function forward(): f64 {
   const d = pr_d, n = pr_n, o = pr_o, P = pr_P, w = pr_w, w1At = d * n, act = pr_activation;
   let sum: f64 = 0;
   for (let p = 0; p < P; p++) {
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j + 1 < n; j += 2) { // units j and j + 1 in two lanes: each lane is the scalar sum, in the same order
+      let s = f64x2.splat(0);
+      for (let i = 0; i < d; i++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(pr_x, p * d + i)), v128.load(w + (<usize>(i * n + j) << 3))));
+      const z = f64x2.mul(s, f64x2.splat(pr_a));
+      hidden(p * n + j, f64x2.extract_lane(z, 0), act);
+      hidden(p * n + j + 1, f64x2.extract_lane(z, 1), act);
+    }
+    for (; j < n; j++) {
       let s: f64 = 0;
       for (let i = 0; i < d; i++) s = s + f(pr_x, p * d + i) * f(w, i * n + j);
-      const z = s * pr_a;
-      let hv: f64, sl: f64;
-      if (act == TANH) { hv = tanh(GAIN * z); sl = GAIN * (1 - hv * hv); }
-      else if (act == RELU) { hv = GAIN * (z > 0 ? z : (z == z ? 0 : z)); sl = z > 0 ? GAIN : 0; }
-      else { hv = z; sl = 1; }
-      setF(pr_h, p * n + j, hv); setF(pr_slope, p * n + j, sl);
+      hidden(p * n + j, s * pr_a, act);
     }
     for (let c = 0; c < o; c++) {
       let s: f64 = 0;
@@ -87,7 +101,13 @@ function backward(k: i32): void {
     }
   }
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j + 1 < n; j += 2) { // dW0[i][j], dW0[i][j + 1] in two lanes, each the scalar sum in the same order
+      let s = f64x2.splat(0);
+      for (let q = 0; q < m; q++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(pr_x, pointOf(k, q) * d + i)), v128.load(pr_dz + (<usize>(q * n + j) << 3))));
+      v128.store(dW + (<usize>(i * n + j) << 3), f64x2.mul(s, f64x2.splat(pr_a)));
+    }
+    for (; j < n; j++) {
       let s: f64 = 0;
       for (let q = 0; q < m; q++) s = s + f(pr_x, pointOf(k, q) * d + i) * f(pr_dz, q * n + j);
       setF(dW, i * n + j, s * pr_a);

@@ -62,6 +62,10 @@ describe('the WebAssembly MLP kernel against trainMlpCell (bit for bit)', () => 
     expect(diverged + converged).toBe(18);
   });
 
+  it('an odd width (the last hidden unit outside the two-lane sums) and several outputs', () => {
+    for (const activation of ['tanh', 'relu'] as const) check(spec({ network: { activation, width: 5, outputs: 3, inputs: 3 }, minibatch: { size: 4, seed: 2 }, ...rates }));
+  });
+
   it('initOffset once and every step, and initScale', () => {
     for (const every of [false, true]) {
       check(spec({ network: { activation: 'tanh' }, initOffsetEveryStep: every, x: { param: 'initOffset', min: -0.5, max: 0.5, count: 5 }, y: { param: 'initScale', min: 0.1, max: 10, count: 4, scale: 'log' } }));
