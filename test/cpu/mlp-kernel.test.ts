@@ -101,11 +101,13 @@ describe('the MLP layout (wasm/mlp.ts and src/cpu/mlp-layout.ts)', () => {
 describe('an MLP sweep through the CPU pool', () => {
   const pool = createNodePool(2);
   afterAll(() => pool.close());
-  it('gives the oracle\'s outputs, bit for bit', async () => {
-    const s = spec({ network: { activation: 'tanh' }, ...rates, x: { ...rates.x, count: 16 } });
-    const result = await pool.run(s, 'float64');
-    const want = await runReference(s, 'float64');
-    expect(result.status).toBe('complete');
-    for (const name of OUTPUT_NAMES) expect(Array.from(result.outputs[name]), name).toEqual(Array.from(want.outputs[name]));
-  });
+  for (const arithmetic of ['float64', 'float32'] as const) {
+    it(`gives the oracle's outputs, bit for bit (${arithmetic}${arithmetic === 'float32' ? ': the TypeScript oracle in the workers' : ': the WebAssembly kernel'})`, async () => {
+      const s = spec({ network: { activation: 'tanh' }, ...rates, x: { ...rates.x, count: 16 } });
+      const result = await pool.run(s, arithmetic);
+      const want = await runReference(s, arithmetic);
+      expect(result.status).toBe('complete');
+      for (const name of OUTPUT_NAMES) expect(Array.from(result.outputs[name]), name).toEqual(Array.from(want.outputs[name]));
+    });
+  }
 });
