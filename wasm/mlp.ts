@@ -1,6 +1,7 @@
 // The MLP kernel: src/mlp/reference.ts trainMlpCell (float64) compiled to WebAssembly, one cell after another, with
 // the oracle's operations in the oracle's order (its header states it), so every output has the oracle's bits. The two
-// largest sums (z over inputs, dW0 over points) run two hidden units per f64x2: each lane does exactly the scalar
+// largest sums (z over inputs, dW0 over points) run two hidden units per f64x2 (eight at a time, four lane pairs
+// sharing each x load, then pairs, then one): each lane does exactly the scalar
 // operations (no fused multiply-add in WebAssembly SIMD), so the bits stay the oracle's.
 //
 // Memory layout (mirrored by src/cpu/mlp-layout.ts, checked by test/cpu/mlp-kernel.test.ts). The host places each
@@ -49,12 +50,27 @@ let pr_lossDivisor: f64 = 0, pr_gradScale: f64 = 0;
   setF(pr_h, at, hv); setF(pr_slope, at, sl);
 }
 
+@inline function hiddenPair(at: i32, z: v128, act: i32): void {
+  hidden(at, f64x2.extract_lane(z, 0), act);
+  hidden(at + 1, f64x2.extract_lane(z, 1), act);
+}
+
 /** The full-batch loss at pr_w; fills h, slope and res (reference.ts forward). */
 function forward(): f64 {
-  const d = pr_d, n = pr_n, o = pr_o, P = pr_P, w = pr_w, w1At = d * n, act = pr_activation;
+  const d = pr_d, n = pr_n, o = pr_o, P = pr_P, w = pr_w, w1At = d * n, act = pr_activation, x = pr_x, av = f64x2.splat(pr_a);
   let sum: f64 = 0;
   for (let p = 0; p < P; p++) {
     let j = 0;
+    for (; j + 7 < n; j += 8) { // units j … j + 7 in four lane pairs, sharing each x load: each lane the scalar sum
+      let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (let i = 0; i < d; i++) {
+        const xv = f64x2.splat(f(x, p * d + i)), at = w + (<usize>(i * n + j) << 3);
+        s0 = f64x2.add(s0, f64x2.mul(xv, v128.load(at))); s1 = f64x2.add(s1, f64x2.mul(xv, v128.load(at, 16)));
+        s2 = f64x2.add(s2, f64x2.mul(xv, v128.load(at, 32))); s3 = f64x2.add(s3, f64x2.mul(xv, v128.load(at, 48)));
+      }
+      hiddenPair(p * n + j, f64x2.mul(s0, av), act); hiddenPair(p * n + j + 2, f64x2.mul(s1, av), act);
+      hiddenPair(p * n + j + 4, f64x2.mul(s2, av), act); hiddenPair(p * n + j + 6, f64x2.mul(s3, av), act);
+    }
     for (; j + 1 < n; j += 2) { // units j and j + 1 in two lanes: each lane is the scalar sum, in the same order
       let s = f64x2.splat(0);
       for (let i = 0; i < d; i++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(pr_x, p * d + i)), v128.load(w + (<usize>(i * n + j) << 3))));
@@ -80,7 +96,8 @@ function forward(): f64 {
 
 /** ∂L/∂w on step k's points into dW (reference.ts backward). */
 function backward(k: i32): void {
-  const d = pr_d, n = pr_n, o = pr_o, m = pr_m, w = pr_w, w1At = d * n, dW = pr_dW;
+  const d = pr_d, n = pr_n, o = pr_o, m = pr_m, w = pr_w, w1At = d * n, dW = pr_dW, x = pr_x, dz = pr_dz, av = f64x2.splat(pr_a);
+  const minibatch = pr_minibatch, batch = pr_batches + (<usize>(k * m) << 2);
   for (let q = 0; q < m; q++) {
     const p = pointOf(k, q);
     for (let c = 0; c < o; c++) setF(pr_g, q * o + c, f(pr_res, p * o + c) * pr_gradScale);
@@ -102,6 +119,17 @@ function backward(k: i32): void {
   }
   for (let i = 0; i < d; i++) {
     let j = 0;
+    for (; j + 7 < n; j += 8) { // dW0[i][j … j + 7] in four lane pairs sharing each x load, each lane the scalar sum
+      let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (let q = 0; q < m; q++) {
+        const xv = f64x2.splat(f(x, (minibatch ? load<i32>(batch + (<usize>q << 2)) : q) * d + i)), at = dz + (<usize>(q * n + j) << 3);
+        s0 = f64x2.add(s0, f64x2.mul(xv, v128.load(at))); s1 = f64x2.add(s1, f64x2.mul(xv, v128.load(at, 16)));
+        s2 = f64x2.add(s2, f64x2.mul(xv, v128.load(at, 32))); s3 = f64x2.add(s3, f64x2.mul(xv, v128.load(at, 48)));
+      }
+      const out = dW + (<usize>(i * n + j) << 3);
+      v128.store(out, f64x2.mul(s0, av)); v128.store(out, f64x2.mul(s1, av), 16);
+      v128.store(out, f64x2.mul(s2, av), 32); v128.store(out, f64x2.mul(s3, av), 48);
+    }
     for (; j + 1 < n; j += 2) { // dW0[i][j], dW0[i][j + 1] in two lanes, each the scalar sum in the same order
       let s = f64x2.splat(0);
       for (let q = 0; q < m; q++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(pr_x, pointOf(k, q) * d + i)), v128.load(pr_dz + (<usize>(q * n + j) << 3))));

@@ -62,8 +62,12 @@ describe('the WebAssembly MLP kernel against trainMlpCell (bit for bit)', () => 
     expect(diverged + converged).toBe(18);
   });
 
-  it('an odd width (the last hidden unit outside the two-lane sums) and several outputs', () => {
-    for (const activation of ['tanh', 'relu'] as const) check(spec({ network: { activation, width: 5, outputs: 3, inputs: 3 }, minibatch: { size: 4, seed: 2 }, ...rates }));
+  it('widths through every path of the lane sums (8 units, 2 units, 1 unit) and several outputs', () => {
+    for (const width of [5, 8, 11, 19]) {
+      for (const activation of ['tanh', 'relu'] as const) {
+        for (const minibatch of [undefined, { size: 4, seed: 2 }]) check(spec({ network: { activation, width, outputs: 3, inputs: 3 }, ...(minibatch ? { minibatch } : {}), ...rates }));
+      }
+    }
   });
 
   it('initOffset once and every step, and initScale', () => {
