@@ -16,7 +16,7 @@
 // Arguments: activation 0 tanh, 1 relu, 2 identity (MLP_ACTIVATIONS order); everyStep = 1 adds initOffset to W0
 // before every evaluation.
 
-import { tanh } from './math';
+import { tanh, tanhV } from './math';
 import { finishScore, TAIL_LOSSES, SCORE_CAP, writeOutputs } from './train';
 
 export const MLP_SETUP_LENGTH: i32 = 5;
@@ -51,6 +51,12 @@ let pr_lossDivisor: f64 = 0, pr_gradScale: f64 = 0;
 }
 
 @inline function hiddenPair(at: i32, z: v128, act: i32): void {
+  if (act == TANH) { // tanhV: tanh's bits on each lane; the slope's operations per lane as in hidden()
+    const gain = f64x2.splat(GAIN), hv = tanhV(f64x2.mul(gain, z)), p = (<usize>at << 3);
+    v128.store(pr_h + p, hv);
+    v128.store(pr_slope + p, f64x2.mul(gain, f64x2.sub(f64x2.splat(1), f64x2.mul(hv, hv))));
+    return;
+  }
   hidden(at, f64x2.extract_lane(z, 0), act);
   hidden(at + 1, f64x2.extract_lane(z, 1), act);
 }

@@ -18,7 +18,7 @@
 // to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel); momentum = 1 when some
 // cell's momentum is not 0 (heavy ball for those cells; 0 compiles the plain loop, with no velocities).
 
-import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, ZERO } from './math';
+import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, tanhV, ZERO } from './math';
 
 export const SETUP_LENGTH: i32 = 15;
 export const SETUP_W1: i32 = 0;
@@ -429,13 +429,13 @@ export function trace(setup: usize, outputs: usize, steps: i32, threshold: f64, 
   return trainOne<f64>(setup, outputs, 1, 0, steps, threshold, biasHidden, biasOutput, activation, history, every);
 }
 
-/** For tests: applies exp (op 0), the two-lane exp (op 1, pairs), expm1 (2) or tanh (3) to `count` f64 in place. */
+/** For tests: applies exp (op 0), the two-lane exp (op 1, pairs), expm1 (2), tanh (3) or the two-lane tanh (4, pairs) to `count` f64 in place. */
 export function mathInPlace(op: i32, values: usize, count: i32): void {
   for (let j = 0; j < count; j++) {
     const p = values + (<usize>j << 3);
-    if (op == 1 && j + 1 < count) { v128.store(p, expV(v128.load(p))); j++; continue; }
+    if ((op == 1 || op == 4) && j + 1 < count) { v128.store(p, op == 1 ? expV(v128.load(p)) : tanhV(v128.load(p))); j++; continue; }
     const x = load<f64>(p);
-    store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x));
+    store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x)); // op 4's odd last value: tanh
   }
 }
 export * from './mlp';

@@ -104,12 +104,12 @@ export class WasmKernel {
     };
   }
 
-  /** For tests: the kernel's exp (op 'exp'), two-lane exp ('expV'), expm1 or tanh applied to `values`. */
-  math(op: 'exp' | 'expV' | 'expm1' | 'tanh', values: Float64Array): Float64Array {
+  /** For tests: the kernel's exp (op 'exp'), two-lane exp ('expV'), expm1, tanh or two-lane tanh ('tanhV') applied to `values`. */
+  math(op: 'exp' | 'expV' | 'expm1' | 'tanh' | 'tanhV', values: Float64Array): Float64Array {
     const base = this.reserve(values.byteLength);
     const view = new Float64Array(this.exports.memory.buffer, base, values.length);
     view.set(values);
-    this.exports.mathInPlace(['exp', 'expV', 'expm1', 'tanh'].indexOf(op), base, values.length);
+    this.exports.mathInPlace(['exp', 'expV', 'expm1', 'tanh', 'tanhV'].indexOf(op), base, values.length);
     return view.slice();
   }
 }

@@ -10,6 +10,7 @@ import { OUTPUT_NAMES, type CellOutputs, type SweepOutputs } from '../../src/cor
 import { parseSpec, type MlpSweepSpec } from '../../src/core/spec';
 import { MLP_SETUP, MLP_SETUP_LENGTH, mlpProblem } from '../../src/mlp/problem';
 import { trainMlpSpecCell } from '../../src/mlp/reference';
+import { tanh } from '../../src/core/portable-math';
 import { mlpSetupWriter } from '../../src/mlp/problem';
 
 let kernel: WasmKernel;
@@ -81,6 +82,19 @@ describe('the WebAssembly MLP kernel against trainMlpCell (bit for bit)', () => 
     const order = [17, 3, 29, 0, 8];
     const got = train(kernel, order.length, (j) => order[j]);
     for (let j = 0; j < order.length; j++) for (const name of OUTPUT_NAMES) expect(Object.is(got[name][j], want[order[j]][name]), `${order[j]} ${name}`).toBe(true);
+  });
+});
+
+describe('the two-lane tanh of the MLP kernel (wasm/math.ts tanhV)', () => {
+  it('has portable-math tanh\'s bits on every lane, across every case of expm1 and the scalar fallbacks', () => {
+    const values: number[] = [0, -0, NaN, Infinity, -Infinity, 22, -22, 21.999999, 1, -1, 2 ** -28, -(2 ** -28), 2 ** -29, 1e-300, 0.1733, 0.1734, 0.5199, 0.52, 9.7, 9.71, 28, 1e10];
+    let u = 12345;
+    const next = () => ((u = (Math.imul(u, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let j = 0; j < 200000; j++) values.push((next() - 0.5) * (j % 3 === 0 ? 50 : j % 3 === 1 ? 4 : 0.01));
+    for (let k = -60; k <= 60; k++) for (const d of [-1e-12, 0, 1e-12]) values.push((k * Math.LN2) / 4 + d);
+    const x = Float64Array.from(values), got = kernel.math('tanhV', x);
+    const bad = values.findIndex((v, j) => !Object.is(got[j], tanh(v)));
+    expect(bad, bad >= 0 ? `tanhV(${values[bad]}) = ${got[bad]}, tanh: ${tanh(values[bad])}` : '').toBe(-1);
   });
 });
 
