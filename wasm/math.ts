@@ -231,3 +231,62 @@ export function tanh(x: f64): f64 {
   else { const t = expm1(-2 * a); z = -t / (t + 2); }
   return x < 0 ? -z : z;
 }
+
+/**
+ * tanh on both lanes, the same bits as tanh() on each. Lanes with 2^-28 ≤ |x| < 22 (all of them, in practice) take a
+ * branch-free path: tanh()'s e = expm1(±2|x|) with every case of s_expm1.c computed and the lane's own selected (each
+ * case's operations are tanh()'s; k = ±1 by the same reduction as expV, see there; 2^-k and 1 − 2^-k, which s_expm1.c
+ * builds by setting high words, are exact, and adding k to the exponent field is adding k << 52 to the 64-bit
+ * pattern). Other lanes send both through tanh().
+ */
+export function tanhV(x: v128): v128 {
+  const a = v128.and(x, lanes(ABS_MASK));
+  const usual = v128.and(f64x2.ge(a, lanes(TINY)), f64x2.lt(a, f64x2.splat(22)));
+  if (i64x2.bitmask(usual) != 3) return f64x2.replace_lane(f64x2.splat(tanh(f64x2.extract_lane(x, 0))), 1, tanh(f64x2.extract_lane(x, 1)));
+  const one = lanes(ONE), two = lanes(TWO);
+  const big = f64x2.ge(a, one);
+  const arg = v128.bitselect(f64x2.mul(two, a), f64x2.mul(f64x2.splat(-2), a), big);
+  const e = expm1Usual(arg);
+  const zBig = f64x2.sub(one, f64x2.div(two, f64x2.add(e, two)));
+  const zSmall = f64x2.div(f64x2.neg(e), f64x2.add(e, two));
+  const z = v128.bitselect(zBig, zSmall, big);
+  return v128.bitselect(f64x2.neg(z), z, f64x2.lt(x, lanes(ZERO)));
+}
+
+/** expm1 on both lanes for 2^-54 ≤ |x| < 709 (no early returns of s_expm1.c there, but every k case). */
+@inline function expm1Usual(x: v128): v128 {
+  const magnitude = v128.and(x, lanes(ABS_MASK));
+  const half = v128.or(v128.andnot(x, lanes(ABS_MASK)), lanes(HALF));
+  const kf = v128.and(f64x2.trunc(f64x2.add(f64x2.mul(lanes(INV_LN2_V), x), half)), f64x2.ge(magnitude, lanes(REDUCE_MIN)));
+  const hi = f64x2.sub(x, f64x2.mul(kf, lanes(LN2_HI_V)));
+  const lo = f64x2.mul(kf, lanes(LN2_LO_V));
+  const xr = f64x2.sub(hi, lo);
+  const c = f64x2.sub(f64x2.sub(hi, xr), lo);
+  const hfx = f64x2.mul(lanes(HALF), xr);
+  const hxs = f64x2.mul(xr, hfx);
+  let p = f64x2.add(f64x2.splat(Q4), f64x2.mul(hxs, f64x2.splat(Q5)));
+  p = f64x2.add(f64x2.splat(Q3), f64x2.mul(hxs, p));
+  p = f64x2.add(f64x2.splat(Q2), f64x2.mul(hxs, p));
+  p = f64x2.add(f64x2.splat(Q1), f64x2.mul(hxs, p));
+  const one = lanes(ONE), two = lanes(TWO);
+  const r1 = f64x2.add(one, f64x2.mul(hxs, p));
+  const t = f64x2.sub(f64x2.splat(3), f64x2.mul(r1, hfx));
+  const e = f64x2.mul(hxs, f64x2.div(f64x2.sub(r1, t), f64x2.sub(f64x2.splat(6), f64x2.mul(xr, t))));
+  const k0 = f64x2.sub(xr, f64x2.sub(f64x2.mul(xr, e), hxs));
+  const e2 = f64x2.sub(f64x2.sub(f64x2.mul(xr, f64x2.sub(e, c)), c), hxs);
+  const kMinus1 = f64x2.sub(f64x2.mul(lanes(HALF), f64x2.sub(xr, e2)), lanes(HALF));
+  const kPlus1 = v128.bitselect(
+    f64x2.mul(f64x2.splat(-2), f64x2.sub(e2, f64x2.add(xr, lanes(HALF)))),
+    f64x2.add(one, f64x2.mul(two, f64x2.sub(xr, e2))),
+    f64x2.lt(xr, f64x2.splat(-0.25)));
+  const shift = i64x2.shl(f64x2.add(kf, lanes(ROUNDING_MAGIC)), 52); // k << 52
+  const twoMinusK = i64x2.sub(one, shift); // 2^-k
+  const far = f64x2.sub(i64x2.add(f64x2.sub(one, f64x2.sub(e2, xr)), shift), one);
+  const low = i64x2.add(f64x2.sub(f64x2.sub(one, twoMinusK), f64x2.sub(e2, xr)), shift);
+  const mid = i64x2.add(f64x2.add(f64x2.sub(xr, f64x2.add(e2, twoMinusK)), one), shift);
+  let r = v128.bitselect(low, mid, f64x2.lt(kf, f64x2.splat(20)));
+  r = v128.bitselect(far, r, v128.or(f64x2.le(kf, f64x2.splat(-2)), f64x2.gt(kf, f64x2.splat(56))));
+  r = v128.bitselect(kPlus1, r, f64x2.eq(kf, one));
+  r = v128.bitselect(kMinus1, r, f64x2.eq(kf, f64x2.splat(-1)));
+  return v128.bitselect(k0, r, f64x2.eq(kf, lanes(ZERO)));
+}

@@ -18,7 +18,7 @@
 // to float32 as the float32-faithful reference does (which in turn follows the WGSL kernel); momentum = 1 when some
 // cell's momentum is not 0 (heavy ball for those cells; 0 compiles the plain loop, with no velocities).
 
-import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, ZERO } from './math';
+import { exp, expm1, expV, expVPair, HALF, lanes, ONE, tanh, tanhV, ZERO } from './math';
 
 export const SETUP_LENGTH: i32 = 15;
 export const SETUP_W1: i32 = 0;
@@ -155,7 +155,7 @@ function trainOne<T>(setup: usize, outputs: usize, count: i32, at: i32, steps: i
 }
 
 /** src/core/reference.ts finishScore, the same operations in T arithmetic. */
-function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T, steps: i32): f64 {
+export function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T, steps: i32): f64 {
   const tailCount = min<i32>(TAIL_LOSSES, steps), tailStart = steps - tailCount;
   if (divergedAt >= 0 && divergedAt < steps) {
     let v: T = divergedAt == 0 ? <T>1 : <T>SCORE_CAP / firstLoss;
@@ -168,7 +168,7 @@ function finishScore<T>(sum: T, recip: T, tail: T, divergedAt: i32, firstLoss: T
   return <f64>(tail / <T>tailCount < <T>1 ? -sum : recip);
 }
 
-@inline function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, score: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
+@inline export function writeOutputs(outputs: usize, count: i32, at: i32, finalLoss: f64, minLoss: f64, peakLoss: f64, tailLossRatio: f64, score: f64, stepsToThreshold: i32, settledAt: i32, divergedAt: i32): void {
   const n = <usize>count, a8 = <usize>at << 3, a4 = <usize>at << 2;
   store<f64>(outputs + <usize>OUT_FINAL_LOSS * n + a8, finalLoss);
   store<f64>(outputs + <usize>OUT_MIN_LOSS * n + a8, minLoss);
@@ -429,12 +429,13 @@ export function trace(setup: usize, outputs: usize, steps: i32, threshold: f64, 
   return trainOne<f64>(setup, outputs, 1, 0, steps, threshold, biasHidden, biasOutput, activation, history, every);
 }
 
-/** For tests: applies exp (op 0), the two-lane exp (op 1, pairs), expm1 (2) or tanh (3) to `count` f64 in place. */
+/** For tests: applies exp (op 0), the two-lane exp (op 1, pairs), expm1 (2), tanh (3) or the two-lane tanh (4, pairs) to `count` f64 in place. */
 export function mathInPlace(op: i32, values: usize, count: i32): void {
   for (let j = 0; j < count; j++) {
     const p = values + (<usize>j << 3);
-    if (op == 1 && j + 1 < count) { v128.store(p, expV(v128.load(p))); j++; continue; }
+    if ((op == 1 || op == 4) && j + 1 < count) { v128.store(p, op == 1 ? expV(v128.load(p)) : tanhV(v128.load(p))); j++; continue; }
     const x = load<f64>(p);
-    store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x));
+    store<f64>(p, op <= 1 ? exp(x) : op == 2 ? expm1(x) : tanh(x)); // op 4's odd last value: tanh
   }
 }
+export * from './mlp';

@@ -8,6 +8,7 @@ import type { Arithmetic } from '../core/arithmetic';
 import { isMlp, usesMomentum, type SweepSpec } from '../core/spec';
 import { allocateOutputs, setCell } from '../core/outputs';
 import { referenceCellTrainer } from '../core/cpu-runner';
+import { mlpBlockTrainer, type MlpBlockTrainer } from './mlp-block';
 import { WasmKernel } from './kernel';
 import { outputBuffers, type FromWorker, type ToWorker } from './protocol';
 
@@ -21,7 +22,7 @@ export interface WorkerSide {
 export function serveBlocks(side: WorkerSide): void {
   let kernel: Promise<WasmKernel> | undefined;
   // The sweeps of the latest runs (a cancelled run's last blocks may still be queued behind the next run's spec).
-  const runs = new Map<number, { spec: SweepSpec; arithmetic: Arithmetic; write: ReturnType<typeof cellSetupWriter> }>();
+  const runs = new Map<number, { spec: SweepSpec; arithmetic: Arithmetic; write: ReturnType<typeof cellSetupWriter>; mlp?: MlpBlockTrainer }>();
   // Messages are handled in order: each waits for the one before (instantiation is asynchronous).
   let queue = Promise.resolve();
   side.listen((message) => {
@@ -37,7 +38,8 @@ export function serveBlocks(side: WorkerSide): void {
         return;
       }
       if (message.type === 'spec') {
-        runs.set(message.run, { ...message, write: isMlp(message.spec) ? () => {} : cellSetupWriter(message.spec) });
+        const mlp = isMlp(message.spec) && message.arithmetic === 'float64' ? mlpBlockTrainer(message.spec) : undefined;
+        runs.set(message.run, { ...message, write: isMlp(message.spec) ? () => {} : cellSetupWriter(message.spec), mlp });
         for (const run of runs.keys()) if (runs.size > 4) runs.delete(run);
         return;
       }
@@ -45,11 +47,13 @@ export function serveBlocks(side: WorkerSide): void {
       try {
         const current = runs.get(run);
         if (!kernel || !current) throw new Error(`block ${block} of run ${run} arrived before its kernel or spec`);
-        const { spec, arithmetic, write } = current;
+        const { spec, arithmetic, write, mlp } = current;
         const started = performance.now();
-        // TEMPORARY until the WebAssembly MLP kernel lands: the MLP's TypeScript oracle.
-        const mlpCell = isMlp(spec) ? referenceCellTrainer(spec, arithmetic) : undefined;
-        const outputs = mlpCell ? (() => { const o = allocateOutputs(count); for (let j = 0; j < count; j++) setCell(o, j, mlpCell(cells ? cells[j] : first + j)); return o; })() : (await kernel).train(spec, arithmetic, count, (setups) => {
+        const cellAt = (j: number) => (cells ? cells[j] : first + j);
+        // float64 MLP cells: the WebAssembly MLP kernel (wasm/mlp.ts). float32-faithful MLP cells have no kernel of
+        // their own on the CPU yet: they stay on the TypeScript oracle (trainMlpCell with Math.fround).
+        const mlpCell = isMlp(spec) && !mlp ? referenceCellTrainer(spec, arithmetic) : undefined;
+        const outputs = mlp ? mlp(await kernel, count, cellAt) : mlpCell ? (() => { const o = allocateOutputs(count); for (let j = 0; j < count; j++) setCell(o, j, mlpCell(cells ? cells[j] : first + j)); return o; })() : (await kernel).train(spec, arithmetic, count, (setups) => {
           for (let j = 0; j < count; j++) write(cells ? cells[j] : first + j, setups, j * CELL_SETUP_LENGTH);
         }, usesMomentum(spec));
         side.post({ type: 'done', run, block, outputs, elapsedMs: performance.now() - started }, outputBuffers(outputs));

@@ -7,7 +7,10 @@ import { ACTIVATIONS } from '../core/network';
 import { OUTPUT_NAMES, OUTPUTS, type CellOutputs, type OutputName, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic } from '../core/arithmetic';
 import type { TrainConfig } from '../core/reference';
+import { MLP_ACTIVATIONS } from '../core/spec';
+import type { MlpProblem } from '../mlp/problem';
 import { outputLayout, setupBytes, TRACE_ROW_LENGTH } from './layout';
+import { mlpRegions } from './mlp-layout';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -15,6 +18,8 @@ interface KernelExports {
   train(setups: number, count: number, outputs: number, steps: number, threshold: number, biasHidden: number, biasOutput: number, activation: number, float32: number, momentum: number): void;
   trace(setup: number, outputs: number, steps: number, threshold: number, biasHidden: number, biasOutput: number, activation: number, float32: number, history: number, every: number): number;
   mathInPlace(op: number, values: number, count: number): void;
+  trainMlp(setups: number, weights: number, count: number, x: number, y: number, batches: number, outputs: number, work: number, d: number, n: number, o: number, P: number, m: number, minibatch: number, activation: number, hiddenScale: number, outputScale: number, steps: number, threshold: number, everyStep: number): void;
+  MLP_SETUP_LENGTH: WebAssembly.Global;
 }
 
 /** One cell replayed step by step: rows of [k, loss[k], w1 … w8] (TRACE_ROW_LENGTH each) and the cell's outputs. */
@@ -58,6 +63,25 @@ export class WasmKernel {
     return this.outputsAt(at, count, out.offsets);
   }
 
+  /**
+   * Trains `count` MLP cells of `problem` in float64 (wasm/mlp.ts, the bits of src/mlp/reference.ts trainMlpCell):
+   * `fill` writes their set-up records (MLP_SETUP_LENGTH numbers each) and starting weights (weightCount each, as
+   * startingWeights gives them). Returns their outputs, entry j for record j.
+   */
+  trainMlp(problem: MlpProblem, count: number, fill: (setups: Float64Array, weights: Float64Array) => void): SweepOutputs {
+    const setupLength = this.exports.MLP_SETUP_LENGTH.value as number;
+    const r = mlpRegions(problem, count, setupLength), base = this.reserve(r.bytes);
+    const { buffer } = this.exports.memory;
+    fill(new Float64Array(buffer, base + r.setups, count * setupLength), new Float64Array(buffer, base + r.weights, count * problem.weightCount));
+    new Float64Array(buffer, base + r.x, problem.x.length).set(problem.x);
+    new Float64Array(buffer, base + r.y, problem.y.length).set(problem.y);
+    if (problem.batches) new Int32Array(buffer, base + r.batches, problem.batches.length).set(problem.batches);
+    const { d, n, o, points, m } = problem;
+    this.exports.trainMlp(base + r.setups, base + r.weights, count, base + r.x, base + r.y, base + r.batches, base + r.outputs, base + r.work, d, n, o, points, m,
+      problem.batches ? 1 : 0, MLP_ACTIVATIONS.indexOf(problem.activation), problem.hiddenScale, problem.outputScale, problem.steps, problem.threshold, problem.offsetEveryStep ? 1 : 0);
+    return this.outputsAt(base + r.outputs, count, outputLayout(count).offsets);
+  }
+
   /** Copies of the output arrays of a block of `count` cells at `at`. */
   private outputsAt(at: number, count: number, offsets: Record<OutputName, number>): SweepOutputs {
     const { buffer } = this.exports.memory;
@@ -80,12 +104,12 @@ export class WasmKernel {
     };
   }
 
-  /** For tests: the kernel's exp (op 'exp'), two-lane exp ('expV'), expm1 or tanh applied to `values`. */
-  math(op: 'exp' | 'expV' | 'expm1' | 'tanh', values: Float64Array): Float64Array {
+  /** For tests: the kernel's exp (op 'exp'), two-lane exp ('expV'), expm1, tanh or two-lane tanh ('tanhV') applied to `values`. */
+  math(op: 'exp' | 'expV' | 'expm1' | 'tanh' | 'tanhV', values: Float64Array): Float64Array {
     const base = this.reserve(values.byteLength);
     const view = new Float64Array(this.exports.memory.buffer, base, values.length);
     view.set(values);
-    this.exports.mathInPlace(['exp', 'expV', 'expm1', 'tanh'].indexOf(op), base, values.length);
+    this.exports.mathInPlace(['exp', 'expV', 'expm1', 'tanh', 'tanhV'].indexOf(op), base, values.length);
     return view.slice();
   }
 }
