@@ -14,6 +14,7 @@ import type { GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
+import { benchMlpNode } from './mlp-bench';
 import { BARE_NOTE } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
@@ -40,6 +41,8 @@ const record = (m: Measurement) => {
 async function inNode() {
   log('Node (CPU engines, then Dawn):');
   const { cancel } = await benchCpuNode(steps, runs, record);
+  log('Node, the fractal paper\'s MLP (tanh, P = 272):');
+  await benchMlpNode(runs, record);
   const gpu = await benchNode({
     gpu: acquireNodeGpu, trainShader: readTrainShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
     bareShader: readFileSync(new URL('../shaders/bare.wgsl', import.meta.url), 'utf8'),
@@ -194,6 +197,7 @@ const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
   ...mnistRatios(measurements, mnist),
+  mlpCpuEngineVsNumpyTwin: anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024),
   trainerVsBareLoopChromium: chromeRate / median('bare-chromium', at, BARE_NOTE),
   trainerVsBareLoopNode: median('webgpu-node', at) / median('bare-node', at, BARE_NOTE),
   wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-node', 4096),
