@@ -6,7 +6,7 @@
 import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from './heatmap';
 import { convergenceLabel, isComputed, outputRow, type OutputName, type SweepOutputs } from './outputs';
 import { gridSize } from './grid';
-import type { SweepSpec } from './spec';
+import { isMlp, type MlpSweepSpec, type SweepSpec } from './spec';
 import { axisTicks, scaleTicks } from './ticks';
 
 export interface Figure {
@@ -40,6 +40,13 @@ export function figureTitle(spec: SweepSpec, scale: HeatmapScale): string {
  * The settings of a figure's subtitle, in one line: those not on an axis (a figure over lr names no lr, one over
  * lrHidden names only lrOutput), and the convergence rule with what computed it.
  */
+/** An MLP spec's network in words: "MLP 16-16-1 tanh mean-field, 272 points, minibatch 16". */
+export function networkName(spec: MlpSweepSpec): string {
+  const n = spec.network, batch = spec.minibatch ? `, minibatch ${spec.minibatch.size}` : '';
+  const offset = spec.initOffsetEveryStep ? ', offset re-added every step' : '';
+  return `MLP ${n.inputs}-${n.width}-${n.outputs} ${n.activation} ${n.scaling}, ${spec.data.points} point${spec.data.points === 1 ? '' : 's'}${batch}${offset}`;
+}
+
 export function specLine(spec: SweepSpec, computedBy: string): string {
   const onAxis = (param: string) => spec.x.param === param || spec.y?.param === param;
   const lr = onAxis('lr') || (onAxis('lrHidden') && onAxis('lrOutput')) ? []
@@ -47,7 +54,9 @@ export function specLine(spec: SweepSpec, computedBy: string): string {
       : onAxis('lrOutput') ? [`lrHidden ${spec.lrHidden}`]
         : [spec.lrHidden === spec.lrOutput ? `lr ${spec.lrHidden}` : `lr ${spec.lrHidden} / ${spec.lrOutput}`];
   const momentum = spec.momentum && !onAxis('momentum') ? [`momentum ${spec.momentum}`] : [];
-  const settings = [spec.preset, spec.activation, `${spec.steps} steps`, `threshold ${spec.threshold}`, ...lr, ...momentum].join(', ');
+  const network = isMlp(spec) ? [networkName(spec)] : [spec.preset, spec.activation];
+  const threshold = isMlp(spec) && spec.convergence === 'tail-mean' ? [] : [`threshold ${spec.threshold}`];
+  const settings = [...network, `${spec.steps} steps`, ...threshold, ...lr, ...momentum].join(', ');
   return `${settings}; converged: ${convergenceLabel(spec.convergence)}; ${computedBy}`;
 }
 
