@@ -13,7 +13,7 @@ import { gridSize } from '../core/grid';
 import { allocateOutputs, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import { partRange, resultsHead } from '../core/results';
 import { rate, type Checkpoint, type RunOptions, type RunProgress, type RunResult } from '../core/run';
-import { parseSpecText, type SweepSpec } from '../core/spec';
+import { isMlp, parseSpecText, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
@@ -156,7 +156,10 @@ async function main(): Promise<void> {
   // work; a fresh run parses its spec first, so a mistyped spec path makes no folder.
   const lockFirst = args.resume !== undefined && existsSync(outDir);
   if (lockFirst) claimOutDir(outDir, shard);
-  const { spec, prior, backend: asked } = loadSweep(args);
+  const { spec, prior, backend: loaded } = loadSweep(args);
+  // The WGSL trainer does not know the MLP family yet: its sweeps run on the CPU engines (auto), never on the course kernel.
+  if (isMlp(spec) && loaded === 'webgpu') fail('--backend webgpu: the WebGPU trainer does not train MLP networks yet (issue 20); use --backend cpu, or leave --backend out', 2);
+  const asked = isMlp(spec) && loaded === 'auto' ? 'cpu' : loaded;
   if (!lockFirst) claimOutDir(outDir, shard);
   const { cells } = gridSize(spec);
   if (shard && shard.count > cells) fail(`--shard ${shard.index}/${shard.count}: ${cells.toLocaleString('en-US')} cells cannot be split into more than ${cells.toLocaleString('en-US')} parts`, 2);

@@ -7,7 +7,7 @@ import { gridSize, writeCellSetups } from '../core/grid';
 import { CELL_SETUP_LENGTH, type Activation } from '../core/network';
 import { allocateOutputs } from '../core/outputs';
 import { rate, type Checkpoint, type RunOptions, type RunResult } from '../core/run';
-import { usesMomentum, type SweepSpec } from '../core/spec';
+import { isMlp, usesMomentum, type SweepSpec } from '../core/spec';
 import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
@@ -81,6 +81,7 @@ export class GpuTrainer {
 
   /** Trains every cell of `spec`; resolves with complete or (cancelled) partial outputs. */
   async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
+    if (isMlp(spec)) throw new Error('the WebGPU trainer trains the course network only: an MLP sweep runs on the CPU engine (choose CPU)');
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
     const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss, momentum: usesMomentum(spec) });
