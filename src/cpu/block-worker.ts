@@ -53,8 +53,8 @@ export function serveBlocks(side: WorkerSide): void {
         // float64 MLP cells: the WebAssembly MLP kernel (wasm/mlp.ts). float32-faithful MLP cells have no kernel of
         // their own on the CPU yet: they stay on the TypeScript oracle (trainMlpCell with Math.fround).
         const mlpCell = isMlp(spec) && !mlp ? referenceCellTrainer(spec, arithmetic) : undefined;
-        const outputs = mlp ? mlp(await kernel, count, cellAt) : mlpCell ? (() => { const o = allocateOutputs(count); for (let j = 0; j < count; j++) setCell(o, j, mlpCell(cells ? cells[j] : first + j)); return o; })() : (await kernel).train(spec, arithmetic, count, (setups) => {
-          for (let j = 0; j < count; j++) write(cells ? cells[j] : first + j, setups, j * CELL_SETUP_LENGTH);
+        const outputs = mlp ? mlp(await kernel, count, cellAt) : mlpCell ? (() => { const o = allocateOutputs(count); for (let j = 0; j < count; j++) setCell(o, j, mlpCell(cellAt(j))); return o; })() : (await kernel).train(spec, arithmetic, count, (setups) => {
+          for (let j = 0; j < count; j++) write(cellAt(j), setups, j * CELL_SETUP_LENGTH);
         }, usesMomentum(spec));
         side.post({ type: 'done', run, block, outputs, elapsedMs: performance.now() - started }, outputBuffers(outputs));
       } catch (e) {
