@@ -3,6 +3,7 @@
  * call through playwright. Everything runs on this page's main thread; the GPU work is asynchronous.
  */
 import trainShader from '../../shaders/train.wgsl?raw';
+import mlpShader from '../../shaders/mlp.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
 import bareShader from '../../shaders/bare.wgsl?raw';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -21,7 +22,7 @@ import { MNIST_SHADERS } from '../../src/gpu/mnist/shaders';
 import { deepZoomSpec, stats, type Measurement } from '../workloads';
 
 let trainer: Promise<GpuTrainer> | undefined;
-const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader)));
+const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader, mlpShader)));
 
 const api = {
   async info() {

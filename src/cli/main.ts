@@ -64,7 +64,7 @@ async function pickEngine(backend: BackendFlag, threads: number): Promise<{ choi
 
 async function runOnGpu(trainer: GpuTrainer, spec: SweepSpec, options: RunOptions): Promise<{ run: RunResult; error?: string }> {
   try {
-    await trainer.pipeline(spec.activation); // compile before the clock starts
+    if (!isMlp(spec)) await trainer.pipeline(spec.activation); // compile before the clock starts (an MLP's compiles in run)
     return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }) };
   } catch (e) {
     if (e instanceof SweepInterruptedError) return { run: e.partial, error: e.message };
@@ -156,10 +156,7 @@ async function main(): Promise<void> {
   // work; a fresh run parses its spec first, so a mistyped spec path makes no folder.
   const lockFirst = args.resume !== undefined && existsSync(outDir);
   if (lockFirst) claimOutDir(outDir, shard);
-  const { spec, prior, backend: loaded } = loadSweep(args);
-  // The WGSL trainer does not know the MLP family yet: its sweeps run on the CPU engines (auto), never on the course kernel.
-  if (isMlp(spec) && loaded === 'webgpu') fail('--backend webgpu: the WebGPU trainer does not train MLP networks yet (issue 20); use --backend cpu, or leave --backend out', 2);
-  const asked = isMlp(spec) && loaded === 'auto' ? 'cpu' : loaded;
+  const { spec, prior, backend: asked } = loadSweep(args);
   if (!lockFirst) claimOutDir(outDir, shard);
   const { cells } = gridSize(spec);
   if (shard && shard.count > cells) fail(`--shard ${shard.index}/${shard.count}: ${cells.toLocaleString('en-US')} cells cannot be split into more than ${cells.toLocaleString('en-US')} parts`, 2);

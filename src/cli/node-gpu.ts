@@ -30,7 +30,12 @@ export function readTrainShader(): string {
   return readFileSync(new URL('../../shaders/train.wgsl', import.meta.url), 'utf8');
 }
 
+/** The text of shaders/mlp.wgsl. */
+export function readMlpShader(): string {
+  return readFileSync(new URL('../../shaders/mlp.wgsl', import.meta.url), 'utf8');
+}
+
 /** A trainer on a fresh Node device. */
 export async function createNodeTrainer(): Promise<GpuTrainer> {
-  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader());
+  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader());
 }

@@ -8,9 +8,13 @@ import { OUTPUTS, type OutputName, type SweepOutputs } from '../core/outputs';
 import { finishScore } from '../core/reference';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 
+/** A per-cell record of running outputs (CellState, MlpBook): its size and its fields' offsets, in bytes. */
+export interface OutputsLayout { size: number; offsets: { [field: string]: number; loss: number; firstLoss: number; divergedAt: number; scoreSum: number; scoreRecip: number; scoreTail: number } }
+
+const wordsOf = <K extends string>(offsets: Record<K, number>) => Object.fromEntries(Object.entries(offsets).map(([k, v]) => [k, (v as number) / 4])) as Record<K, number>;
 const STATE_WORDS = CELL_STATE.size / 4, PARAM_WORDS = CELL_PARAMS.size / 4;
-const S = Object.fromEntries(Object.entries(CELL_STATE.offsets).map(([k, v]) => [k, v / 4])) as Record<keyof typeof CELL_STATE.offsets, number>;
-const P = Object.fromEntries(Object.entries(CELL_PARAMS.offsets).map(([k, v]) => [k, v / 4])) as Record<keyof typeof CELL_PARAMS.offsets, number>;
+const S = wordsOf(CELL_STATE.offsets);
+const P = wordsOf(CELL_PARAMS.offsets);
 
 /**
  * Packs `count` cell set-ups (CELL_SETUP_LENGTH float64 each) into the shader's initial `state` and `params`
@@ -25,33 +29,41 @@ export function packCells(setups: Float64Array, count: number): { state: ArrayBu
   for (let c = 0; c < count; c++) {
     const src = c * CELL_SETUP_LENGTH, so = c * STATE_WORDS, po = c * PARAM_WORDS;
     for (let j = 0; j < 8; j++) sf[so + S.w1 + j] = setups[src + SETUP.w1 + j];
-    // Each output's field starts at its row's start, else noLoss: a running minimum at +inf, a maximum at −inf, a sum at 0, counts at −1.
-    for (const row of OUTPUTS) (row.type === 'f64' ? sf : si)[so + stateField(row.name)] = 'start' in row ? row.start : row.noLoss;
-    sf[so + S.firstLoss] = NaN;
-    sf[so + S.scoreRecip] = sf[so + S.scoreTail] = 0;
+    startOutputs(sf, si, so, CELL_STATE);
     for (const field of paramFields) pf[po + P[field]] = setups[src + SETUP[field]];
   }
   return { state, params };
 }
 
-/** The CellState word of an output: the field of its name, the last loss for finalLoss, Σ v for the score. */
-const stateField = (name: OutputName) => (name === 'finalLoss' ? S.loss : name === 'score' ? S.scoreSum : S[name]);
+/**
+ * Starts the running outputs of one cell's record at word `so`: each output's field at its row's start, else noLoss
+ * (a running minimum at +inf, a maximum at −inf, a sum at 0, counts at −1), firstLoss NaN, the score's sums 0.
+ */
+export function startOutputs(sf: Float32Array, si: Int32Array, so: number, layout: OutputsLayout): void {
+  const W = wordsOf(layout.offsets);
+  for (const row of OUTPUTS) (row.type === 'f64' ? sf : si)[so + stateField(W, row.name)] = 'start' in row ? row.start : row.noLoss;
+  sf[so + W.firstLoss] = NaN;
+  sf[so + W.scoreRecip] = sf[so + W.scoreTail] = 0;
+}
+
+/** The record's word of an output: the field of its name, the last loss for finalLoss, Σ v for the score. */
+const stateField = (W: Record<string, number>, name: OutputName) => (name === 'finalLoss' ? W.loss : name === 'score' ? W.scoreSum : W[name]);
 
 /**
- * Copies the outputs of `count` cells from a read-back `state` buffer into `outputs`: at cells first … first + count − 1,
+ * Copies the outputs of `count` cells from a read-back `state` buffer (CellState records, or `layout`'s) into `outputs`: at cells first … first + count − 1,
  * or, given `order`, at cells order[first] … order[first + count − 1]. Every OUTPUTS row is the CellState field of its
  * name (f32 or i32 by the row's type), finalLoss the last loss; rows of the run's end (ofEnd) are NaN for a diverged cell;
  * the score is finished from its three sums (finishScore, in float32 as the kernel would) for a run of `steps` updates.
  */
-export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, steps: number, order?: ArrayLike<number>): void {
-  const sf = new Float32Array(state), si = new Int32Array(state);
+export function unpackOutputs(state: ArrayBuffer, count: number, outputs: SweepOutputs, first: number, steps: number, order?: ArrayLike<number>, layout: OutputsLayout = CELL_STATE): void {
+  const sf = new Float32Array(state), si = new Int32Array(state), W = wordsOf(layout.offsets), words = layout.size / 4;
   for (let c = 0; c < count; c++) {
-    const so = c * STATE_WORDS, i = order ? order[first + c] : first + c;
-    const diverged = si[so + S.divergedAt] >= 0;
+    const so = c * words, i = order ? order[first + c] : first + c;
+    const diverged = si[so + W.divergedAt] >= 0;
     for (const row of OUTPUTS) {
-      outputs[row.name][i] = diverged && 'ofEnd' in row ? NaN : row.type === 'f64' ? sf[so + stateField(row.name)] : si[so + stateField(row.name)];
+      outputs[row.name][i] = diverged && 'ofEnd' in row ? NaN : row.type === 'f64' ? sf[so + stateField(W, row.name)] : si[so + stateField(W, row.name)];
     }
-    outputs.score[i] = finishScore(sf[so + S.scoreSum], sf[so + S.scoreRecip], sf[so + S.scoreTail], si[so + S.divergedAt], sf[so + S.firstLoss], steps, ROUND.float32);
+    outputs.score[i] = finishScore(sf[so + W.scoreSum], sf[so + W.scoreRecip], sf[so + W.scoreTail], si[so + W.divergedAt], sf[so + W.firstLoss], steps, ROUND.float32);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The GPU trainer: trains every cell of a sweep with shaders/train.wgsl. Per tile: upload the cells' parameters and
+ * The GPU trainer: trains every cell of a sweep with shaders/train.wgsl (an MLP sweep: src/gpu/mlp-trainer.ts). Per tile: upload the cells' parameters and
  * initial state once, run the steps in chunks of one dispatch each (progress and cancel between chunks, each chunk
  * sized to take about `chunkTargetMs` so no GPU watchdog fires), then read the outputs back through a staging buffer.
  */
@@ -11,6 +11,7 @@ import { isMlp, usesMomentum, type SweepSpec } from '../core/spec';
 import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
+import { MlpGpuTrainer } from './mlp-trainer';
 import { compileShader, createTrainPipeline, type TrainVariant } from './pipeline';
 import { firstChunkSteps, maxTileCells, nextChunkSteps, planTiles, workgroupCount } from './plan';
 
@@ -62,13 +63,17 @@ export class GpuTrainer {
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private lostInfo: GPUDeviceLostInfo | undefined;
 
-  private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule) {
+  private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule, private readonly mlp?: MlpGpuTrainer) {
     void gpu.lost.then((info) => { this.lostInfo = info; });
   }
 
-  /** Compiles the shader (`code` = the text of shaders/train.wgsl) on `gpu`'s device. */
-  static async create(gpu: GpuContext, code: string): Promise<GpuTrainer> {
-    return new GpuTrainer(gpu, await compileShader(gpu.device, code));
+  /**
+   * Compiles the shaders on `gpu`'s device: `code` = the text of shaders/train.wgsl (the course network), `mlpCode` =
+   * shaders/mlp.wgsl (MLP sweeps; without it run refuses them).
+   */
+  static async create(gpu: GpuContext, code: string, mlpCode?: string): Promise<GpuTrainer> {
+    const [course, mlp] = await Promise.all([compileShader(gpu.device, code), mlpCode === undefined ? undefined : compileShader(gpu.device, mlpCode, 'shaders/mlp.wgsl')]);
+    return new GpuTrainer(gpu, course, mlp && new MlpGpuTrainer(gpu, mlp));
   }
 
   /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
@@ -81,7 +86,10 @@ export class GpuTrainer {
 
   /** Trains every cell of `spec`; resolves with complete or (cancelled) partial outputs. */
   async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
-    if (isMlp(spec)) throw new Error('the WebGPU trainer trains the course network only: an MLP sweep runs on the CPU engine (choose CPU)');
+    if (isMlp(spec)) {
+      if (!this.mlp) throw new Error('this GPU trainer was made without shaders/mlp.wgsl: an MLP sweep needs it (GpuTrainer.create\'s mlpCode)');
+      return this.mlp.run(spec, options);
+    }
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
     const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss, momentum: usesMomentum(spec) });
