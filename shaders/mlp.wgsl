@@ -23,6 +23,7 @@
 //   @binding(5) batches : array<u32>, totalSteps · m point indices (minibatch training); a 4-byte placeholder otherwise.
 //
 // Overrides: D, N, O (the network's sizes, each ≤ 64), G (networks per workgroup), T (points per tile, ≤ 64),
+//            WORKGROUP_SIZE (= G·N),
 //            ACTIVATION (1 tanh, 2 relu, 3 identity; src/gpu/layout.ts ACTIVATION_CODES), FULL_BATCH,
 //            OFFSET_EVERY_STEP (add initOffset to W0 before every evaluation), TAIL_LOSSES.
 // Dispatch: ceil(cellCount / G) workgroups along x of G·N invocations; network g of workgroup w is cell w·G + g.
@@ -32,6 +33,7 @@ override N: u32 = 16u;
 override O: u32 = 1u;
 override G: u32 = 4u;
 override T: u32 = 32u;
+override WORKGROUP_SIZE: u32 = 64u; // G · N (the host sets both)
 override ACTIVATION: u32 = 1u;
 override FULL_BATCH: bool = true;
 override OFFSET_EVERY_STEP: bool = false;
@@ -213,7 +215,7 @@ fn record(b: ptr<function, MlpBook>, k: u32, loss: f32, weightsFinite: bool) {
   (*b).scoreTail = select((*b).scoreTail, (*b).scoreTail + v, scores && inScoreTail);
 }
 
-@compute @workgroup_size(G * N)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn train(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
   let g = lane / N;
   let j = lane % N;
