@@ -22,13 +22,14 @@
 //   @binding(4) data    : array<f32>, P·D + P·O floats: x [P][D] then y [P][O], row-major.
 //   @binding(5) batches : array<u32>, totalSteps · m point indices (minibatch training); a 4-byte placeholder otherwise.
 //
-// Overrides: D, N, O (the network's sizes, each ≤ 64), G (networks per workgroup), T (points per tile, ≤ 64),
+// Overrides: D, N, O (the network's sizes, each ≤ 64), D4 = ceil(D / 4), G (networks per workgroup), T (points per tile),
 //            WORKGROUP_SIZE (= G·N),
 //            ACTIVATION (1 tanh, 2 relu, 3 identity; src/gpu/layout.ts ACTIVATION_CODES), FULL_BATCH,
 //            OFFSET_EVERY_STEP (add initOffset to W0 before every evaluation), TAIL_LOSSES.
 // Dispatch: ceil(cellCount / G) workgroups along x of G·N invocations; network g of workgroup w is cell w·G + g.
 
 override D: u32 = 16u;
+override D4: u32 = 4u;               // ceil(D / 4): groups of four inputs
 override N: u32 = 16u;
 override O: u32 = 1u;
 override G: u32 = 4u;
@@ -38,7 +39,7 @@ override ACTIVATION: u32 = 1u;
 override FULL_BATCH: bool = true;
 override OFFSET_EVERY_STEP: bool = false;
 override TAIL_LOSSES: u32 = 20u;
-const MAX_SIZE: u32 = 64u;            // src/core/spec.ts MLP_LIMITS (inputs, outputs) and the tile's largest T
+const MAX_SIZE: u32 = 64u;            // src/core/spec.ts MLP_LIMITS.outputs (dW1's row); inputs beyond 16: w0High's 12 groups
 const SCORE_CAP: f32 = 1e6;           // src/core/reference.ts SCORE_CAP
 const GAIN: f32 = 1.4142135623730951; // √2, src/mlp/reference.ts GAIN
 
@@ -84,7 +85,7 @@ struct MlpBook {
 @group(0) @binding(4) var<storage, read> data: array<f32>;
 @group(0) @binding(5) var<storage, read> batches: array<u32>;
 
-var<workgroup> xs: array<f32, T * D>;          // the tile's inputs, [T][D]
+var<workgroup> xs: array<vec4<f32>, T * D4>;  // the tile's inputs, [T][D4] groups of four (zero past D)
 var<workgroup> ys: array<f32, T * O>;          // the tile's targets, [T][O]
 var<workgroup> hs: array<f32, G * T * N>;      // network g's hidden outputs on the tile, [G][T][N]
 var<workgroup> rs: array<f32, G * T * O>;      // network g's residuals on the tile, [G][T][O]
@@ -107,16 +108,61 @@ fn magnitudeBits(x: f32) -> u32 {
   return bitcast<u32>(x) & 0x7fffffffu;
 }
 
-// This lane's registers: column j of W0 and of its gradient, row j of W1's gradient, the tile's slopes.
-var<private> w0: array<f32, MAX_SIZE>;
-var<private> dw0: array<f32, MAX_SIZE>;
+// This lane's share of the weights: column j of W0 and of its gradient by groups of four inputs (zero past D), the
+// first four groups in registers (SwiftShader runs an indexed private array through a slow per-lane path: registers made
+// the trainer 4× faster) and any further groups in arrays; row j of W1's gradient (a register when O = 1).
+var<private> wa: vec4<f32>;
+var<private> wb: vec4<f32>;
+var<private> wc: vec4<f32>;
+var<private> wd: vec4<f32>;
+var<private> w0High: array<vec4<f32>, 12>;
+var<private> dwa: vec4<f32>;
+var<private> dwb: vec4<f32>;
+var<private> dwc: vec4<f32>;
+var<private> dwd: vec4<f32>;
+var<private> dw0High: array<vec4<f32>, 12>;
+var<private> dw1One: f32;
 var<private> dw1: array<f32, MAX_SIZE>;
-var<private> slopes: array<f32, MAX_SIZE>;
 
-// Stages the inputs and targets of the tile's points (tile point tp is point `pointAt(first + tp)`) for all networks.
+// Group i4 of W0's column (inputs 4·i4 … 4·i4 + 3), read and written.
+fn w0Group(i4: u32) -> vec4<f32> {
+  switch i4 { case 0u: { return wa; } case 1u: { return wb; } case 2u: { return wc; } case 3u: { return wd; } default: { return w0High[i4 - 4u]; } }
+}
+fn setW0Group(i4: u32, v: vec4<f32>) {
+  switch i4 { case 0u: { wa = v; } case 1u: { wb = v; } case 2u: { wc = v; } case 3u: { wd = v; } default: { w0High[i4 - 4u] = v; } }
+}
+fn dw0Group(i4: u32) -> vec4<f32> {
+  switch i4 { case 0u: { return dwa; } case 1u: { return dwb; } case 2u: { return dwc; } case 3u: { return dwd; } default: { return dw0High[i4 - 4u]; } }
+}
+
+// Σ_i x[i]·W0[i][j] for the tile point whose inputs start at xs[at] (groups of four, each a dot product).
+fn hiddenSum(at: u32) -> f32 {
+  var s = dot(xs[at], wa);
+  if (D4 > 1u) { s += dot(xs[at + 1u], wb); }
+  if (D4 > 2u) { s += dot(xs[at + 2u], wc); }
+  if (D4 > 3u) { s += dot(xs[at + 3u], wd); }
+  for (var i4 = 4u; i4 < D4; i4++) { s += dot(xs[at + i4], w0High[i4 - 4u]); }
+  return s;
+}
+
+// dW0[·][j] += x·dz for the tile point whose inputs start at xs[at].
+fn addHiddenGradient(at: u32, dz: f32) {
+  dwa += xs[at] * dz;
+  if (D4 > 1u) { dwb += xs[at + 1u] * dz; }
+  if (D4 > 2u) { dwc += xs[at + 2u] * dz; }
+  if (D4 > 3u) { dwd += xs[at + 3u] * dz; }
+  for (var i4 = 4u; i4 < D4; i4++) { dw0High[i4 - 4u] += xs[at + i4] * dz; }
+}
+
+// Stages the inputs (zero-padded to groups of four) and targets of the tile's points (tile point tp is point
+// `pointAt(first + tp)`) for all networks.
 fn stageTile(lane: u32, first: u32, count: u32, k: u32, batch: bool) {
-  for (var e = lane; e < count * D; e += G * N) {
-    xs[e] = data[pointAt(first + e / D, k, batch) * D + e % D];
+  for (var e = lane; e < count * D4; e += G * N) {
+    let at = pointAt(first + e / D4, k, batch) * D;
+    let i = 4u * (e % D4);
+    var v = vec4<f32>(0.0);
+    for (var q = 0u; q < 4u; q++) { if (i + q < D) { v[q] = data[at + i + q]; } }
+    xs[e] = v;
   }
   for (var e = lane; e < count * O; e += G * N) {
     ys[e] = data[chunk.points * D + pointAt(first + e / O, k, batch) * O + e % O];
@@ -128,18 +174,14 @@ fn pointAt(q: u32, k: u32, batch: bool) -> u32 {
   return q;
 }
 
-// Hidden unit j of network g on the tile's points: h into hs, the slope into this lane's registers.
+// Hidden unit j of network g on the tile's points, into hs.
 fn hiddenTile(g: u32, j: u32, count: u32) {
   for (var tp = 0u; tp < count; tp++) {
-    var s = 0.0;
-    for (var i = 0u; i < D; i++) { s += xs[tp * D + i] * w0[i]; }
-    let z = s * chunk.hiddenScale;
+    let z = hiddenSum(tp * D4) * chunk.hiddenScale;
     var h = z;
-    var slope = 1.0;
-    if (ACTIVATION == 1u) { h = tanhAccurate(GAIN * z); slope = GAIN * (1.0 - h * h); }
-    if (ACTIVATION == 2u) { h = GAIN * max(z, 0.0); slope = select(0.0, GAIN, z > 0.0); }
+    if (ACTIVATION == 1u) { h = tanhAccurate(GAIN * z); }
+    if (ACTIVATION == 2u) { h = GAIN * max(z, 0.0); }
     hs[(g * T + tp) * N + j] = h;
-    slopes[tp] = slope;
   }
 }
 
@@ -154,18 +196,27 @@ fn residualTile(g: u32, j: u32, count: u32) {
   }
 }
 
-// Lane j's share of the gradient on the tile's points, added in point order: dW1 row j and dW0 column j (unscaled sums).
+// Lane j's share of the gradient on the tile's points, added in point order: dW1 row j and dW0 column j (unscaled
+// sums). The activation's slope comes from h: GAIN·(1 − h²) for tanh, GAIN where h > 0 (z > 0) for ReLU.
 fn gradientTile(g: u32, j: u32, count: u32) {
   for (var tp = 0u; tp < count; tp++) {
     let h = hs[(g * T + tp) * N + j];
     var s = 0.0;
-    for (var c = 0u; c < O; c++) {
-      let gv = rs[(g * T + tp) * O + c] * chunk.gradScale;
-      dw1[c] += h * gv;
-      s += gv * w1s[(g * N + j) * O + c];
+    if (O == 1u) {
+      let gv = rs[g * T + tp] * chunk.gradScale;
+      dw1One += h * gv;
+      s = gv * w1s[g * N + j];
+    } else {
+      for (var c = 0u; c < O; c++) {
+        let gv = rs[(g * T + tp) * O + c] * chunk.gradScale;
+        dw1[c] += h * gv;
+        s += gv * w1s[(g * N + j) * O + c];
+      }
     }
-    let dz = (s * chunk.outputScale) * slopes[tp];
-    for (var i = 0u; i < D; i++) { dw0[i] += xs[tp * D + i] * dz; }
+    var slope = 1.0;
+    if (ACTIVATION == 1u) { slope = GAIN * (1.0 - h * h); }
+    if (ACTIVATION == 2u) { slope = select(0.0, GAIN, h > 0.0); }
+    addHiddenGradient(tp * D4, (s * chunk.outputScale) * slope);
   }
 }
 
@@ -224,15 +275,21 @@ fn train(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
   let at = min(cell, chunk.cellCount - 1u);
   let base = at * (D * N + N * O);
   let p = params[at];
-  for (var i = 0u; i < D; i++) { w0[i] = weights[base + i * N + j]; }
+  for (var i = 0u; i < D; i++) { var v = w0Group(i / 4u); v[i % 4u] = weights[base + i * N + j]; setW0Group(i / 4u, v); }
   for (var c = 0u; c < O; c++) { w1s[(g * N + j) * O + c] = weights[base + D * N + j * O + c]; }
   var b = book[at];
   workgroupBarrier();
 
   for (var k = chunk.firstStep; k < chunk.endStep; k++) {
-    if (OFFSET_EVERY_STEP) { for (var i = 0u; i < D; i++) { w0[i] += p.initOffset; } }
     var worst = 0u;
-    for (var i = 0u; i < D; i++) { worst = max(worst, magnitudeBits(w0[i])); dw0[i] = 0.0; }
+    for (var i4 = 0u; i4 < D4; i4++) {
+      var v = w0Group(i4);
+      if (OFFSET_EVERY_STEP) { v += select(vec4<f32>(0.0), vec4<f32>(p.initOffset), 4u * i4 + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(D)); setW0Group(i4, v); }
+      worst = max(worst, max(max(magnitudeBits(v.x), magnitudeBits(v.y)), max(magnitudeBits(v.z), magnitudeBits(v.w))));
+    }
+    dwa = vec4<f32>(0.0); dwb = dwa; dwc = dwa; dwd = dwa;
+    for (var i4 = 4u; i4 < D4; i4++) { dw0High[i4 - 4u] = dwa; }
+    dw1One = 0.0;
     for (var c = 0u; c < O; c++) { worst = max(worst, magnitudeBits(w1s[(g * N + j) * O + c])); dw1[c] = 0.0; }
     finite[lane] = u32(worst < 0x7f800000u);
     let update = k < chunk.totalSteps;
@@ -244,14 +301,15 @@ fn train(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
       record(&b, k, sum / chunk.lossDivisor, allFinite);
     }
     if (update) {
-      for (var i = 0u; i < D; i++) { w0[i] -= p.lrHidden * (dw0[i] * chunk.hiddenScale); }
+      for (var i4 = 0u; i4 < D4; i4++) { setW0Group(i4, w0Group(i4) - p.lrHidden * (dw0Group(i4) * chunk.hiddenScale)); }
+      if (O == 1u) { dw1[0] = dw1One; }
       for (var c = 0u; c < O; c++) { w1s[(g * N + j) * O + c] -= p.lrOutput * (dw1[c] * chunk.outputScale); }
     }
     workgroupBarrier();
   }
 
   if (real) {
-    for (var i = 0u; i < D; i++) { weights[base + i * N + j] = w0[i]; }
+    for (var i = 0u; i < D; i++) { weights[base + i * N + j] = w0Group(i / 4u)[i % 4u]; }
     for (var c = 0u; c < O; c++) { weights[base + D * N + j * O + c] = w1s[(g * N + j) * O + c]; }
     if (j == 0u) { book[cell] = b; }
   }

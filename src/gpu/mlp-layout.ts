@@ -28,8 +28,8 @@ export const MLP_BOOK = {
   },
 } as const;
 
-/** The largest tile of points a workgroup stages at once (the shader's MAX_SIZE bounds its per-lane slopes). */
-export const MAX_TILE_POINTS = 64;
+/** The largest tile of points a workgroup stages at once. */
+export const MAX_TILE_POINTS = 32;
 
 /** A workgroup's shape for one network size: G networks of N lanes each, T points per tile, its workgroup memory. */
 export interface MlpWorkgroup { networks: number; tilePoints: number; invocations: number; sharedBytes: number }
@@ -39,15 +39,15 @@ export class MlpLimitError extends RangeError {
   override name = 'MlpLimitError';
 }
 
-/** Bytes of workgroup memory the shader declares for G networks of sizes d, n, o and tiles of T points. */
+/** Bytes of workgroup memory the shader declares for G networks of sizes d, n, o and tiles of T points (inputs in groups of four). */
 export function mlpSharedBytes(d: number, n: number, o: number, networks: number, tilePoints: number): number {
   const T = tilePoints, G = networks;
-  return 4 * (T * d + T * o + G * T * n + G * T * o + G * n * o + G * n);
+  return 4 * (T * 4 * Math.ceil(d / 4) + T * o + G * T * n + G * T * o + G * n * o + G * n);
 }
 
 /**
  * The workgroup for sizes d, n, o on a device: as many networks as fill 64 lanes (at least one), and the largest tile
- * of points (≤ 32, or fewer when `points` is smaller) whose workgroup memory fits; throws MlpLimitError naming the sizes
+ * of points (≤ MAX_TILE_POINTS, or fewer when `points` is smaller) whose workgroup memory fits; throws MlpLimitError naming the sizes
  * when not even one network with one point per tile fits.
  */
 export function mlpWorkgroup(d: number, n: number, o: number, points: number, limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize' | 'maxComputeInvocationsPerWorkgroup'>): MlpWorkgroup {
@@ -58,7 +58,7 @@ export function mlpWorkgroup(d: number, n: number, o: number, points: number, li
   if (!fits(networks, 1)) {
     throw new MlpLimitError(`a ${d}-${n}-${o} network needs ${mlpSharedBytes(d, n, o, 1, 1)} bytes of GPU workgroup memory; this device has ${limits.maxComputeWorkgroupStorageSize} (width × outputs is the largest part). Use the CPU engine (--backend cpu).`);
   }
-  let tilePoints = Math.min(32, MAX_TILE_POINTS, Math.max(1, points));
+  let tilePoints = Math.min(MAX_TILE_POINTS, Math.max(1, points));
   while (!fits(networks, tilePoints)) tilePoints--;
   return { networks, tilePoints, invocations: networks * n, sharedBytes: mlpSharedBytes(d, n, o, networks, tilePoints) };
 }

@@ -31,11 +31,11 @@ describe('buffer layouts match shaders/mlp.wgsl', () => {
     for (const row of OUTPUTS) if (row.name !== 'finalLoss' && row.name !== 'score') expect(MLP_BOOK.offsets).toHaveProperty(row.name);
   });
   it('the workgroup arrays the plan counts are the ones the shader declares', () => {
-    const declared = [...code.matchAll(/^var<workgroup> (\w+): array<\w+, ([^>]+)>;/gm)].map((m) => m[2]);
-    expect(declared).toEqual(['T * D', 'T * O', 'G * T * N', 'G * T * O', 'G * N * O', 'G * N']);
-    const [D, N, O, G, T] = [3, 5, 7, 2, 11];
-    const sum = declared.reduce((s, e) => s + Number(new Function('D', 'N', 'O', 'G', 'T', `return ${e}`)(D, N, O, G, T)), 0);
-    expect(mlpSharedBytes(D, N, O, G, T)).toBe(4 * sum);
+    const declared = [...code.matchAll(/^var<workgroup> \w+: array<(f32|u32|vec4<f32>), ([^;]+)>;/gm)].map((m) => [m[1], m[2]]);
+    expect(declared.map((d) => d[1])).toEqual(['T * D4', 'T * O', 'G * T * N', 'G * T * O', 'G * N * O', 'G * N']);
+    const [D, N, O, G, T] = [7, 5, 3, 2, 11], D4 = Math.ceil(D / 4);
+    const words = declared.reduce((s, [type, e]) => s + (type === 'vec4<f32>' ? 4 : 1) * Number(new Function('D4', 'N', 'O', 'G', 'T', `return ${e}`)(D4, N, O, G, T)), 0);
+    expect(mlpSharedBytes(D, N, O, G, T)).toBe(4 * words);
   });
 });
 
