@@ -47,6 +47,7 @@ describe('the WGSL MLP trainer against the float64 oracle', () => {
     ['minibatch of 4 drawn with replacement', { minibatch: { size: 4, seed: 9 } }],
     ['offset once, on an axis', { y: { param: 'initOffset', min: -0.5, max: 0.5, count: 3, scale: 'linear' } }],
     ['offset re-added every step', { initOffsetEveryStep: true, y: { param: 'initOffset', min: 0.01, max: 0.05, count: 3, scale: 'linear' } }],
+    ['more than 16 inputs (the inputs past 16 in arrays), one output', { network: { kind: 'mlp', inputs: 21, width: 3, outputs: 1 } }],
     ['the paper\'s sizes (16-16-1, 272 points, more than one tile of points)', { network: { kind: 'mlp' }, data: { points: 272, seed: 1 }, steps: 3 }],
   ];
   for (const [name, fields] of cases) {
