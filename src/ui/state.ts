@@ -7,6 +7,7 @@ import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import type { HeatmapMetric, HeatmapScale } from '../core/heatmap';
 import type { PresetName } from '../core/presets';
 import { gridSize } from '../core/grid';
+import { mlpOnCpu } from '../core/mlp-on-cpu';
 import type { SweepSpec } from '../core/spec';
 import type { Capabilities } from '../worker/sweep.worker';
 import { tooFineForFloat32, type SpotCheck } from './precision';
@@ -189,6 +190,7 @@ export function reduce(state: PageState, action: Action): PageState {
  * neighbouring cells are too few float32 steps apart runs in float64 (the page says so, and float32 can be chosen).
  */
 export function resolveArithmetic(choice: ArithmeticChoice, capabilities: Capabilities | undefined, spec?: SweepSpec): Arithmetic {
+  if (spec && mlpOnCpu(spec)) return 'float64'; // TEMPORARY (src/core/mlp-on-cpu.ts)
   if (choice !== 'auto') return choice;
   if (capabilities?.auto.device === 'cpu') return 'float64';
   return spec && tooFineForFloat32(spec) ? 'float64' : 'float32';

@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import trainShader from '../../shaders/train.wgsl?raw';
+import { mlpOnCpu } from '../core/mlp-on-cpu';
 import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
@@ -117,7 +118,7 @@ const api = {
     const own = (controller = new AbortController());
     const { gpu, trainer } = await gpuTrainer();
     const asked = request.arithmetic ?? 'auto';
-    const useGpu = trainer !== undefined && (asked === 'float32' || (asked === 'auto' && chooseDevice('auto', gpu, threads, cpuMissing).device === 'webgpu'));
+    const useGpu = trainer !== undefined && !mlpOnCpu(spec) && (asked === 'float32' || (asked === 'auto' && chooseDevice('auto', gpu, threads, cpuMissing).device === 'webgpu'));
     const arithmetic: Arithmetic = asked === 'float32' ? 'float32' : 'float64';
     let reported = 0;
     const report = (p: RunProgress) => {

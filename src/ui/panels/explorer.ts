@@ -15,6 +15,7 @@ import type { Navigation } from '../navigation';
 import { closeNeighbours, precisionNotice } from '../precision';
 import type { Runs, ViewData } from '../runs';
 import { resolveArithmetic } from '../state';
+import { mlpOnCpu } from '../../core/mlp-on-cpu';
 import type { Store } from '../store';
 
 const HOVER_HINT = 'Hover a cell to read it; click to inspect it.';
@@ -86,10 +87,11 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     const runsIn = view && resolveArithmetic(view.arithmetic, capabilities, view.spec);
     const notice = view && runsIn && precisionNotice(view.spec, runsIn);
     // Auto chose float64 over the GPU because float32 cannot tell this view's cells apart: say so, and how to opt out.
-    const switched = view?.arithmetic === 'auto' && runsIn === 'float64' && capabilities?.auto.device === 'webgpu';
-    byId('precision').hidden = !notice && !switched;
+    const onCpu = view && mlpOnCpu(view.spec); // TEMPORARY (src/core/mlp-on-cpu.ts)
+    const switched = !onCpu && view?.arithmetic === 'auto' && runsIn === 'float64' && capabilities?.auto.device === 'webgpu';
+    byId('precision').hidden = !notice && !switched && !onCpu;
     byId('precision').classList.toggle('stripes', notice?.level === 'stripes');
-    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${closeNeighbours(view.spec, 'float32')}. Choose float32 under Arithmetic to run the GPU anyway.` : '');
+    byId('precision-text').textContent = [onCpu, notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${closeNeighbours(view.spec, 'float32')}. Choose float32 under Arithmetic to run the GPU anyway.` : '')].filter(Boolean).join(' ');
     byId('use-float64').hidden = !notice?.offerFloat64;
   });
 
