@@ -145,5 +145,14 @@ export function syncNetworkKind(form: HTMLFormElement, switched: boolean): void 
       option.disabled = off && option.value !== menu.value;
     }
   }
-  if (switched) control(form, 'convergence').value = defaultConvergence(kind);
+  if (switched) {
+    control(form, 'convergence').value = defaultConvergence(kind);
+    // The initial weights the other network draws by default become this one's (the MLP's: N(0, 1), seed 2).
+    const init = INIT_PATHS.map((path) => control(form, path).value.trim());
+    if (init.every((v, i) => v === '' || v === INIT_DEFAULTS[kind === 'mlp' ? 'course' : 'mlp'][i])) INIT_PATHS.forEach((path, i) => { control(form, path).value = INIT_DEFAULTS[kind][i]; });
+  }
 }
+
+const INIT_PATHS = ['init.distribution', 'init.scale', 'init.seed'] as const;
+/** The random initialization each kind takes when the spec names none (src/core/spec.ts parseSpec), as field texts. */
+export const INIT_DEFAULTS: Record<NetworkKind, readonly string[]> = { course: ['uniform', '1', '0'], mlp: ['normal', '1', String(MLP_DEFAULTS.initSeed)] };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mlpOnCpu } from '../../src/core/mlp-on-cpu';
 import { appliesTo, overlap, PARAMETERS } from '../../src/core/parameters';
 import { isMlp, parseSpec, type MlpSweepSpec, type SweepSpec } from '../../src/core/spec';
-import { axisParamFor, axisParamsFor, mlpFieldTexts, MLP_PATHS, readMlpFields } from '../../src/ui/network-form';
+import { axisParamFor, axisParamsFor, INIT_DEFAULTS, mlpFieldTexts, MLP_PATHS, readMlpFields } from '../../src/ui/network-form';
 import { PAPER_VIEWS } from '../../src/ui/ready-made';
 import { INITIAL_STATE, resolveArithmetic } from '../../src/ui/state';
 import { readUrl, writeUrl } from '../../src/ui/url-table';
@@ -67,6 +67,15 @@ describe('the form\'s MLP fields', () => {
   it('send a minibatch seed only with a size (a blank size is full batch)', () => {
     expect(readMlpFields((path) => (path === 'minibatch.seed' ? '4' : ''))).not.toHaveProperty('minibatch');
     expect(readMlpFields((path) => ({ 'minibatch.size': '8', 'minibatch.seed': '4' })[path] ?? '').minibatch).toEqual({ size: 8, seed: 4 });
+  });
+});
+
+describe('the initial weights the form switches to with the network', () => {
+  it('are the ones each kind\'s spec takes when it names none', () => {
+    for (const kind of ['course', 'mlp'] as const) {
+      const { init } = parsed({ ...(kind === 'mlp' ? { network: { kind } } : {}), x: AXES.x });
+      expect([init.distribution, String(init.scale), String(init.seed)]).toEqual(INIT_DEFAULTS[kind]);
+    }
   });
 });
 
