@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HEATMAP_METRICS } from '../../src/core/heatmap';
 import { mlpOnCpu } from '../../src/core/mlp-on-cpu';
 import { appliesTo, overlap, PARAMETERS } from '../../src/core/parameters';
 import { isMlp, parseSpec, type MlpSweepSpec, type SweepSpec } from '../../src/core/spec';
@@ -102,6 +103,8 @@ describe('the fractal paper\'s ready-made views', () => {
     expect(PAPER_VIEWS.map((v) => v.spec)).toEqual(files);
     expect(new Set(PAPER_VIEWS.map((v) => v.name)).size).toBe(6);
     for (const v of PAPER_VIEWS) expect(isMlp(parsed(v.spec))).toBe(true);
+    // Each opens on the paper's own measure, which the map can show.
+    expect(PAPER_VIEWS.every((v) => v.metric === 'score' && HEATMAP_METRICS.includes(v.metric))).toBe(true);
   });
 });
 

@@ -27,7 +27,7 @@ export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: ()
       button.addEventListener('click', () => {
         const r = parseSpec(ready.spec);
         if (!r.ok) throw new Error(`ready-made sweep "${ready.name}" is invalid: ${r.errors.join('; ')}`);
-        nav.open({ spec: r.spec, arithmetic: arithmetic() });
+        nav.open({ spec: r.spec, arithmetic: arithmetic() }, 'metric' in ready ? { metric: ready.metric } : {});
       });
       byId(row).append(button);
     }
