@@ -46,8 +46,11 @@ export function showField(form: HTMLFormElement, path: string, on: boolean): voi
   (node instanceof HTMLFieldSetElement ? node : node.closest('label')!).hidden = !on;
 }
 
-/** Whether the field at `path` is hidden (its label, or a fieldset around it). */
-export const fieldHidden = (form: HTMLFormElement, path: string) => control(form, path).closest('[hidden]') !== null;
+/** Whether the field at `path` is hidden in the form (its label, or a fieldset around it; not the tab the form is on). */
+export function fieldHidden(form: HTMLFormElement, path: string): boolean {
+  const hidden = control(form, path).closest('[hidden]');
+  return hidden !== null && form.contains(hidden);
+}
 
 /** A field's text as a spec value: blank → undefined (the default), a number → the number, else the text as written (validation names it). */
 export function numberOrText(text: string): number | string | undefined {
