@@ -1,4 +1,13 @@
-/** Ready-made sweeps offered on the sweep page. */
+import paperIdentity from '../../examples/paper-identity.json';
+import paperMinibatch from '../../examples/paper-minibatch.json';
+import paperOffset from '../../examples/paper-offset.json';
+import paperRelu from '../../examples/paper-relu.json';
+import paperSinglePoint from '../../examples/paper-single-point.json';
+import paperTanh from '../../examples/paper-tanh.json';
+
+import type { HeatmapMetric } from '../core/heatmap';
+
+/** Ready-made sweeps of the course network offered on the sweep page. */
 export const READY_MADE: Array<{ name: string; title: string; spec: Record<string, unknown> }> = [
   {
     name: 'lr × init scale',
@@ -20,4 +29,19 @@ export const READY_MADE: Array<{ name: string; title: string; spec: Record<strin
     title: 'Learning rate against heavy-ball momentum β (0 is plain gradient descent, the sheet)',
     spec: { preset: 'era-v1', steps: 1000, threshold: 1e-4, x: { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' }, y: { param: 'momentum', min: 0, max: 0.99, count: 128 } },
   },
+];
+
+/**
+ * The fractal paper's six conditions (Sohl-Dickstein 2024, "The boundary of neural network trainability is fractal"):
+ * a 16-16-1 mean-field MLP on random data, trained by full-batch gradient descent unless the condition says otherwise.
+ * The specs are examples/paper-*.json themselves, so the page and `npm run sweep` run the same sweeps. Each opens on
+ * the paper's own measure, the score (negative: converged, positive: diverged).
+ */
+export const PAPER_VIEWS: Array<{ name: string; title: string; spec: Record<string, unknown>; metric: HeatmapMetric }> = [
+  { name: 'tanh', title: 'The paper’s baseline: tanh units, 272 data points, full batch; hidden × output learning rate', spec: paperTanh, metric: 'score' },
+  { name: 'ReLU', title: 'ReLU units instead of tanh (272 points, full batch); hidden × output learning rate', spec: paperRelu, metric: 'score' },
+  { name: 'linear', title: 'A deep linear network (identity units) on 16 data points; hidden × output learning rate', spec: paperIdentity, metric: 'score' },
+  { name: 'minibatch 16', title: 'tanh units trained on minibatches of 16 of the 272 points (drawn with replacement); hidden × output learning rate', spec: paperMinibatch, metric: 'score' },
+  { name: 'one data point', title: 'tanh units trained on a single data point; hidden × output learning rate', spec: paperSinglePoint, metric: 'score' },
+  { name: 'init offset × lr', title: 'tanh units: an offset added to the input-layer weights (re-added every step, as the paper’s notebook) against one learning rate for both layers', spec: paperOffset, metric: 'score' },
 ];

@@ -6,31 +6,9 @@ import { ACTIVATIONS } from '../core/network';
 import { CONVERGENCE_RULES } from '../core/outputs';
 import { AXIS_PARAMS, overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from '../core/parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
-import type { SweepSpec } from '../core/spec';
-
-type Raw = Record<string, unknown>;
-
-function el(tag: string, props: Record<string, string> = {}, children: Node[] = []): HTMLElement {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-function field(label: string, path: string, control: HTMLInputElement | HTMLSelectElement): HTMLLabelElement {
-  control.dataset.path = path;
-  control.name = path;
-  return el('label', {}, [document.createTextNode(label), control]) as HTMLLabelElement;
-}
-function group(path: string, legend: string, children: Node[]): HTMLFieldSetElement {
-  const node = document.createElement('fieldset');
-  node.dataset.path = path;
-  const title = document.createElement('legend');
-  title.textContent = legend;
-  node.append(title, ...children);
-  return node;
-}
-const numberInput = (step = 'any') => el('input', { type: 'text', inputMode: 'decimal', step }) as HTMLInputElement;
-const select = (options: readonly string[]) => el('select', {}, options.map((o) => el('option', { value: o, textContent: o }))) as HTMLSelectElement;
+import { isMlp, type SweepSpec } from '../core/spec';
+import { control, el, field, fieldHidden, group, numberInput, numberOrText, select, type Raw } from './form-controls';
+import { defaultConvergence, fillMlpForm, formKind, mlpFieldset, networkField, readMlpForm, syncNetworkKind } from './network-form';
 
 /** The parameters an axis offers (PARAMETERS), each with its description as a tooltip. */
 function parameterSelect(withNone: boolean): HTMLSelectElement {
@@ -54,6 +32,7 @@ function axisFieldset(name: 'x' | 'y'): HTMLFieldSetElement {
 export function buildSpecForm(form: HTMLFormElement): void {
   form.replaceChildren(
     group('network', 'network and training', [
+      networkField(),
       field('preset', 'preset', select(PRESET_NAMES)),
       field('activation', 'activation', select(ACTIVATIONS)),
       field('steps', 'steps', numberInput('1')),
@@ -62,6 +41,7 @@ export function buildSpecForm(form: HTMLFormElement): void {
       // One field per setting of a parameter row (lr, lrHidden, lrOutput, momentum).
       ...SPEC_SETTINGS.map((row) => Object.assign(field(row.spec!, row.spec!, numberInput()), { title: row.label })),
     ]),
+    mlpFieldset(),
     axisFieldset('x'),
     axisFieldset('y'),
     group('values', 'inputs, targets, initial weights (blank = preset)', [
@@ -78,6 +58,7 @@ export function buildSpecForm(form: HTMLFormElement): void {
   const preset = control(form, 'preset') as HTMLSelectElement;
   preset.addEventListener('change', () => showPresetPlaceholders(form, preset.value as PresetName));
   showPresetPlaceholders(form, 'era-v1');
+  control(form, 'network.kind').addEventListener('change', () => syncKind(form, true));
   for (const axis of ['x', 'y'] as const) {
     control(form, `${axis}.kind`).addEventListener('change', () => syncAxisKind(form, axis));
     control(form, `${axis}.param`).addEventListener('change', () => { syncAxisKind(form, axis); syncSettings(form); });
@@ -95,7 +76,13 @@ function syncSettings(form: HTMLFormElement): void {
   }
 }
 
-const control = (form: HTMLFormElement, path: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-path="${path}"]`)!;
+/** Shows the network kind's fields and offers its axis parameters (then the axes and settings follow). */
+function syncKind(form: HTMLFormElement, switched: boolean): void {
+  syncNetworkKind(form, switched);
+  syncAxisKind(form, 'x');
+  syncAxisKind(form, 'y');
+  syncSettings(form);
+}
 
 function showPresetPlaceholders(form: HTMLFormElement, name: PresetName): void {
   const p = PRESETS[name];
@@ -119,12 +106,7 @@ function syncAxisKind(form: HTMLFormElement, axis: 'x' | 'y'): void {
   show(`${axis}.values`, !none && values);
 }
 
-function readNumber(form: HTMLFormElement, path: string): number | string | undefined {
-  const text = control(form, path).value.trim();
-  if (text === '') return undefined;
-  const n = Number(text);
-  return Number.isNaN(n) ? text : n; // a non-number goes through so validation names it
-}
+const readNumber = (form: HTMLFormElement, path: string) => numberOrText(control(form, path).value); // a non-number goes through so validation names it
 
 function readAxis(form: HTMLFormElement, axis: 'x' | 'y'): Raw | undefined {
   const param = control(form, `${axis}.param`).value;
@@ -146,14 +128,15 @@ function readList(form: HTMLFormElement, name: string, length: number, spec: Raw
 
 /** The raw spec the form describes (blank fields omitted, so the preset's defaults apply). */
 export function readSpecForm(form: HTMLFormElement): Raw {
-  const spec: Raw = { preset: control(form, 'preset').value, activation: control(form, 'activation').value, convergence: control(form, 'convergence').value };
+  const mlp = formKind(form) === 'mlp';
+  // The MLP's spec names its network, data and minibatch, and none of the course's fields (hidden in the form).
+  const spec: Raw = mlp ? readMlpForm(form) : { preset: control(form, 'preset').value, activation: control(form, 'activation').value };
+  spec.convergence = control(form, 'convergence').value;
   for (const key of ['steps', 'threshold', ...SPEC_SETTINGS.map((row) => row.spec!)]) {
     const v = readNumber(form, key);
-    if (v !== undefined && !(control(form, key) as HTMLInputElement).disabled) spec[key] = v;
+    if (v !== undefined && !(control(form, key) as HTMLInputElement).disabled && !fieldHidden(form, key)) spec[key] = v;
   }
-  readList(form, 'inputs', 2, spec);
-  readList(form, 'targets', 2, spec);
-  readList(form, 'weights', 8, spec);
+  if (!mlp) for (const [name, length] of [['inputs', 2], ['targets', 2], ['weights', 8]] as const) readList(form, name, length, spec);
   const init: Raw = { distribution: control(form, 'init.distribution').value };
   for (const key of ['scale', 'seed']) { const v = readNumber(form, `init.${key}`); if (v !== undefined) init[key] = v; }
   spec.init = init;
@@ -167,6 +150,8 @@ export function readSpecForm(form: HTMLFormElement): Raw {
 export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
   const set = (path: string, v: unknown) => { control(form, path).value = v === undefined ? '' : String(v); };
   const preset = PRESETS[spec.preset];
+  set('network.kind', isMlp(spec) ? 'mlp' : 'course');
+  fillMlpForm(form, isMlp(spec) ? spec : undefined);
   set('preset', spec.preset);
   showPresetPlaceholders(form, spec.preset);
   set('activation', spec.activation);
@@ -202,9 +187,8 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
       set(`${name}.kind`, 'range');
       set(`${name}.min`, axis.min); set(`${name}.max`, axis.max); set(`${name}.count`, axis.count); set(`${name}.scale`, axis.scale);
     }
-    syncAxisKind(form, name);
   }
-  syncSettings(form);
+  syncKind(form, false);
 }
 
 /** Marks the fields named by validation messages ("x.count: …") and writes each message under its field. */
@@ -213,7 +197,8 @@ export function showSpecErrors(form: HTMLFormElement, errors: string[]): void {
   form.querySelectorAll('[aria-invalid]').forEach((n) => n.removeAttribute('aria-invalid'));
   for (const message of errors) {
     const path = message.slice(0, message.indexOf(':'));
-    const target = form.querySelector<HTMLElement>(`[data-path="${path}"]`) ?? form.querySelector<HTMLElement>(`[data-path="${path.split('.')[0]}"]`);
+    const target = form.querySelector<HTMLElement>(`[data-path="${path}"]`) ?? form.querySelector<HTMLElement>(`[data-path="${path.split('.')[0]}"]`)
+      ?? form.querySelector<HTMLElement>(`[data-path^="${path.split('.')[0]}."]`); // "data: …" beside data.points
     if (!target) continue;
     target.setAttribute('aria-invalid', 'true');
     const note = el('span', { className: 'field-error', textContent: message.slice(message.indexOf(':') + 1).trim() });
@@ -233,9 +218,10 @@ export function fillRawSpecForm(form: HTMLFormElement, raw: unknown): void {
   const text = (v: unknown) => (Array.isArray(v) ? v.map((x) => String(x)).join(', ') : typeof v === 'object' || v === undefined ? undefined : String(v));
   form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-path]').forEach((c) => {
     const path = c.dataset.path!;
-    if (path.endsWith('.kind')) return;
+    if (path === 'x.kind' || path === 'y.kind') return; // the form's own (range or values), not the spec's
     const value = text(at(path));
     if (value === undefined) return;
+    if (c instanceof HTMLInputElement && c.type === 'checkbox') { c.checked = value === 'true'; return; }
     if (c instanceof HTMLSelectElement && ![...c.options].some((o) => o.value === value)) c.append(el('option', { value, textContent: value }));
     c.value = value;
   });
@@ -243,7 +229,7 @@ export function fillRawSpecForm(form: HTMLFormElement, raw: unknown): void {
     const axis = at(name);
     if (name === 'y' && axis === undefined) control(form, 'y.param').value = 'none';
     control(form, `${name}.kind`).value = typeof axis === 'object' && axis !== null && 'values' in axis ? 'values' : 'range';
-    syncAxisKind(form, name);
   }
-  syncSettings(form);
+  if (at('convergence') === undefined) control(form, 'convergence').value = defaultConvergence(formKind(form));
+  syncKind(form, false);
 }

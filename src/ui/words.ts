@@ -15,3 +15,6 @@ export function plannedText(arithmetic: Arithmetic, capabilities: Capabilities |
 
 /** A count for people: 1,234,567. */
 export const count = (n: number) => n.toLocaleString('en-US');
+
+/** A speed in network-steps per second: "41.0 M network-steps/s", or below 1 M in full ("24,870 network-steps/s": an MLP step costs ~1000 course steps). */
+export const rateText = (perSecond: number) => (perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)} M` : count(Math.round(perSecond))) + ' network-steps/s';

@@ -13,7 +13,7 @@ import type { Navigation } from '../navigation';
 import type { ViewData } from '../runs';
 import type { Store } from '../store';
 import { proxy } from '../sweep-client';
-import { count, plannedText, ranOnText } from '../words';
+import { count, plannedText, ranOnText, rateText } from '../words';
 import type { Aside } from './aside';
 
 /**
@@ -67,7 +67,7 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
       text: `Compared float32 with float64 on ${computed.cellsDone < n ? `the first ${count(computed.cellsDone)} (cancelled) of ` : ''}${sampled}: ` +
         `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${count(a.bothConverged)} cells), ` +
         `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +
-        `over the ${count(a.relativeCells)} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${computed.ranOn ? ranOnText(computed.ranOn) : engine} ran at ${(computed.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s ` +
+        `over the ${count(a.relativeCells)} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${computed.ranOn ? ranOnText(computed.ranOn) : engine} ran at ${rateText(computed.networkStepsPerSecond)} ` +
         `(${(computed.elapsedMs / 1000).toFixed(2)} s).`,
     });
     // A finished Compare shows its outline (the checkbox hides it again).

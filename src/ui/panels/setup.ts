@@ -7,28 +7,30 @@ import { classesOf, convergenceLabel, countClasses } from '../../core/outputs';
 import { parseSpec } from '../../core/spec';
 import { byId, el } from '../dom';
 import type { Navigation } from '../navigation';
-import { READY_MADE } from '../ready-made';
+import { PAPER_VIEWS, READY_MADE } from '../ready-made';
 import type { Runs } from '../runs';
 import { buildSpecForm, fillRawSpecForm, fillSpecForm, readSpecForm, showSpecErrors } from '../spec-form';
 import type { PageState, RunCounters } from '../state';
 import type { Store } from '../store';
 import { statisticsTrust } from '../precision';
 import { pageLimitError } from '../url-table';
-import { count, plannedText, ranOnText } from '../words';
+import { count, plannedText, ranOnText, rateText } from '../words';
 
 /** Wires the set-up column; `cancel` stops the view's run and any job beside it. */
 export function mountSetup(store: Store, nav: Navigation, runs: Runs, cancel: () => void): void {
   const form = byId('spec-form', HTMLFormElement);
   buildSpecForm(form);
   const arithmetic = () => store.get().view?.arithmetic ?? 'auto';
-  for (const ready of READY_MADE) {
-    const button = el('button', { type: 'button', textContent: ready.name, title: ready.title });
-    button.addEventListener('click', () => {
-      const r = parseSpec(ready.spec);
-      if (!r.ok) throw new Error(`ready-made sweep "${ready.name}" is invalid: ${r.errors.join('; ')}`);
-      nav.open({ spec: r.spec, arithmetic: arithmetic() });
-    });
-    byId('ready-made').append(button);
+  for (const [views, row] of [[READY_MADE, 'ready-made'], [PAPER_VIEWS, 'paper-views']] as const) {
+    for (const ready of views) {
+      const button = el('button', { type: 'button', textContent: ready.name, title: ready.title });
+      button.addEventListener('click', () => {
+        const r = parseSpec(ready.spec);
+        if (!r.ok) throw new Error(`ready-made sweep "${ready.name}" is invalid: ${r.errors.join('; ')}`);
+        nav.open({ spec: r.spec, arithmetic: arithmetic() }, 'metric' in ready ? { metric: ready.metric } : {});
+      });
+      byId(row).append(button);
+    }
   }
   // Enter in a field runs the form; Escape anywhere stops what runs (the view, or a job beside it).
   form.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target instanceof HTMLInputElement) { e.preventDefault(); byId('run').click(); } });
@@ -94,7 +96,7 @@ function statusLine(s: PageState, runs: Runs): string {
   const left = c.cells - c.cellsDone;
   const partial = `${count(c.cellsDone)} of ${count(c.cells)} cells are kept, and the picture is a partial preview: a cell not computed shows its block's computed corner (pass ${c.pass} of ${c.passes} complete). Continue computes the ${count(left)} left.`;
   const status = run.phase === 'finished' ? 'Done.' : run.message ? `Interrupted: ${run.message} ${partial}` : `Cancelled: ${partial}`;
-  const speed = result ? ` ${(result.elapsedMs / 1000).toFixed(2)} s, ${(result.networkStepsPerSecond / 1e6).toFixed(1)} M network-steps/s on ${ranOnText(result.ranOn)}.` : '';
+  const speed = result ? ` ${(result.elapsedMs / 1000).toFixed(2)} s, ${rateText(result.networkStepsPerSecond)} on ${ranOnText(result.ranOn)}.` : '';
   // A float32 view's counts are results only where float32 tells its cells apart and agrees with float64.
   const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined, run.phase === 'finished');
   if (!trust.shown) return `${status}${speed} Class counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
@@ -109,6 +111,6 @@ function progressLine(c: RunCounters, engine: string): string {
   const rate = c.elapsedMs > 0 ? c.networkStepsDone / (c.elapsedMs / 1000) : 0;
   const eta = done > 0 && c.elapsedMs > 0 ? ((c.elapsedMs / done) * (1 - done)) / 1000 : NaN;
   const pass = c.passes > 1 ? `pass ${Math.min(c.pass + 1, c.passes)} of ${c.passes} · ` : '';
-  return `${pass}${(100 * done).toFixed(1)}% · ${count(c.cellsDone)} of ${count(c.cells)} cells done · ${(rate / 1e6).toFixed(1)} M network-steps/s on ${engine} · ` +
+  return `${pass}${(100 * done).toFixed(1)}% · ${count(c.cellsDone)} of ${count(c.cells)} cells done · ${rateText(rate)} on ${engine} · ` +
     (Number.isFinite(eta) ? `about ${eta.toFixed(1)} s left` : 'starting');
 }
