@@ -6,7 +6,8 @@ import { cellSetupWriter, gridSize } from '../src/core/grid';
 import { CELL_SETUP_LENGTH, SETUP } from '../src/core/network';
 import { compileShader } from '../src/gpu/pipeline';
 import type { GpuTrainer, GpuRunOptions } from '../src/gpu/trainer';
-import { benchSpec, stats, type Measurement } from './workloads';
+import { benchSpec, MLP_BENCH, mlpBenchSpec, stats, type Measurement } from './workloads';
+import type { MlpSweepSpec } from '../src/core/spec';
 
 /** Runs the trainer `runs` times (after one warm-up) on `cells` networks × `steps`. */
 export async function measureTrainer(trainer: GpuTrainer, backend: string, cells: number, steps: number, runs: number, options: GpuRunOptions = {}, note?: string): Promise<Measurement> {
@@ -16,6 +17,15 @@ export async function measureTrainer(trainer: GpuTrainer, backend: string, cells
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) rates.push((await trainer.run(spec, options)).networkStepsPerSecond);
   return { backend, cells, steps, networkStepsPerSecond: stats(rates), note };
+}
+
+/** The WGSL MLP trainer on the MLP bench's workload (after a two-step warm-up that compiles its pipeline), `runs` times. */
+export async function measureMlpTrainer(trainer: GpuTrainer, backend: string, runs: number, options: GpuRunOptions = {}): Promise<Measurement> {
+  const spec = mlpBenchSpec() as MlpSweepSpec;
+  await trainer.run({ ...spec, steps: 2 }, options);
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) rates.push((await trainer.run(spec, options)).networkStepsPerSecond);
+  return { backend, cells: MLP_BENCH.side ** 2, steps: MLP_BENCH.steps, networkStepsPerSecond: stats(rates), note: `16-16-1 tanh, P = ${MLP_BENCH.points}, float32` };
 }
 
 /** Peak rates: multiply-add FLOP/s and exp/s, medians of `runs` timed dispatches of 65,536 invocations. */

@@ -9,14 +9,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
+import { acquireNodeGpu, readMlpShader, readTrainShader } from '../src/cli/node-gpu';
 import type { GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
 import { benchMlpNode } from './mlp-bench';
 import { BARE_NOTE } from './gpu-bench';
-import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
+import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
 
 const quick = process.argv.includes('--quick');
@@ -44,7 +44,7 @@ async function inNode() {
   log('Node, the fractal paper\'s MLP (tanh, P = 272):');
   await benchMlpNode(runs, record);
   const gpu = await benchNode({
-    gpu: acquireNodeGpu, trainShader: readTrainShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
+    gpu: acquireNodeGpu, trainShader: readTrainShader(), mlpShader: readMlpShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
     bareShader: readFileSync(new URL('../shaders/bare.wgsl', import.meta.url), 'utf8'),
     sizes, steps, runs, record,
   });
@@ -72,6 +72,7 @@ async function inChromium(): Promise<{ info: unknown; peak: { flopPerSecond: num
     const peak = await page.evaluate(() => window.bench.peak());
     for (const cells of sizes) record(await page.evaluate(([c, s, r]) => window.bench.trainer(c, s, r), [cells, steps, runs]));
     record(await page.evaluate(([c, s, r]) => window.bench.bare(c, s, r), [262144, steps, runs]));
+    record(await page.evaluate((r) => window.bench.mlp(r), runs));
     const at = 262144;
     for (const [options, note] of [
       [{ stepsPerChunk: 10 }, 'chunking: 10 steps per dispatch'],
@@ -198,6 +199,9 @@ const allThreads = (backend: string) => measurements.filter((m) => m.backend ===
 const ratios = {
   ...mnistRatios(measurements, mnist),
   mlpCpuEngineVsNumpyTwin: anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024),
+  mlpWgslNodeVsCpuEngine: anyNote('mlp-webgpu-node', 1024) / anyNote('mlp-wasm-f64-node', 1024),
+  mlpWgslChromiumVsCpuEngine: anyNote('mlp-webgpu-chromium', 1024) / anyNote('mlp-wasm-f64-node', 1024),
+  mlpWgslNodeFractionOfFlopPeak: (anyNote('mlp-webgpu-node', 1024) * MLP_FLOP_PER_STEP) / node.peak.flopPerSecond,
   trainerVsBareLoopChromium: chromeRate / median('bare-chromium', at, BARE_NOTE),
   trainerVsBareLoopNode: median('webgpu-node', at) / median('bare-node', at, BARE_NOTE),
   wasmOneThreadVsJsReferenceNode: median('wasm-f64-node', CPU_CELLS, threadsNote(1)) / anyNote('cpu-f64-node', 4096),

@@ -35,6 +35,26 @@ export function deepZoomSpec(): SweepSpec {
   return r.spec;
 }
 
+/** The MLP rows' workload: the paper's tanh condition (16-16-1 mean-field, P = 272), 100 steps, 32 × 32 lrHidden × lrOutput over 0.01 … 10 (no cell diverges, so every engine does every step). */
+export const MLP_BENCH = { side: 32, steps: 100, points: 272, inputs: 16, width: 16, outputs: 1 } as const;
+
+/** The MLP bench's spec. */
+export function mlpBenchSpec(): SweepSpec {
+  const { side, steps, points, inputs, width, outputs } = MLP_BENCH;
+  const r = parseSpec({
+    network: { kind: 'mlp', inputs, width, outputs, activation: 'tanh', scaling: 'mean-field' }, data: { points, seed: 1 }, steps,
+    x: { param: 'lrHidden', min: 0.01, max: 10, count: side, scale: 'log' }, y: { param: 'lrOutput', min: 0.01, max: 10, count: side, scale: 'log' },
+  });
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+
+/**
+ * Multiply-add arithmetic of one full-batch MLP network-step, per point: the hidden sums 2·d·n, the outputs 2·n·o, then
+ * dW1 2·n·o, the hidden deltas 2·n·o and dW0 2·d·n (the tanh, scalings and the update not counted): 4·d·n + 6·n·o.
+ */
+export const MLP_FLOP_PER_STEP = MLP_BENCH.points * (4 * MLP_BENCH.inputs * MLP_BENCH.width + 6 * MLP_BENCH.width * MLP_BENCH.outputs);
+
 export interface Stats { runs: number; median: number; min: number; max: number; spread: number }
 
 /** Median, min, max and spread = (max − min) / median of repeated measurements. */

@@ -8,9 +8,10 @@ import { create, globals } from 'webgpu';
 import bareShader from '../../shaders/bare.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
 import trainShader from '../../shaders/train.wgsl?raw';
+import mlpShader from '../../shaders/mlp.wgsl?raw';
 import { acquireGpu } from '../../src/gpu/device';
 import { benchNode } from '../node';
-import { EXP_PER_STEP, FLOP_PER_STEP, SIZES, STEPS, type Measurement } from '../workloads';
+import { EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, type Measurement } from '../workloads';
 
 Object.assign(globalThis, globals);
 const gpuApi = create([]); // must outlive every device made from it
@@ -24,16 +25,19 @@ const record = (m: Measurement) => {
 const steps = quick ? STEPS : 10 * STEPS;
 const result = await benchNode({
   gpu: () => acquireGpu(gpuApi, 'Bring the Vulkan loader (libvulkan1) and point VK_DRIVER_FILES at the NVIDIA ICD (bench/gpu-machine/README.md).'),
-  trainShader, peakShader, bareShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
+  trainShader, mlpShader, peakShader, bareShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
 });
-const best = Math.max(...measurements.filter((m) => !m.note).map((m) => m.networkStepsPerSecond.median));
+const best = Math.max(...measurements.filter((m) => !m.note && m.backend === 'webgpu-node').map((m) => m.networkStepsPerSecond.median));
+const mlp = measurements.find((m) => m.backend === 'mlp-webgpu-node')?.networkStepsPerSecond.median ?? NaN;
 const summary = {
   adapter: result.adapter, node: process.version, peak: result.peak, bestNetworkStepsPerSecond: best,
   fractionOfFlopPeak: (best * FLOP_PER_STEP) / result.peak.flopPerSecond,
   fractionOfExpPeak: (best * EXP_PER_STEP) / result.peak.expPerSecond,
+  mlpNetworkStepsPerSecond: mlp, mlpFractionOfFlopPeak: (mlp * MLP_FLOP_PER_STEP) / result.peak.flopPerSecond,
   measurements,
 };
 console.log(`adapter ${result.adapter}; peak ${(result.peak.flopPerSecond / 1e12).toFixed(2)} TFLOP/s, ${(result.peak.expPerSecond / 1e9).toFixed(1)} G exp/s`);
 console.log(`best ${(best / 1e9).toFixed(2)} G network-steps/s = ${(100 * summary.fractionOfFlopPeak).toFixed(1)}% of the multiply-add peak, ${(100 * summary.fractionOfExpPeak).toFixed(1)}% of the exp peak`);
+console.log(`MLP (16-16-1 tanh, P = 272): ${mlp.toFixed(0)} network-steps/s = ${(100 * summary.mlpFractionOfFlopPeak).toFixed(1)}% of the multiply-add peak`);
 writeFileSync(process.env.BENCH_OUT ?? 'gpu-bench.json', `${JSON.stringify(summary, null, 2)}\n`);
 process.exit(0);

@@ -13,7 +13,7 @@ import { browserThreads, createBrowserPool } from '../../src/worker/browser-pool
 import { measureCpuEngines, measurePool } from '../cpu-bench';
 import { acquireGpu } from '../../src/gpu/device';
 import { GpuTrainer, type GpuRunOptions } from '../../src/gpu/trainer';
-import { measureBare, measurePeak, measureTrainer } from '../gpu-bench';
+import { measureBare, measureMlpTrainer, measurePeak, measureTrainer } from '../gpu-bench';
 import { trainWithTfjs } from '../tfjs-train';
 import { trainMnistWithTfjs } from '../tfjs-mnist';
 import { measureMnistCpu, measureMnistGpu } from '../mnist-bench';
@@ -31,6 +31,10 @@ const api = {
   },
   async trainer(cells: number, steps: number, runs: number, options: GpuRunOptions = {}, note?: string): Promise<Measurement> {
     return measureTrainer(await getTrainer(), 'webgpu-chromium', cells, steps, runs, options, note);
+  },
+  /** The WGSL MLP trainer on the MLP bench's workload (the paper's tanh condition). */
+  async mlp(runs: number): Promise<Measurement> {
+    return measureMlpTrainer(await getTrainer(), 'mlp-webgpu-chromium', runs);
   },
   /** The textbook loop on the trainer's workload (shaders/bare.wgsl), the reference for trainer ÷ bare loop. */
   async bare(cells: number, steps: number, runs: number): Promise<Measurement> {
