@@ -123,15 +123,16 @@ async function main(): Promise<void> {
       else {
         const h = ZOOM_FRACTION / 2;
         panels[i].window = { x0: point.fx - h, x1: point.fx + h, y0: point.fy - h, y1: point.fy + h };
+        panels[i].zoomWhy = 'computing…';
         writeReport(args.outDir, engine, panels, [...rows, paperRow(c, spec, full.view.row, null, 'being computed')], 'running');
         const zoomSpec = zoomAbout(spec, point.fx, point.fy);
         const zoom = await sweepView(engine, zoomSpec, join(dir, 'zoom'), `${c.name} zoom ${nx}×${ny}`, abort.signal);
         if (zoom) {
           panels[i].zoom = zoom.view;
           zoomRow = { ...zoom.view.row, centre: { x: valueAt(spec.x as RangeAxis, point.fx), y: valueAt(spec.y as RangeAxis, point.fy) } };
-        } else { stopped = true; zoomWhy = 'stopped'; panels[i].zoomWhy = 'stopped'; }
+        } else { stopped = true; zoomWhy = 'stopped'; }
       }
-      if (zoomWhy && !panels[i].zoomWhy) panels[i].zoomWhy = zoomWhy;
+      if (zoomWhy) panels[i].zoomWhy = zoomWhy;
       rows.push(paperRow(c, spec, full.view.row, zoomRow, zoomWhy));
       writeReport(args.outDir, engine, panels, rows, stopped ? 'stopped' : rows.length === conditions.length ? 'complete' : 'running');
       if (stopped) break;
