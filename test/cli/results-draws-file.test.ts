@@ -70,4 +70,34 @@ describe('an MLP sweep\'s results file', () => {
     expect(now).not.toBe(json.drawFiles.x);
     expect(readdirSync(dir).filter((f) => f.endsWith('.npy'))).toEqual([now]);
   });
+
+  it('is enough to recompute every cell with nothing but the file: its draws, network and axes, as documented', async () => {
+    const spec = mlp({ points: 6, seed: 1 }, 3, { size: 2, seed: 3 }), file = await write(spec);
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const { inputs: d, width: n, outputs: o, activation } = json.spec.network;
+    const [X, Y, W0, W1, B] = ['x', 'y', 'w0', 'w1', 'batches'].map((k) => json.draws[k] as number[][]);
+    const a = 1 / Math.sqrt(d), b = 1 / n, g = Math.SQRT2; // mean-field; the paper's tanh(√2 z)
+    expect(activation).toBe('tanh');
+    let checked = 0;
+    json.y.values.forEach((lrOutput: number, iy: number) => json.x.values.forEach((lrHidden: number, ix: number) => {
+      let w0 = W0.map((r) => [...r]), w1 = W1.map((r) => [...r]), loss = NaN;
+      for (let k = 0; k <= json.spec.steps; k++) {
+        const H = X.map((x) => Array.from({ length: n }, (_, j) => Math.tanh(g * a * x.reduce((s, xi, i) => s + xi * w0[i][j], 0))));
+        const R = H.map((h, p) => Array.from({ length: o }, (_, c) => b * h.reduce((s, hj, j) => s + hj * w1[j][c], 0) - Y[p][c]));
+        loss = R.flat().reduce((s, r) => s + r * r, 0) / (X.length * o);
+        if (k === json.spec.steps || !Number.isFinite(loss)) break;
+        const S = B[k], m = S.length, G = S.map((p) => R[p].map((r) => (r * 2) / (m * o)));
+        const dW1 = w1.map((row, j) => row.map((_, c) => b * S.reduce((s, p, q) => s + H[p][j] * G[q][c], 0)));
+        const dZ = S.map((p, q) => Array.from({ length: n }, (_, j) => b * G[q].reduce((s, gc, c) => s + gc * w1[j][c], 0) * g * (1 - H[p][j] ** 2)));
+        const dW0 = w0.map((row, i) => row.map((_, j) => a * S.reduce((s, p, q) => s + X[p][i] * dZ[q][j], 0)));
+        w0 = w0.map((row, i) => row.map((w, j) => w - lrHidden * dW0[i][j]));
+        w1 = w1.map((row, j) => row.map((w, c) => w - lrOutput * dW1[j][c]));
+      }
+      const stored = json.outputs.finalLoss[iy * json.x.values.length + ix];
+      if (stored === null) { expect(Number.isFinite(loss)).toBe(false); return; }
+      expect(Math.abs(loss - stored) / stored, `cell ${ix}, ${iy}`).toBeLessThan(1e-9);
+      checked++;
+    }));
+    expect(checked).toBeGreaterThan(0);
+  });
 });
