@@ -143,7 +143,11 @@ async function main(): Promise<void> {
   writeReport(args.outDir, engine, panels, rows, stopped ? 'stopped' : 'complete');
   console.log(paperMarkdown(rows, engine.name));
   console.log(`wrote       ${['paper.png', 'paper.svg', 'paper.md', 'paper.json'].map((f) => join(args.outDir, f)).join(', ')} and ${args.outDir}/<condition>/{full,zoom}/results.json`);
-  if (stopped) { console.log(`stopped     ${rows.length} of ${conditions.length} conditions done`); process.exit(130); }
+  if (stopped) {
+    const done = rows.filter((r) => r.zoomWhy !== 'stopped').length;
+    console.log(`stopped     ${done} of ${conditions.length} conditions done${done < rows.length ? ` (and ${conditions[done].name}'s full view)` : ''}`);
+    process.exit(130);
+  }
 }
 
 main().catch((e: Error) => fail(`${e.name === 'Error' ? 'error' : e.name}: ${e.message}`));
