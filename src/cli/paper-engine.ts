@@ -32,7 +32,7 @@ export async function startPaperEngine(flag: BackendFlag, threads: number): Prom
           return await trainer.run(spec, { ...options, sleepWhileWaiting: true });
         } catch (e) {
           if (e instanceof SweepInterruptedError) return e.partial;
-          throw e;
+          throw new Error(`--backend webgpu: ${(e as Error).message}; or run on the CPU engine with --backend cpu (or leave --backend out)`);
         }
       },
       close: () => trainer.gpu.device.destroy(),
