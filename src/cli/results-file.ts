@@ -12,6 +12,8 @@ import { decodeNpy, encodeNpy, type NpyArray } from '../core/npy';
 import { allocateOutputs, fromNull, isComputed, OUTPUT_NAMES, outputRow, outputsProblem, type OutputName, type SweepOutputs } from '../core/outputs';
 import { INLINE_MAX_AXIS, INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
 import { checkHead, checkpointProblem, quote } from '../core/results-check';
+import { drawIsInline, mlpDraws, nested, type Draw, type DrawName } from '../core/results-draws';
+import { isMlp } from '../core/spec';
 import type { Checkpoint } from '../core/run';
 import { CELL_STATE } from '../gpu/layout';
 import { writeAtomically, writeFileAtomic } from './atomic';
@@ -51,11 +53,23 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
   const file: ResultsHead = { ...head };
   delete file.outputFiles;
   delete file.checkpoint;
+  delete file.draws;
+  delete file.drawFiles;
   for (const axis of ['x', 'y'] as const) {
     const a = head[axis];
     if (a && 'values' in a && a.values.length > INLINE_MAX_AXIS) {
       put(companion(`${axis}-values`), encodeNpy(Float64Array.from(a.values)));
       file[axis] = { param: a.param, valuesFile: companion(`${axis}-values`) };
+    }
+  }
+  if (isMlp(head.spec)) {
+    // The draws, recomputed from the spec (never copied from a head read back), small ones inline.
+    for (const [name, draw] of Object.entries(mlpDraws(head.spec)) as Array<[DrawName, Draw]>) {
+      if (drawIsInline(draw)) (file.draws ??= {})[name] = nested(draw);
+      else {
+        put(companion(`draws-${name}`), encodeNpy(draw.values, draw.shape));
+        (file.drawFiles ??= {})[name] = companion(`draws-${name}`);
+      }
     }
   }
   if (large) {
@@ -94,7 +108,7 @@ function companionsNamedBy(path: string, base: string): string[] {
   } catch {
     return [];
   }
-  const name = new RegExp(`"(${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-z]+\\.[A-Za-z-]+\\.npy)"`, 'g');
+  const name = new RegExp(`"(${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-z]+\\.[A-Za-z0-9-]+\\.npy)"`, 'g');
   return [...new Set(Array.from(text.matchAll(name), (m) => m[1]))];
 }
 
@@ -149,8 +163,8 @@ function readDocument(path: string, raw: unknown): Read {
   if (!isObject(raw) || raw.format !== RESULTS_FORMAT) return { ok: false, error: `${path}: not a results file (format ${quote(isObject(raw) ? raw.format : raw)}, expected ${RESULTS_FORMAT})` };
   const sums = raw.sha256 as Record<string, unknown> | undefined;
   if (sums !== undefined && !(isObject(sums) && Object.values(sums).every((v) => typeof v === 'string'))) refuse(`sha256: ${quote(sums)}; expected {"<file>": "<hex digest>", …}`);
-  /** A companion's values: of `Type`, `length` long with `shape` (when given), the SHA-256 recorded for it. */
-  const npy = <T extends NpyArray>(field: string, file: unknown, Type: { new (n: number): T; name: string }, length?: number, shape?: number[]): T => {
+  /** A companion's values and shape: of `Type`, `length` long with `shape` (when given), the SHA-256 recorded for it. */
+  const npyFile = <T extends NpyArray>(field: string, file: unknown, Type: { new (n: number): T; name: string }, length?: number, shape?: number[]): { values: T; shape: number[] } => {
     if (typeof file !== 'string' || file === '' || basename(file) !== file) return refuse(`${field}: ${quote(file)}; expected the name of a .npy file beside it`);
     let bytes: Uint8Array;
     try {
@@ -165,8 +179,9 @@ function readDocument(path: string, raw: unknown): Read {
     if (shape && decoded.shape.join() !== shape.join()) refuse(`${file} (${field}): has shape (${decoded.shape.join(', ')}); expected (${shape.join(', ')})`);
     if (sums && sums[file] === undefined) refuse(`sha256: no checksum for ${file} (${field})`);
     if (sums && sums[file] !== sha256(bytes)) refuse(`${file} (${field}): its SHA-256 is not the one recorded under "sha256": the file was replaced or edited`);
-    return decoded.values as T;
+    return { values: decoded.values as T, shape: decoded.shape };
   };
+  const npy = <T extends NpyArray>(field: string, file: unknown, Type: { new (n: number): T; name: string }, length?: number, shape?: number[]): T => npyFile(field, file, Type, length, shape).values;
   // A file of an earlier version first: its spec and head would be refused too, with a less helpful message.
   const named = raw.outputFiles ?? raw.outputs;
   if (raw.outputFiles !== undefined && raw.outputs !== undefined) refuse('has both "outputs" and "outputFiles"');
@@ -181,7 +196,18 @@ function readDocument(path: string, raw: unknown): Read {
     const a = raw[axis];
     if (isObject(a) && 'valuesFile' in a) document[axis] = { param: a.param, values: Array.from(npy(`${axis}.valuesFile`, a.valuesFile, Float64Array)) };
   }
-  const checked = checkHead(document);
+  // Draws kept in files too, so that checkHead compares every draw with the spec's.
+  const drawFiles: Partial<Record<string, Draw>> = {}, drawFileNames: Partial<Record<string, string>> = {};
+  if (raw.drawFiles !== undefined) {
+    if (!isObject(raw.drawFiles)) refuse(`drawFiles: ${quote(raw.drawFiles)}; expected {"<draw>": "<file>.npy", …}`);
+    for (const [name, file] of Object.entries(raw.drawFiles as Record<string, unknown>)) {
+      const { values, shape } = npyFile<Float64Array | Int32Array>(`drawFiles.${name}`, file, name === 'batches' ? Int32Array : Float64Array);
+      if (shape.length !== 2) refuse(`${file} (drawFiles.${name}): has shape (${shape.join(', ')}); expected (rows, columns)`);
+      drawFiles[name] = { values, shape: shape as [number, number] };
+      drawFileNames[name] = file as string;
+    }
+  }
+  const checked = checkHead(document, drawFiles, drawFileNames);
   if (!checked.ok) return refuse(checked.error);
   const { outputs: _inline, sha256: _sums, ...head } = checked.head as ResultsHead & { outputs?: unknown };
   const { nx, ny, cells: whole } = gridSize(head.spec);

@@ -4,13 +4,14 @@ import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
 import { classesOf, CONVERGENCE_RULES, countClasses } from '../core/outputs';
 import type { RunResult } from '../core/run';
-import type { SweepSpec } from '../core/spec';
+import { isMlp, type SweepSpec } from '../core/spec';
+import { networkName } from '../core/figure';
 import { gridSize } from '../core/grid';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '–');
 
-/** Cells, steps, elapsed time, network-steps per second and the count of each class. */
+/** Cells, steps and the network (an MLP's by its sizes, activation and data; the course's by its preset), elapsed time, network-steps per second and the count of each class. */
 export function formatSummary(spec: SweepSpec, backend: string, adapter: string, run: RunResult, part?: { first: number; end: number }): string {
   const { nx, ny, cells } = gridSize(spec);
   const done = run.cellsDone;
@@ -19,7 +20,7 @@ export function formatSummary(spec: SweepSpec, backend: string, adapter: string,
   return [
     `backend     ${backend} (${adapter})`,
     `cells       ${int(cells)} (${nx} × ${ny}: x = ${spec.x.param}${spec.y ? `, y = ${spec.y.param}` : ''})${part ? `; this part: cells ${int(part.first)} … ${int(part.end - 1)}` : ''}${run.status === 'complete' ? '' : `, ${run.status}: ${int(done)} done`}`,
-    `steps       ${int(spec.steps)} per cell, ${spec.activation}, preset ${spec.preset}, threshold ${spec.threshold}`,
+    `steps       ${int(spec.steps)} per cell, ${isMlp(spec) ? networkName(spec) : `${spec.activation}, preset ${spec.preset}`}${isMlp(spec) && spec.convergence === 'tail-mean' ? '' : `, threshold ${spec.threshold}`}`,
     `elapsed     ${(run.elapsedMs / 1000).toFixed(3)} s`,
     `speed       ${int(run.networkStepsPerSecond)} network-steps/s`,
     `classes     ${classesOf(spec.convergence).map((k) => `${k} ${int(c[k])} (${pct(c[k], done)})`).join(', ')}`,

@@ -7,12 +7,13 @@
  */
 import { axisValues, gridSize } from './grid';
 import { partRange, RESULTS_FORMAT, type ResultsHead } from './results';
+import { drawsProblem, type Draw } from './results-draws';
 import { describeValue, parseSpec, type SweepSpec } from './spec';
 
 /** The backends a results file may name. */
 export const RESULTS_BACKENDS = ['webgpu', 'cpu', 'cpu-f32'] as const;
 const STATUSES = ['complete', 'cancelled', 'interrupted'];
-const HEAD_KEYS = ['format', 'spec', 'backend', 'adapter', 'status', 'cellsDone', 'timings', 'x', 'y', 'part', 'checkpoint', 'outputFiles', 'sha256', 'outputs'];
+const HEAD_KEYS = ['format', 'spec', 'backend', 'adapter', 'status', 'cellsDone', 'timings', 'x', 'y', 'part', 'checkpoint', 'outputFiles', 'draws', 'drawFiles', 'sha256', 'outputs'];
 
 /** A value as a message quotes it, at any depth (JSON.stringify and String recurse into nested lists). */
 export function quote(value: unknown): string {
@@ -44,10 +45,11 @@ function specDifference(stored: Record<string, unknown>, normal: SweepSpec): str
 type Checked = { ok: true; head: ResultsHead } | { ok: false; error: string };
 
 /**
- * Checks a parsed results document's head (its axes already read in from any valuesFile): returns it typed, or the
- * first problem, naming the field ("status: …", "spec: invalid sweep spec: …").
+ * Checks a parsed results document's head (its axes already read in from any valuesFile; `drawFiles` the draws read
+ * from the .npy files its drawFiles names, by draw, with `drawFileNames`): returns it typed, or the first problem,
+ * naming the field ("status: …", "spec: invalid sweep spec: …", "draws.w0[3][7]: …").
  */
-export function checkHead(raw: unknown): Checked {
+export function checkHead(raw: unknown, drawFiles: Partial<Record<string, Draw>> = {}, drawFileNames: Partial<Record<string, string>> = {}): Checked {
   if (!isObject(raw) || raw.format !== RESULTS_FORMAT) return { ok: false, error: `not a results file (format ${quote(isObject(raw) ? raw.format : raw)}, expected ${RESULTS_FORMAT})` };
   const unknown = Object.keys(raw).filter((k) => !HEAD_KEYS.includes(k));
   if (unknown.length) return { ok: false, error: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; a results file has ${HEAD_KEYS.join(', ')}` };
@@ -56,6 +58,8 @@ export function checkHead(raw: unknown): Checked {
   const spec = parsed.spec;
   const changed = specDifference(raw.spec as Record<string, unknown>, spec);
   if (changed) return { ok: false, error: `${changed}: the file is damaged or edited (run its sweep again from a spec file)` };
+  const wrongDraws = drawsProblem(spec, raw.draws, drawFiles, drawFileNames);
+  if (wrongDraws) return { ok: false, error: `${wrongDraws}: the file is damaged or edited (run its sweep again from a spec file)` };
   const { cells } = gridSize(spec);
   if (!(RESULTS_BACKENDS as readonly unknown[]).includes(raw.backend)) return { ok: false, error: `backend: ${quote(raw.backend)}; expected one of ${RESULTS_BACKENDS.join(', ')}` };
   if (typeof raw.adapter !== 'string') return { ok: false, error: `adapter: ${quote(raw.adapter)}; expected a string` };

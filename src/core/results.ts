@@ -10,6 +10,7 @@
 import { axisValues, gridSize } from './grid';
 import { allocateOutputs, fromNull, OUTPUT_NAMES, outputsAt, outputsProblem, type OutputName, type SweepOutputs } from './outputs';
 import { rate, type RunResult, type RunStatus } from './run';
+import type { DrawName } from './results-draws';
 import type { SweepSpec } from './spec';
 
 export const RESULTS_FORMAT = 'backprop-sweeper/results@1';
@@ -53,6 +54,14 @@ export interface ResultsHead {
   checkpoint?: CheckpointRef;
   /** Present instead of `outputs` for large sweeps: the .npy file of each output, beside results.json. */
   outputFiles?: Record<OutputName, string>;
+  /**
+   * Written by the command line for an MLP sweep (src/core/results-draws.ts): its random draws x [P][d], y [P][o],
+   * w0 [d][n], w1 [n][o] (draw 0; draw k of a seed axis is mlpInitialWeights(spec, k)) and, for a minibatch run,
+   * batches [steps][m], as row-major nested lists; those of more than DRAW_INLINE_MAX numbers are .npy files beside
+   * it instead, named under `drawFiles`. Checked against the spec when read.
+   */
+  draws?: Partial<Record<DrawName, number[][]>>;
+  drawFiles?: Partial<Record<DrawName, string>>;
   /**
    * Written by the command line: the SHA-256 (hex) of each companion .npy file, by its name, and under "outputs" of
    * the inline outputs (each row's values as float64 or int32 bytes, every non-finite value as NaN); compared when read.
@@ -151,7 +160,7 @@ export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHea
     for (const name of OUTPUT_NAMES) outputs[name].set(partOutputs[name], head.part!.firstCell);
     elapsedMs += head.timings.elapsedMs;
   }
-  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, sha256: _sums, ...rest } = first;
+  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, sha256: _sums, draws: _draws, drawFiles: _drawFiles, ...rest } = first;
   return {
     ok: true,
     head: { ...rest, status: 'complete', cellsDone: cells, timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells, first.spec.steps, elapsedMs)) } },

@@ -22,8 +22,6 @@ export type SpawnWorker = (onMessage: (message: FromWorker) => void, onError: (e
 
 /** Duration aimed at per block, in ms: progress comes about this often, and a cancel within about twice this. */
 export const BLOCK_TARGET_MS = 25;
-/** Per-thread speed assumed before the first block reports, in network-steps per ms (20 M network-steps/s). */
-const INITIAL_RATE = 2e4;
 /** Blocks in flight per worker: the next one waits in its queue, so no worker idles between blocks. */
 const IN_FLIGHT = 2;
 /** Cells per block: a multiple of the kernel's group of 8 cells, at most this many. */
@@ -98,7 +96,7 @@ export class CpuPool {
     for (const w of this.workers) w.post({ type: 'spec', run: id, spec, arithmetic });
     const start = performance.now();
     const inFlight = new Array<number>(this.workers.length).fill(0);
-    let next = 0, prefix = 0, cellsFinished = 0, lastReport = -Infinity, stepsPerMs = INITIAL_RATE, nextBlock = 0;
+    let next = 0, prefix = 0, cellsFinished = 0, lastReport = -Infinity, stepsPerMs: number | undefined, nextBlock = 0;
     const finished = new Map<number, number>(); // first position → end, for blocks done beyond the prefix
     const blocks = new Map<number, Block>();
 
@@ -127,7 +125,9 @@ export class CpuPool {
         for (let w = 0; w < this.workers.length && next < total; w++) {
           while (inFlight[w] < IN_FLIGHT && next < total) {
             const remaining = total - next;
-            const wanted = Math.min(MAX_BLOCK, Math.ceil(remaining / this.workers.length), Math.round((BLOCK_TARGET_MS * stepsPerMs) / Math.max(1, spec.steps)));
+            // Until a block reports, blocks of one group: a step's cost is unknown (an MLP step can cost 10⁴ times a
+            // 2-2-2 step), and a first block sized for the wrong one held a 64² MLP sweep, its progress and Ctrl-C for a minute.
+            const wanted = stepsPerMs === undefined ? GROUP : Math.min(MAX_BLOCK, Math.ceil(remaining / this.workers.length), Math.round((BLOCK_TARGET_MS * stepsPerMs) / Math.max(1, spec.steps)));
             const count = Math.min(remaining, Math.max(GROUP, Math.ceil(wanted / GROUP) * GROUP));
             const block = nextBlock++;
             blocks.set(block, { first: next, count, worker: w });
@@ -150,7 +150,7 @@ export class CpuPool {
           for (const name of OUTPUT_NAMES) outputs[name][cell] = message.outputs[name][j];
         }
         cellsFinished += b.count;
-        if (message.elapsedMs > 0) stepsPerMs = (b.count * spec.steps) / message.elapsedMs;
+        if (message.elapsedMs > 0 || stepsPerMs === undefined) stepsPerMs = (b.count * spec.steps) / Math.max(message.elapsedMs, 0.01);
         finished.set(b.first, b.first + b.count);
         while (finished.has(prefix)) { const end = finished.get(prefix)!; finished.delete(prefix); prefix = end; }
         dispatch();
