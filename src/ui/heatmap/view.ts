@@ -211,7 +211,7 @@ export class HeatmapView {
     ctx.beginPath();
     ctx.rect(p.x, p.y, p.w, p.h);
     ctx.clip();
-    const line = ny === 1 && this.data.kind === 'outputs' && this.scale && this.scale.kind !== 'categorical' && this.image ? { outputs: this.data.outputs, scale: this.scale } : undefined;
+    const line = ny === 1 && this.data.kind === 'outputs' && this.scale && (this.scale.kind === 'log' || this.scale.kind === 'linear') && this.image ? { outputs: this.data.outputs, scale: this.scale } : undefined;
     // Previews: a pan shifts the picture, a scroll zoom scales it about the pointer, until the new view arrives.
     const { drag, wheel } = this.gestures.preview;
     if (drag?.kind === 'pan') ctx.drawImage(this.cells, p.x + (drag.x1 - drag.x0) * p.w, p.y - (drag.y1 - drag.y0) * p.h, p.w, p.h);
