@@ -9,7 +9,8 @@ import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/e
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { rate, type RunProgress, type RunResult } from '../core/run';
-import { usesMomentum, type SweepSpec } from '../core/spec';
+import { isMlp, usesMomentum, type MlpSweepSpec, type SweepSpec } from '../core/spec';
+import { traceMlpCell, type MlpTrace } from '../mlp/trace';
 import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
@@ -64,7 +65,7 @@ let controller: AbortController | undefined;
 /** Why the CPU engine could not start here, once init() has tried. */
 let cpuMissing: string | undefined;
 
-/** Comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
+/** Course comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
 const IN_THREAD_NETWORK_STEPS = 2e7;
 
 /** The WebGPU adapter and a trainer with its pipeline compiled (so a first Run starts at once), once. */
@@ -149,7 +150,8 @@ const api = {
     const own = (controller = new AbortController());
     const { cells } = gridSize(spec);
     const count = cellIndices?.length ?? cells;
-    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS
+    // This thread's kernel trains the course only: MLP cells go to the pool (its WebAssembly MLP kernel).
+    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS && !isMlp(spec)
       ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
       : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
@@ -157,7 +159,17 @@ const api = {
 
   /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
   async trace(spec: SweepSpec, cell: number, arithmetic: Arithmetic, every = 1): Promise<CellTrace> {
+    if (isMlp(spec)) throw new Error('an MLP cell is replayed by traceMlp (the course kernel would read its set-up as a course cell)');
     const trace = (await ownKernel()).trace(spec, arithmetic, cellSetup(spec, cell), every);
+    return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
+  },
+
+  /**
+   * Replays one MLP cell in float64 on the MLP's TypeScript oracle (the CPU engine's bits): k, loss[k], ‖W0‖, ‖W1‖
+   * every `every` steps (MlpTrace.rows), off the main thread.
+   */
+  async traceMlp(spec: MlpSweepSpec, cell: number, every = 1): Promise<MlpTrace> {
+    const trace = traceMlpCell(spec, cell, every);
     return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
   },
 
