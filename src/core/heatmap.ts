@@ -89,6 +89,14 @@ export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec:
   return { metric, kind: 'log', min: lo, max, below: zeros || min < lo };
 }
 
+/**
+ * The scale a view draws in: `locked` (the user's "lock colours", or a link's scale) where it is of the same metric
+ * and kind as the scale fitted to the view, else `fitted` (a link's log scale for the score, whose colours are ranks,
+ * does not apply).
+ */
+export const lockedOrFitted = (locked: HeatmapScale | undefined, fitted: HeatmapScale): HeatmapScale =>
+  (locked?.metric === fitted.metric && locked.kind === fitted.kind ? locked : fitted);
+
 /** The RGB color of one cell under `scale`. */
 export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapScale): [number, number, number] {
   if (scale.metric === 'class') {

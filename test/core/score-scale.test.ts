@@ -1,7 +1,7 @@
 import { interpolateSpectral } from 'd3-scale-chromatic';
 import { describe, expect, it } from 'vitest';
 import { figureSvg } from '../../src/core/figure';
-import { barColor, barTicks, barTitle, heatmapPixels, heatmapScale, NO_VALUE_COLOR, scaleSwatches, viridis } from '../../src/core/heatmap';
+import { barColor, barTicks, barTitle, heatmapPixels, heatmapScale, lockedOrFitted, NO_VALUE_COLOR, scaleSwatches, viridis } from '../../src/core/heatmap';
 import { allocateOutputs, setCell } from '../../src/core/outputs';
 import { equalizedPosition, scoreRanks, spectral } from '../../src/core/paper-colour';
 import { describeScore, scoreLegend, scoreTicks } from '../../src/core/score-scale';
@@ -72,6 +72,14 @@ describe("the score's heatmap scale", () => {
     expect(equalizedPosition(ranks, 99)).toBe(-1);
     expect(equalizedPosition(ranks, -99)).toBe(1);
     expect(equalizedPosition(ranks, NaN)).toBeNaN();
+  });
+
+  it("ignores a locked log scale (a link's scale=1~5 with metric=score): its colours are ranks", () => {
+    const linked = { metric: 'score' as const, kind: 'log' as const, min: 1, max: 5 };
+    expect(lockedOrFitted(linked, scale)).toBe(scale);
+    const loss = heatmapScale(o, 'finalLoss', SPEC), lockedLoss = { ...loss, min: 1e-9 };
+    expect(lockedOrFitted(lockedLoss, loss)).toBe(lockedLoss); // other metrics keep their lock
+    expect(lockedOrFitted(lockedLoss, scale)).toBe(scale); // and a lock belongs to its metric
   });
 
   it('takes its Spectral colours from d3 (the table matches at the ends and the middle)', () => {

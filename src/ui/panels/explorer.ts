@@ -74,7 +74,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   store.subscribe((s) => [s.lockedScale, s.metric], () => {
     const { lockedScale, metric: shown } = store.get();
     heatmap.lockScale(lockedScale);
-    lock.checked = lockedScale !== undefined;
+    lock.checked = lockedScale !== undefined && shown !== 'score'; // (the view ignores a link's lock of the score)
     lock.disabled = shown === 'class' || shown === 'score';
     lockLabel.title = lockNote(shown) ?? lockTitle;
   });
