@@ -19,8 +19,11 @@ import { GpuTrainer, SweepInterruptedError } from '../gpu/trainer';
 import { browserThreads, createBrowserPool, loadKernelModule } from './browser-pool';
 
 
-/** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
-export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic };
+/**
+ * What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads (`oracle`:
+ * the TypeScript oracle on them instead, for float32-faithful MLP cells, which have no WebAssembly kernel).
+ */
+export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic; oracle?: true };
 
 /**
  * What the worker found at start: the WebGPU side, the CPU engine's threads (or why it cannot start), and what 'auto'
@@ -139,7 +142,8 @@ const api = {
       gpuSide = undefined; // the next run asks for a new device
       result = { ...e.partial, error: e.message };
     }
-    const ranOn: RanOn = useGpu ? { device: 'webgpu', adapter: trainer.gpu.adapter } : { device: 'cpu', threads, arithmetic };
+    const oracle = isMlp(spec) && arithmetic === 'float32' ? { oracle: true as const } : {};
+    const ranOn: RanOn = useGpu ? { device: 'webgpu', adapter: trainer.gpu.adapter } : { device: 'cpu', threads, arithmetic, ...oracle };
     const transfers = [...buffersOf(result.outputs), ...(result.lossHistory ? [result.lossHistory.buffer as ArrayBuffer] : [])];
     return Comlink.transfer({ ...result, ranOn }, transfers);
   },

@@ -5,6 +5,7 @@ import type { MlpTrace } from '../../src/mlp/trace';
 import { isMlpReplay, replayEngine, traceColumn, weightChart } from '../../src/ui/replay';
 import { compareMissing, float32Missing } from '../../src/ui/precision';
 import { parseSpec } from '../../src/core/spec';
+import { ranOnText } from '../../src/ui/words';
 
 const outputs = {} as CellOutputs;
 const course: CellTrace = { outputs, rows: Float64Array.from({ length: 20 }, (_, i) => i) }; // 2 rows of 10
@@ -31,6 +32,11 @@ describe('a replay as the inspector draws it', () => {
     expect(c).toMatchObject({ title: 'weights w1…w8 of cell 7', log: false });
     expect(c.series.map((s) => s.label)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8']);
     expect(c.series[7].values).toEqual([9, 19]);
+  });
+
+  it('names what ran a view: float32 MLP cells run on the TypeScript oracle, not a WebAssembly kernel', () => {
+    expect(ranOnText({ device: 'cpu', threads: 2, arithmetic: 'float32', oracle: true })).toBe('float32-faithful TypeScript oracle on 2 threads');
+    expect(ranOnText({ device: 'cpu', threads: 2, arithmetic: 'float64' })).toMatch(/^float64 WebAssembly on 2 threads/);
   });
 
   it('names what replayed it', () => {
