@@ -3,6 +3,7 @@
  * ranks of the view's scores, src/core/paper-colour.ts), a cell's colour, the colour bar's ticks in raw scores, and
  * the read-out of one cell. Pure: the page's heatmap and legend and the command line's figures share it.
  */
+import { formatOutput } from './outputs';
 import { equalizedPosition, scoreRanks, spectral, type ScoreRanks } from './paper-colour';
 import type { Tick } from './ticks';
 import { formatTickValue } from './ticks';
@@ -47,13 +48,13 @@ export function scoreTicks(ranks: ScoreRanks): Tick[] {
 export const SCORE_LOCK_NOTE = "The paper's colouring ranks each view's own scores (each sign equalised), so a colour is a rank within the view, not a value: fixing it across views means nothing. Hover a cell for its raw score";
 
 /**
- * One cell's score for people, with what its sign says under the paper's rule: "score −1.234e+1: converged (negative)",
- * "score 4.560e+0: diverged (positive)"; "score none" when it has none (not computed).
+ * One cell's score for people (as formatOutput writes it, like the rest of the read-out), with what its sign says under
+ * the paper's rule: "score -1.234e+1: converged (negative)", "score 4.560e+0: diverged (not negative)"; "score none"
+ * when it has none (not computed).
  */
 export function describeScore(v: number): string {
   if (!Number.isFinite(v)) return 'score none';
-  const value = v === 0 ? '0' : v.toExponential(3).replace('-', '−');
-  return `score ${value}: ${v < 0 ? 'converged (negative)' : 'diverged (not negative)'}`;
+  return `score ${formatOutput('score', v)}: ${v < 0 ? 'converged (negative)' : 'diverged (not negative)'}`;
 }
 
 /** The command line's one-line legend of a score figure: the colouring and the scores each end spans. */

@@ -34,7 +34,7 @@ describe('an MLP view', () => {
     const [[r0, , b0], [r1, , b1]] = await plotPixels(page, [[0.02, 0.98], [0.02, 0.02]]);
     expect(b0).toBeGreaterThan(r0 + 40);
     expect(r1).toBeGreaterThan(b1 + 40);
-    expect(await hover(page, 0.02, 0.98)).toMatch(/lrHidden = 0\.001, lrOutput = 0\.001 → score −[\d.]+e[+-]\d+: converged \(negative\); /);
+    expect(await hover(page, 0.02, 0.98)).toMatch(/lrHidden = 0\.001, lrOutput = 0\.001 → score -[\d.]+e[+-]\d+: converged \(negative\); /);
     expect(await hover(page, 0.02, 0.02)).toMatch(/→ score [\d.]+e[+-]\d+: diverged \(not negative\); /);
     expect(await page.locator('[data-testid=lock-scale]').isDisabled()).toBe(true);
     expect(await page.locator('[data-testid=lock-scale]').evaluate((e) => e.closest('label')!.title)).toMatch(/a colour is a rank within the view/);

@@ -6,6 +6,7 @@ import { allocateOutputs, setCell } from '../../src/core/outputs';
 import { equalizedPosition, scoreRanks, spectral } from '../../src/core/paper-colour';
 import { describeScore, scoreLegend, scoreTicks } from '../../src/core/score-scale';
 import { parseSpec } from '../../src/core/spec';
+import { formatHeatmapLegend } from '../../src/cli/summary';
 
 /** Outputs of cells with these scores (NaN: not run; a positive score diverged at step 3, a negative one converged). */
 function scored(scores: number[]) {
@@ -92,7 +93,7 @@ describe("the score's heatmap scale", () => {
 
 describe('the score in words', () => {
   it('reads a cell out with its raw score and what its sign says', () => {
-    expect(describeScore(-12.5)).toBe('score −1.250e+1: converged (negative)');
+    expect(describeScore(-12.5)).toBe('score -1.250e+1: converged (negative)');
     expect(describeScore(4.56)).toBe('score 4.560e+0: diverged (not negative)');
     expect(describeScore(0)).toBe('score 0: diverged (not negative)');
     expect(describeScore(NaN)).toBe('score none');
@@ -101,6 +102,7 @@ describe('the score in words', () => {
   it("says the CLI figure's colouring and each end's scores", () => {
     expect(scoreLegend(scoreRanks([-300, -5, 2, 40]))).toBe("the paper's colouring (Spectral by rank, each sign equalised): -300 … -5 converged (blue); 2 … 40 diverged (red)");
     expect(scoreLegend(scoreRanks([2]))).toMatch(/none converged; 2 … 2 diverged/);
+    expect(formatHeatmapLegend('score.png', heatmapScale(scored([-3, 4]), 'score', SPEC))).toBe(`  score.png              ${scoreLegend(scoreRanks([-3, 4]))}`);
   });
 });
 
