@@ -2,6 +2,7 @@
 import { formatTickValue } from '../core/ticks';
 import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
+import { scoreLegend } from '../core/score-scale';
 import { classesOf, CONVERGENCE_RULES, countClasses } from '../core/outputs';
 import type { RunResult } from '../core/run';
 import { isMlp, type SweepSpec } from '../core/spec';
@@ -42,7 +43,7 @@ export function formatAgreement(a: Agreement): string {
 
 /** One line per heatmap file: which file, what its colors span. */
 export function formatHeatmapLegend(file: string, scale: HeatmapScale): string {
-  const range = scale.kind === 'categorical' ? `${scale.rule === 'ends-below' || !scale.rule ? 'green converged, orange left (reached the threshold, ended above)' : 'green converged'}, gray stalled, red diverged`
+  const range = scale.kind === 'equalized' ? scoreLegend(scale.ranks!) : scale.kind === 'categorical' ? `${scale.rule === 'ends-below' || !scale.rule ? 'green converged, orange left (reached the threshold, ended above)' : 'green converged'}, gray stalled, red diverged`
     : `${scale.kind === 'log' ? 'log10 ' : ''}viridis ${formatTickValue(scale.min)} (dark blue) … ${formatTickValue(scale.max)} (yellow)${scale.below ? ', lower values dark blue too' : ''}`;
   return `  ${file.padEnd(22)} ${range}`;
 }

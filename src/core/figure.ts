@@ -3,11 +3,11 @@
  * the parameters' units, and the colour bar with swatches for the cells it has no colour for. SVG text, pure: the page
  * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
  */
-import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from './heatmap';
+import { barColor, barTicks, barTitle, classSwatches, scaleSwatches, type HeatmapScale } from './heatmap';
 import { convergenceLabel, isComputed, outputRow, type OutputName, type SweepOutputs } from './outputs';
 import { gridSize } from './grid';
 import { isMlp, type MlpSweepSpec, type SweepSpec } from './spec';
-import { axisTicks, scaleTicks } from './ticks';
+import { axisTicks } from './ticks';
 
 export interface Figure {
   spec: SweepSpec;
@@ -115,13 +115,13 @@ function colorbar(scale: HeatmapScale, bx: number, top: number, plotH: number, o
   }
   const swatches = scaleSwatches(scale, outlined);
   const h = plotH > 200 ? plotH - 20 * swatches.length - 8 : plotH;
-  const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i / 10}" stop-color="${rgb(viridis(1 - i / 10))}"/>`).join('');
+  const stops = Array.from({ length: 21 }, (_, i) => `<stop offset="${i / 20}" stop-color="${rgb(barColor(scale, 1 - i / 20))}"/>`).join('');
   const parts = [
     `<defs><linearGradient id="bar" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`,
     `<rect x="${bx}" y="${top}" width="16" height="${h}" fill="url(#bar)" stroke="#222"/>`,
   ];
-  for (const tick of scaleTicks(scale)) parts.push(text(bx + 22, top + h - tick.position * h + 4, tick.label));
-  parts.push(text(0, 0, `${scale.metric}${scale.kind === 'log' ? ' (log10)' : ' (steps)'}`, `text-anchor="middle" transform="translate(${bx + 78} ${top + h / 2}) rotate(90)"`));
+  for (const tick of barTicks(scale)) parts.push(text(bx + 22, top + h - tick.position * h + 4, tick.label));
+  parts.push(text(0, 0, barTitle(scale), `text-anchor="middle" transform="translate(${bx + 78} ${top + h / 2}) rotate(90)"`));
   if (plotH > 200) {
     swatches.forEach(([label, color], k) => {
       const sy = top + h + 10 + 20 * k;

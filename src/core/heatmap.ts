@@ -1,9 +1,12 @@
 /**
  * Heatmap pixels from sweep outputs: a perceptual colormap (viridis, from d3-scale-chromatic) on a log scale for
- * losses and a linear one for step counts, and a categorical map of the cell classes. Pure: the page and the
- * command line draw the same pixels.
+ * losses and a linear one for step counts, the paper's colouring for its score (score-scale.ts), and a categorical map
+ * of the cell classes. Pure: the page and the command line draw the same pixels.
  */
 import { interpolateViridis } from 'd3-scale-chromatic';
+import type { ScoreRanks } from './paper-colour';
+import { SCORE_BAR_TITLE, scoreBarColor, scoreColor, scoreScale, scoreTicks } from './score-scale';
+import { scaleTicks, type Tick } from './ticks';
 import { classesOf, classOf, DEFAULT_CONVERGENCE, isComputed, OUTPUT_NAMES, outputRow, type CellClass, type ConvergenceRule, type OutputName, type SweepOutputs } from './outputs';
 import type { SweepSpec } from './spec';
 
@@ -25,11 +28,13 @@ export const NEVER_COLOR: [number, number, number] = [214, 214, 206];
 /**
  * How values map to colors: [min, max] on a log10 or linear scale ([1, 1] when no cell has a value); values outside
  * take the end colours (the legend says "below" and "above" when `below`/`above` cells exist). A class map names the
- * convergence rule its classes are under.
+ * convergence rule its classes are under. The score is 'equalized': coloured by its rank among the view's scores
+ * (`ranks`), [min, max] its lowest and highest score; such a scale belongs to its view (fixing it across views means
+ * nothing).
  */
 export interface HeatmapScale {
   metric: HeatmapMetric;
-  kind: 'log' | 'linear' | 'categorical';
+  kind: 'log' | 'linear' | 'categorical' | 'equalized';
   min: number;
   max: number;
   /** Some cells' values lie below min (above max): drawn in the end colour, and said in the legend. */
@@ -37,6 +42,8 @@ export interface HeatmapScale {
   above?: boolean;
   /** Categorical only: the rule of the classes (default ends-below). */
   rule?: ConvergenceRule;
+  /** Equalized only: the ranks of the view's scores. */
+  ranks?: ScoreRanks;
 }
 
 /**
@@ -69,6 +76,7 @@ function hasValue(metric: OutputName, v: number): boolean {
  */
 export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec: Pick<SweepSpec, 'steps' | 'threshold' | 'convergence'>): HeatmapScale {
   if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2, rule: spec.convergence };
+  if (outputRow(metric).scale === 'score') return scoreScale(outputs[metric]);
   if (outputRow(metric).scale === 'steps') return { metric, kind: 'linear', min: 0, max: spec.steps };
   let min = Infinity, max = -Infinity, zeros = false;
   for (const v of outputs[metric]) {
@@ -81,6 +89,14 @@ export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec:
   return { metric, kind: 'log', min: lo, max, below: zeros || min < lo };
 }
 
+/**
+ * The scale a view draws in: `locked` (the user's "lock colours", or a link's scale) where it is of the same metric
+ * and kind as the scale fitted to the view, else `fitted` (a link's log scale for the score, whose colours are ranks,
+ * does not apply).
+ */
+export const lockedOrFitted = (locked: HeatmapScale | undefined, fitted: HeatmapScale): HeatmapScale =>
+  (locked?.metric === fitted.metric && locked.kind === fitted.kind ? locked : fitted);
+
 /** The RGB color of one cell under `scale`. */
 export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapScale): [number, number, number] {
   if (scale.metric === 'class') {
@@ -88,6 +104,7 @@ export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapSc
     return CLASS_COLORS[classOf(outputs, index, scale.rule ?? DEFAULT_CONVERGENCE)];
   }
   const v = outputs[scale.metric][index];
+  if (scale.kind === 'equalized') return scoreColor(scale.ranks!, v) ?? (isComputed(outputs, index) ? CLASS_COLORS.diverged : NO_VALUE_COLOR);
   if (scale.kind === 'log' && v === 0) return viridis(0);
   if (!hasValue(scale.metric, v)) {
     // No value: not computed, diverged (a loss it never had, a threshold it never reached), or never (stalled; not diverged).
@@ -164,9 +181,21 @@ export function classSwatches(scale: HeatmapScale, outlined: boolean): Array<[st
   ];
 }
 
+/** The colour at fraction t ∈ [0, 1] of a colour bar (bottom to top): viridis, or Spectral for the score. */
+export const barColor = (scale: HeatmapScale, t: number): [number, number, number] => (scale.kind === 'equalized' ? scoreBarColor(t) : viridis(t));
+
+/** A colour bar's ticks: decades or round values (scaleTicks), or for the score raw scores at their ranks (scoreTicks). */
+export function barTicks(scale: HeatmapScale, target?: number): Tick[] {
+  if (scale.kind === 'equalized') return scoreTicks(scale.ranks!);
+  return scaleTicks(scale as HeatmapScale & { kind: 'log' | 'linear' }, target);
+}
+
+/** A colour bar's title: "finalLoss (log10)", "stepsToThreshold (steps)", or the score's SCORE_BAR_TITLE. */
+export const barTitle = (scale: HeatmapScale): string => (scale.kind === 'equalized' ? SCORE_BAR_TITLE : `${scale.metric}${scale.kind === 'log' ? ' (log10)' : ' (steps)'}`);
+
 /**
  * The legend entries for cells a colour scale has no colour for: below and above its range (drawn in its end
- * colours), diverged, never (step metrics), not run, and the Compare outline when drawn. One list for the page's
+ * colours), diverged (not for the score, whose colour says it), never (step metrics), not run, and the Compare outline when drawn. One list for the page's
  * colour bar and the exported figure.
  */
 export function scaleSwatches(scale: HeatmapScale, outlined: boolean): Array<[string, readonly [number, number, number]]> {
@@ -174,7 +203,7 @@ export function scaleSwatches(scale: HeatmapScale, outlined: boolean): Array<[st
   return [
     ...(scale.below ? [[`below ${value(scale.min)}`, viridis(0)] as [string, [number, number, number]]] : []),
     ...(scale.above ? [[`above ${value(scale.max)}`, viridis(1)] as [string, [number, number, number]]] : []),
-    ['diverged', CLASS_COLORS.diverged],
+    ...(scale.kind === 'equalized' ? [] : [['diverged', CLASS_COLORS.diverged] as [string, [number, number, number]]]), // the score colours them
     ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []),
     ['not run', NO_VALUE_COLOR],
     ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),

@@ -1,12 +1,13 @@
 /**
  * Zoom movies: a sequence of views closing in on a point (core/zoom.ts zoomSequence), each computed like any view and
  * encoded as an animated GIF (gifenc), one frame per view at its cell resolution, scaled up by a whole factor. Every
- * frame uses one colour scale (so a colour means the same value throughout) and carries a label: the frame, the zoom
+ * frame uses one colour scale (so a colour means the same value throughout; the score's colours are ranks, so each frame
+ * ranks its own) and carries a label: the frame, the zoom
  * and the window.
  */
 import { GIFEncoder, applyPalette, quantize } from 'gifenc';
 import { gridSize } from '../core/grid';
-import { heatmapPixels, type HeatmapScale } from '../core/heatmap';
+import { heatmapPixels, heatmapScale, type HeatmapScale } from '../core/heatmap';
 import { formatTickValue } from '../core/ticks';
 import type { SweepOutputs } from '../core/outputs';
 import type { SweepSpec } from '../core/spec';
@@ -14,7 +15,7 @@ import type { SweepSpec } from '../core/spec';
 /** Frame pixels (RGBA) of one view in `colours`, scaled up `scale` times with nearest-neighbour blocks. */
 function framePixels(spec: SweepSpec, outputs: SweepOutputs, colours: HeatmapScale, scale: number): { rgba: Uint8ClampedArray; width: number; height: number } {
   const { nx, ny } = gridSize(spec);
-  const cells = heatmapPixels(outputs, nx, ny, colours);
+  const cells = heatmapPixels(outputs, nx, ny, colours.kind === 'equalized' ? heatmapScale(outputs, colours.metric, spec) : colours);
   const width = nx * scale, height = ny * scale, rgba = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

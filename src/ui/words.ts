@@ -3,8 +3,12 @@ import type { Arithmetic } from '../core/arithmetic';
 import { cpuEngineName } from '../core/engine';
 import type { Capabilities, RanOn } from '../worker/sweep.worker';
 
-/** What ran a finished run: "WebGPU (nvidia / hopper, float32)" or "float64 WebAssembly on 2 threads". */
-export const ranOnText = (ranOn: RanOn) => (ranOn.device === 'webgpu' ? `WebGPU (${ranOn.adapter}, float32)` : cpuEngineName(ranOn.arithmetic, ranOn.threads));
+/**
+ * What ran a finished run: "WebGPU (nvidia / hopper, float32)", "float64 WebAssembly on 2 threads", or for
+ * float32-faithful MLP cells "float32-faithful TypeScript oracle on 2 threads".
+ */
+export const ranOnText = (ranOn: RanOn) => (ranOn.device === 'webgpu' ? `WebGPU (${ranOn.adapter}, float32)`
+  : ranOn.oracle ? `${ranOn.arithmetic}-faithful TypeScript oracle on ${ranOn.threads} thread${ranOn.threads === 1 ? '' : 's'}` : cpuEngineName(ranOn.arithmetic, ranOn.threads));
 
 /** Who will compute `arithmetic` here, from the worker's findings (before a run). */
 export function plannedText(arithmetic: Arithmetic, capabilities: Capabilities | undefined): string {

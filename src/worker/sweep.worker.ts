@@ -10,7 +10,8 @@ import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/e
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { rate, type RunProgress, type RunResult } from '../core/run';
-import { usesMomentum, type SweepSpec } from '../core/spec';
+import { isMlp, usesMomentum, type MlpSweepSpec, type SweepSpec } from '../core/spec';
+import { traceMlpCell, type MlpTrace } from '../mlp/trace';
 import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
@@ -19,8 +20,11 @@ import { GpuTrainer, SweepInterruptedError } from '../gpu/trainer';
 import { browserThreads, createBrowserPool, loadKernelModule } from './browser-pool';
 
 
-/** What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads. */
-export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic };
+/**
+ * What ran a sweep: the float32 WGSL kernel on a WebGPU adapter, or the WebAssembly kernel on CPU threads (`oracle`:
+ * the TypeScript oracle on them instead, for float32-faithful MLP cells, which have no WebAssembly kernel).
+ */
+export type RanOn = { device: 'webgpu'; adapter: string } | { device: 'cpu'; threads: number; arithmetic: Arithmetic; oracle?: true };
 
 /**
  * What the worker found at start: the WebGPU side, the CPU engine's threads (or why it cannot start), and what 'auto'
@@ -65,7 +69,7 @@ let controller: AbortController | undefined;
 /** Why the CPU engine could not start here, once init() has tried. */
 let cpuMissing: string | undefined;
 
-/** Comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
+/** Course comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
 const IN_THREAD_NETWORK_STEPS = 2e7;
 
 /** The WebGPU adapter and a trainer with its pipeline compiled (so a first Run starts at once), once. */
@@ -139,7 +143,8 @@ const api = {
       gpuSide = undefined; // the next run asks for a new device
       result = { ...e.partial, error: e.message };
     }
-    const ranOn: RanOn = useGpu ? { device: 'webgpu', adapter: trainer.gpu.adapter } : { device: 'cpu', threads, arithmetic };
+    const oracle = isMlp(spec) && arithmetic === 'float32' ? { oracle: true as const } : {};
+    const ranOn: RanOn = useGpu ? { device: 'webgpu', adapter: trainer.gpu.adapter } : { device: 'cpu', threads, arithmetic, ...oracle };
     const transfers = [...buffersOf(result.outputs), ...(result.lossHistory ? [result.lossHistory.buffer as ArrayBuffer] : [])];
     return Comlink.transfer({ ...result, ranOn }, transfers);
   },
@@ -150,7 +155,8 @@ const api = {
     const own = (controller = new AbortController());
     const { cells } = gridSize(spec);
     const count = cellIndices?.length ?? cells;
-    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS
+    // This thread's kernel trains the course only: MLP cells go to the pool (its WebAssembly MLP kernel).
+    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS && !isMlp(spec)
       ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
       : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));
@@ -158,7 +164,17 @@ const api = {
 
   /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
   async trace(spec: SweepSpec, cell: number, arithmetic: Arithmetic, every = 1): Promise<CellTrace> {
+    if (isMlp(spec)) throw new Error('an MLP cell is replayed by traceMlp (the course kernel would read its set-up as a course cell)');
     const trace = (await ownKernel()).trace(spec, arithmetic, cellSetup(spec, cell), every);
+    return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
+  },
+
+  /**
+   * Replays one MLP cell in float64 on the MLP's TypeScript oracle (the CPU engine's bits): k, loss[k], ‖W0‖, ‖W1‖
+   * every `every` steps (MlpTrace.rows), off the main thread.
+   */
+  async traceMlp(spec: MlpSweepSpec, cell: number, every = 1): Promise<MlpTrace> {
+    const trace = traceMlpCell(spec, cell, every);
     return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
   },
 

@@ -3,9 +3,9 @@
  * ticks in the axes' units, the colorbar of a metric and the legend of a categorical map.
  */
 import { gridSize } from '../../core/grid';
-import { classSwatches, scaleSwatches, viridis, type HeatmapScale } from '../../core/heatmap';
+import { barColor, barTicks, barTitle, classSwatches, scaleSwatches, type HeatmapScale } from '../../core/heatmap';
 import type { SweepSpec } from '../../core/spec';
-import { axisTicks, scaleTicks } from '../../core/ticks';
+import { axisTicks } from '../../core/ticks';
 
 /** Plot area inside the heatmap canvas, in CSS pixels from each edge (canvases NARROW_BELOW wide or more). */
 export const MARGIN = { left: 72, right: 120, top: 14, bottom: 52 };
@@ -80,15 +80,14 @@ export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: 
     return;
   }
   for (let i = 0; i < h; i++) {
-    const [r, g, b] = viridis(1 - i / (h - 1));
+    const [r, g, b] = barColor(scale, 1 - i / (h - 1));
     ctx.fillStyle = `rgb(${r},${g},${b})`;
     ctx.fillRect(x, top + i, w, 1.5);
   }
   ctx.strokeStyle = '#222';
   ctx.strokeRect(x - 0.5, top - 0.5, w + 1, h + 1);
   ctx.fillStyle = '#222';
-  const log = scale.kind === 'log';
-  for (const tick of scaleTicks(scale)) ctx.fillText(tick.label, x + w + 5, top + h - tick.position * h);
+  for (const tick of barTicks(scale)) ctx.fillText(tick.label, x + w + 5, top + h - tick.position * h);
   swatches.forEach(([label, rgb], k) => {
     const y = top + h + 8 + 16 * k;
     ctx.fillStyle = `rgb(${rgb.join(',')})`;
@@ -100,7 +99,7 @@ export function drawColorbar(ctx: CanvasRenderingContext2D, p: PlotRect, scale: 
   ctx.translate(x + w + 62, top + h / 2);
   ctx.rotate(Math.PI / 2);
   ctx.textAlign = 'center';
-  ctx.fillText(`${scale.metric}${log ? ' (log10)' : ' (steps)'}`, 0, 0);
+  ctx.fillText(barTitle(scale), 0, 0);
   ctx.restore();
 }
 

@@ -2,9 +2,8 @@
  * What the heatmap view paints over (or instead of) its cells: the Compare outline, the marks of the inspected cell, the
  * pinned cells and the keyboard's cursor, labels, and a 1-D sweep's curve with its y ticks.
  */
-import type { HeatmapScale } from '../../core/heatmap';
+import { barTicks, type HeatmapScale } from '../../core/heatmap';
 import type { OutputName, SweepOutputs } from '../../core/outputs';
-import { scaleTicks } from '../../core/ticks';
 import type { PlotRect } from './axes';
 
 
@@ -137,7 +136,7 @@ export const LABEL_GAP = 16;
  */
 export function lineTickLabels(p: PlotRect, scale: HeatmapScale): Array<{ y: number; label: string }> {
   const placed = scale.kind === 'log' ? [{ y: zeroLine(p), label: '0' }] : [];
-  for (const tick of scaleTicks(scale, 6)) {
+  for (const tick of barTicks(scale, 6)) {
     const y = lineAt(p, tick.position);
     if (placed.every((q) => Math.abs(q.y - y) >= LABEL_GAP)) placed.push({ y, label: tick.label });
   }

@@ -6,7 +6,7 @@
  */
 import { DIFF_CLASSES, DIFF_COLORS } from '../../core/diff';
 import { gridSize } from '../../core/grid';
-import { heatmapPixels, heatmapScale, paintCells, pixelsOf, type HeatmapMetric, type HeatmapScale, type RefinementFill } from '../../core/heatmap';
+import { heatmapPixels, heatmapScale, lockedOrFitted, paintCells, pixelsOf, type HeatmapMetric, type HeatmapScale, type RefinementFill } from '../../core/heatmap';
 import type { SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import { drawAxes, drawColorbar, drawLegend, plotRectOf } from './axes';
@@ -168,7 +168,7 @@ export class HeatmapView {
       pixels = pixelsOf(nx, ny, (cell) => DIFF_COLORS[data.codes[cell]]);
       this.scale = undefined;
     } else {
-      this.scale = this.locked?.metric === this.metricShown ? this.locked : heatmapScale(data.outputs, this.metricShown, data.spec);
+      this.scale = lockedOrFitted(this.locked, heatmapScale(data.outputs, this.metricShown, data.spec));
       pixels = heatmapPixels(data.outputs, nx, ny, this.scale, data.fill);
     }
     this.image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, nx, ny);
@@ -211,7 +211,7 @@ export class HeatmapView {
     ctx.beginPath();
     ctx.rect(p.x, p.y, p.w, p.h);
     ctx.clip();
-    const line = ny === 1 && this.data.kind === 'outputs' && this.scale && this.scale.kind !== 'categorical' && this.image ? { outputs: this.data.outputs, scale: this.scale } : undefined;
+    const line = ny === 1 && this.data.kind === 'outputs' && this.scale && (this.scale.kind === 'log' || this.scale.kind === 'linear') && this.image ? { outputs: this.data.outputs, scale: this.scale } : undefined;
     // Previews: a pan shifts the picture, a scroll zoom scales it about the pointer, until the new view arrives.
     const { drag, wheel } = this.gestures.preview;
     if (drag?.kind === 'pan') ctx.drawImage(this.cells, p.x + (drag.x1 - drag.x0) * p.w, p.y - (drag.y1 - drag.y0) * p.h, p.w, p.h);

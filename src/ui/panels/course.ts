@@ -19,7 +19,7 @@ import { byId, el } from '../dom';
 import type { Navigation } from '../navigation';
 import type { Store } from '../store';
 import { proxy, type SweepWorker } from '../sweep-client';
-import { traceColumn } from './inspector';
+import { traceColumn } from '../replay';
 import { fillTable } from '../table';
 
 /** loss[0 … steps] of a replay with every step kept; NaN after a divergence. */

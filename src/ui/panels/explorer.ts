@@ -3,7 +3,8 @@
  * zoom (each zoom a new view), the trail's Back and Forward, the metric, the arithmetic, and the precision notice.
  */
 import { HEATMAP_METRICS, type HeatmapMetric, type RefinementFill } from '../../core/heatmap';
-import { describeOutputs } from '../../core/outputs';
+import { describeOutputs, isComputed } from '../../core/outputs';
+import { describeScore, SCORE_LOCK_NOTE } from '../../core/score-scale';
 import { completedStride } from '../../core/refine';
 import type { ArithmeticChoice } from '../../core/arithmetic';
 import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../../core/zoom';
@@ -12,12 +13,19 @@ import { HeatmapView } from '../heatmap/view';
 import { describeCell } from './inspector';
 import { togglePin } from './pins';
 import type { Navigation } from '../navigation';
-import { closeNeighbours, precisionNotice } from '../precision';
+import { closeNeighbours, float32Missing, precisionNotice } from '../precision';
 import type { Runs, ViewData } from '../runs';
 import { resolveArithmetic } from '../state';
 import type { Store } from '../store';
 
 const HOVER_HINT = 'Hover a cell to read it; click to inspect it.';
+
+/** Why "lock colours" is off for a metric (its title says so), or undefined where it applies. */
+function lockNote(metric: HeatmapMetric): string | undefined {
+  if (metric === 'class') return 'The class map has fixed colours: there is no scale to lock';
+  if (metric === 'score') return SCORE_LOCK_NOTE;
+  return undefined;
+}
 
 /** Wires the explorer; returns its heatmap (Compare outlines cells on it). */
 export function mountExplorer(store: Store, nav: Navigation, runs: Runs): HeatmapView {
@@ -27,7 +35,10 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   let hovered: number | undefined;
   const readOut = () => {
     const view = runs.current;
-    hover.textContent = hovered === undefined || !view ? HOVER_HINT : `${describeCell(view.spec, hovered)} → ${describeOutputs(view.outputs, hovered, view.spec.convergence)}`;
+    if (hovered === undefined || !view) { hover.textContent = HOVER_HINT; return; }
+    // The score's colours are ranks: the read-out gives the raw score first, and what its sign says.
+    const score = store.get().metric === 'score' && isComputed(view.outputs, hovered) ? `${describeScore(view.outputs.score[hovered])}; ` : '';
+    hover.textContent = `${describeCell(view.spec, hovered)} → ${score}${describeOutputs(view.outputs, hovered, view.spec.convergence)}`;
   };
   const heatmap = new HeatmapView(canvas, (e) => {
     if (e.type === 'hover') { hovered = e.cell; readOut(); }
@@ -57,14 +68,15 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   arithmetic.addEventListener('change', () => reopen(arithmetic.value as ArithmeticChoice));
   byId('use-float64').addEventListener('click', () => reopen('float64'));
 
-  store.subscribe((s) => s.metric, () => { metric.value = store.get().metric; heatmap.setMetric(store.get().metric); });
-  const lock = byId('lock-scale', HTMLInputElement);
+  store.subscribe((s) => s.metric, () => { metric.value = store.get().metric; heatmap.setMetric(store.get().metric); readOut(); });
+  const lock = byId('lock-scale', HTMLInputElement), lockLabel = lock.closest('label')!, lockTitle = lockLabel.title;
   lock.addEventListener('change', () => nav.update({ type: 'lock-scale', scale: lock.checked ? heatmap.scaleShown : undefined }));
   store.subscribe((s) => [s.lockedScale, s.metric], () => {
     const { lockedScale, metric: shown } = store.get();
     heatmap.lockScale(lockedScale);
-    lock.checked = lockedScale !== undefined;
-    lock.disabled = shown === 'class';
+    lock.checked = lockedScale !== undefined && shown !== 'score'; // (the view ignores a link's lock of the score)
+    lock.disabled = shown === 'class' || shown === 'score';
+    lockLabel.title = lockNote(shown) ?? lockTitle;
   });
   store.subscribe((s) => [s.view, s.metric], () => {
     const { view, metric: shown } = store.get();
@@ -89,7 +101,8 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     const switched = view?.arithmetic === 'auto' && runsIn === 'float64' && capabilities?.auto.device === 'webgpu';
     byId('precision').hidden = !notice && !switched;
     byId('precision').classList.toggle('stripes', notice?.level === 'stripes');
-    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${closeNeighbours(view.spec, 'float32')}. Choose float32 under Arithmetic to run the GPU anyway.` : '');
+    const why = view && (closeNeighbours(view.spec, 'float32') ?? float32Missing(view.spec));
+    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${why}.${float32Missing(view.spec) ? '' : ' Choose float32 under Arithmetic to run the GPU anyway.'}` : '');
     byId('use-float64').hidden = !notice?.offerFloat64;
   });
 

@@ -1,12 +1,11 @@
 /**
- * The cell inspector: shows one cell replayed on the float64 CPU engine (loss and all eight weights at every step, from
- * the worker) beside the outputs the view computed for it, and overlays the E(k) of the pinned cells (pins.ts).
+ * The cell inspector: shows one cell replayed in float64 on the CPU (loss and all eight weights of a course cell, or
+ * the loss and the norms ‖W0‖, ‖W1‖ of an MLP cell, at every step, from the worker; replay.ts) beside the outputs the
+ * view computed for it, and overlays the E(k) of the pinned cells (pins.ts).
  */
 import { axisValues, gridSize } from '../../core/grid';
 import { classifyCell, classOf, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
-import type { SweepSpec } from '../../core/spec';
-import type { CellTrace } from '../../cpu/kernel';
-import { TRACE_ROW_LENGTH } from '../../cpu/layout';
+import { isMlp, type SweepSpec } from '../../core/spec';
 import { drawCurves, replaceChart, SERIES_COLORS, type CurveSeries } from '../charts';
 import { byId } from '../dom';
 import type { PinMark } from '../heatmap/draw';
@@ -16,6 +15,7 @@ import { MAX_PINS, type PinSlots } from '../state';
 import type { Store } from '../store';
 import type { SweepWorker } from '../sweep-client';
 import { plannedText, ranOnText } from '../words';
+import { replayEngine, traceColumn, weightChart, type Replay } from '../replay';
 import { fillTable } from '../table';
 import { formatAxisValue } from '../../core/ticks';
 
@@ -36,11 +36,6 @@ export function describeCell(spec: SweepSpec, cell: number): string {
 /** One output in the table: losses to 7 significant digits, step indices or their words ("never"). */
 const show = (name: OutputName, v: number) => (outputRow(name).scale === 'steps' || !Number.isFinite(v) || v === 0 ? formatOutput(name, v) : v.toExponential(6));
 
-/** Column `column` of a replay's rows (0: k, 1: loss, 2 … 9: w1 … w8). */
-export function traceColumn(trace: CellTrace, column: number): number[] {
-  return Array.from({ length: trace.rows.length / TRACE_ROW_LENGTH }, (_, r) => trace.rows[r * TRACE_ROW_LENGTH + column]);
-}
-
 /** The inspected cell's curve colour: SERIES_COLORS[0]; pins take the next MAX_PINS, slot by slot. */
 export const INSPECTED_COLOR = SERIES_COLORS[0];
 export const PIN_COLORS = SERIES_COLORS.slice(1, 1 + MAX_PINS);
@@ -50,7 +45,7 @@ export const pinMarks = (pins: PinSlots): PinMark[] =>
   pins.flatMap((cell, slot) => (cell === null ? [] : [{ cell, color: PIN_COLORS[slot], label: String(slot + 1) }]));
 
 /** A replayed cell's E(k) for the overlay: its pin (or none: the inspected cell, not pinned) and its replay. */
-export interface Overlay { cell: number; pin?: PinMark; trace: CellTrace }
+export interface Overlay { cell: number; pin?: PinMark; trace: Replay }
 
 /**
  * The E(k) curves of `overlays` over k (the longest replay's steps; a shorter one, stopped by divergence, ends early),
@@ -79,7 +74,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
   panel.hidden = false;
   const replay = overlays.find((o) => o.cell === cell)?.trace;
   panel.querySelector('#inspector-title')!.textContent = cell === undefined ? 'Pinned cells (click a cell to inspect it)' : `Cell ${cell}: ${describeCell(spec, cell)}`;
-  panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. Replay: float64 on the CPU engine, in a worker.`;
+  panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. ${replayEngine(isMlp(spec))}`;
   const table = panel.querySelector<HTMLTableElement>('#inspector-table')!, weights = panel.querySelector<HTMLElement>('#inspector-weights')!;
   table.hidden = weights.hidden = !replay;
   const thin = every > 1 ? ` (every ${every} steps)` : '';
@@ -92,8 +87,11 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
     ]);
     // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
     table.querySelectorAll('td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
-    const weightChart = drawCurves(weights, `weights w1…w8 of cell ${cell}${thin}`, Array.from({ length: 8 }, (_, j) => ({ label: `w${j + 1}`, values: traceColumn(replay, 2 + j), color: SERIES_COLORS[j] })), { log: false, yLabel: 'weight', height: 260 });
-    weightChart.setData([traceColumn(replay, 0), ...weightChart.data.slice(1)] as typeof weightChart.data); // the real step numbers
+    // The course's eight weights, or an MLP's two weight norms (not its hundreds of weights).
+    const w = weightChart(replay, cell, SERIES_COLORS, thin);
+    const chart = drawCurves(weights, w.title, w.series, { log: w.log, yLabel: w.yLabel, height: 260 });
+    chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data); // the real step numbers
+    weights.dataset.series = w.series.map((s) => s.label).join(';'); // for tests
   } else replaceChart(weights);
   const loss = panel.querySelector<HTMLElement>('#inspector-loss')!;
   if (!overlays.length) { replaceChart(loss); return; }
@@ -113,10 +111,10 @@ const KEPT_REPLAYS = 40;
  */
 export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, heatmap: HeatmapView): void {
   const panel = byId('inspector');
-  const replays = new Map<string, Promise<CellTrace>>();
-  const replayOf = (key: string, spec: SweepSpec, cell: number, every: number): Promise<CellTrace> => {
+  const replays = new Map<string, Promise<Replay>>();
+  const replayOf = (key: string, spec: SweepSpec, cell: number, every: number): Promise<Replay> => {
     const id = `${key}#${cell}`;
-    const kept = replays.get(id) ?? checker.trace(spec, cell, 'float64', every);
+    const kept = replays.get(id) ?? (isMlp(spec) ? checker.traceMlp(spec, cell, every) : checker.trace(spec, cell, 'float64', every));
     replays.delete(id);
     replays.set(id, kept);
     if (replays.size > KEPT_REPLAYS) replays.delete(replays.keys().next().value!);
