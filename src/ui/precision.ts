@@ -2,7 +2,7 @@
  * The page's precision notice: how close the current view comes to the resolution of its arithmetic, and what
  * to do about it. Pure (tested in Node).
  */
-import { isMlp, type SweepSpec } from '../core/spec';
+import type { SweepSpec } from '../core/spec';
 import { axisResolutions, ULPS_WARNING } from '../core/zoom';
 import type { Arithmetic } from '../core/arithmetic';
 
@@ -61,18 +61,3 @@ export function statisticsTrust(spec: SweepSpec, arithmetic: Arithmetic, spot: S
 
 /** Whether 'auto' should run `spec` in float64 rather than the GPU's float32: neighbouring cells too close for float32. */
 export const tooFineForFloat32 = (spec: SweepSpec) => precisionNotice(spec, 'float32') !== undefined;
-
-/**
- * Why `spec` cannot run in float32 on the GPU yet, or undefined: the MLP family has no WGSL trainer until it lands
- * (GpuTrainer refuses MLP specs), so 'auto' runs it in float64 on the CPU engine (exact: the oracle's bits), and
- * Compare has no float32 to set beside a float64 view.
- */
-export function float32Missing(spec: SweepSpec): string | undefined {
-  return isMlp(spec) ? 'the MLP has no float32 GPU trainer yet (the WGSL MLP trainer is still being written); its float64 CPU engine is exact' : undefined;
-}
-
-/** Why Compare cannot run on a view, or undefined: a float64 MLP view has no float32 to compare with yet (float32Missing). */
-export function compareMissing(spec: SweepSpec, arithmetic: Arithmetic): string | undefined {
-  const why = arithmetic === 'float64' ? float32Missing(spec) : undefined;
-  return why && `Compare float32 with float64 is not possible here: ${why}.`;
-}

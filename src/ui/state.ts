@@ -9,7 +9,7 @@ import type { PresetName } from '../core/presets';
 import { gridSize } from '../core/grid';
 import type { SweepSpec } from '../core/spec';
 import type { Capabilities } from '../worker/sweep.worker';
-import { float32Missing, tooFineForFloat32, type SpotCheck } from './precision';
+import { tooFineForFloat32, type SpotCheck } from './precision';
 
 /** idle → running → finished | cancelled | failed; a cancelled or failed run may be continued (running again). */
 export type RunPhase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
@@ -186,11 +186,10 @@ export function reduce(state: PageState, action: Action): PageState {
 
 /**
  * The arithmetic a view runs in: the user's choice; for auto, what the worker found best here, except that a view whose
- * neighbouring cells are too few float32 steps apart, or an MLP view (no float32 GPU trainer yet: float32Missing), runs
- * in float64 (the page says so, and float32 can be chosen).
+ * neighbouring cells are too few float32 steps apart runs in float64 (the page says so, and float32 can be chosen).
  */
 export function resolveArithmetic(choice: ArithmeticChoice, capabilities: Capabilities | undefined, spec?: SweepSpec): Arithmetic {
   if (choice !== 'auto') return choice;
   if (capabilities?.auto.device === 'cpu') return 'float64';
-  return spec && (tooFineForFloat32(spec) || float32Missing(spec)) ? 'float64' : 'float32';
+  return spec && tooFineForFloat32(spec) ? 'float64' : 'float32';
 }

@@ -3,8 +3,6 @@ import type { CellTrace } from '../../src/cpu/kernel';
 import type { CellOutputs } from '../../src/core/outputs';
 import type { MlpTrace } from '../../src/mlp/trace';
 import { isMlpReplay, replayEngine, traceColumn, weightChart } from '../../src/ui/replay';
-import { compareMissing, float32Missing } from '../../src/ui/precision';
-import { parseSpec } from '../../src/core/spec';
 import { ranOnText } from '../../src/ui/words';
 
 const outputs = {} as CellOutputs;
@@ -42,22 +40,5 @@ describe('a replay as the inspector draws it', () => {
   it('names what replayed it', () => {
     expect(replayEngine(true)).toMatch(/TypeScript oracle/);
     expect(replayEngine(false)).toBe('Replay: float64 on the CPU engine, in a worker.');
-  });
-});
-
-describe('Compare on an MLP view', () => {
-  const parsed = (input: object) => { const r = parseSpec(input); if (!r.ok) throw new Error(r.errors.join('; ')); return r.spec; };
-  const mlpSpec = parsed({ network: { kind: 'mlp', inputs: 4, width: 4, outputs: 1 }, data: { points: 8, seed: 1 }, x: { param: 'lrHidden', min: 0.1, max: 10, count: 8, scale: 'log' } });
-  const courseSpec = parsed({ x: { param: 'lr', min: 0.1, max: 10, count: 8, scale: 'log' } });
-
-  it('says that a float64 MLP view has no float32 to compare with yet, rather than run one', () => {
-    expect(float32Missing(mlpSpec)).toMatch(/no float32 GPU trainer yet/);
-    expect(compareMissing(mlpSpec, 'float64')).toMatch(/^Compare float32 with float64 is not possible here: .*float64 CPU engine is exact\.$/);
-  });
-
-  it('lets a float32 MLP view (the CPU engine in float32) and every course view compare', () => {
-    expect(compareMissing(mlpSpec, 'float32')).toBeUndefined();
-    expect(compareMissing(courseSpec, 'float64')).toBeUndefined();
-    expect(float32Missing(courseSpec)).toBeUndefined();
   });
 });

@@ -58,11 +58,12 @@ describe('the run state machine', () => {
     expect(resolveArithmetic('float32', found('webgpu'), fine)).toBe('float32');
   });
 
-  it('runs an MLP view on auto in float64 even with a GPU: it has no float32 GPU trainer yet', () => {
+  it('runs an MLP view on auto in float32 on a GPU (the WGSL MLP trainer), in float64 where the CPU engine is faster', () => {
     const found = (device: 'webgpu' | 'cpu') => ({ gpu: { missing: '' }, threads: 2, auto: { device, reason: '' } });
     const mlp = spec({ network: { kind: 'mlp', inputs: 4, width: 4, outputs: 1 }, data: { points: 8, seed: 1 }, x: { param: 'lrHidden', min: 0.1, max: 10, count: 8, scale: 'log' } });
-    expect(resolveArithmetic('auto', found('webgpu'), mlp)).toBe('float64');
-    expect(resolveArithmetic('float32', found('webgpu'), mlp)).toBe('float32'); // a choice stays a choice
+    expect(resolveArithmetic('auto', found('webgpu'), mlp)).toBe('float32');
+    expect(resolveArithmetic('auto', found('cpu'), mlp)).toBe('float64');
+    expect(resolveArithmetic('float64', found('webgpu'), mlp)).toBe('float64'); // a choice stays a choice
   });
 });
 

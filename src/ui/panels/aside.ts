@@ -11,7 +11,6 @@ import type { Runs, ViewData } from '../runs';
 import type { PageState } from '../state';
 import type { Store } from '../store';
 import { proxy, type SweepWorker } from '../sweep-client';
-import { compareMissing } from '../precision';
 
 export interface Aside {
   /** The view on screen. */
@@ -29,10 +28,6 @@ export function createAside(store: Store, runs: Runs, worker: SweepWorker): Asid
   store.subscribe((s) => [s.run.phase, s.aside], () => {
     const { run, aside } = store.get();
     for (const id of JOB_BUTTONS) byId(id, HTMLButtonElement).disabled = run.phase === 'running' || aside !== undefined || !runs.current?.result;
-    // Compare's float32 may not exist for the view (an MLP: no float32 GPU trainer yet): off, with the reason as its title.
-    const missing = runs.current && compareMissing(runs.current.spec, runs.current.arithmetic), compare = byId('compare', HTMLButtonElement);
-    if (missing) compare.disabled = true;
-    compare.title = missing ?? '';
   });
   return {
     current: () => runs.current,

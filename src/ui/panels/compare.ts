@@ -8,7 +8,6 @@ import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../../cor
 import type { RunResult } from '../../core/run';
 import type { SweepProgress, SweepRunResult } from '../../worker/sweep.worker';
 import { byId } from '../dom';
-import { compareMissing } from '../precision';
 import type { HeatmapView } from '../heatmap/view';
 import type { Navigation } from '../navigation';
 import type { ViewData } from '../runs';
@@ -33,8 +32,6 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
   let running: ViewData | undefined;
 
   async function compare(view: ViewData): Promise<void> {
-    const missing = compareMissing(view.spec, view.arithmetic);
-    if (missing) { panel.hidden = false; text.textContent = missing; return; } // (a link's outline asks for one)
     const result = view.result!;
     const finished = result.cellsDone;
     const budgetCells = Math.max(1, Math.floor(COMPARE_BUDGET / Math.max(1, view.spec.steps)));

@@ -13,7 +13,7 @@ import { HeatmapView } from '../heatmap/view';
 import { describeCell } from './inspector';
 import { togglePin } from './pins';
 import type { Navigation } from '../navigation';
-import { closeNeighbours, float32Missing, precisionNotice } from '../precision';
+import { closeNeighbours, precisionNotice } from '../precision';
 import type { Runs, ViewData } from '../runs';
 import { resolveArithmetic } from '../state';
 import type { Store } from '../store';
@@ -101,8 +101,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
     const switched = view?.arithmetic === 'auto' && runsIn === 'float64' && capabilities?.auto.device === 'webgpu';
     byId('precision').hidden = !notice && !switched;
     byId('precision').classList.toggle('stripes', notice?.level === 'stripes');
-    const why = view && (closeNeighbours(view.spec, 'float32') ?? float32Missing(view.spec));
-    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${why}.${float32Missing(view.spec) ? '' : ' Choose float32 under Arithmetic to run the GPU anyway.'}` : '');
+    byId('precision-text').textContent = notice?.text ?? (switched ? `Auto runs this view in float64 on the CPU, not float32 on the GPU: ${closeNeighbours(view.spec, 'float32')}. Choose float32 under Arithmetic to run the GPU anyway.` : '');
     byId('use-float64').hidden = !notice?.offerFloat64;
   });
 
