@@ -31,34 +31,40 @@ export const MLP_BOOK = {
 /** The largest tile of points a workgroup stages at once. */
 export const MAX_TILE_POINTS = 32;
 
-/** A workgroup's shape for one network size: G networks of N lanes each, T points per tile, its workgroup memory. */
-export interface MlpWorkgroup { networks: number; tilePoints: number; invocations: number; sharedBytes: number }
+/** A workgroup's shape for one network size: G networks of ceil(n / 4) lanes each, T points per tile, its workgroup memory. */
+export interface MlpWorkgroup { networks: number; lanesPerNetwork: number; tilePoints: number; invocations: number; sharedBytes: number }
 
 /** Thrown when a network's sizes need more workgroup memory or invocations than the device allows. */
 export class MlpLimitError extends RangeError {
   override name = 'MlpLimitError';
 }
 
-/** Bytes of workgroup memory the shader declares for G networks of sizes d, n, o and tiles of T points (inputs in groups of four). */
+/** Bytes of workgroup memory the shader declares for G networks of sizes d, n, o and tiles of T points (inputs and hidden units in groups of four). */
 export function mlpSharedBytes(d: number, n: number, o: number, networks: number, tilePoints: number): number {
-  const T = tilePoints, G = networks;
-  return 4 * (T * 4 * Math.ceil(d / 4) + T * o + G * T * n + G * T * o + G * n * o + G * n);
+  const T = tilePoints, G = networks, D4 = Math.ceil(d / 4), N4 = Math.ceil(n / 4);
+  return 4 * (T * 4 * D4 + T * o + G * T * 4 * N4 + G * T * o + G * o * 4 * N4 + G * N4);
 }
 
+/** Points per tile below which fewer networks per workgroup (and longer tiles) are preferred: each tile costs 4 barriers. */
+const MIN_TILE_POINTS = 16;
+
 /**
- * The workgroup for sizes d, n, o on a device: as many networks as fill 64 lanes (at least one), and the largest tile
- * of points (≤ MAX_TILE_POINTS, or fewer when `points` is smaller) whose workgroup memory fits; throws MlpLimitError naming the sizes
- * when not even one network with one point per tile fits.
+ * The workgroup for sizes d, n, o on a device: ceil(n / 4) lanes per network, as many networks as fill 64 lanes, halved
+ * while a tile would hold fewer than MIN_TILE_POINTS points (or all of them); tiles as long as fit (≤ MAX_TILE_POINTS).
+ * Throws MlpLimitError naming the sizes when not even one network with one point per tile fits.
  */
 export function mlpWorkgroup(d: number, n: number, o: number, points: number, limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize' | 'maxComputeInvocationsPerWorkgroup'>): MlpWorkgroup {
-  let networks = Math.max(1, Math.floor(64 / n));
-  if (n > limits.maxComputeInvocationsPerWorkgroup) throw new MlpLimitError(`width ${n} needs ${n} GPU invocations per workgroup; this device allows ${limits.maxComputeInvocationsPerWorkgroup}. Use the CPU engine (--backend cpu).`);
-  const fits = (g: number, t: number) => mlpSharedBytes(d, n, o, g, t) <= limits.maxComputeWorkgroupStorageSize;
-  while (networks > 1 && !fits(networks, 1)) networks--;
-  if (!fits(networks, 1)) {
-    throw new MlpLimitError(`a ${d}-${n}-${o} network needs ${mlpSharedBytes(d, n, o, 1, 1)} bytes of GPU workgroup memory; this device has ${limits.maxComputeWorkgroupStorageSize} (width × outputs is the largest part). Use the CPU engine (--backend cpu).`);
+  const lanes = Math.ceil(n / 4), bytes = limits.maxComputeWorkgroupStorageSize;
+  const longest = (g: number) => {
+    let t = Math.min(MAX_TILE_POINTS, Math.max(1, points));
+    while (t > 0 && mlpSharedBytes(d, n, o, g, t) > bytes) t--;
+    return t;
+  };
+  if (longest(1) === 0) {
+    throw new MlpLimitError(`a ${d}-${n}-${o} network needs ${mlpSharedBytes(d, n, o, 1, 1)} bytes of GPU workgroup memory; this device has ${bytes} (width × outputs is the largest part). Use the CPU engine (--backend cpu).`);
   }
-  let tilePoints = Math.min(MAX_TILE_POINTS, Math.max(1, points));
-  while (!fits(networks, tilePoints)) tilePoints--;
-  return { networks, tilePoints, invocations: networks * n, sharedBytes: mlpSharedBytes(d, n, o, networks, tilePoints) };
+  let networks = Math.max(1, Math.floor(Math.min(64, limits.maxComputeInvocationsPerWorkgroup) / lanes));
+  while (networks > 1 && longest(networks) < Math.min(MIN_TILE_POINTS, points)) networks = Math.floor(networks / 2);
+  const tilePoints = longest(networks);
+  return { networks, lanesPerNetwork: lanes, tilePoints, invocations: networks * lanes, sharedBytes: mlpSharedBytes(d, n, o, networks, tilePoints) };
 }

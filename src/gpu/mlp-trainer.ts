@@ -35,7 +35,7 @@ export class MlpGpuTrainer {
   /** The pipeline for one problem's sizes, activation and training mode, compiled once and cached. */
   pipeline(problem: MlpProblem, shape: MlpWorkgroup): Promise<GPUComputePipeline> {
     const constants = {
-      D: problem.d, D4: Math.ceil(problem.d / 4), N: problem.n, O: problem.o, G: shape.networks, T: shape.tilePoints, WORKGROUP_SIZE: shape.invocations, ACTIVATION: ACTIVATION_CODES[problem.activation],
+      D: problem.d, D4: Math.ceil(problem.d / 4), N: problem.n, N4: shape.lanesPerNetwork, O: problem.o, G: shape.networks, T: shape.tilePoints, WORKGROUP_SIZE: shape.invocations, ACTIVATION: ACTIVATION_CODES[problem.activation],
       FULL_BATCH: Number(problem.batches === null), OFFSET_EVERY_STEP: Number(problem.offsetEveryStep), TAIL_LOSSES,
     };
     const key = JSON.stringify(constants);

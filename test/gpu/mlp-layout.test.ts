@@ -32,17 +32,18 @@ describe('buffer layouts match shaders/mlp.wgsl', () => {
   });
   it('the workgroup arrays the plan counts are the ones the shader declares', () => {
     const declared = [...code.matchAll(/^var<workgroup> \w+: array<(f32|u32|vec4<f32>), ([^;]+)>;/gm)].map((m) => [m[1], m[2]]);
-    expect(declared.map((d) => d[1])).toEqual(['T * D4', 'T * O', 'G * T * N', 'G * T * O', 'G * N * O', 'G * N']);
-    const [D, N, O, G, T] = [7, 5, 3, 2, 11], D4 = Math.ceil(D / 4);
-    const words = declared.reduce((s, [type, e]) => s + (type === 'vec4<f32>' ? 4 : 1) * Number(new Function('D4', 'N', 'O', 'G', 'T', `return ${e}`)(D4, N, O, G, T)), 0);
+    expect(declared.map((d) => d[1])).toEqual(['T * D4', 'T * O', 'G * T * N4', 'G * T * O', 'G * O * N4', 'G * N4']);
+    const [D, N, O, G, T] = [7, 5, 3, 2, 11], D4 = Math.ceil(D / 4), N4 = Math.ceil(N / 4);
+    const words = declared.reduce((s, [type, e]) => s + (type === 'vec4<f32>' ? 4 : 1) * Number(new Function('D4', 'N4', 'O', 'G', 'T', `return ${e}`)(D4, N4, O, G, T)), 0);
     expect(mlpSharedBytes(D, N, O, G, T)).toBe(4 * words);
   });
 });
 
 describe('the workgroup plan', () => {
   const limits = { maxComputeWorkgroupStorageSize: 16384, maxComputeInvocationsPerWorkgroup: 256 };
-  it('puts four paper networks (16-16-1) in a workgroup with 32-point tiles', () => {
-    expect(mlpWorkgroup(16, 16, 1, 272, limits)).toMatchObject({ networks: 4, tilePoints: 32, invocations: 64 });
+  it('gives a paper network (16-16-1) four lanes, and a workgroup eight networks (one warp) with tiles of 25 points', () => {
+    expect(mlpWorkgroup(16, 16, 1, 272, limits)).toMatchObject({ networks: 8, lanesPerNetwork: 4, tilePoints: 25, invocations: 32 });
+    expect(mlpWorkgroup(16, 16, 1, 272, limits).sharedBytes).toBeLessThanOrEqual(16384);
   });
   it('shrinks tiles and networks to fit, never below one point and one network', () => {
     const w = mlpWorkgroup(64, 64, 32, 4096, limits);
