@@ -10,18 +10,20 @@ import { dirname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { acquireNodeGpu, readMlpShader, readTrainShader } from '../src/cli/node-gpu';
-import type { GpuRunOptions } from '../src/gpu/trainer';
+import { GpuTrainer, type GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
 import { benchMlpNode } from './mlp-bench';
-import { BARE_NOTE } from './gpu-bench';
+import { BARE_NOTE, measureMlpTrainer } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
 
 const quick = process.argv.includes('--quick');
 /** Only the MNIST model's measurements (bench/mnist-run.ts), written to bench/mnist-results.json. */
 const mnistOnly = process.argv.includes('--mnist');
+/** Only the MLP rows in Node (CPU engine, numpy twin, WGSL trainer) and their ratios, printed, nothing written. */
+const mlpOnly = process.argv.includes('--mlp');
 const mnist = mnistSizes(quick);
 /** Only the Node (Dawn) measurements: for machines without Chromium, such as a rented GPU (bench/gpu-machine). */
 const nodeOnly = process.argv.includes('--node-only');
@@ -165,6 +167,15 @@ function versions(): Record<string, string> {
 /** The JS reference rows carry a note of their own. */
 const anyNote = (backend: string, cells: number) => measurements.find((m) => m.backend === backend && m.cells === cells)?.networkStepsPerSecond.median ?? NaN;
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
+
+if (mlpOnly) {
+  log('Node, the fractal paper\'s MLP (tanh, P = 272):');
+  await benchMlpNode(runs, record);
+  const trainer = await GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader());
+  record(await measureMlpTrainer(trainer, 'mlp-webgpu-node', runs, { sleepWhileWaiting: true }));
+  console.log(`mlpCpuEngineVsNumpyTwin ${(anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024)).toFixed(3)}, mlpWgslNodeVsCpuEngine ${(anyNote('mlp-webgpu-node', 1024) / anyNote('mlp-wasm-f64-node', 1024)).toFixed(3)} (${trainer.gpu.adapter})`);
+  process.exit(0);
+}
 
 if (mnistOnly) {
   log('Node, MNIST:');

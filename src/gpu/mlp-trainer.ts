@@ -17,7 +17,7 @@ import { MLP_BOOK, MLP_CHUNK, MLP_PARAMS, MlpLimitError, mlpWorkgroup, type MlpW
 import { packMlpBatches, packMlpCells, packMlpChunk, packMlpData } from './mlp-pack';
 import { unpackOutputs } from './pack';
 import { ACTIVATION_CODES } from './layout';
-import { ShaderError } from './pipeline';
+import { ShaderError, submitDispatch } from './pipeline';
 import { SweepInterruptedError, type GpuRunOptions, type GpuRunResult } from './trainer';
 
 /** Cells in the first tile: enough workgroups to fill a GPU's cores briefly and measure the rate. */
@@ -118,13 +118,7 @@ export class MlpGpuTrainer {
           if (options.signal?.aborted) { await settle(0); return result('cancelled'); }
           const endStep = Math.min(totalSteps + 1, firstStep + stepsPerChunk);
           device.queue.writeBuffer(chunkBuffer, 0, packMlpChunk(problem, { cellCount: count, firstStep, endStep }));
-          const encoder = device.createCommandEncoder({ label: `mlp steps ${firstStep}–${endStep - 1}` });
-          const pass = encoder.beginComputePass();
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, bindGroup);
-          pass.dispatchWorkgroups(groups);
-          pass.end();
-          device.queue.submit([encoder.finish()]);
+          submitDispatch(device, pipeline, bindGroup, groups, `mlp steps ${firstStep}–${endStep - 1}`);
           const t0 = performance.now(), work = count * (endStep - firstStep);
           await settle(work);
           const ms = Math.max(performance.now() - t0, 1e-3);

@@ -50,3 +50,14 @@ export async function createTrainPipeline(device: GPUDevice, module: GPUShaderMo
     throw new ShaderError(`shaders/train.wgsl: pipeline for ${activation} failed: ${(e as Error).message}`);
   }
 }
+
+/** Encodes and submits one compute pass: `pipeline` with `bindGroup` over `groups` workgroups along x. */
+export function submitDispatch(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: number, label: string): void {
+  const encoder = device.createCommandEncoder({ label });
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(groups);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}

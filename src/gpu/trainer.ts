@@ -12,7 +12,7 @@ import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
 import { MlpGpuTrainer } from './mlp-trainer';
-import { compileShader, createTrainPipeline, type TrainVariant } from './pipeline';
+import { compileShader, createTrainPipeline, submitDispatch, type TrainVariant } from './pipeline';
 import { firstChunkSteps, maxTileCells, nextChunkSteps, planTiles, workgroupCount } from './plan';
 
 export interface GpuRunOptions extends RunOptions {
@@ -215,13 +215,7 @@ export class GpuTrainer {
             cellCount: tile.count, firstStep, endStep, totalSteps, threshold: spec.threshold,
             biasHidden: spec.biases[0], biasOutput: spec.biases[1],
           }));
-          const encoder = device.createCommandEncoder({ label: `steps ${firstStep}–${endStep - 1}` });
-          const pass = encoder.beginComputePass();
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, bindGroup);
-          pass.dispatchWorkgroups(groups);
-          pass.end();
-          device.queue.submit([encoder.finish()]);
+          submitDispatch(device, pipeline, bindGroup, groups, `steps ${firstStep}–${endStep - 1}`);
           const done = pipelined ? device.queue.onSubmittedWorkDone() : undefined;
           done?.catch(() => undefined); // a chunk still queued when the run stops must not leave an unhandled rejection
           const submitted: InFlight = { done, cells: tile.count, firstStep, endStep };
