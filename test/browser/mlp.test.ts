@@ -1,7 +1,8 @@
 /**
  * The fractal paper's MLP in the page (issue 20): the form's network menu shows the MLP's fields and offers only its
  * axis parameters, names a wrong MLP value beside its field, runs an MLP sweep whose link brings the form back; and a
- * paper view runs end to end (on the CPU engine, saying why, until the WGSL MLP trainer lands).
+ * paper view runs end to end (auto: the CPU engine, since SwiftShader is slower); float32 runs the WGSL MLP trainer, and
+ * Compare sets it beside float64.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -48,16 +49,23 @@ describe('the MLP on the page (Chromium, production build)', () => {
     await page.close();
   });
 
-  it('runs a fractal paper view end to end on the CPU engine, on the paper\'s score, and says why not the GPU', async () => {
+  it('runs a fractal paper view end to end on the CPU engine (auto, on an emulated GPU), on the paper\'s score', async () => {
     const page = await app.open(`${app.url}?spec=${encodeURIComponent(JSON.stringify(small))}`);
     await waitForText(page, '#progress-text', /^Done\./);
     await page.click('#paper-views button:text-is("ReLU")');
     await waitForText(page, '#progress-text', /^Done\..*on float64 WebAssembly.*Converged [\d,]+, stalled [\d,]+, diverged [\d,]+/, 180_000);
     expect(await page.inputValue('[data-testid=metric]')).toBe('score');
-    expect(await page.textContent('#precision-text')).toMatch(/^MLP sweeps run in float64 on the CPU engine for now/);
-    expect(await page.isVisible('#precision')).toBe(true);
+    expect(await page.isVisible('#precision')).toBe(false);
     expect(await page.inputValue('[data-path="network.activation"]')).toBe('relu');
     expect(new URL(page.url()).searchParams.get('metric')).toBe('score');
+    await page.close();
+  });
+
+  it('runs an MLP view in float32 on the WGSL MLP trainer, and Compare sets it beside the float64 engine', async () => {
+    const page = await app.open(`${app.url}?spec=${encodeURIComponent(JSON.stringify(small))}&arithmetic=float32`);
+    await waitForText(page, '#progress-text', /^Done\..* on WebGPU \(/, 120_000);
+    await page.click('[data-testid=compare]');
+    await waitForText(page, '[data-testid=compare-text]', /^Compared float32 with float64 on all 64 finished cells: the class agrees on \d+(\.\d+)?% /, 120_000);
     await page.close();
   });
 });
