@@ -27,7 +27,7 @@ describe('the fractal paper\'s six conditions as examples', () => {
       expect(spec.minibatch?.size).toBe(want.minibatch);
       expect(spec.x.param).toBe(want.x);
       expect(spec.convergence).toBe('tail-mean');
-      expect(gridSize(spec).cells).toBeGreaterThanOrEqual(48 * 48);
+      expect(gridSize(spec).cells).toBeGreaterThanOrEqual(64 * 64);
       // The view holds both sides of the boundary: along its diagonal, some cells converge by the paper's rule (score < 0) and some do not.
       const train = referenceCellTrainer({ ...spec, steps: 30 }, 'float64'), { nx, ny } = gridSize(spec);
       const scores = Array.from({ length: 12 }, (_, j) => { const i = Math.round((j / 11) * (nx - 1)); return train(i + Math.round((j / 11) * (ny - 1)) * nx).score; });
