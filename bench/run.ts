@@ -35,7 +35,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const measurements: Measurement[] = [];
 const record = (m: Measurement) => {
   measurements.push(m);
-  const rate = m.backend.startsWith('mnist') ? `${m.networkStepsPerSecond.median.toFixed(1)} images/s` : `${(m.networkStepsPerSecond.median / 1e6).toFixed(2)} M/s`;
+  const v = m.networkStepsPerSecond.median;
+  const rate = m.backend.startsWith('mnist') ? `${v.toFixed(1)} images/s` : v < 1e5 ? `${Math.round(v).toLocaleString('en-US')} /s` : `${(v / 1e6).toFixed(2)} M/s`;
   log(`  ${m.backend.padEnd(18)} ${String(m.cells).padStart(8)} × ${m.steps}: ${rate}${m.note ? ` (${m.note})` : ''}`);
   return m;
 };
