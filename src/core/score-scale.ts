@@ -31,7 +31,8 @@ export const SCORE_BAR_TITLE = 'score, by rank: ↑ converged, ↓ diverged';
 /**
  * The colour bar's ticks, in raw scores, each at its equalised position (position (y + 1) / 2, 0 at the bottom): for
  * each sign that has scores, its two ends and its median rank, and "0" in the gap between the signs (the boundary).
- * Ticks of equal position are given once.
+ * Ticks of equal position are given once; labels that would read the same get more digits (1.0003, 1.02 rather
+ * than 1 and 1), or are left out.
  */
 export function scoreTicks(ranks: ScoreRanks): Tick[] {
   const { sorted, negatives: neg } = ranks, rest = sorted.length - neg;
@@ -39,9 +40,19 @@ export function scoreTicks(ranks: ScoreRanks): Tick[] {
   const ticks: Tick[] = [{ position: 0.5, label: '0' }];
   for (const j of [...ranksOf(0, neg), ...ranksOf(neg, rest)]) {
     const position = (equalizedPosition(ranks, sorted[j]) + 1) / 2;
-    if (ticks.every((t) => Math.abs(t.position - position) > 1e-9)) ticks.push({ position, label: formatTickValue(sorted[j]) });
+    const label = distinctLabel(sorted[j], ticks.map((t) => t.label));
+    if (label && ticks.every((t) => Math.abs(t.position - position) > 1e-9)) ticks.push({ position, label });
   }
   return ticks.sort((a, b) => a.position - b.position);
+}
+
+/** A tick label for `v` that no tick in `taken` has (more digits, up to 7, when the usual 3 collide), or undefined. */
+function distinctLabel(v: number, taken: string[]): string | undefined {
+  for (let digits = 3; digits <= 7; digits++) {
+    const label = digits === 3 ? formatTickValue(v) : String(Number(v.toPrecision(digits)));
+    if (!taken.includes(label)) return label;
+  }
+  return undefined;
 }
 
 /** Why the page's "lock colours" is off for the score (its title). */

@@ -65,6 +65,10 @@ describe("the score's heatmap scale", () => {
     expect(scoreTicks(scoreRanks([3, 3, 3])).map((t) => t.label)).toEqual(['3', '0']);
     expect(scoreTicks(scoreRanks([-2, -1])).map((t) => [t.position, t.label])).toEqual([[0.5, '0'], [0.625, '-1'], [1, '-2']]);
     expect(scoreTicks(scoreRanks([NaN]))).toEqual([{ position: 0.5, label: '0' }]);
+    // Positive scores just above 1 (a stalled cell's Σ 1/v): distinct ticks read differently, never "1" twice.
+    const near1 = scoreTicks(scoreRanks([1.0003, 1.0004, 1.02])).map((t) => t.label);
+    expect(new Set(near1).size).toBe(near1.length);
+    expect(near1).toEqual(['1.02', '1.0004', '1', '0']);
   });
 
   it('places a score that arrived after the ranks were taken inside its own sign\'s band', () => {
