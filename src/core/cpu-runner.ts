@@ -1,7 +1,8 @@
 /**
  * Runs a whole sweep on the CPU reference, in blocks of cells, yielding between blocks for progress and cancel.
  */
-import { cellSetupWriter, gridSize } from './grid';
+import { cellSetupWriter, networkCount } from './grid';
+import { runReplicas } from './replica-run';
 import { CELL_SETUP_LENGTH } from './network';
 import { allocateOutputs, setCell } from './outputs';
 import type { Arithmetic } from './arithmetic';
@@ -9,23 +10,20 @@ import { trainCell } from './reference';
 import { rate, type RunOptions, type RunResult } from './run';
 import { isMlp, type SweepSpec } from './spec';
 import type { CellOutputs } from './outputs';
-import { mlpInitialWeights, mlpProblem, mlpSetupWriter, MLP_SETUP, MLP_SETUP_LENGTH } from '../mlp/problem';
+import { drawCache, mlpProblem, mlpSetupWriter, MLP_SETUP, MLP_SETUP_LENGTH } from '../mlp/problem';
 import { trainMlpCell } from '../mlp/reference';
 
 /**
- * The oracle's trainer of one cell of `spec`, by network kind: cell index → outputs (float64, or float32-faithful).
+ * The oracle's trainer of one network of `spec` (a cell, in a plain sweep), by network kind: network index → outputs (float64, or float32-faithful).
  * Shared set-up (the MLP's data and draws) is built once per call of this function.
  */
 export function referenceCellTrainer(spec: SweepSpec, arithmetic: Arithmetic): (index: number) => CellOutputs {
   if (isMlp(spec)) {
     const problem = mlpProblem(spec), write = mlpSetupWriter(spec), setup = new Float64Array(MLP_SETUP_LENGTH);
-    const draws = new Map<number, Float64Array>();
+    const drawn = drawCache(spec);
     return (index) => {
       write(index, setup);
-      const k = setup[MLP_SETUP.draw];
-      let drawn = draws.get(k);
-      if (!drawn) draws.set(k, (drawn = mlpInitialWeights(spec, k)));
-      return trainMlpCell(problem, setup, drawn, arithmetic);
+      return trainMlpCell(problem, setup, drawn(setup[MLP_SETUP.draw]), arithmetic);
     };
   }
   const config = { activation: spec.activation, biases: spec.biases, steps: spec.steps, threshold: spec.threshold };
@@ -38,8 +36,9 @@ export function referenceCellTrainer(spec: SweepSpec, arithmetic: Arithmetic): (
 
 /** Trains every cell of `spec` (or the cells of options.cellOrder, in that order) on the CPU. */
 export async function runReference(spec: SweepSpec, arithmetic: Arithmetic, options: RunOptions = {}): Promise<RunResult> {
-  const { cells } = gridSize(spec);
-  const outputs = allocateOutputs(cells);
+  if (spec.replicas && !options.compact) return runReplicas(spec, options, (networks) => runReference(spec, arithmetic, { ...options, ...networks }));
+  const cells = networkCount(spec);
+  const outputs = allocateOutputs(options.compact ? options.cellOrder!.length : cells);
   const indices = options.cellOrder ?? { length: cells };
   const total = indices.length;
   const block = Math.max(1, Math.floor(2_000_000 / ((spec.steps + 1) * (isMlp(spec) ? spec.data.points * 40 : 1))));
@@ -51,7 +50,7 @@ export async function runReference(spec: SweepSpec, arithmetic: Arithmetic, opti
     const end = Math.min(total, done + block);
     for (let n = done; n < end; n++) {
       const index = options.cellOrder ? options.cellOrder[n] : n;
-      setCell(outputs, index, train(index));
+      setCell(outputs, options.compact ? n : index, train(index));
     }
     done = end;
     const elapsedMs = performance.now() - start;

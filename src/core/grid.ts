@@ -6,7 +6,7 @@ import { CELL_SETUP_LENGTH, SETUP } from './network';
 import { parameter } from './parameters';
 import { exp, log } from './portable-math';
 import { randomWeights } from './random';
-import { axisLength, type Axis, type SweepSpec } from './spec';
+import { axisLength, replicaCount, type Axis, type SweepSpec } from './spec';
 
 /**
  * The values of an axis, in cell order: cell j of n is min·(max/min)^(j/(n−1)) (log) or min + (max−min)·j/(n−1),
@@ -35,9 +35,25 @@ export function gridSize(spec: SweepSpec): { nx: number; ny: number; cells: numb
   return { nx, ny, cells: nx * ny };
 }
 
+/** Networks a sweep trains: cells × replicas (network j is replica j mod R of cell ⌊j / R⌋; j = cell in a plain sweep). */
+export function networkCount(spec: SweepSpec): number {
+  return gridSize(spec).cells * replicaCount(spec);
+}
+
 /**
- * Returns a function that writes one cell's training set-up (CELL_SETUP_LENGTH numbers, layout CELL_SETUP_FIELDS)
- * into `out` at `offset`: the spec's values, then each axis's value as its PARAMETERS row says. Order of application:
+ * Where network `j` of a sweep sits and which initial draw it trains: its cell ⌊j / R⌋, and its replica's draw (r = j mod R
+ * for common draws, j itself for independent ones); draw −1 in a plain sweep (the spec's weights, or a seed axis's).
+ */
+export function networkAt(spec: SweepSpec): (j: number) => { cell: number; draw: number } {
+  const R = replicaCount(spec), independent = spec.replicas?.draws === 'independent';
+  if (!spec.replicas) return (j) => ({ cell: j, draw: -1 });
+  return (j) => ({ cell: Math.floor(j / R), draw: independent ? j : j % R });
+}
+
+/**
+ * Returns a function that writes one network's training set-up (CELL_SETUP_LENGTH numbers, layout CELL_SETUP_FIELDS)
+ * into `out` at `offset`: the spec's values (a replica's draw of w1…w8 in a replica sweep), then each axis's value as its
+ * PARAMETERS row says. Network indices are cell indices in a plain sweep (see networkAt). Order of application:
  * a seed axis's random draw of w1…w8 first (so a w axis on the other axis can still override one of them), then the
  * record fields, then initScale multiplies all eight weights, then initOffset is added to w1…w4. Axis values are computed once, here.
  */
@@ -51,9 +67,12 @@ export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Ar
   const axes = [{ axis: spec.x, values: axisValues(spec.x), coord: 0 }, ...(spec.y ? [{ axis: spec.y, values: axisValues(spec.y), coord: 1 }] : [])]
     .map((a) => ({ ...a, sets: parameter(a.axis.param).sets }))
     .sort((a, b) => Number(b.sets === 'draw-weights') - Number(a.sets === 'draw-weights'));
-  return (index, out, o = 0) => {
+  const locate = networkAt(spec);
+  return (network, out, o = 0) => {
+    const { cell: index, draw } = locate(network);
     const at = [index % nx, Math.floor(index / nx)];
     out.set(base, o);
+    if (draw >= 0) randomWeights(spec.init, draw, out, o + SETUP.w1);
     let initScale = 1, initOffset = 0;
     for (const { values, coord, sets } of axes) {
       const v = values[at[coord]];
@@ -68,8 +87,8 @@ export function cellSetupWriter(spec: SweepSpec): (index: number, out: Float64Ar
 }
 
 /**
- * Writes the set-ups of `count` cells into `out`, CELL_SETUP_LENGTH numbers per cell: cells first … first + count − 1,
- * or, given `order`, cells order[first] … order[first + count − 1].
+ * Writes the set-ups of `count` networks into `out`, CELL_SETUP_LENGTH numbers each: networks first … first + count − 1,
+ * or, given `order`, networks order[first] … order[first + count − 1] (cells, in a plain sweep).
  */
 export function writeCellSetups(spec: SweepSpec, first: number, count: number, out: Float64Array, order?: ArrayLike<number>): Float64Array {
   const write = cellSetupWriter(spec);
@@ -77,7 +96,7 @@ export function writeCellSetups(spec: SweepSpec, first: number, count: number, o
   return out;
 }
 
-/** The set-up record of one cell (CELL_SETUP_LENGTH numbers). */
+/** The set-up record of one network (a cell, in a plain sweep; CELL_SETUP_LENGTH numbers). */
 export function cellSetup(spec: SweepSpec, index: number): Float64Array {
   return writeCellSetups(spec, index, 1, new Float64Array(CELL_SETUP_LENGTH));
 }

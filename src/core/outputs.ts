@@ -27,9 +27,10 @@ interface OutputRow {
   ofEnd?: true;
   /**
    * How a heatmap colours it: losses on a log scale, ratios (of a loss to the first loss) on a log scale, step
-   * indices 0 … steps linearly, the paper's score (negative: converged, positive: not) by its sign.
+   * indices 0 … steps linearly, the paper's score (negative: converged, positive: not) by its sign; a replica sweep's
+   * probabilities 0 … 1 and counts 0 … replicas linearly.
    */
-  scale: 'loss' | 'ratio' | 'steps' | 'score';
+  scale: 'loss' | 'ratio' | 'steps' | 'score' | 'probability' | 'count';
   /** For people: what it is. */
   label: string;
   /** For people: a step index of −1 in a computed cell ("never"). */
@@ -51,18 +52,63 @@ export const OUTPUTS = [
   { name: 'divergedAt', type: 'i32', notRun: -1, noLoss: -1, scale: 'steps', label: 'first step with a loss or weight not finite', never: 'did not diverge' },
 ] as const satisfies readonly OutputRow[];
 
+/**
+ * A replica sweep's outputs per cell, over its R replicas (src/core/replicas.ts computes them): how many converged,
+ * stalled and diverged under the spec's rule, the probability of converging with its Wilson 95% interval, and medians
+ * and quartiles of the per-replica outputs. In a replica sweep the OUTPUTS rows hold replica 0's outputs (draw 0, the
+ * plain sweep's network when draws are common).
+ */
+export const REPLICA_OUTPUTS = [
+  { name: 'pConverged', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'probability', label: 'fraction of the replicas that converged (under the sweep\'s rule)' },
+  { name: 'pConvergedLow', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'probability', label: 'lower bound of the Wilson 95% interval of pConverged' },
+  { name: 'pConvergedHigh', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'probability', label: 'upper bound of the Wilson 95% interval of pConverged' },
+  { name: 'medianStepsToThreshold', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'steps', label: 'median stepsToThreshold over the converged replicas that reached the threshold', never: 'none converged' },
+  { name: 'medianFinalLoss', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'loss', label: 'median finalLoss over the replicas that did not diverge' },
+  { name: 'divergedAtQ1', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'steps', label: 'first quartile of divergedAt over the diverged replicas', never: 'none diverged' },
+  { name: 'divergedAtMedian', type: 'f64', notRun: NaN, noLoss: NaN, scale: 'steps', label: 'median divergedAt over the diverged replicas', never: 'none diverged' },
+  { name: 'replicasConverged', type: 'i32', notRun: -1, noLoss: -1, scale: 'count', label: 'replicas that converged (under the sweep\'s rule)' },
+  { name: 'replicasStalled', type: 'i32', notRun: -1, noLoss: -1, scale: 'count', label: 'replicas that neither converged nor diverged (under ends-below, also those that reached the threshold and left it)' },
+  { name: 'replicasDiverged', type: 'i32', notRun: -1, noLoss: -1, scale: 'count', label: 'replicas that diverged' },
+] as const satisfies readonly OutputRow[];
+
 type Rows = (typeof OUTPUTS)[number];
+type ReplicaRows = (typeof REPLICA_OUTPUTS)[number];
 export type OutputName = Rows['name'];
 export const OUTPUT_NAMES: readonly OutputName[] = OUTPUTS.map((o) => o.name);
+export type ReplicaOutputName = ReplicaRows['name'];
+export const REPLICA_OUTPUT_NAMES: readonly ReplicaOutputName[] = REPLICA_OUTPUTS.map((o) => o.name);
+/** Any output a sweep can have: a network's (OUTPUTS) or a replica sweep's per cell (REPLICA_OUTPUTS). */
+export type AnyOutputName = OutputName | ReplicaOutputName;
 
-/** Per-cell outputs of a sweep: one array per OUTPUTS row, Float64Array or Int32Array by its type. */
-export type SweepOutputs = { [R in Rows as R['name']]: R['type'] extends 'f64' ? Float64Array : Int32Array };
+/** A replica sweep's per-cell summary arrays: one per REPLICA_OUTPUTS row. */
+export type ReplicaOutputs = { [R in ReplicaRows as R['name']]: R['type'] extends 'f64' ? Float64Array : Int32Array };
+
+/**
+ * Per-cell outputs of a sweep: one array per OUTPUTS row, Float64Array or Int32Array by its type; in a replica sweep
+ * also one per REPLICA_OUTPUTS row.
+ */
+export type SweepOutputs = { [R in Rows as R['name']]: R['type'] extends 'f64' ? Float64Array : Int32Array } & Partial<ReplicaOutputs>;
+
+/** The rows `outputs` holds, in table order: OUTPUTS, then REPLICA_OUTPUTS when it is a replica sweep's. */
+export function rowsOf(outputs: SweepOutputs): readonly OutputRow[] {
+  return outputs.pConverged ? [...OUTPUTS, ...REPLICA_OUTPUTS] : OUTPUTS;
+}
+
+/** The rows a sweep of `spec` has: OUTPUTS, then REPLICA_OUTPUTS when it has replicas. */
+export function rowsOfSpec(spec: { replicas?: unknown }): readonly OutputRow[] {
+  return spec.replicas ? [...OUTPUTS, ...REPLICA_OUTPUTS] : OUTPUTS;
+}
+
+/** The array of any output of `outputs` (a replica row of a plain sweep's outputs: undefined). */
+export const outputArray = (outputs: SweepOutputs, name: AnyOutputName): Float64Array | Int32Array | undefined => (outputs as Record<string, Float64Array | Int32Array | undefined>)[name];
 
 /** One cell's outputs. */
 export type CellOutputs = Record<OutputName, number>;
 
-/** The row of `name`. */
-export const outputRow = (name: OutputName): OutputRow => OUTPUTS.find((o) => o.name === name)!;
+/** The row of `name` (OUTPUTS or REPLICA_OUTPUTS). */
+export const outputRow = (name: AnyOutputName): OutputRow => [...OUTPUTS, ...REPLICA_OUTPUTS].find((o) => o.name === name)!;
+
+export type { OutputRow };
 
 /**
  * The classes of a computed cell. "left": it reached the threshold and ended above it again (only under the
@@ -92,9 +138,13 @@ export function classesOf(rule: ConvergenceRule): readonly CellClass[] {
   return rule === 'ends-below' ? CELL_CLASSES : CELL_CLASSES.filter((c) => c !== 'left');
 }
 
-/** Allocates outputs for `cellCount` cells, each cell marked "not computed" (every row's notRun). */
-export function allocateOutputs(cellCount: number): SweepOutputs {
-  return Object.fromEntries(OUTPUTS.map((o) => [o.name, (o.type === 'f64' ? new Float64Array(cellCount) : new Int32Array(cellCount)).fill(o.notRun)])) as unknown as SweepOutputs;
+/**
+ * Allocates outputs for `cellCount` cells, each cell marked "not computed" (every row's notRun); with `replicas`, also
+ * the REPLICA_OUTPUTS rows.
+ */
+export function allocateOutputs(cellCount: number, replicas = false): SweepOutputs {
+  const rows: readonly OutputRow[] = replicas ? [...OUTPUTS, ...REPLICA_OUTPUTS] : OUTPUTS;
+  return Object.fromEntries(rows.map((o) => [o.name, (o.type === 'f64' ? new Float64Array(cellCount) : new Int32Array(cellCount)).fill(o.notRun)])) as unknown as SweepOutputs;
 }
 
 /** Stores one cell's outputs at `index`. */
@@ -107,12 +157,18 @@ export function setCell(outputs: SweepOutputs, index: number, cell: CellOutputs)
  * of the result belongs to position first + j.
  */
 export function outputsAt(outputs: SweepOutputs, first: number, end: number, order?: ArrayLike<number>): SweepOutputs {
-  const at = allocateOutputs(Math.max(0, end - first));
-  for (const name of OUTPUT_NAMES) {
-    if (!order) { at[name].set(outputs[name].subarray(first, end)); continue; }
-    for (let j = 0; j < end - first; j++) at[name][j] = outputs[name][order[first + j]];
+  const at = allocateOutputs(Math.max(0, end - first), !!outputs.pConverged);
+  for (const { name } of rowsOf(outputs)) {
+    const from = outputArray(outputs, name as AnyOutputName)!, to = outputArray(at, name as AnyOutputName)!;
+    if (!order) { to.set(from.subarray(first, end)); continue; }
+    for (let j = 0; j < end - first; j++) to[j] = from[order[first + j]];
   }
   return at;
+}
+
+/** Copies every row `from` holds at cell `source` into `into` at cell `target`. */
+export function copyCell(from: SweepOutputs, source: number, into: SweepOutputs, target: number): void {
+  for (const { name } of rowsOf(from)) outputArray(into, name as AnyOutputName)![target] = outputArray(from, name as AnyOutputName)![source];
 }
 
 /**
@@ -124,9 +180,11 @@ export function isComputed(outputs: SweepOutputs, index: number): boolean {
 }
 
 /** One output of a computed cell for people: losses to 4 significant digits, step indices or their row's "never". */
-export function formatOutput(name: OutputName, value: number): string {
+export function formatOutput(name: AnyOutputName, value: number): string {
   const row = outputRow(name);
   if (row.scale === 'steps') return value >= 0 ? String(value) : row.never ?? '–';
+  if (row.scale === 'count') return value >= 0 ? String(value) : '–';
+  if (row.scale === 'probability') return Number.isNaN(value) ? '–' : `${(100 * value).toFixed(1)}%`;
   if (value === 0) return '0';
   return Number.isFinite(value) ? value.toExponential(3) : value === Infinity ? '+∞' : value === -Infinity ? '−∞' : 'none';
 }

@@ -54,6 +54,11 @@ export interface RunOptions {
    * from the saved state at k = stepsDone instead of from scratch. The outputs have the same bits either way.
    */
   resume?: Checkpoint;
+  /**
+   * Outputs by position in cellOrder (sized cellOrder.length) instead of by cell, and cellOrder's entries are network
+   * indices (cell·R + r in a replica sweep): how runReplicas (src/core/replica-run.ts) drives an engine.
+   */
+  compact?: boolean;
 }
 
 /** Network-steps per second, or 0 for an empty or instant run. */

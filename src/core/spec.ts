@@ -15,6 +15,13 @@ export const MAX_CELLS = 4096 * 4096;
 export const MAX_STEPS = 1_000_000;
 export const MAX_NETWORK_STEPS = 2 ** 37;
 
+/** Most replicas (random initializations) a cell may train. */
+export const MAX_REPLICAS = 4096;
+/** How a replica sweep draws its initial weights: the same R draws in every cell, or R of its own per cell. */
+export const REPLICA_DRAWS = ['common', 'independent'] as const;
+/** What a replica sweep keeps: each cell's summary over its replicas, or also every replica's outputs. */
+export const REPLICA_KEEPS = ['summary', 'all'] as const;
+
 /** Sizes of the MLP family a spec may ask for: inputs and width ≤ 64, outputs ≤ 64, data points ≤ 4096. */
 export const MLP_LIMITS = { inputs: 64, width: 64, outputs: 64, points: 4096, minibatch: 4096, batchDraws: 2 ** 24 } as const;
 /** The MLP's hidden activations, with the paper's gains: tanh(√2·z), √2·relu(z), z. */
@@ -76,6 +83,12 @@ const minibatchSchema = z.strictObject({
   seed: seedSchema.optional(),
 }, { error: 'must be an object such as {"size": 16, "seed": 3}, or null for full-batch training' });
 
+const replicasSchema = z.strictObject({
+  count: size(MAX_REPLICAS, 'random initializations per cell'),
+  draws: z.enum(REPLICA_DRAWS, { error: 'must be "common" (the same draws 0 … count−1 in every cell) or "independent" (draws of their own per cell)' }).optional(),
+  keep: z.enum(REPLICA_KEEPS, { error: 'must be "summary" (each cell\'s counts, probability and medians) or "all" (also every replica\'s outputs)' }).optional(),
+}, { error: 'must be an object such as {"count": 64}' });
+
 const specSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `must be one of ${PRESET_NAMES.join(', ')}` }).default('era-v1'),
   activation: z.enum(ACTIVATIONS, { error: `must be one of ${ACTIVATIONS.join(', ')}` }).default('sigmoid'),
@@ -94,6 +107,7 @@ const specSchema = z.strictObject({
   data: dataSchema.optional(),
   minibatch: minibatchSchema.nullable().optional(),
   initOffsetEveryStep: z.boolean({ error: 'must be true or false (add initOffset to W0 before every step, as the public notebook does, or once)' }).optional(),
+  replicas: replicasSchema.optional(),
   x: axisSchema,
   y: axisSchema.nullable().optional(),
 }, { error: 'must be a JSON object with at least an "x" axis, e.g. {"x": {"param": "lr", "min": 0.01, "max": 10, "count": 64, "scale": "log"}}' });
@@ -143,9 +157,18 @@ export interface SweepSpec {
   minibatch?: { size: number; seed: number } | null;
   /** Add initOffset to W0 before every step (the public notebook) rather than once before training. */
   initOffsetEveryStep?: boolean;
+  /**
+   * Present in a replica sweep: each cell trains `count` networks whose initial weights are draws of `init` (scaled
+   * by the cell's initScale): draws 0 … count−1 in every cell ("common"), or cell·count … cell·count + count−1
+   * ("independent"); `keep` "all" keeps every replica's outputs beside each cell's summary.
+   */
+  replicas?: Replicas;
   x: Axis;
   y: Axis | null;
 }
+
+/** A replica sweep's settings (SweepSpec.replicas). */
+export interface Replicas { count: number; draws: (typeof REPLICA_DRAWS)[number]; keep: (typeof REPLICA_KEEPS)[number] }
 
 /** A spec that trains the MLP: its network, data and minibatch settings present. */
 export type MlpSweepSpec = SweepSpec & { network: MlpNetwork; data: { points: number; seed: number }; minibatch: { size: number; seed: number } | null; initOffsetEveryStep: boolean };
@@ -171,7 +194,7 @@ export const DEFAULT_LR = 0.5;
 
 const ALLOWED_KEYS: Record<string, string[]> = {
   '': Object.keys(specSchema.shape), x: Object.keys(axisSchema.shape), y: Object.keys(axisSchema.shape), init: Object.keys(initSchema.shape),
-  network: Object.keys(networkSchema.shape), data: Object.keys(dataSchema.shape), minibatch: Object.keys(minibatchSchema.shape),
+  network: Object.keys(networkSchema.shape), replicas: Object.keys(replicasSchema.shape), data: Object.keys(dataSchema.shape), minibatch: Object.keys(minibatchSchema.shape),
 };
 
 /** Longest echo of a value in a message; longer ones are cut with their length said. */
@@ -251,6 +274,7 @@ export function parseSpec(input: unknown): SpecResult {
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(describeIssue) };
   const raw = parsed.data;
   const errors = [...axisErrors('x', raw.x), ...(raw.y ? axisErrors('y', raw.y) : []), ...kindErrors(raw)];
+  if (raw.replicas && [raw.x, raw.y].some((axis) => axis?.param === 'seed')) errors.push('replicas: a seed axis and replicas both choose the initial draws; sweep the draws with one of them (replicas.count R is the seed axis 0 … R−1 folded into each cell)');
   if (raw.y && raw.y.param === raw.x.param) errors.push(`y.param: both axes sweep "${raw.x.param}"; choose a different parameter for y`);
   else if (raw.y && overlap(raw.x.param, raw.y.param)) {
     errors.push(`y.param: "${raw.x.param}" and "${raw.y.param}" set the same thing (${parameter(raw.x.param).label}; ${parameter(raw.y.param).label}), so they cannot share a sweep`);
@@ -258,11 +282,14 @@ export function parseSpec(input: unknown): SpecResult {
   if (errors.length) return { ok: false, errors };
   // Sizes first, from the counts: a seed axis becomes a list of `count` draws, which must not be built before the
   // limit is checked (count 2^32 would take the memory of the machine).
-  const cells = inputLength(raw.x) * (raw.y ? inputLength(raw.y) : 1);
+  const cells = inputLength(raw.x) * (raw.y ? inputLength(raw.y) : 1), R = raw.replicas?.count ?? 1, networks = cells * R;
+  const counts = `${raw.y ? 'x.count × y.count' : 'x.count'}${raw.replicas ? ' × replicas.count' : ''}`;
   if (cells > MAX_CELLS) {
     errors.push(`${raw.y ? 'x.count × y.count' : 'x.count'}: the sweep has ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} (4096 × 4096) are allowed: lower a count`);
-  } else if (cells * raw.steps > MAX_NETWORK_STEPS) {
-    errors.push(`steps: ${cells.toLocaleString('en-US')} cells × ${raw.steps.toLocaleString('en-US')} steps = ${(cells * raw.steps).toLocaleString('en-US')} network-steps; at most ${MAX_NETWORK_STEPS.toLocaleString('en-US')} (e.g. 4096 × 4096 cells × 8192 steps) are allowed: lower steps or a count`);
+  } else if (networks > MAX_CELLS) {
+    errors.push(`${counts}: ${cells.toLocaleString('en-US')} cells × ${R.toLocaleString('en-US')} replicas = ${networks.toLocaleString('en-US')} networks; at most ${MAX_CELLS.toLocaleString('en-US')} are allowed: lower replicas.count or a count`);
+  } else if (networks * raw.steps > MAX_NETWORK_STEPS) {
+    errors.push(`steps: ${networks.toLocaleString('en-US')} ${raw.replicas ? 'networks (cells × replicas)' : 'cells'} × ${raw.steps.toLocaleString('en-US')} steps = ${(networks * raw.steps).toLocaleString('en-US')} network-steps; at most ${MAX_NETWORK_STEPS.toLocaleString('en-US')} (e.g. 4096 × 4096 cells × 8192 steps) are allowed: lower steps, replicas.count or a count`);
   }
   if (errors.length) return { ok: false, errors };
   const x = normalizeAxis(raw.x), y = raw.y ? normalizeAxis(raw.y) : null;
@@ -286,6 +313,7 @@ export function parseSpec(input: unknown): SpecResult {
       weights: raw.weights ?? [...preset.weights],
       init: initSchema.parse(raw.init ?? (raw.network?.kind === 'mlp' ? { distribution: 'normal', seed: MLP_DEFAULTS.initSeed } : {})),
       ...mlp,
+      ...(raw.replicas ? { replicas: { count: raw.replicas.count, draws: raw.replicas.draws ?? 'common', keep: raw.replicas.keep ?? 'summary' } } : {}),
       x,
       y,
     },
@@ -362,6 +390,9 @@ function normalizeAxis(axis: AxisInput): Axis {
 export function usesMomentum(spec: SweepSpec): boolean {
   return spec.momentum !== 0 || spec.x.param === 'momentum' || spec.y?.param === 'momentum';
 }
+
+/** Replicas per cell: replicas.count, or 1 in a plain sweep. */
+export const replicaCount = (spec: SweepSpec): number => spec.replicas?.count ?? 1;
 
 /** Number of cells along an axis as written (before normalization). */
 function inputLength(axis: AxisInput): number {

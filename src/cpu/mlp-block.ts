@@ -4,7 +4,7 @@
  */
 import type { SweepOutputs } from '../core/outputs';
 import type { MlpSweepSpec } from '../core/spec';
-import { MLP_SETUP, MLP_SETUP_LENGTH, mlpInitialWeights, mlpProblem, mlpSetupWriter } from '../mlp/problem';
+import { drawCache, MLP_SETUP, MLP_SETUP_LENGTH, mlpProblem, mlpSetupWriter } from '../mlp/problem';
 import { startingWeights } from '../mlp/reference';
 import type { WasmKernel } from './kernel';
 
@@ -13,16 +13,13 @@ export type MlpBlockTrainer = (kernel: WasmKernel, count: number, cellAt: (j: nu
 
 /** A trainer for the blocks of `spec` (its problem and each draw's weights computed once, on first use). */
 export function mlpBlockTrainer(spec: MlpSweepSpec): MlpBlockTrainer {
-  const problem = mlpProblem(spec), write = mlpSetupWriter(spec), draws = new Map<number, Float64Array>();
+  const problem = mlpProblem(spec), write = mlpSetupWriter(spec), drawn = drawCache(spec);
   const setup = new Float64Array(MLP_SETUP_LENGTH);
   return (kernel, count, cellAt) => kernel.trainMlp(problem, count, (setups, weights) => {
     for (let j = 0; j < count; j++) {
       write(cellAt(j), setup);
       setups.set(setup, j * MLP_SETUP_LENGTH);
-      const k = setup[MLP_SETUP.draw];
-      let drawn = draws.get(k);
-      if (!drawn) draws.set(k, (drawn = mlpInitialWeights(spec, k)));
-      weights.set(startingWeights(problem, setup, drawn), j * problem.weightCount);
+      weights.set(startingWeights(problem, setup, drawn(setup[MLP_SETUP.draw])), j * problem.weightCount);
     }
   });
 }

@@ -4,7 +4,8 @@
  * stops within two blocks (about 2 × BLOCK_TARGET_MS) of a cancel: the block running and the one queued behind it. Works the same over web workers and worker_threads;
  * no SharedArrayBuffer, so no cross-origin isolation is needed.
  */
-import { gridSize } from '../core/grid';
+import { networkCount } from '../core/grid';
+import { runReplicas } from '../core/replica-run';
 import { allocateOutputs, OUTPUT_NAMES } from '../core/outputs';
 import type { Arithmetic } from '../core/arithmetic';
 import { rate, type RunOptions, type RunResult } from '../core/run';
@@ -87,11 +88,12 @@ export class CpuPool {
    * after a cancel, the cells finished (always a prefix of the order: blocks in flight are waited for).
    */
   run(spec: SweepSpec, arithmetic: Arithmetic, options: RunOptions = {}): Promise<RunResult> {
+    if (spec.replicas && !options.compact) return runReplicas(spec, options, (networks) => this.run(spec, arithmetic, { ...options, ...networks }));
     this.ensureWorkers();
-    const { cells } = gridSize(spec);
+    const cells = networkCount(spec);
     const order = options.cellOrder;
     const total = order ? order.length : cells;
-    const outputs = allocateOutputs(cells);
+    const outputs = allocateOutputs(options.compact ? total : cells);
     const id = ++this.lastRun;
     for (const w of this.workers) w.post({ type: 'spec', run: id, spec, arithmetic });
     const start = performance.now();
@@ -146,7 +148,7 @@ export class CpuPool {
         inFlight[b.worker]--;
         if (message.type === 'error') { settle(new Error(`CPU worker: ${message.message}`)); return; }
         for (let j = 0; j < b.count; j++) {
-          const cell = order ? order[b.first + j] : b.first + j;
+          const cell = order && !options.compact ? order[b.first + j] : b.first + j;
           for (const name of OUTPUT_NAMES) outputs[name][cell] = message.outputs[name][j];
         }
         cellsFinished += b.count;

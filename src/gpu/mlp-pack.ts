@@ -4,7 +4,7 @@
  * (startingWeights with Math.fround).
  */
 import { ROUND } from '../core/network';
-import { MLP_SETUP, MLP_SETUP_LENGTH, mlpInitialWeights, type MlpProblem } from '../mlp/problem';
+import { MLP_SETUP, MLP_SETUP_LENGTH, drawCache, type MlpProblem } from '../mlp/problem';
 import { startingWeights } from '../mlp/reference';
 import type { MlpSweepSpec } from '../core/spec';
 import { MLP_BOOK, MLP_CHUNK, MLP_PARAMS } from './mlp-layout';
@@ -42,17 +42,15 @@ export function packMlpBatches(problem: MlpProblem): Uint32Array<ArrayBuffer> {
 /**
  * The `params`, `weights` and `book` buffers of `count` cells from their set-up records (MLP_SETUP_LENGTH numbers
  * each): learning rates and offset; the starting weights (draw, initScale, and the offset once unless it is re-added
- * every step); every output at its start. `draws` caches each draw's weights across calls.
+ * every step); every output at its start. `drawn` gives each draw's weights (a drawCache, kept across calls).
  */
-export function packMlpCells(spec: MlpSweepSpec, problem: MlpProblem, setups: Float64Array, count: number, draws = new Map<number, Float64Array>()): { params: ArrayBuffer; weights: Float32Array<ArrayBuffer>; book: ArrayBuffer } {
+export function packMlpCells(spec: MlpSweepSpec, problem: MlpProblem, setups: Float64Array, count: number, drawn = drawCache(spec)): { params: ArrayBuffer; weights: Float32Array<ArrayBuffer>; book: ArrayBuffer } {
   const W = problem.weightCount, pw = MLP_PARAMS.size / 4, bw = MLP_BOOK.size / 4;
   const params = new Float32Array(count * pw), weights = new Float32Array(count * W), book = new ArrayBuffer(count * MLP_BOOK.size);
   const bf = new Float32Array(book), bi = new Int32Array(book);
   for (let c = 0; c < count; c++) {
-    const setup = setups.subarray(c * MLP_SETUP_LENGTH, (c + 1) * MLP_SETUP_LENGTH), draw = setup[MLP_SETUP.draw];
-    let drawn = draws.get(draw);
-    if (!drawn) draws.set(draw, (drawn = mlpInitialWeights(spec, draw)));
-    weights.set(startingWeights(problem, setup, drawn, ROUND.float32), c * W);
+    const setup = setups.subarray(c * MLP_SETUP_LENGTH, (c + 1) * MLP_SETUP_LENGTH);
+    weights.set(startingWeights(problem, setup, drawn(setup[MLP_SETUP.draw]), ROUND.float32), c * W);
     params[c * pw + MLP_PARAMS.offsets.lrHidden / 4] = setup[MLP_SETUP.lrHidden];
     params[c * pw + MLP_PARAMS.offsets.lrOutput / 4] = setup[MLP_SETUP.lrOutput];
     params[c * pw + MLP_PARAMS.offsets.initOffset / 4] = setup[MLP_SETUP.initOffset];

@@ -6,12 +6,12 @@
  * after the first, a tile holds the cells one step of which takes about chunkTargetMs, so that no dispatch runs long
  * enough for a watchdog even where a single step of a whole sweep would.
  */
-import { gridSize } from '../core/grid';
+import { networkCount } from '../core/grid';
 import { allocateOutputs } from '../core/outputs';
 import { rate, type RunResult } from '../core/run';
 import { TAIL_LOSSES } from '../core/outputs';
 import type { MlpSweepSpec } from '../core/spec';
-import { mlpProblem, MLP_SETUP_LENGTH, writeMlpSetups, type MlpProblem } from '../mlp/problem';
+import { drawCache, mlpProblem, MLP_SETUP_LENGTH, writeMlpSetups, type MlpProblem } from '../mlp/problem';
 import { describeLoss, type GpuContext } from './device';
 import { MLP_BOOK, MLP_CHUNK, MLP_PARAMS, MlpLimitError, mlpWorkgroup, type MlpWorkgroup } from './mlp-layout';
 import { packMlpBatches, packMlpCells, packMlpChunk, packMlpData } from './mlp-pack';
@@ -54,13 +54,13 @@ export class MlpGpuTrainer {
     const { device } = this.gpu, limits = device.limits;
     const problem = mlpProblem(spec), shape = mlpWorkgroup(problem.d, problem.n, problem.o, problem.points, limits);
     const pipeline = await this.pipeline(problem, shape);
-    const order = options.cellOrder, gridCells = gridSize(spec).cells, cells = order?.length ?? gridCells;
+    const order = options.cellOrder, gridCells = networkCount(spec), cells = order?.length ?? gridCells;
     const weightBytes = problem.weightCount * 4, binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     const batches = packMlpBatches(problem), data = packMlpData(problem);
     if (batches.byteLength > binding || data.byteLength > binding) throw new MlpLimitError(`the data or minibatch indices (${Math.max(batches.byteLength, data.byteLength)} bytes) exceed this device's ${binding}-byte buffers; use fewer steps or points, or the CPU engine`);
     const maxTile = Math.max(1, Math.min(options.tileCells ?? 1 << 20, Math.floor(binding / weightBytes), limits.maxComputeWorkgroupsPerDimension * shape.networks));
     const bufferCells = Math.min(maxTile, cells);
-    const outputs = allocateOutputs(gridCells), totalSteps = spec.steps, networkSteps = cells * totalSteps;
+    const outputs = allocateOutputs(options.compact ? cells : gridCells), totalSteps = spec.steps, networkSteps = cells * totalSteps;
     const targetMs = options.chunkTargetMs ?? 200;
 
     const buffer = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(4, size), usage });
@@ -100,7 +100,7 @@ export class MlpGpuTrainer {
       checkDevice();
     };
 
-    const draws = new Map<number, Float64Array>();
+    const draws = drawCache(spec);
     let stepsPerChunk = options.stepsPerChunk ?? 1;
     try {
       for (let first = 0; first < cells;) {
@@ -132,7 +132,7 @@ export class MlpGpuTrainer {
         device.queue.submit([encoder.finish()]);
         await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, count * MLP_BOOK.size).catch(() => this.gpu.lost), this.gpu.lost]);
         checkDevice();
-        unpackOutputs(stagingBuffer.getMappedRange(0, count * MLP_BOOK.size), count, outputs, first, totalSteps, order, MLP_BOOK);
+        unpackOutputs(stagingBuffer.getMappedRange(0, count * MLP_BOOK.size), count, outputs, first, totalSteps, options.compact ? undefined : order, MLP_BOOK);
         stagingBuffer.unmap();
         first += count;
         cellsDone += count;

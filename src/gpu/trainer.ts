@@ -3,7 +3,8 @@
  * initial state once, run the steps in chunks of one dispatch each (progress and cancel between chunks, each chunk
  * sized to take about `chunkTargetMs` so no GPU watchdog fires), then read the outputs back through a staging buffer.
  */
-import { gridSize, writeCellSetups } from '../core/grid';
+import { networkCount, writeCellSetups } from '../core/grid';
+import { runReplicas } from '../core/replica-run';
 import { CELL_SETUP_LENGTH, type Activation } from '../core/network';
 import { allocateOutputs } from '../core/outputs';
 import { rate, type Checkpoint, type RunOptions, type RunResult } from '../core/run';
@@ -86,6 +87,10 @@ export class GpuTrainer {
 
   /** Trains every cell of `spec`; resolves with complete or (cancelled) partial outputs. */
   async run(spec: SweepSpec, options: GpuRunOptions = {}): Promise<GpuRunResult> {
+    if (spec.replicas && !options.compact) {
+      if (options.recordLoss || options.resume) throw new RangeError('a replica sweep keeps no loss history and no checkpoint: run it without recordLoss or resume');
+      return runReplicas(spec, options, (networks) => this.run(spec, { ...options, ...networks }));
+    }
     if (isMlp(spec)) {
       if (!this.mlp) throw new Error('this GPU trainer was made without shaders/mlp.wgsl: an MLP sweep needs it (GpuTrainer.create\'s mlpCode)');
       return this.mlp.run(spec, options);
@@ -93,7 +98,7 @@ export class GpuTrainer {
     const { device } = this.gpu;
     const recordLoss = options.recordLoss ?? false;
     const pipeline = await this.pipeline(spec.activation, { recordLoss, trackLoss: options.trackLoss, momentum: usesMomentum(spec) });
-    const { cells: gridCells } = gridSize(spec);
+    const gridCells = networkCount(spec);
     const order = options.cellOrder;
     if (order && options.recordLoss) throw new RangeError('recordLoss needs every cell in index order; leave cellOrder out');
     const cells = order?.length ?? gridCells; // positions to train
@@ -110,7 +115,7 @@ export class GpuTrainer {
       throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses (${historyBytes} bytes) exceed this device's buffer limits`);
     }
     const bufferCells = Math.min(tileCells, cells);
-    const outputs = allocateOutputs(gridCells);
+    const outputs = allocateOutputs(options.compact ? cells : gridCells);
     const totalSteps = spec.steps, networkSteps = cells * totalSteps;
     const targetMs = options.chunkTargetMs ?? 200;
 
@@ -227,7 +232,7 @@ export class GpuTrainer {
         while (inFlight.length) { const oldest = inFlight.shift()!; await settle(oldest); await report(oldest); }
         const stateBytes = tile.count * CELL_STATE.size;
         await readState(tile.count, recordLoss ? historyBytes : 0);
-        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, totalSteps, order);
+        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, totalSteps, options.compact ? undefined : order);
         if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
         stagingBuffer.unmap();
         cellsDone += tile.count;

@@ -6,7 +6,7 @@
  * Layouts (row-major, float64): x [P][d], y [P][o], weights [W0 (d × n, row i = input i) | W1 (n × o)], batches
  * [steps][m] (Int32, point indices in 0 … P − 1).
  */
-import { axisValues, gridSize } from '../core/grid';
+import { axisValues, gridSize, networkAt } from '../core/grid';
 import { parameter } from '../core/parameters';
 import { normalQuantile, uniform01 } from '../core/random';
 import type { MlpActivation, MlpSweepSpec } from '../core/spec';
@@ -73,17 +73,36 @@ export function mlpInitialWeights(spec: MlpSweepSpec, k: number): Float64Array {
   return out;
 }
 
+/** Draws kept by a drawCache before it starts over (independent replica draws would otherwise keep one per network). */
+const CACHED_DRAWS = 4096;
+
+/** mlpInitialWeights(spec, k), each draw computed once while at most CACHED_DRAWS are held. */
+export function drawCache(spec: MlpSweepSpec): (k: number) => Float64Array {
+  const draws = new Map<number, Float64Array>();
+  return (k) => {
+    let drawn = draws.get(k);
+    if (!drawn) {
+      if (draws.size >= CACHED_DRAWS) draws.clear();
+      draws.set(k, (drawn = mlpInitialWeights(spec, k)));
+    }
+    return drawn;
+  };
+}
+
 /**
- * Returns a function that writes cell `index`'s set-up record (MLP_SETUP_LENGTH numbers) into `out` at `offset`:
- * the spec's lrHidden and lrOutput, offset 0, scale 1, draw 0, then each axis's value as its PARAMETERS row says.
+ * Returns a function that writes network `index`'s set-up record (MLP_SETUP_LENGTH numbers) into `out` at `offset`:
+ * the spec's lrHidden and lrOutput, offset 0, scale 1, draw 0 (a replica's draw in a replica sweep), then each axis's
+ * value as its PARAMETERS row says. Network indices are cell indices in a plain sweep (see networkAt).
  */
 export function mlpSetupWriter(spec: MlpSweepSpec): (index: number, out: Float64Array, offset?: number) => void {
   const { nx } = gridSize(spec);
   const axes = [spec.x, ...(spec.y ? [spec.y] : [])].map((axis) => ({ values: axisValues(axis), sets: parameter(axis.param).sets }));
-  return (index, out, o = 0) => {
+  const locate = networkAt(spec);
+  return (network, out, o = 0) => {
+    const { cell: index, draw } = locate(network);
     const at = [index % nx, Math.floor(index / nx)];
     out[o + MLP_SETUP.lrHidden] = spec.lrHidden; out[o + MLP_SETUP.lrOutput] = spec.lrOutput;
-    out[o + MLP_SETUP.initOffset] = 0; out[o + MLP_SETUP.initScale] = 1; out[o + MLP_SETUP.draw] = 0;
+    out[o + MLP_SETUP.initOffset] = 0; out[o + MLP_SETUP.initScale] = 1; out[o + MLP_SETUP.draw] = Math.max(0, draw);
     axes.forEach(({ values, sets }, a) => {
       const v = values[at[a]];
       if (sets === 'draw-weights') out[o + MLP_SETUP.draw] = v;
@@ -94,7 +113,7 @@ export function mlpSetupWriter(spec: MlpSweepSpec): (index: number, out: Float64
   };
 }
 
-/** The set-up records of `count` cells (first …, or order[first …]), MLP_SETUP_LENGTH numbers each. */
+/** The set-up records of `count` networks (first …, or order[first …]; cells in a plain sweep), MLP_SETUP_LENGTH numbers each. */
 export function writeMlpSetups(spec: MlpSweepSpec, first: number, count: number, out: Float64Array, order?: ArrayLike<number>): Float64Array {
   const write = mlpSetupWriter(spec);
   for (let c = 0; c < count; c++) write(order ? order[first + c] : first + c, out, c * MLP_SETUP_LENGTH);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNodePool } from '../../src/cli/node-cpu';
 import { CpuPool } from '../../src/cpu/pool';
 import { runReference } from '../../src/core/cpu-runner';
-import { OUTPUT_NAMES } from '../../src/core/outputs';
+import { OUTPUT_NAMES, REPLICA_OUTPUT_NAMES, type SweepOutputs } from '../../src/core/outputs';
 import type { RunProgress } from '../../src/core/run';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { loadKernelModule } from '../../src/cli/node-cpu';
@@ -30,6 +30,22 @@ describe('the CPU pool (2 worker threads)', () => {
     expect(reports.length).toBeGreaterThan(1);
     expect(reports.map((r) => r.cellsDone)).toEqual([...reports.map((r) => r.cellsDone)].sort((a, b) => a - b));
     expect(reports.at(-1)).toMatchObject({ cellsDone: 96 * 64, cells: 96 * 64, networkStepsDone: 96 * 64 * 300 });
+  });
+
+  it('trains a replica sweep (course and MLP) with the oracle\'s bits in every replica and every summary row', async () => {
+    for (const base of [
+      { activation: 'tanh', preset: 'eva', steps: 80, threshold: 1e-3, init: { distribution: 'normal', scale: 1, seed: 3 } },
+      { network: { kind: 'mlp', inputs: 3, width: 5, outputs: 1 }, data: { points: 6, seed: 2 }, steps: 30 },
+    ]) {
+      const s = spec({ ...base, replicas: { count: 24, keep: 'all' }, x: { param: 'lr', min: 0.3, max: 90, count: 9, scale: 'log' }, y: { param: 'initScale', min: 0.3, max: 3, count: 5, scale: 'log' } });
+      const order = Int32Array.from([44, 0, 3, 17, 9, 30]);
+      const [result, oracle] = [await pool.run(s, 'float64', { cellOrder: order }), await runReference(s, 'float64', { cellOrder: order })];
+      expect(result.cellsDone).toBe(6);
+      for (const name of [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES]) expect(Array.from(result.outputs[name]!), name).toEqual(Array.from(oracle.outputs[name]!));
+      const all = (result as { replicaOutputs?: SweepOutputs }).replicaOutputs!, allOracle = (oracle as { replicaOutputs?: SweepOutputs }).replicaOutputs!;
+      for (const name of OUTPUT_NAMES) expect(Array.from(all[name]), name).toEqual(Array.from(allOracle[name]));
+      expect(Array.from(result.outputs.replicasConverged!).filter((k) => k >= 0).length).toBe(6);
+    }
   });
 
   it('trains the cells of a cell order, in that order, and only those', async () => {
