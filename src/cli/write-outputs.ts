@@ -1,7 +1,7 @@
 /** What a finished (or stopped) sweep leaves on disk: results.json (and .npy outputs when large) and heatmaps. */
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { HEATMAP_METRICS, heatmapScale } from '../core/heatmap';
+import { heatmapScale, metricsOf } from '../core/heatmap';
 import type { SweepOutputs } from '../core/outputs';
 import type { ResultsHead } from '../core/results';
 import type { Checkpoint } from '../core/run';
@@ -17,7 +17,7 @@ export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: Swee
   const { spec } = head;
   mkdirSync(outDir, { recursive: true });
   const files = writeResults(outDir, 'results', head, outputs, checkpoint);
-  const legend = HEATMAP_METRICS.map((metric) => {
+  const legend = metricsOf(spec).map((metric) => {
     const scale = heatmapScale(outputs, metric, spec);
     const { width, height } = writeFigure(outDir, spec, outputs, scale, head.adapter);
     return `${formatHeatmapLegend(`${metric}.png`, scale)} (and .svg; ${width} × ${height} px)`;

@@ -4,7 +4,7 @@
  * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
  */
 import { barColor, barTicks, barTitle, classSwatches, scaleSwatches, type HeatmapScale } from './heatmap';
-import { convergenceLabel, isComputed, outputRow, type OutputName, type SweepOutputs } from './outputs';
+import { convergenceLabel, isComputed, outputArray, outputRow, type AnyOutputName, type SweepOutputs } from './outputs';
 import { gridSize } from './grid';
 import { isMlp, type MlpSweepSpec, type SweepSpec } from './spec';
 import { axisTicks } from './ticks';
@@ -61,10 +61,13 @@ export function specLine(spec: SweepSpec, computedBy: string): string {
 }
 
 /** What a map of `metric` says when no computed cell has its event: "no cell diverged"; undefined otherwise. */
-export function emptyMetricNote(outputs: SweepOutputs, metric: OutputName | 'class'): string | undefined {
+export function emptyMetricNote(outputs: SweepOutputs, metric: AnyOutputName | 'class'): string | undefined {
   if (metric === 'class' || outputRow(metric).scale !== 'steps') return undefined;
-  if (outputs[metric].some((v) => v >= 0) || !outputs.divergedAt.some((_, i) => isComputed(outputs, i))) return undefined;
-  return { stepsToThreshold: 'no cell reached the threshold', settledAt: 'no cell ended below the threshold', divergedAt: 'no cell diverged' }[metric as 'divergedAt'] ?? `no cell has a ${metric}`;
+  if (outputArray(outputs, metric)!.some((v) => v >= 0) || !outputs.divergedAt.some((_, i) => isComputed(outputs, i))) return undefined;
+  return {
+    stepsToThreshold: 'no cell reached the threshold', settledAt: 'no cell ended below the threshold', divergedAt: 'no cell diverged',
+    medianStepsToThreshold: 'no replica converged', divergedAtQ1: 'no replica diverged', divergedAtMedian: 'no replica diverged',
+  }[metric as 'divergedAt'] ?? `no cell has a ${metric}`;
 }
 
 /** A file name for an export of `spec`'s `metric`: "lr-x-initScale-finalLoss". */

@@ -7,12 +7,24 @@ import { interpolateViridis } from 'd3-scale-chromatic';
 import type { ScoreRanks } from './paper-colour';
 import { SCORE_BAR_TITLE, scoreBarColor, scoreColor, scoreScale, scoreTicks } from './score-scale';
 import { scaleTicks, type Tick } from './ticks';
-import { classesOf, classOf, DEFAULT_CONVERGENCE, isComputed, OUTPUT_NAMES, outputRow, type CellClass, type ConvergenceRule, type OutputName, type SweepOutputs } from './outputs';
-import type { SweepSpec } from './spec';
+import { classesOf, classOf, DEFAULT_CONVERGENCE, isComputed, OUTPUT_NAMES, outputArray, outputRow, REPLICA_OUTPUT_NAMES, type AnyOutputName, type CellClass, type ConvergenceRule, type SweepOutputs } from './outputs';
+import { replicaCount, type SweepSpec } from './spec';
 
-/** What a heatmap can show: any output (OUTPUTS rows), or the class map. */
-export type HeatmapMetric = OutputName | 'class';
-export const HEATMAP_METRICS: HeatmapMetric[] = [...OUTPUT_NAMES, 'class'];
+/** What a heatmap can show: any output (OUTPUTS rows, a replica sweep's REPLICA_OUTPUTS rows), or the class map. */
+export type HeatmapMetric = AnyOutputName | 'class';
+export const HEATMAP_METRICS: HeatmapMetric[] = [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES, 'class'];
+
+/**
+ * The metrics a sweep of `spec` has: a replica sweep's summaries first (pConverged leads), then replica 0's outputs and
+ * its class; a plain sweep's outputs and the class map.
+ */
+export function metricsOf(spec: Pick<SweepSpec, 'replicas'>): HeatmapMetric[] {
+  return spec.replicas ? [...REPLICA_OUTPUT_NAMES, ...OUTPUT_NAMES, 'class'] : [...OUTPUT_NAMES, 'class'];
+}
+
+/** Whether a cell of a replica row is computed (its counts are set); any other row: isComputed. */
+const rowComputed = (outputs: SweepOutputs, metric: AnyOutputName, index: number) =>
+  ((REPLICA_OUTPUT_NAMES as readonly string[]).includes(metric) ? (outputs.replicasConverged?.[index] ?? -1) >= 0 : isComputed(outputs, index));
 
 /** Colors of the class map and of cells without a value, as [r, g, b]. */
 export const CLASS_COLORS: Record<CellClass, [number, number, number]> = {
@@ -51,7 +63,7 @@ export interface HeatmapScale {
  * round-off of converged cells (1e-33 …): a decade below the threshold for losses, three decades below the
  * fractal rule's line at 1 for ratios. Values below draw in the bottom colour, labelled "below".
  */
-export function defaultFloor(metric: OutputName, threshold: number): number {
+export function defaultFloor(metric: AnyOutputName, threshold: number): number {
   return outputRow(metric).scale === 'ratio' ? 1e-3 : threshold / 10;
 }
 
@@ -65,8 +77,9 @@ export function viridis(t: number): [number, number, number] {
   return VIRIDIS[Math.max(0, Math.min(255, Math.round(t * 255)))];
 }
 
-function hasValue(metric: OutputName, v: number): boolean {
-  return outputRow(metric).scale === 'steps' ? v >= 0 : Number.isFinite(v) && v > 0;
+function hasValue(metric: AnyOutputName, v: number): boolean {
+  const kind = outputRow(metric).scale;
+  return kind === 'steps' || kind === 'probability' || kind === 'count' ? v >= 0 : Number.isFinite(v) && v > 0;
 }
 
 /**
@@ -74,12 +87,15 @@ function hasValue(metric: OutputName, v: number): boolean {
  * ratios on log10 from max(smallest positive value, defaultFloor) to the largest finite value (the whole positive
  * range when every value lies below the floor), with exact zeros and smaller values drawn as "below".
  */
-export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec: Pick<SweepSpec, 'steps' | 'threshold' | 'convergence'>): HeatmapScale {
+export function heatmapScale(outputs: SweepOutputs, metric: HeatmapMetric, spec: Pick<SweepSpec, 'steps' | 'threshold' | 'convergence' | 'replicas'>): HeatmapScale {
   if (metric === 'class') return { metric, kind: 'categorical', min: 0, max: 2, rule: spec.convergence };
-  if (outputRow(metric).scale === 'score') return scoreScale(outputs[metric]);
-  if (outputRow(metric).scale === 'steps') return { metric, kind: 'linear', min: 0, max: spec.steps };
+  const values = outputArray(outputs, metric) ?? new Float64Array(0), kind = outputRow(metric).scale;
+  if (kind === 'score') return scoreScale(values as Float64Array);
+  if (kind === 'steps') return { metric, kind: 'linear', min: 0, max: spec.steps };
+  if (kind === 'probability') return { metric, kind: 'linear', min: 0, max: 1 };
+  if (kind === 'count') return { metric, kind: 'linear', min: 0, max: replicaCount(spec as SweepSpec) };
   let min = Infinity, max = -Infinity, zeros = false;
-  for (const v of outputs[metric]) {
+  for (const v of values) {
     if (v === 0) zeros = true;
     else if (hasValue(metric, v)) { if (v < min) min = v; if (v > max) max = v; }
   }
@@ -103,13 +119,14 @@ export function cellColor(outputs: SweepOutputs, index: number, scale: HeatmapSc
     if (!isComputed(outputs, index)) return NO_VALUE_COLOR;
     return CLASS_COLORS[classOf(outputs, index, scale.rule ?? DEFAULT_CONVERGENCE)];
   }
-  const v = outputs[scale.metric][index];
+  const v = outputArray(outputs, scale.metric)?.[index] ?? NaN;
   if (scale.kind === 'equalized') return scoreColor(scale.ranks!, v) ?? (isComputed(outputs, index) ? CLASS_COLORS.diverged : NO_VALUE_COLOR);
   if (scale.kind === 'log' && v === 0) return viridis(0);
   if (!hasValue(scale.metric, v)) {
-    // No value: not computed, diverged (a loss it never had, a threshold it never reached), or never (stalled; not diverged).
-    if (!isComputed(outputs, index)) return NO_VALUE_COLOR;
-    return outputs.divergedAt[index] >= 0 ? CLASS_COLORS.diverged : NEVER_COLOR;
+    // No value: not computed, diverged (a loss it never had, a threshold it never reached), or never (stalled; not
+    // diverged). A replica summary without a value (a median over no replica) is "never".
+    if (!rowComputed(outputs, scale.metric, index)) return NO_VALUE_COLOR;
+    return (REPLICA_OUTPUT_NAMES as readonly string[]).includes(scale.metric) || outputs.divergedAt[index] < 0 ? NEVER_COLOR : CLASS_COLORS.diverged;
   }
   const t = scale.kind === 'log'
     ? (Math.log10(scale.max) > Math.log10(scale.min) ? (Math.log10(v) - Math.log10(scale.min)) / (Math.log10(scale.max) - Math.log10(scale.min)) : 0.5)
@@ -191,7 +208,12 @@ export function barTicks(scale: HeatmapScale, target?: number): Tick[] {
 }
 
 /** A colour bar's title: "finalLoss (log10)", "stepsToThreshold (steps)", or the score's SCORE_BAR_TITLE. */
-export const barTitle = (scale: HeatmapScale): string => (scale.kind === 'equalized' ? SCORE_BAR_TITLE : `${scale.metric}${scale.kind === 'log' ? ' (log10)' : ' (steps)'}`);
+export function barTitle(scale: HeatmapScale): string {
+  if (scale.kind === 'equalized') return SCORE_BAR_TITLE;
+  if (scale.kind === 'log') return `${scale.metric} (log10)`;
+  const kind = scale.metric === 'class' ? 'steps' : outputRow(scale.metric).scale;
+  return `${scale.metric} (${kind === 'probability' ? '0 … 1' : kind === 'count' ? 'replicas' : 'steps'})`;
+}
 
 /**
  * The legend entries for cells a colour scale has no colour for: below and above its range (drawn in its end
@@ -200,11 +222,14 @@ export const barTitle = (scale: HeatmapScale): string => (scale.kind === 'equali
  */
 export function scaleSwatches(scale: HeatmapScale, outlined: boolean): Array<[string, readonly [number, number, number]]> {
   const value = (v: number) => (scale.kind === 'log' ? v.toExponential(0).replace('e+', 'e') : String(v));
+  // A replica summary is never "diverged" (its counts say how many did); probabilities and counts always have a value.
+  const replicaRow = (REPLICA_OUTPUT_NAMES as readonly string[]).includes(scale.metric);
+  const always = scale.metric !== 'class' && ['probability', 'count'].includes(outputRow(scale.metric).scale);
   return [
     ...(scale.below ? [[`below ${value(scale.min)}`, viridis(0)] as [string, [number, number, number]]] : []),
     ...(scale.above ? [[`above ${value(scale.max)}`, viridis(1)] as [string, [number, number, number]]] : []),
-    ...(scale.kind === 'equalized' ? [] : [['diverged', CLASS_COLORS.diverged] as [string, [number, number, number]]]), // the score colours them
-    ...(scale.kind === 'linear' ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []),
+    ...(scale.kind === 'equalized' || replicaRow ? [] : [['diverged', CLASS_COLORS.diverged] as [string, [number, number, number]]]), // the score colours them
+    ...(scale.kind === 'linear' && !always ? [['never', NEVER_COLOR] as [string, [number, number, number]]] : []),
     ['not run', NO_VALUE_COLOR],
     ...(outlined ? [['class differs', OUTLINE_COLOR] as [string, [number, number, number]]] : []),
   ];

@@ -3,7 +3,7 @@
  * zoom (each zoom a new view), the trail's Back and Forward, the metric, the arithmetic, and the precision notice.
  */
 import { HEATMAP_METRICS, type HeatmapMetric, type RefinementFill } from '../../core/heatmap';
-import { describeOutputs, isComputed } from '../../core/outputs';
+import { describeOutputs, isComputed, REPLICA_OUTPUT_NAMES } from '../../core/outputs';
 import { describeScore, SCORE_LOCK_NOTE } from '../../core/score-scale';
 import { completedStride } from '../../core/refine';
 import type { ArithmeticChoice } from '../../core/arithmetic';
@@ -61,7 +61,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   byId('view-forward').addEventListener('click', () => nav.forward());
 
   const metric = byId('metric', HTMLSelectElement);
-  metric.append(...HEATMAP_METRICS.map((m) => el('option', { value: m, textContent: m === 'class' ? 'class map' : m })));
+  metric.append(...HEATMAP_METRICS.filter((m) => !(REPLICA_OUTPUT_NAMES as readonly string[]).includes(m)).map((m) => el('option', { value: m, textContent: m === 'class' ? 'class map' : m })));
   metric.addEventListener('change', () => nav.update({ type: 'metric', metric: metric.value as HeatmapMetric }));
   const arithmetic = byId('arithmetic', HTMLSelectElement);
   const reopen = (choice: ArithmeticChoice) => { const view = store.get().view; if (view) nav.open({ spec: view.spec, arithmetic: choice }); };
