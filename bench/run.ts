@@ -15,6 +15,7 @@ import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
 import { benchCpuNode } from './node-cpu';
 import { benchMlpNode } from './mlp-bench';
+import { benchReplicasNode, REPLICA_BENCH } from './replica-bench';
 import { BARE_NOTE, measureMlpTrainer } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
 import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
@@ -25,6 +26,8 @@ const mnistOnly = process.argv.includes('--mnist');
 /** Only the MLP rows in Node (CPU engine, numpy twin, WGSL trainer) and their ratios, printed, nothing written. */
 const mlpOnly = process.argv.includes('--mlp');
 const mnist = mnistSizes(quick);
+/** Only the replica rows in Node (CPU engine and WGSL trainer, plain against replicas), printed, nothing written. */
+const replicasOnly = process.argv.includes('--replicas');
 /** Only the Node (Dawn) measurements: for machines without Chromium, such as a rented GPU (bench/gpu-machine). */
 const nodeOnly = process.argv.includes('--node-only');
 const sizes = quick ? SIZES.slice(0, 3) : SIZES;
@@ -46,6 +49,7 @@ async function inNode() {
   const { cancel } = await benchCpuNode(steps, runs, record);
   log('Node, the fractal paper\'s MLP (tanh, P = 272):');
   await benchMlpNode(runs, record);
+  await benchReplicasNode(steps, runs, record);
   const gpu = await benchNode({
     gpu: acquireNodeGpu, trainShader: readTrainShader(), mlpShader: readMlpShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
     bareShader: readFileSync(new URL('../shaders/bare.wgsl', import.meta.url), 'utf8'),
@@ -167,6 +171,8 @@ function versions(): Record<string, string> {
 
 /** The JS reference rows carry a note of their own. */
 const anyNote = (backend: string, cells: number) => measurements.find((m) => m.backend === backend && m.cells === cells)?.networkStepsPerSecond.median ?? NaN;
+/** A replica sweep's rate over the plain sweep's of the same networks (bench/replica-bench.ts). */
+const replicaRatio = (backend: string) => anyNote(`${backend}-replicas`, REPLICA_BENCH.networks) / (measurements.find((m) => m.backend === backend && m.note?.includes(' seeds'))?.networkStepsPerSecond.median ?? NaN);
 const median = (backend: string, cells: number, note?: string) => measurements.find((m) => m.backend === backend && m.cells === cells && m.note === note)?.networkStepsPerSecond.median ?? NaN;
 
 if (mlpOnly) {
@@ -175,6 +181,12 @@ if (mlpOnly) {
   const trainer = await GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader());
   record(await measureMlpTrainer(trainer, 'mlp-webgpu-node', runs, { sleepWhileWaiting: true }));
   console.log(`mlpCpuEngineVsNumpyTwin ${(anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024)).toFixed(3)}, mlpWgslNodeVsCpuEngine ${(anyNote('mlp-webgpu-node', 1024) / anyNote('mlp-wasm-f64-node', 1024)).toFixed(3)} (${trainer.gpu.adapter})`);
+  process.exit(0);
+}
+
+if (replicasOnly) {
+  await benchReplicasNode(steps, runs, record);
+  console.log(`replicaCpuVsPlain ${replicaRatio('wasm-f64-node').toFixed(3)}, replicaWgslNodeVsPlain ${replicaRatio('webgpu-node').toFixed(3)}`);
   process.exit(0);
 }
 
@@ -210,6 +222,8 @@ const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
   ...mnistRatios(measurements, mnist),
+  replicaCpuVsPlain: replicaRatio('wasm-f64-node'),
+  replicaWgslNodeVsPlain: replicaRatio('webgpu-node'),
   mlpCpuEngineVsNumpyTwin: anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024),
   mlpWgslNodeVsCpuEngine: anyNote('mlp-webgpu-node', 1024) / anyNote('mlp-wasm-f64-node', 1024),
   mlpWgslChromiumVsCpuEngine: anyNote('mlp-webgpu-chromium', 1024) / anyNote('mlp-wasm-f64-node', 1024),
