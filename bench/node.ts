@@ -12,6 +12,8 @@ export interface NodeBenchOptions {
   trainShader: string;
   /** shaders/mlp.wgsl: the MLP rows. */
   mlpShader: string;
+  /** shaders/replicas.wgsl: replica sweeps folded on the device. */
+  foldShader: string;
   peakShader: string;
   /** shaders/bare.wgsl: the textbook loop the trainer is measured against. */
   bareShader: string;
@@ -23,7 +25,7 @@ export interface NodeBenchOptions {
 
 export async function benchNode(o: NodeBenchOptions): Promise<{ adapter: string; peak: { flopPerSecond: number; expPerSecond: number } }> {
   const gpu = await o.gpu();
-  const trainer = await GpuTrainer.create(gpu, o.trainShader, o.mlpShader);
+  const trainer = await GpuTrainer.create(gpu, o.trainShader, o.mlpShader, o.foldShader);
   const peak = await measurePeak(gpu.device, o.peakShader);
   for (const cells of o.sizes) o.record(await measureTrainer(trainer, 'webgpu-node', cells, o.steps, o.runs, { sleepWhileWaiting: true }));
   o.record(await measureBare(gpu.device, o.bareShader, 'bare-node', 262144, o.steps, o.runs));

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { createNodePool } from '../src/cli/node-cpu';
-import { acquireNodeGpu, readTrainShader } from '../src/cli/node-gpu';
+import { acquireNodeGpu, readFoldShader, readTrainShader } from '../src/cli/node-gpu';
 import type { RunResult } from '../src/core/run';
 import { GpuTrainer } from '../src/gpu/trainer';
 import { parseSpec, type SweepSpec } from '../src/core/spec';
@@ -54,7 +54,7 @@ export async function benchReplicasNode(steps: number, runs: number, record: (m:
   } finally {
     pool.close();
   }
-  const gpu = await acquireNodeGpu(), trainer = await GpuTrainer.create(gpu, readTrainShader());
+  const gpu = await acquireNodeGpu(), trainer = await GpuTrainer.create(gpu, readTrainShader(), undefined, readFoldShader());
   try {
     for (const m of await measureReplicas((spec) => trainer.run(spec, { sleepWhileWaiting: true }), 'webgpu-node', steps, runs, gpu.adapter)) record(m);
   } finally {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { acquireNodeGpu, readMlpShader, readTrainShader } from '../src/cli/node-gpu';
+import { acquireNodeGpu, readFoldShader, readMlpShader, readTrainShader } from '../src/cli/node-gpu';
 import { GpuTrainer, type GpuRunOptions } from '../src/gpu/trainer';
 import { benchNode } from './node';
 import { CPU_CELLS } from './cpu-bench';
@@ -51,7 +51,7 @@ async function inNode() {
   await benchMlpNode(runs, record);
   await benchReplicasNode(steps, runs, record);
   const gpu = await benchNode({
-    gpu: acquireNodeGpu, trainShader: readTrainShader(), mlpShader: readMlpShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
+    gpu: acquireNodeGpu, trainShader: readTrainShader(), mlpShader: readMlpShader(), foldShader: readFoldShader(), peakShader: readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'),
     bareShader: readFileSync(new URL('../shaders/bare.wgsl', import.meta.url), 'utf8'),
     sizes, steps, runs, record,
   });

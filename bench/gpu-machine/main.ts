@@ -9,6 +9,7 @@ import bareShader from '../../shaders/bare.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
 import trainShader from '../../shaders/train.wgsl?raw';
 import mlpShader from '../../shaders/mlp.wgsl?raw';
+import foldShader from '../../shaders/replicas.wgsl?raw';
 import { acquireGpu } from '../../src/gpu/device';
 import { benchNode } from '../node';
 import { EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, type Measurement } from '../workloads';
@@ -25,7 +26,7 @@ const record = (m: Measurement) => {
 const steps = quick ? STEPS : 10 * STEPS;
 const result = await benchNode({
   gpu: () => acquireGpu(gpuApi, 'Bring the Vulkan loader (libvulkan1) and point VK_DRIVER_FILES at the NVIDIA ICD (bench/gpu-machine/README.md).'),
-  trainShader, mlpShader, peakShader, bareShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
+  trainShader, mlpShader, foldShader, peakShader, bareShader, sizes: quick ? SIZES.slice(1) : [...SIZES, 4 * SIZES[SIZES.length - 1]], steps, runs: quick ? 2 : 3, record,
 });
 const best = Math.max(...measurements.filter((m) => !m.note && m.backend === 'webgpu-node').map((m) => m.networkStepsPerSecond.median));
 const mlp = measurements.find((m) => m.backend === 'mlp-webgpu-node')?.networkStepsPerSecond.median ?? NaN;

@@ -4,6 +4,7 @@
  */
 import trainShader from '../../shaders/train.wgsl?raw';
 import mlpShader from '../../shaders/mlp.wgsl?raw';
+import foldShader from '../../shaders/replicas.wgsl?raw';
 import peakShader from '../../shaders/peak.wgsl?raw';
 import bareShader from '../../shaders/bare.wgsl?raw';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -22,7 +23,7 @@ import { MNIST_SHADERS } from '../../src/gpu/mnist/shaders';
 import { deepZoomSpec, stats, type Measurement } from '../workloads';
 
 let trainer: Promise<GpuTrainer> | undefined;
-const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader, mlpShader)));
+const getTrainer = () => (trainer ??= acquireGpu(navigator.gpu, 'enable WebGPU').then((gpu) => GpuTrainer.create(gpu, trainShader, mlpShader, foldShader)));
 
 const api = {
   async info() {

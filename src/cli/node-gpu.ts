@@ -35,7 +35,12 @@ export function readMlpShader(): string {
   return readFileSync(new URL('../../shaders/mlp.wgsl', import.meta.url), 'utf8');
 }
 
+/** The text of shaders/replicas.wgsl (folding replica sweeps on the device). */
+export function readFoldShader(): string {
+  return readFileSync(new URL('../../shaders/replicas.wgsl', import.meta.url), 'utf8');
+}
+
 /** A trainer on a fresh Node device. */
 export async function createNodeTrainer(): Promise<GpuTrainer> {
-  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader());
+  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader(), readFoldShader());
 }

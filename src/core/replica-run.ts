@@ -1,7 +1,7 @@
 /**
  * Runs a replica sweep on any engine: the cells' networks (cell c's replicas are networks c·R … c·R + R − 1) go to the
  * engine in chunks of about CHUNK_NETWORKS, with compact outputs, and each cell is folded into its summary
- * (reduceCell) as soon as all its replicas are done, so memory, messages and the result grow with the cells, not with
+ * (reduceCell, or by the engine itself where it can: RunOptions.foldReplicas) as soon as all its replicas are done, so memory, messages and the result grow with the cells, not with
  * cells × replicas (unless the spec keeps every replica). Each chunk is one engine run: every network of it shares
  * the engine's dispatches or blocks.
  */
@@ -15,7 +15,7 @@ import { replicaCount, type SweepSpec } from './spec';
 export const CHUNK_NETWORKS = 1 << 18;
 
 /** An engine's run over networks: the networks of options.cellOrder, outputs by position in it (compact). */
-export type NetworkRun = (options: RunOptions & { cellOrder: Int32Array; compact: true }) => Promise<RunResult>;
+export type NetworkRun = (options: RunOptions & { cellOrder: Int32Array; compact: true; foldReplicas: boolean }) => Promise<RunResult>;
 
 /** A replica sweep's result: per-cell outputs with the REPLICA_OUTPUTS rows; with keep "all", every network's too. */
 export interface ReplicaRunResult extends RunResult {
@@ -47,16 +47,18 @@ export async function runReplicas(spec: SweepSpec, options: RunOptions, runNetwo
     const networks = new Int32Array(count * R);
     for (let c = 0; c < count; c++) for (let r = 0; r < R; r++) networks[c * R + r] = cellAt(first + c) * R + r;
     let folded = 0; // cells of this chunk folded so far
+    // An engine that folded the replicas itself returns one entry per cell (its outputs have the replica rows).
     const fold = (chunk: SweepOutputs, networksDone: number) => {
       for (; (folded + 1) * R <= networksDone; folded++) {
         const cell = cellAt(first + folded);
+        if (chunk.pConverged) { copyCell(chunk, folded, outputs, cell); continue; }
         reduceCell(chunk, folded * R, R, spec.convergence, outputs, cell, scratch);
         if (replicaOutputs) for (let r = 0; r < R; r++) copyCell(chunk, folded * R + r, replicaOutputs, cell * R + r);
       }
       cellsDone = first + folded;
     };
     const result = await runNetworks({
-      cellOrder: networks, compact: true, signal: options.signal,
+      cellOrder: networks, compact: true, foldReplicas: !replicaOutputs, signal: options.signal,
       onProgress: options.onProgress && (async (p) => {
         fold(p.outputs, p.cellsDone);
         await options.onProgress!({ cellsDone, cells: total, networkStepsDone: first * R * steps + p.networkStepsDone, networkSteps: total * R * steps, elapsedMs: performance.now() - start, outputs });

@@ -59,6 +59,12 @@ export interface RunOptions {
    * indices (cell·R + r in a replica sweep): how runReplicas (src/core/replica-run.ts) drives an engine.
    */
   compact?: boolean;
+  /**
+   * With compact: an engine that can fold each cell's R replicas itself (the WGSL trainers, shaders/replicas.wgsl)
+   * returns one entry per cell of the order (position / R) with the REPLICA_OUTPUTS rows instead of one per network;
+   * cellsDone still counts networks. Others ignore it.
+   */
+  foldReplicas?: boolean;
 }
 
 /** Network-steps per second, or 0 for an empty or instant run. */

@@ -16,6 +16,7 @@ import { describeLoss, type GpuContext } from './device';
 import { MLP_BOOK, MLP_CHUNK, MLP_PARAMS, MlpLimitError, mlpWorkgroup, type MlpWorkgroup } from './mlp-layout';
 import { packMlpBatches, packMlpCells, packMlpChunk, packMlpData } from './mlp-pack';
 import { unpackOutputs } from './pack';
+import { foldsOnDevice, ReplicaFolder, wholeCells } from './replica-fold';
 import { ACTIVATION_CODES } from './layout';
 import { ShaderError, submitDispatch } from './pipeline';
 import { SweepInterruptedError, type GpuRunOptions, type GpuRunResult } from './trainer';
@@ -28,7 +29,8 @@ export class MlpGpuTrainer {
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private lostInfo: GPUDeviceLostInfo | undefined;
 
-  constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule) {
+  /** `foldModule`: shaders/replicas.wgsl compiled there, to fold replica sweeps on the device (else the host folds). */
+  constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule, private readonly foldModule?: GPUShaderModule) {
     void gpu.lost.then((info) => { this.lostInfo = info; });
   }
 
@@ -59,8 +61,9 @@ export class MlpGpuTrainer {
     const batches = packMlpBatches(problem), data = packMlpData(problem);
     if (batches.byteLength > binding || data.byteLength > binding) throw new MlpLimitError(`the data or minibatch indices (${Math.max(batches.byteLength, data.byteLength)} bytes) exceed this device's ${binding}-byte buffers; use fewer steps or points, or the CPU engine`);
     const maxTile = Math.max(1, Math.min(options.tileCells ?? 1 << 20, Math.floor(binding / weightBytes), limits.maxComputeWorkgroupsPerDimension * shape.networks));
+    const fold = maxTile >= (spec.replicas?.count ?? 1) ? foldsOnDevice(spec, options, this.foldModule) : 0;
     const bufferCells = Math.min(maxTile, cells);
-    const outputs = allocateOutputs(options.compact ? cells : gridCells), totalSteps = spec.steps, networkSteps = cells * totalSteps;
+    const outputs = fold ? ReplicaFolder.outputs(cells / fold) : allocateOutputs(options.compact ? cells : gridCells), totalSteps = spec.steps, networkSteps = cells * totalSteps;
     const targetMs = options.chunkTargetMs ?? 200;
 
     const buffer = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(4, size), usage });
@@ -73,6 +76,7 @@ export class MlpGpuTrainer {
     const batchesBuffer = buffer('mlp batches', batches.byteLength, S);
     const stagingBuffer = buffer('mlp staging', bufferCells * MLP_BOOK.size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const owned = [chunkBuffer, paramsBuffer, weightsBuffer, bookBuffer, dataBuffer, batchesBuffer, stagingBuffer];
+    const folder = fold ? await ReplicaFolder.create(device, this.foldModule!, bookBuffer, MLP_BOOK, fold, spec.convergence, Math.floor(bufferCells / fold)) : undefined;
     device.queue.writeBuffer(dataBuffer, 0, data);
     device.queue.writeBuffer(batchesBuffer, 0, batches);
     const bindGroup = device.createBindGroup({
@@ -107,7 +111,7 @@ export class MlpGpuTrainer {
         if (options.signal?.aborted) return result('cancelled');
         // The first tile measures the rate; later ones hold what one step of takes about targetMs (at least a workgroup).
         const wanted = stepsPerMs > 0 ? Math.max(shape.networks, Math.floor(stepsPerMs * targetMs)) : Math.min(options.firstTileCells ?? FIRST_TILE_CELLS, maxTile);
-        const count = Math.min(cells - first, maxTile, wanted);
+        const count = Math.min(cells - first, wholeCells(Math.min(maxTile, wanted), fold));
         const setups = writeMlpSetups(spec, first, count, new Float64Array(count * MLP_SETUP_LENGTH), order);
         const packed = packMlpCells(spec, problem, setups, count, draws);
         device.queue.writeBuffer(paramsBuffer, 0, packed.params);
@@ -127,20 +131,27 @@ export class MlpGpuTrainer {
           firstStep = endStep;
           await options.onProgress?.({ cellsDone, cells, networkStepsDone: cellsDone * totalSteps + count * Math.min(endStep, totalSteps), networkSteps, elapsedMs: performance.now() - start, outputs });
         }
-        const encoder = device.createCommandEncoder({ label: 'mlp read back' });
-        encoder.copyBufferToBuffer(bookBuffer, 0, stagingBuffer, 0, count * MLP_BOOK.size);
-        device.queue.submit([encoder.finish()]);
-        await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, count * MLP_BOOK.size).catch(() => this.gpu.lost), this.gpu.lost]);
-        checkDevice();
-        unpackOutputs(stagingBuffer.getMappedRange(0, count * MLP_BOOK.size), count, outputs, first, totalSteps, options.compact ? undefined : order, MLP_BOOK);
-        stagingBuffer.unmap();
+        if (folder) {
+          device.queue.submit([folder.encode(count / fold)]);
+          await Promise.race([folder.staging.mapAsync(GPUMapMode.READ, 0, folder.bytes(count / fold)).catch(() => this.gpu.lost), this.gpu.lost]);
+          checkDevice();
+          folder.unpack(count / fold, outputs, first / fold, totalSteps);
+        } else {
+          const encoder = device.createCommandEncoder({ label: 'mlp read back' });
+          encoder.copyBufferToBuffer(bookBuffer, 0, stagingBuffer, 0, count * MLP_BOOK.size);
+          device.queue.submit([encoder.finish()]);
+          await Promise.race([stagingBuffer.mapAsync(GPUMapMode.READ, 0, count * MLP_BOOK.size).catch(() => this.gpu.lost), this.gpu.lost]);
+          checkDevice();
+          unpackOutputs(stagingBuffer.getMappedRange(0, count * MLP_BOOK.size), count, outputs, first, totalSteps, options.compact ? undefined : order, MLP_BOOK);
+          stagingBuffer.unmap();
+        }
         first += count;
         cellsDone += count;
         await options.onProgress?.({ cellsDone, cells, networkStepsDone: cellsDone * totalSteps, networkSteps, elapsedMs: performance.now() - start, outputs });
       }
       return result('complete');
     } finally {
-      if (!this.lostInfo) for (const b of owned) b.destroy();
+      if (!this.lostInfo) for (const b of [...owned, folder]) b?.destroy();
     }
   }
 }

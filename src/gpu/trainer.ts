@@ -13,6 +13,7 @@ import { DeviceLostError, describeLoss, type GpuContext } from './device';
 import { CELL_PARAMS, CELL_STATE, CHUNK } from './layout';
 import { packCells, packChunk, unpackOutputs } from './pack';
 import { MlpGpuTrainer } from './mlp-trainer';
+import { foldsOnDevice, ReplicaFolder, wholeCells } from './replica-fold';
 import { compileShader, createTrainPipeline, submitDispatch, type TrainVariant } from './pipeline';
 import { firstChunkSteps, maxTileCells, nextChunkSteps, planTiles, workgroupCount } from './plan';
 
@@ -64,17 +65,22 @@ export class GpuTrainer {
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private lostInfo: GPUDeviceLostInfo | undefined;
 
-  private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule, private readonly mlp?: MlpGpuTrainer) {
+  private constructor(readonly gpu: GpuContext, private readonly module: GPUShaderModule, private readonly mlp?: MlpGpuTrainer, private readonly foldModule?: GPUShaderModule) {
     void gpu.lost.then((info) => { this.lostInfo = info; });
   }
 
   /**
    * Compiles the shaders on `gpu`'s device: `code` = the text of shaders/train.wgsl (the course network), `mlpCode` =
-   * shaders/mlp.wgsl (MLP sweeps; without it run refuses them).
+   * shaders/mlp.wgsl (MLP sweeps; without it run refuses them), `foldCode` = shaders/replicas.wgsl (replica sweeps
+   * folded on the device; without it the host folds each tile).
    */
-  static async create(gpu: GpuContext, code: string, mlpCode?: string): Promise<GpuTrainer> {
-    const [course, mlp] = await Promise.all([compileShader(gpu.device, code), mlpCode === undefined ? undefined : compileShader(gpu.device, mlpCode, 'shaders/mlp.wgsl')]);
-    return new GpuTrainer(gpu, course, mlp && new MlpGpuTrainer(gpu, mlp));
+  static async create(gpu: GpuContext, code: string, mlpCode?: string, foldCode?: string): Promise<GpuTrainer> {
+    const [course, mlp, fold] = await Promise.all([
+      compileShader(gpu.device, code),
+      mlpCode === undefined ? undefined : compileShader(gpu.device, mlpCode, 'shaders/mlp.wgsl'),
+      foldCode === undefined ? undefined : compileShader(gpu.device, foldCode, 'shaders/replicas.wgsl'),
+    ]);
+    return new GpuTrainer(gpu, course, mlp && new MlpGpuTrainer(gpu, mlp, fold), fold);
   }
 
   /** The pipeline for one activation, compiled once and cached. Exposed so set-up can be excluded from timings. */
@@ -103,19 +109,21 @@ export class GpuTrainer {
     if (order && options.recordLoss) throw new RangeError('recordLoss needs every cell in index order; leave cellOrder out');
     const cells = order?.length ?? gridCells; // positions to train
     const limits = device.limits;
-    const tileCells = maxTileCells(limits, this.workgroupSize, options.tileCells);
+    // Folding on the device needs tiles of whole cells: multiples of R networks.
+    const fold = foldsOnDevice(spec, options, this.foldModule);
+    const tileCells = wholeCells(maxTileCells(limits, this.workgroupSize, options.tileCells), fold);
     // A checkpoint continues as the first tile, from its saved state; one too large for this device's tiles is
     // dropped (its cells then train from scratch, to the same bits).
     const resume = options.resume && options.resume.cells.length <= tileCells && options.resume.cells.length > 0 ? options.resume : undefined;
     if (resume && (!order || resume.cells.some((cell, j) => order[j] !== cell))) throw new RangeError('a checkpoint\'s cells must open the cell order');
-    const tiles = planTiles(cells, tileCells, resume ? resume.cells.length : options.firstTileCells);
+    const tiles = planTiles(cells, tileCells, resume ? resume.cells.length : options.firstTileCells && wholeCells(options.firstTileCells, fold));
     const historyBytes = recordLoss ? cells * (spec.steps + 1) * 4 : 4;
     if (recordLoss && tiles.length > 1) throw new RangeError(`recordLoss is for small sweeps: ${cells} cells need ${tiles.length} tiles, and the history needs one`);
     if (recordLoss && (historyBytes > limits.maxStorageBufferBindingSize || historyBytes + cells * CELL_STATE.size > limits.maxBufferSize)) {
       throw new RangeError(`recordLoss is for small sweeps: ${cells} cells × ${spec.steps + 1} losses (${historyBytes} bytes) exceed this device's buffer limits`);
     }
     const bufferCells = Math.min(tileCells, cells);
-    const outputs = allocateOutputs(options.compact ? cells : gridCells);
+    const outputs = fold ? ReplicaFolder.outputs(cells / fold) : allocateOutputs(options.compact ? cells : gridCells);
     const totalSteps = spec.steps, networkSteps = cells * totalSteps;
     const targetMs = options.chunkTargetMs ?? 200;
 
@@ -124,6 +132,7 @@ export class GpuTrainer {
     const stateBuffer = device.createBuffer({ label: 'state', size: bufferCells * CELL_STATE.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     const historyBuffer = device.createBuffer({ label: 'loss history', size: historyBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const stagingBuffer = device.createBuffer({ label: 'staging', size: bufferCells * CELL_STATE.size + (recordLoss ? historyBytes : 0), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const folder = fold ? await ReplicaFolder.create(device, this.foldModule!, stateBuffer, CELL_STATE, fold, spec.convergence, bufferCells / fold) : undefined;
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [
@@ -230,17 +239,24 @@ export class GpuTrainer {
           if (!pipelined) { const only = inFlight.shift()!; await settle(only); await report(only); }
         }
         while (inFlight.length) { const oldest = inFlight.shift()!; await settle(oldest); await report(oldest); }
-        const stateBytes = tile.count * CELL_STATE.size;
-        await readState(tile.count, recordLoss ? historyBytes : 0);
-        unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, totalSteps, options.compact ? undefined : order);
-        if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
-        stagingBuffer.unmap();
+        if (folder) {
+          device.queue.submit([folder.encode(tile.count / fold)]);
+          await Promise.race([folder.staging.mapAsync(GPUMapMode.READ, 0, folder.bytes(tile.count / fold)).catch(() => this.gpu.lost), this.gpu.lost]);
+          checkDevice();
+          folder.unpack(tile.count / fold, outputs, tile.first / fold, totalSteps);
+        } else {
+          const stateBytes = tile.count * CELL_STATE.size;
+          await readState(tile.count, recordLoss ? historyBytes : 0);
+          unpackOutputs(stagingBuffer.getMappedRange(0, stateBytes), tile.count, outputs, tile.first, totalSteps, options.compact ? undefined : order);
+          if (recordLoss) lossHistory = historyWithDivergence(new Float32Array(stagingBuffer.getMappedRange(stateBytes, historyBytes).slice(0)), outputs.divergedAt, totalSteps);
+          stagingBuffer.unmap();
+        }
         cellsDone += tile.count;
         await options.onProgress?.({ cellsDone, cells, networkStepsDone: cellsDone * totalSteps, networkSteps, elapsedMs: performance.now() - start, outputs });
       }
       return result('complete');
     } finally {
-      if (!this.lostInfo) for (const b of [chunkBuffer, paramsBuffer, stateBuffer, historyBuffer, stagingBuffer]) b.destroy();
+      if (!this.lostInfo) for (const b of [chunkBuffer, paramsBuffer, stateBuffer, historyBuffer, stagingBuffer, folder]) b?.destroy();
     }
   }
 }

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import trainShader from '../../shaders/train.wgsl?raw';
 import mlpShader from '../../shaders/mlp.wgsl?raw';
+import foldShader from '../../shaders/replicas.wgsl?raw';
 import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
@@ -77,7 +78,7 @@ function gpuTrainer(): Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> {
   gpuSide ??= (async () => {
     try {
       const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, BROWSER_NO_ADAPTER_FIX);
-      const trainer = await GpuTrainer.create(gpu, trainShader, mlpShader);
+      const trainer = await GpuTrainer.create(gpu, trainShader, mlpShader, foldShader);
       await trainer.pipeline('sigmoid');
       void gpu.lost.then(() => { gpuSide = undefined; }); // any loss, idle or mid-run: the next run asks for a new device
       return { gpu: { adapter: gpu.adapter, isFallback: gpu.isFallback }, trainer };

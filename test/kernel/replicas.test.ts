@@ -3,7 +3,7 @@
  * replica's bits are those of the same network in a plain GPU sweep with a seed axis, and the summaries follow.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { classOf, OUTPUT_NAMES, type SweepOutputs } from '../../src/core/outputs';
+import { classOf, OUTPUT_NAMES, REPLICA_OUTPUT_NAMES, type SweepOutputs } from '../../src/core/outputs';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { createTestTrainer } from './setup';
 
@@ -39,6 +39,23 @@ describe('replica sweeps on the WGSL trainers', () => {
       expect(Array.from(a.outputs.pConverged!)).toEqual(fractions);
       expect(new Set(fractions.map((f) => (f === 0 ? 'none' : f === 1 ? 'all' : 'some'))).size, 'cells of more than one kind').toBeGreaterThan(1);
     });
+  }
+
+  for (const [name, base] of Object.entries(kinds)) {
+    for (const convergence of ['ends-below', 'reached', 'tail-mean'] as const) {
+      it(`folding on the device gives the host's fold of the same replicas bit for bit (${name}, ${convergence})`, async () => {
+        // keep "all" reads every replica back and folds on the host (reduceCell); "summary" folds in shaders/replicas.wgsl.
+        const input = { ...base, convergence, x: lrAxis, y: { param: 'initScale', min: 0.3, max: 3, count: 3, scale: 'log' } };
+        for (const R of [1, 6, 13]) {
+          const device = await trainer.run(spec({ ...input, replicas: { count: R } }), { firstTileCells: 4 * R });
+          const host = await trainer.run(spec({ ...input, replicas: { count: R, keep: 'all' } }));
+          for (const out of [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES]) {
+            Array.from(host.outputs[out]!).forEach((v, i) => expect(Object.is(device.outputs[out]![i], v), `R ${R} ${out}[${i}]: ${device.outputs[out]![i]} vs ${v}`).toBe(true));
+          }
+          if (R === 13) expect(new Set(Array.from(host.outputs.medianFinalLoss!)).size, 'medians differ from cell to cell').toBeGreaterThan(5);
+        }
+      });
+    }
   }
 
   it('a cancelled replica sweep keeps whole cells only', async () => {

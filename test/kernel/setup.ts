@@ -2,14 +2,14 @@
  * Shared set-up of the kernel tests: one Dawn device per test file (through the same path as the command line), and
  * random specs from a seed printed at the start so any failure can be replayed with SWEEP_TEST_SEED=<seed>.
  */
-import { acquireNodeGpu, readMlpShader, readTrainShader } from '../../src/cli/node-gpu';
+import { acquireNodeGpu, readFoldShader, readMlpShader, readTrainShader } from '../../src/cli/node-gpu';
 import { uniform01 } from '../../src/core/random';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { GpuTrainer } from '../../src/gpu/trainer';
 
 /** A trainer on a real WebGPU adapter. No adapter is an error, never a skip: these tests must run in CI. */
 export async function createTestTrainer(): Promise<GpuTrainer> {
-  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader());
+  return GpuTrainer.create(await acquireNodeGpu(), readTrainShader(), readMlpShader(), readFoldShader());
 }
 
 export const TEST_SEED = Number(process.env.SWEEP_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
