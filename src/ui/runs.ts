@@ -6,10 +6,10 @@
  */
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { gridSize } from '../core/grid';
-import { allocateOutputs, OUTPUT_NAMES, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, copyCell, type SweepOutputs } from '../core/outputs';
 import { completedStride, refinementPlan, type RefinementPlan } from '../core/refine';
 import { rate } from '../core/run';
-import type { SweepSpec } from '../core/spec';
+import { replicaCount, type SweepSpec } from '../core/spec';
 import type { SweepProgress, SweepRunResult } from '../worker/sweep.worker';
 import { resolveArithmetic, type RunCounters } from './state';
 import type { Store } from './store';
@@ -75,7 +75,7 @@ export class Runs {
     const key = viewKey(spec, arithmetic);
     const kept = this.kept.get(key);
     const { nx, ny, cells } = gridSize(spec);
-    const view = kept ?? { key, spec, arithmetic: resolveArithmetic(arithmetic, this.store.get().capabilities, spec), plan: this.planFor(nx, ny), outputs: allocateOutputs(cells), computed: new Uint8Array(cells), cellsDone: 0 };
+    const view = kept ?? { key, spec, arithmetic: resolveArithmetic(arithmetic, this.store.get().capabilities, spec), plan: this.planFor(nx, ny), outputs: allocateOutputs(cells, spec.replicas !== undefined), computed: new Uint8Array(cells), cellsDone: 0 };
     this.current = view;
     if (!kept) { await this.run(view); return; }
     this.keep(kept); // most recently used
@@ -97,12 +97,12 @@ export class Runs {
         const { first, outputs: fresh } = p.fresh;
         for (let j = 0; j < fresh.finalLoss.length; j++) {
           const cell = view.plan.order[offset + first + j];
-          for (const name of OUTPUT_NAMES) view.outputs[name][cell] = fresh[name][j];
+          copyCell(fresh, j, view.outputs, cell); // every row, a replica sweep's summaries included
           view.computed[cell] = 1;
         }
         view.cellsDone = Math.max(view.cellsDone, offset + first + fresh.finalLoss.length);
       }
-      this.store.dispatch({ type: 'run-progress', id, counters: { ...countersOf(view, (previous?.elapsedMs ?? 0) + p.elapsedMs), networkStepsDone: offset * view.spec.steps + p.networkStepsDone } });
+      this.store.dispatch({ type: 'run-progress', id, counters: { ...countersOf(view, (previous?.elapsedMs ?? 0) + p.elapsedMs), networkStepsDone: offset * replicaCount(view.spec) * view.spec.steps + p.networkStepsDone } });
     };
     // Tiles of at most a sixteenth of the sweep, starting with the first pass and doubling.
     const tileCells = Math.min(1 << 20, Math.max(4096, Math.ceil(cells / 16)));
@@ -118,12 +118,12 @@ export class Runs {
     }
     for (let k = 0; k < fresh.cellsDone; k++) {
       const cell = order[k];
-      for (const name of OUTPUT_NAMES) view.outputs[name][cell] = fresh.outputs[name][cell];
+      copyCell(fresh.outputs, cell, view.outputs, cell);
       view.computed[cell] = 1;
     }
     view.cellsDone = offset + fresh.cellsDone;
     const elapsedMs = (previous?.elapsedMs ?? 0) + fresh.elapsedMs;
-    view.result = { ...fresh, outputs: view.outputs, cellsDone: view.cellsDone, elapsedMs, status: view.cellsDone === cells ? 'complete' : fresh.status, networkStepsPerSecond: rate(view.cellsDone, view.spec.steps, elapsedMs) };
+    view.result = { ...fresh, outputs: view.outputs, cellsDone: view.cellsDone, elapsedMs, status: view.cellsDone === cells ? 'complete' : fresh.status, networkStepsPerSecond: rate(view.cellsDone * replicaCount(view.spec), view.spec.steps, elapsedMs) };
     this.keep(view);
     this.store.dispatch({ type: 'run-ended', id, phase: phaseOf(view.result), counters: countersOf(view, elapsedMs), message: fresh.error });
   }
@@ -177,10 +177,10 @@ function phaseOf(result: SweepRunResult | undefined): 'finished' | 'cancelled' |
   return result.status === 'complete' ? 'finished' : 'cancelled';
 }
 
-/** A view's counters now (networkStepsDone of its cells done). */
+/** A view's counters now (networkStepsDone of its cells done; a replica sweep's cells count R networks each). */
 function countersOf(view: ViewData, elapsedMs: number): RunCounters {
-  const { cells } = gridSize(view.spec);
+  const { cells } = gridSize(view.spec), networkSteps = replicaCount(view.spec) * view.spec.steps;
   const stride = completedStride(view.plan, view.cellsDone);
   const pass = stride === undefined ? 0 : view.plan.strides.indexOf(stride) + 1;
-  return { cellsDone: view.cellsDone, cells, networkStepsDone: view.cellsDone * view.spec.steps, networkSteps: cells * view.spec.steps, elapsedMs, pass, passes: view.plan.strides.length };
+  return { cellsDone: view.cellsDone, cells, networkStepsDone: view.cellsDone * networkSteps, networkSteps: cells * networkSteps, elapsedMs, pass, passes: view.plan.strides.length };
 }

@@ -4,7 +4,7 @@
  * of any run but the current one: a superseded run can never write into the view on screen.
  */
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
-import type { HeatmapMetric, HeatmapScale } from '../core/heatmap';
+import { metricsOf, type HeatmapMetric, type HeatmapScale } from '../core/heatmap';
 import type { PresetName } from '../core/presets';
 import { gridSize } from '../core/grid';
 import type { SweepSpec } from '../core/spec';
@@ -132,12 +132,15 @@ export function reduce(state: PageState, action: Action): PageState {
       return state.view ? { ...state, tab: 'sweep' } : state;
     case 'mnist-tab':
       return { ...state, tab: 'mnist' };
-    case 'open':
+    case 'open': {
+      const asked = action.metric !== undefined && metricsOf(action.view.spec).includes(action.metric) ? action.metric : undefined;
+      const metric = asked ?? openingMetric(action.view.spec, state.view?.spec, state.metric);
       return {
-        ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric: action.metric ?? state.metric,
-        lockedScale: state.lockedScale?.metric === (action.metric ?? state.metric) ? state.lockedScale : undefined,
+        ...state, tab: 'sweep', view: action.view, specErrors: [], rejected: undefined, linkNotes: [], metric,
+        lockedScale: state.lockedScale?.metric === metric ? state.lockedScale : undefined,
         inspected: action.inspected, outline: action.outline ?? false, pins: action.pins ?? [], run: { id: 0, phase: 'idle' },
       };
+    }
     case 'spec-errors':
       return { ...state, tab: 'sweep', specErrors: action.errors };
     case 'bad-link':
@@ -182,6 +185,19 @@ export function reduce(state: PageState, action: Action): PageState {
     case 'trail':
       return { ...state, trail: { index: action.index, last: action.last } };
   }
+}
+
+/** The metric a view of `spec` shows unless told otherwise: a replica sweep's probability of converging, else finalLoss. */
+export const defaultMetric = (spec: Pick<SweepSpec, 'replicas'>): HeatmapMetric => (spec.replicas ? 'pConverged' : INITIAL_STATE.metric);
+
+/**
+ * The metric a view of `spec` opens on when none is asked for, given the last view's (`previous`, `shown`): kept
+ * between two views of the same kind (a zoom keeps it); a replica view after a plain one (or none), or a metric the
+ * view lacks (a replica row in a plain view), gives way to the view's default. Pure.
+ */
+export function openingMetric(spec: SweepSpec, previous: SweepSpec | undefined, shown: HeatmapMetric): HeatmapMetric {
+  if (spec.replicas && !previous?.replicas) return defaultMetric(spec);
+  return metricsOf(spec).includes(shown) ? shown : defaultMetric(spec);
 }
 
 /**

@@ -4,24 +4,30 @@
  * course preset), and a reload keeps it. Pure.
  */
 import type { ArithmeticChoice } from '../core/arithmetic';
-import { HEATMAP_METRICS, type HeatmapMetric } from '../core/heatmap';
+import { HEATMAP_METRICS, metricsOf, type HeatmapMetric } from '../core/heatmap';
 import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
-import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, type SweepSpec } from '../core/spec';
-import { INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
+import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, replicaCount, type SweepSpec } from '../core/spec';
+import { defaultMetric, INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
 
 /**
- * Largest sweep the page runs: its outputs (28 bytes a cell) live in the worker and again in the page, so 2048² cells
- * already take over 200 MB; the command line takes up to 4096².
+ * Largest sweep the page runs: its outputs (28 bytes a cell; a replica sweep's summaries 68 more) live in the worker
+ * and again in the page, so 2048² cells already take over 200 MB; the command line takes up to 4096². It also bounds
+ * the networks a view trains (cells × replicas): the page's work, as the cells are its memory.
  */
 export const PAGE_MAX_CELLS = 2048 * 2048;
 
 /** Why `spec` (valid) is too large for the page, naming the fix; undefined when it fits. */
 export function pageLimitError(spec: SweepSpec): string | undefined {
-  const { cells } = gridSize(spec);
-  if (cells <= PAGE_MAX_CELLS) return undefined;
-  return `x.count × y.count: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
+  const { cells } = gridSize(spec), R = replicaCount(spec), counts = spec.y ? 'x.count × y.count' : 'x.count';
+  const cli = 'or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096';
+  if (cells > PAGE_MAX_CELLS) return `${counts}: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, ${cli}`;
+  if (cells * R > PAGE_MAX_CELLS) {
+    return `replicas.count: ${cells.toLocaleString()} cells × ${R.toLocaleString()} replicas = ${(cells * R).toLocaleString()} networks to train, more than this page trains in one view (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 256 × 256 cells × 64 replicas): lower replicas.count or ${counts}, ${cli.replace('4096 × 4096', `${(4096 * 4096).toLocaleString()} networks`)}`;
+  }
+  if (spec.replicas?.keep === 'all') return 'replicas.keep: "all" (every replica\'s outputs, as .npy files) is for the command line (npm run sweep -- spec.json); the page keeps each cell\'s summary: leave keep out';
+  return undefined;
 }
 
 /** What a URL sets: the parts of the state it carries, with the spec's errors and notes about the link. */
@@ -79,17 +85,20 @@ export const URL_FIELDS: readonly UrlField[] = [
   {
     key: 'metric',
     read(text, into) {
-      if ((HEATMAP_METRICS as string[]).includes(text)) into.metric = text as HeatmapMetric;
-      else into.linkNotes.push(`metric: "${text}" is not one of ${HEATMAP_METRICS.join(', ')}; showing ${INITIAL_STATE.metric}.`);
+      if (into.view && (HEATMAP_METRICS as string[]).includes(text) && !metricsOf(into.view.spec).includes(text as HeatmapMetric)) {
+        into.linkNotes.push(`metric: "${text}" is a replica sweep's, and this sweep has no replicas; showing ${into.metric}.`);
+      } else if ((HEATMAP_METRICS as string[]).includes(text)) into.metric = text as HeatmapMetric;
+      else into.linkNotes.push(`metric: "${text}" is not one of ${(into.view ? metricsOf(into.view.spec) : HEATMAP_METRICS).join(", ")}; showing ${into.metric}.`);
     },
-    write: (state) => (sweepOnly(state) && state.metric !== INITIAL_STATE.metric ? state.metric : undefined),
+    // Left out at the view's default (a replica sweep's pConverged, else finalLoss): readUrl puts it back.
+    write: (state) => (sweepOnly(state) && state.metric !== defaultMetric(state.view!.spec) ? state.metric : undefined),
   },
   {
     // A locked colour scale: "min~max" of the metric shown (after metric in this table: it reads the metric).
     key: 'scale',
     read(text, into) {
       const m = /^([^~]+)~([^~]+)$/.exec(text), min = m ? Number(m[1]) : NaN, max = m ? Number(m[2]) : NaN;
-      const log = into.metric !== 'class' && outputRow(into.metric).scale !== 'steps';
+      const log = into.metric !== 'class' && (['loss', 'ratio'] as string[]).includes(outputRow(into.metric).scale); // steps, probabilities, counts: linear
       if (into.metric !== 'class' && min < max && (!log || min > 0)) into.lockedScale = { metric: into.metric, kind: log ? 'log' : 'linear', min, max };
       else into.linkNotes.push(`scale: "${text}" is not min~max with min < max${log ? ' and min > 0' : ''} for ${into.metric}; the colours fit the view.`);
     },
@@ -156,9 +165,10 @@ export const MAX_QUERY_LENGTH = 8000;
 export function readUrl(search: string, hash = ''): UrlReading {
   const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false, pins: [] };
   const params = new URLSearchParams(hash.startsWith('#spec=') ? hash.slice(1) : search);
-  // The table's order: spec first, since arithmetic and cell read the view it sets.
+  // The table's order: spec first, since arithmetic, metric and cell read the view it sets.
   for (const field of URL_FIELDS) {
     const text = params.get(field.key);
+    if (field.key === 'metric' && into.view) into.metric = defaultMetric(into.view.spec); // the view's own, unless the link names one
     if (text !== null) field.read(text, into);
   }
   return into;

@@ -8,7 +8,7 @@ import trainShader from '../../shaders/train.wgsl?raw';
 import mlpShader from '../../shaders/mlp.wgsl?raw';
 import foldShader from '../../shaders/replicas.wgsl?raw';
 import { chooseDevice, type DeviceChoice, type GpuAvailability } from '../core/engine';
-import { allocateOutputs, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, OUTPUT_NAMES, outputArray, outputsAt, rowsOf, type AnyOutputName, type SweepOutputs } from '../core/outputs';
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { rate, type RunProgress, type RunResult } from '../core/run';
 import { isMlp, usesMomentum, type MlpSweepSpec, type SweepSpec } from '../core/spec';
@@ -95,7 +95,8 @@ const cpuPool = () => (pool ??= createBrowserPool(threads).catch((e: Error) => {
 /** This worker's own kernel instance (traces, small comparisons). */
 const ownKernel = () => (kernel ??= loadKernelModule().then((m) => WasmKernel.create(m)).catch((e: Error) => { kernel = undefined; throw e; }));
 
-const buffersOf = (o: SweepOutputs) => OUTPUT_NAMES.map((n) => o[n].buffer as ArrayBuffer);
+/** Every row's buffer (a replica sweep's summaries too), to transfer rather than copy. */
+const buffersOf = (o: SweepOutputs) => rowsOf(o).map((r) => outputArray(o, r.name as AnyOutputName)!.buffer as ArrayBuffer);
 
 /** float64 on `cells` of `spec` with this worker's own kernel, at once (no pool, no progress): for small jobs. */
 async function inThread(spec: SweepSpec, cells: Int32Array): Promise<RunResult> {
@@ -157,7 +158,8 @@ const api = {
     const { cells } = gridSize(spec);
     const count = cellIndices?.length ?? cells;
     // This thread's kernel trains the course only: MLP cells go to the pool (its WebAssembly MLP kernel).
-    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS && !isMlp(spec)
+    // A replica sweep's cells go to the pool too, which trains each cell's replicas and folds them (runReplicas).
+    const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS && !isMlp(spec) && !spec.replicas
       ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
       : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
     return Comlink.transfer(result, buffersOf(result.outputs));

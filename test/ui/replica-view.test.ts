@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec, type SweepSpec } from '../../src/core/spec';
+import { defaultMetric, INITIAL_STATE, openingMetric, reduce, type PageState } from '../../src/ui/state';
+import { PAGE_MAX_CELLS, pageLimitError, readUrl, viewLink, writeUrl } from '../../src/ui/url-table';
+
+function spec(raw: Record<string, unknown>): SweepSpec {
+  const r = parseSpec(raw);
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+const axes = { x: { param: 'lr', min: 0.1, max: 10, count: 8, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: 4 } };
+const plain = spec(axes);
+const replicas = spec({ ...axes, init: { distribution: 'normal', scale: 1, seed: 3 }, replicas: { count: 16, draws: 'independent' } });
+const open = (state: PageState, s: SweepSpec, metric?: PageState['metric']) => reduce(state, { type: 'open', view: { spec: s, arithmetic: 'auto' }, metric });
+
+describe('the metric of a replica view', () => {
+  it('opens on pConverged after a plain view (or none), keeps a replica row on a zoom, and falls back where a view lacks it', () => {
+    expect(defaultMetric(replicas)).toBe('pConverged');
+    expect(defaultMetric(plain)).toBe('finalLoss');
+    const first = open(INITIAL_STATE, replicas);
+    expect(first.metric).toBe('pConverged');
+    const counts = reduce(first, { type: 'metric', metric: 'replicasDiverged' });
+    expect(open(counts, replicas).metric).toBe('replicasDiverged'); // a zoom of a replica view keeps its metric
+    expect(open(counts, plain).metric).toBe('finalLoss'); // a plain view has no replica rows
+    const loss = open(reduce(open(INITIAL_STATE, plain), { type: 'metric', metric: 'peakLoss' }), replicas);
+    expect(loss.metric).toBe('pConverged'); // plain → replica: the probability, not the last view's loss
+    expect(open(INITIAL_STATE, replicas, 'minLoss').metric).toBe('minLoss'); // asked for (a link, a ready-made view)
+    expect(open(INITIAL_STATE, plain, 'pConverged').metric).toBe('finalLoss');
+    expect(openingMetric(replicas, replicas, 'class')).toBe('class');
+  });
+});
+
+describe('the URL of a replica view', () => {
+  it('round-trips the replicas and the metric, leaving the view’s default metric out', () => {
+    const state = open(INITIAL_STATE, replicas);
+    const url = writeUrl(state);
+    expect([...new URLSearchParams(url.slice(1)).keys()]).toEqual(['spec']); // pConverged is this view's default
+    const back = readUrl(url);
+    expect(back.view?.spec.replicas).toEqual({ count: 16, draws: 'independent', keep: 'summary' });
+    expect(back.view?.spec).toEqual(replicas);
+    expect(back.metric).toBe('pConverged');
+    const loss = readUrl(writeUrl(reduce(state, { type: 'metric', metric: 'finalLoss' })));
+    expect(loss.metric).toBe('finalLoss'); // replica 0's loss is named in the link, since it is not the default
+    expect(open(INITIAL_STATE, loss.view!.spec, loss.metric).metric).toBe('finalLoss');
+  });
+
+  it('locks a probability or count scale linearly, and names a replica metric in a plain view’s link', () => {
+    const r = readUrl(`${viewLink(replicas)}&metric=replicasConverged&scale=0~8`);
+    expect(r.lockedScale).toEqual({ metric: 'replicasConverged', kind: 'linear', min: 0, max: 8 });
+    const p = readUrl(`${viewLink(plain)}&metric=pConverged`);
+    expect(p.metric).toBe('finalLoss');
+    expect(p.linkNotes[0]).toMatch(/metric: "pConverged" is a replica sweep's, and this sweep has no replicas; showing finalLoss/);
+  });
+
+  it('counts cells × replicas against the page’s limit, and leaves keep "all" to the command line', () => {
+    const side = 1024, R = PAGE_MAX_CELLS / (side * side);
+    const big = (count: number) => spec({ x: { param: 'lr', min: 0.1, max: 1, count: side }, y: { param: 'initScale', min: 0.1, max: 1, count: side }, replicas: { count } });
+    expect(pageLimitError(big(R))).toBeUndefined();
+    expect(pageLimitError(big(R + 1))).toMatch(new RegExp(`replicas.count: 1,048,576 cells × ${R + 1} replicas = ${((R + 1) * side * side).toLocaleString()} networks to train, more than this page trains in one view \\(${PAGE_MAX_CELLS.toLocaleString()}.*lower replicas.count`));
+    expect(pageLimitError(spec({ ...axes, replicas: { count: 4, keep: 'all' } }))).toMatch(/replicas.keep: "all" .* is for the command line/);
+    const link = readUrl(viewLink(big(R + 1)));
+    expect(link.view).toBeUndefined();
+    expect(link.rejected && 'spec' in link.rejected && link.rejected.spec.replicas?.count).toBe(R + 1);
+  });
+});
