@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { allocateOutputs } from '../../src/core/outputs';
+import { reduceCell } from '../../src/core/replicas';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
+import { readOut } from '../../src/ui/readout';
 import { defaultMetric, INITIAL_STATE, openingMetric, reduce, type PageState } from '../../src/ui/state';
 import { PAGE_MAX_CELLS, pageLimitError, readUrl, viewLink, writeUrl } from '../../src/ui/url-table';
 
@@ -61,5 +64,25 @@ describe('the URL of a replica view', () => {
     const link = readUrl(viewLink(big(R + 1)));
     expect(link.view).toBeUndefined();
     expect(link.rejected && 'spec' in link.rejected && link.rejected.spec.replicas?.count).toBe(R + 1);
+  });
+});
+
+describe('the hover read-out of a replica view', () => {
+  // Cell 0: 13 of 16 converged, 2 stalled, 1 diverged (replica 0 converged); cell 1 not run.
+  const outputs = allocateOutputs(2, true);
+  const reduced = allocateOutputs(16);
+  for (let r = 0; r < 16; r++) {
+    if (r < 13) { reduced.finalLoss[r] = 1e-6; reduced.settledAt[r] = 100 + r; reduced.stepsToThreshold[r] = 90 + r; reduced.divergedAt[r] = -1; }
+    else if (r < 15) { reduced.finalLoss[r] = 0.3; reduced.divergedAt[r] = -1; }
+    else reduced.divergedAt[r] = 7;
+  }
+  reduceCell(reduced, 0, 16, 'ends-below', outputs, 0);
+
+  it('gives the counts with the Wilson interval, then the metric shown (replica 0’s for an OUTPUTS row)', () => {
+    expect(readOut(outputs, 0, 'pConverged', 'ends-below')).toBe('converged 13 of 16 = 81% (95% CI 57–93%); stalled 2, diverged 1');
+    expect(readOut(outputs, 0, 'medianStepsToThreshold', 'ends-below')).toBe('converged 13 of 16 = 81% (95% CI 57–93%); stalled 2, diverged 1; medianStepsToThreshold 96');
+    expect(readOut(outputs, 0, 'finalLoss', 'ends-below')).toMatch(/^converged 13 of 16 = 81% .*; replica 0: finalLoss 1\.000e-6, .*\(converged\)$/);
+    expect(readOut(outputs, 1, 'pConverged', 'ends-below')).toBe('not run yet');
+    expect(readOut(reduced, 15, 'finalLoss', 'ends-below')).toMatch(/\(diverged\)$/); // a plain sweep's outputs: as before
   });
 });

@@ -2,9 +2,9 @@
  * The explorer: the heatmap of the view on screen, filled in as its run refines, with hover read-out, click to inspect,
  * zoom (each zoom a new view), the trail's Back and Forward, the metric, the arithmetic, and the precision notice.
  */
-import { HEATMAP_METRICS, type HeatmapMetric, type RefinementFill } from '../../core/heatmap';
-import { describeOutputs, isComputed, REPLICA_OUTPUT_NAMES } from '../../core/outputs';
-import { describeScore, SCORE_LOCK_NOTE } from '../../core/score-scale';
+import { metricsOf, type HeatmapMetric, type RefinementFill } from '../../core/heatmap';
+import { outputRow } from '../../core/outputs';
+import { SCORE_LOCK_NOTE } from '../../core/score-scale';
 import { completedStride } from '../../core/refine';
 import type { ArithmeticChoice } from '../../core/arithmetic';
 import { rectAround, zoomProblem, zoomSpec, type ViewRect } from '../../core/zoom';
@@ -14,9 +14,11 @@ import { describeCell } from './inspector';
 import { togglePin } from './pins';
 import type { Navigation } from '../navigation';
 import { closeNeighbours, precisionNotice } from '../precision';
+import { readOut as cellReadOut } from '../readout';
 import type { Runs, ViewData } from '../runs';
 import { resolveArithmetic } from '../state';
 import type { Store } from '../store';
+import type { SweepSpec } from '../../core/spec';
 
 const HOVER_HINT = 'Hover a cell to read it; click to inspect it.';
 
@@ -36,9 +38,7 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   const readOut = () => {
     const view = runs.current;
     if (hovered === undefined || !view) { hover.textContent = HOVER_HINT; return; }
-    // The score's colours are ranks: the read-out gives the raw score first, and what its sign says.
-    const score = store.get().metric === 'score' && isComputed(view.outputs, hovered) ? `${describeScore(view.outputs.score[hovered])}; ` : '';
-    hover.textContent = `${describeCell(view.spec, hovered)} → ${score}${describeOutputs(view.outputs, hovered, view.spec.convergence)}`;
+    hover.textContent = `${describeCell(view.spec, hovered)} → ${cellReadOut(view.outputs, hovered, store.get().metric, view.spec.convergence)}`;
   };
   const heatmap = new HeatmapView(canvas, (e) => {
     if (e.type === 'hover') { hovered = e.cell; readOut(); }
@@ -61,13 +61,20 @@ export function mountExplorer(store: Store, nav: Navigation, runs: Runs): Heatma
   byId('view-forward').addEventListener('click', () => nav.forward());
 
   const metric = byId('metric', HTMLSelectElement);
-  metric.append(...HEATMAP_METRICS.filter((m) => !(REPLICA_OUTPUT_NAMES as readonly string[]).includes(m)).map((m) => el('option', { value: m, textContent: m === 'class' ? 'class map' : m })));
+  // The view's own metrics (a replica sweep's summaries first; its other rows are replica 0's), each described.
+  const offer = (spec: SweepSpec | undefined) => {
+    const menu = metricsOf(spec ?? {}), replicas = spec?.replicas !== undefined;
+    const label = (m: HeatmapMetric) => (m === 'class' ? 'class map' : m) + (replicas && !menu.slice(0, menu.indexOf('finalLoss')).includes(m) ? ' (replica 0)' : '');
+    metric.replaceChildren(...menu.map((m) => el('option', { value: m, textContent: label(m), title: m === 'class' ? 'each cell\'s class under the sweep\'s rule' : outputRow(m).label })));
+    metric.value = store.get().metric;
+  };
   metric.addEventListener('change', () => nav.update({ type: 'metric', metric: metric.value as HeatmapMetric }));
   const arithmetic = byId('arithmetic', HTMLSelectElement);
   const reopen = (choice: ArithmeticChoice) => { const view = store.get().view; if (view) nav.open({ spec: view.spec, arithmetic: choice }); };
   arithmetic.addEventListener('change', () => reopen(arithmetic.value as ArithmeticChoice));
   byId('use-float64').addEventListener('click', () => reopen('float64'));
 
+  store.subscribe((s) => s.view?.spec.replicas, () => offer(store.get().view?.spec));
   store.subscribe((s) => s.metric, () => { metric.value = store.get().metric; heatmap.setMetric(store.get().metric); readOut(); });
   const lock = byId('lock-scale', HTMLInputElement), lockLabel = lock.closest('label')!, lockTitle = lockLabel.title;
   lock.addEventListener('change', () => nav.update({ type: 'lock-scale', scale: lock.checked ? heatmap.scaleShown : undefined }));
