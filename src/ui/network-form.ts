@@ -135,7 +135,7 @@ export function syncNetworkKind(form: HTMLFormElement, switched: boolean): void 
   const kind = formKind(form);
   for (const path of COURSE_ONLY_PATHS) showField(form, path, kind === 'course');
   showField(form, 'mlp', kind === 'mlp');
-  form.querySelector('[data-path="init"] > legend')!.textContent = kind === 'mlp' ? 'initial weights W0, W1 (random draw)' : 'random initialization (for a seed axis)';
+  form.querySelector('[data-path="init"] > legend')!.textContent = kind === 'mlp' ? 'initial weights W0, W1 (random draw; replicas draw more)' : 'random initialization (for a seed axis or replicas)';
   for (const axis of ['x', 'y'] as const) {
     const menu = control(form, `${axis}.param`) as HTMLSelectElement;
     if (switched) menu.value = axisParamFor(axis, menu.value, control(form, `${axis === 'x' ? 'y' : 'x'}.param`).value, kind);

@@ -8,6 +8,7 @@ import { AXIS_PARAMS, overlap, PARAMETERS, SPEC_SETTINGS, type AxisParam } from 
 import { PRESETS, PRESET_NAMES, type PresetName } from '../core/presets';
 import { isMlp, type SweepSpec } from '../core/spec';
 import { control, el, field, fieldHidden, group, numberInput, numberOrText, select, type Raw } from './form-controls';
+import { readReplicaFields, replicaFieldset, replicaFieldTexts, syncReplicaMeaning } from './replica-form';
 import { defaultConvergence, fillMlpForm, formKind, mlpFieldset, networkField, readMlpForm, syncNetworkKind } from './network-form';
 
 /** The parameters an axis offers (PARAMETERS), each with its description as a tooltip. */
@@ -49,11 +50,12 @@ export function buildSpecForm(form: HTMLFormElement): void {
       field('t1', 'targets.0', numberInput()), field('t2', 'targets.1', numberInput()),
       ...Array.from({ length: 8 }, (_, j) => field(`w${j + 1}`, `weights.${j}`, numberInput())),
     ]),
-    group('init', 'random initialization (for a seed axis)', [
+    group('init', 'random initialization (for a seed axis or replicas)', [
       field('distribution', 'init.distribution', select(['uniform', 'normal'])),
       field('scale', 'init.scale', numberInput()),
       field('seed', 'init.seed', numberInput('1')),
     ]),
+    replicaFieldset(),
   );
   const preset = control(form, 'preset') as HTMLSelectElement;
   preset.addEventListener('change', () => showPresetPlaceholders(form, preset.value as PresetName));
@@ -140,6 +142,8 @@ export function readSpecForm(form: HTMLFormElement): Raw {
   const init: Raw = { distribution: control(form, 'init.distribution').value };
   for (const key of ['scale', 'seed']) { const v = readNumber(form, `init.${key}`); if (v !== undefined) init[key] = v; }
   spec.init = init;
+  const replicas = readReplicaFields((path) => control(form, path).value);
+  if (replicas) spec.replicas = replicas;
   spec.x = readAxis(form, 'x');
   const y = readAxis(form, 'y');
   if (y) spec.y = y;
@@ -173,6 +177,7 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
   set('init.distribution', spec.init.distribution);
   set('init.scale', spec.init.scale);
   set('init.seed', spec.init.seed);
+  for (const [path, text] of Object.entries(replicaFieldTexts(spec.replicas))) set(path, text);
   for (const name of ['x', 'y'] as const) {
     const axis = spec[name];
     set(`${name}.param`, axis ? axis.param : 'none');
@@ -189,6 +194,7 @@ export function fillSpecForm(form: HTMLFormElement, spec: SweepSpec): void {
     }
   }
   syncKind(form, false);
+  syncReplicaMeaning(form);
 }
 
 /** Marks the fields named by validation messages ("x.count: …") and writes each message under its field. */
@@ -232,4 +238,5 @@ export function fillRawSpecForm(form: HTMLFormElement, raw: unknown): void {
   }
   if (at('convergence') === undefined) control(form, 'convergence').value = defaultConvergence(formKind(form));
   syncKind(form, false);
+  syncReplicaMeaning(form);
 }

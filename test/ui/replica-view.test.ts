@@ -3,6 +3,7 @@ import { allocateOutputs } from '../../src/core/outputs';
 import { reduceCell } from '../../src/core/replicas';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { readOut } from '../../src/ui/readout';
+import { DRAWS_MEANING, readReplicaFields, replicaFieldTexts } from '../../src/ui/replica-form';
 import { defaultMetric, INITIAL_STATE, openingMetric, reduce, type PageState } from '../../src/ui/state';
 import { PAGE_MAX_CELLS, pageLimitError, readUrl, viewLink, writeUrl } from '../../src/ui/url-table';
 
@@ -84,5 +85,24 @@ describe('the hover read-out of a replica view', () => {
     expect(readOut(outputs, 0, 'finalLoss', 'ends-below')).toMatch(/^converged 13 of 16 = 81% .*; replica 0: finalLoss 1\.000e-6, .*\(converged\)$/);
     expect(readOut(outputs, 1, 'pConverged', 'ends-below')).toBe('not run yet');
     expect(readOut(reduced, 15, 'finalLoss', 'ends-below')).toMatch(/\(diverged\)$/); // a plain sweep's outputs: as before
+  });
+});
+
+describe('the form’s replicas', () => {
+  const texts = (t: Record<string, string>) => (path: string) => t[path] ?? '';
+  it('reads a blank count as a plain sweep and any count (1 included) as a replica sweep, and fills back what it read', () => {
+    expect(readReplicaFields(texts({ 'replicas.count': ' ', 'replicas.draws': 'independent' }))).toBeUndefined();
+    expect(readReplicaFields(texts({ 'replicas.count': '1', 'replicas.draws': 'common' }))).toEqual({ count: 1, draws: 'common' });
+    expect(readReplicaFields(texts({ 'replicas.count': 'many', 'replicas.draws': 'common' }))).toEqual({ count: 'many', draws: 'common' }); // validation names it
+    for (const s of [plain, replicas]) {
+      const read = readReplicaFields(texts(replicaFieldTexts(s.replicas)));
+      expect(spec({ ...axes, init: s.init, ...(read ? { replicas: read } : {}) })).toEqual(s);
+    }
+    expect(DRAWS_MEANING.common).toMatch(/the same R draws in every cell, so neighbouring cells differ by the hyperparameter, not by luck/);
+  });
+
+  it('gets the spec’s own message for a seed axis beside replicas', () => {
+    const r = parseSpec({ x: axes.x, y: { param: 'seed', count: 4 }, replicas: readReplicaFields(texts({ 'replicas.count': '8', 'replicas.draws': 'common' })) });
+    expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^replicas: a seed axis and replicas both choose the initial draws/)]);
   });
 });
