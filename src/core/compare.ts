@@ -75,3 +75,37 @@ export function compareOutputs(a: SweepOutputs, b: SweepOutputs, rule: Convergen
     stepsToThresholdDisagreements,
   };
 }
+
+/** How two replica sweeps' counts agree over the same cells (float32 against float64): the converged count per cell. */
+export interface ReplicaAgreement {
+  /** Cells compared. */
+  cells: number;
+  /** Cells whose count of converged replicas differs. */
+  countDisagreements: number;
+  /** 1 − countDisagreements / cells. */
+  countAgreementRate: number;
+  /** The largest |difference| of a cell's converged count (replicas), and a cell where it occurs (−1 when none differ). */
+  largestDifference: number;
+  largestAt: number;
+  /** Per cell (row-major), 1 where the converged count or replica 0's class (under `rule`) differs; 0 elsewhere. */
+  map: Uint8Array;
+}
+
+/**
+ * Compares the replica counts of `a` against `b` (both replica sweeps' outputs) over all cells or `cellIndices`: per
+ * cell, whether the number of converged replicas is the same, and by how much it differs. Replica 0's class (the
+ * OUTPUTS rows) is compared by compareOutputs; the map marks a cell where either differs.
+ */
+export function compareReplicaCounts(a: SweepOutputs, b: SweepOutputs, rule: ConvergenceRule, cellIndices?: ArrayLike<number>): ReplicaAgreement {
+  const ka = a.replicasConverged!, kb = b.replicasConverged!, map = disagreementMap(a, b, rule, cellIndices);
+  const n = cellIndices?.length ?? ka.length;
+  let countDisagreements = 0, largestDifference = 0, largestAt = -1;
+  for (let m = 0; m < n; m++) {
+    const i = cellIndices ? cellIndices[m] : m, d = Math.abs(ka[i] - kb[i]);
+    if (d === 0) continue;
+    countDisagreements++;
+    map[i] = 1;
+    if (d > largestDifference) { largestDifference = d; largestAt = i; }
+  }
+  return { cells: n, countDisagreements, countAgreementRate: n ? 1 - countDisagreements / n : 1, largestDifference, largestAt, map };
+}

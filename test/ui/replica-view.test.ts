@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { compareReplicaCounts } from '../../src/core/compare';
 import { allocateOutputs } from '../../src/core/outputs';
 import { reduceCell } from '../../src/core/replicas';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { readOut } from '../../src/ui/readout';
+import { replicaFacts, replicaFactsText } from '../../src/ui/replica-facts';
 import { DRAWS_MEANING, readReplicaFields, replicaFieldTexts } from '../../src/ui/replica-form';
 import { defaultMetric, INITIAL_STATE, openingMetric, reduce, type PageState } from '../../src/ui/state';
 import { PAGE_MAX_CELLS, pageLimitError, readUrl, viewLink, writeUrl } from '../../src/ui/url-table';
@@ -104,5 +106,28 @@ describe('the form’s replicas', () => {
   it('gets the spec’s own message for a seed axis beside replicas', () => {
     const r = parseSpec({ x: axes.x, y: { param: 'seed', count: 4 }, replicas: readReplicaFields(texts({ 'replicas.count': '8', 'replicas.draws': 'common' })) });
     expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^replicas: a seed axis and replicas both choose the initial draws/)]);
+  });
+});
+
+describe('float32 against float64 in a replica view', () => {
+  it('counts the cells whose converged count differs, the largest difference, and outlines those and replica 0’s class changes', () => {
+    const f32 = allocateOutputs(4, true), f64 = allocateOutputs(4, true);
+    const set = (o: typeof f32, cell: number, converged: number, replica0: 'converged' | 'stalled') => {
+      o.replicasConverged![cell] = converged; o.replicasStalled![cell] = 16 - converged; o.replicasDiverged![cell] = 0;
+      o.finalLoss[cell] = replica0 === 'converged' ? 1e-6 : 0.3; o.settledAt[cell] = replica0 === 'converged' ? 10 : -1; o.divergedAt[cell] = -1;
+    };
+    [[16, 'converged'], [9, 'converged'], [0, 'stalled'], [5, 'converged']].forEach(([k, c], i) => set(f64, i, k as number, c as 'converged'));
+    [[16, 'converged'], [12, 'converged'], [0, 'stalled'], [5, 'stalled']].forEach(([k, c], i) => set(f32, i, k as number, c as 'converged'));
+    const r = compareReplicaCounts(f32, f64, 'ends-below');
+    expect(r).toMatchObject({ cells: 4, countDisagreements: 1, countAgreementRate: 0.75, largestDifference: 3, largestAt: 1 });
+    expect(Array.from(r.map)).toEqual([0, 1, 0, 1]); // cell 3: the counts agree, replica 0's class does not
+    expect(compareReplicaCounts(f32, f64, 'ends-below', [0, 2])).toMatchObject({ cells: 2, countDisagreements: 0, countAgreementRate: 1, largestAt: -1 });
+  });
+
+  it('states a finished replica view by its counts, not replica 0’s classes', () => {
+    const o = allocateOutputs(5, true);
+    [16, 0, 4, 16, -1].forEach((k, i) => { o.replicasConverged![i] = k; });
+    expect(replicaFacts(o, 16)).toEqual({ all: 2, none: 1, some: 1, cells: 4, meanP: (2 + 0.25) / 4 });
+    expect(replicaFactsText(o, { count: 16, draws: 'common', keep: 'summary' }, 'reached')).toBe('16 replicas a cell (common draws): every replica converged in 2 cells, none in 1, some in 1; mean pConverged 56.3% (converged: reached the threshold once).');
   });
 });

@@ -28,6 +28,10 @@ export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: Sweep
     text.textContent = 'No dimension here: the rows of a seed axis are independent random draws, not points of a parameter, so the converged region has no boundary curve to measure.';
     return undefined;
   }
+  if (spec.replicas?.draws === 'independent') {
+    text.textContent = 'No dimension here: with independent draws each cell trains initializations of its own, so no one class map has a boundary curve to measure (common draws give one: replica 0\'s).';
+    return undefined;
+  }
   if (!complete) { text.textContent = 'The boundary is measured when the view is complete (every cell computed).'; return undefined; }
   if (withheld) { text.textContent = withheld.endsWith('…') ? `The dimension comes after the float64 spot check: ${withheld}` : `The dimension is withheld: ${withheld}.`; return undefined; }
   const estimate = boundaryDimension(convergedMask(outputs, spec.convergence), nx, ny);
@@ -38,7 +42,9 @@ export function showBoundary(panel: HTMLElement, spec: SweepSpec, outputs: Sweep
     return undefined;
   }
   const { dimension, intercept, r2, sizes, counts, boundaryCells } = estimate;
-  text.textContent = `Box-counting dimension of the converged / not-converged boundary: D = ${dimension.toFixed(3)} ` +
+  // A replica view with common draws: replica 0 is draw 0 in every cell, the plain sweep of one initialization.
+  const basis = spec.replicas ? ' of replica 0 (draw 0 in every cell: the plain sweep of one random initialization; pConverged itself has no sharp boundary)' : '';
+  text.textContent = `Box-counting dimension of the converged / not-converged boundary${basis}: D = ${dimension.toFixed(3)} ` +
     `(least-squares fit of log N(s) against log(1/s) over box sizes s = ${sizes[0]} … ${sizes.at(-1)} cells; R² = ${r2.toFixed(4)}; ` +
     `${boundaryCells.toLocaleString()} boundary cells). A smooth curve gives 1, a boundary that fills the plane 2; ` +
     `read D with the fit: a low R² means the boundary is not self-similar over these scales.`;

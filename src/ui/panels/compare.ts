@@ -4,7 +4,10 @@
  * heatmap. The outline is part of the state (and the link): a link with it runs Compare once its view is complete.
  */
 import type { Arithmetic } from '../../core/arithmetic';
-import { compareOutputs, disagreementMap, RELATIVE_ERROR_FLOOR } from '../../core/compare';
+import { compareOutputs, compareReplicaCounts, disagreementMap, RELATIVE_ERROR_FLOOR, type Agreement } from '../../core/compare';
+import type { SweepOutputs } from '../../core/outputs';
+import { replicaCount } from '../../core/spec';
+import { describeCell } from './inspector';
 import type { RunResult } from '../../core/run';
 import type { SweepProgress, SweepRunResult } from '../../worker/sweep.worker';
 import { byId } from '../dom';
@@ -34,7 +37,7 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
   async function compare(view: ViewData): Promise<void> {
     const result = view.result!;
     const finished = result.cellsDone;
-    const budgetCells = Math.max(1, Math.floor(COMPARE_BUDGET / Math.max(1, view.spec.steps)));
+    const budgetCells = Math.max(1, Math.floor(COMPARE_BUDGET / Math.max(1, view.spec.steps * replicaCount(view.spec)))); // a cell trains R networks
     // The finished cells are the first `finished` of the refinement order; sample them evenly when over budget.
     const n = Math.min(finished, budgetCells);
     const indices = Int32Array.from({ length: n }, (_, i) => view.plan.order[Math.floor((i * finished) / n)]);
@@ -62,10 +65,12 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
     const [float32, float64] = other === 'float64' ? [view.outputs, computed.outputs] : [computed.outputs, view.outputs];
     const a = compareOutputs(float32, float64, view.spec.convergence, compared);
     const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
+    const replicas = view.spec.replicas ? replicaWords(view, float32, float64, compared, a) : undefined;
     done.set(view, {
-      map: disagreementMap(float32, float64, view.spec.convergence, compared),
+      map: replicas?.map ?? disagreementMap(float32, float64, view.spec.convergence, compared),
       text: `Compared float32 with float64 on ${computed.cellsDone < n ? `the first ${count(computed.cellsDone)} (cancelled) of ` : ''}${sampled}: ` +
-        `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). Where both converged (${count(a.bothConverged)} cells), ` +
+        (replicas ? replicas.text : `the class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} cells differ). `) +
+        `Where both converged (${replicas ? 'replica 0 in ' : ''}${count(a.bothConverged)} cells), ` +
         `finalLoss differs by at most ${e(a.finalLossAbsErrorMax)} absolute (median ${e(a.finalLossAbsErrorMedian)}); relative error max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} ` +
         `over the ${count(a.relativeCells)} with loss ≥ ${RELATIVE_ERROR_FLOOR}. ${computed.ranOn ? ranOnText(computed.ranOn) : engine} ran at ${rateText(computed.networkStepsPerSecond)} ` +
         `(${(computed.elapsedMs / 1000).toFixed(2)} s).`,
@@ -91,4 +96,18 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
   byId('compare').addEventListener('click', () => { const view = aside.current(); if (view?.result && !running) void compare(view); });
   outline.addEventListener('change', () => nav.update({ type: 'outline', on: outline.checked }));
   store.subscribe((s) => [s.run.phase, s.run.id, s.outline, s.aside], show);
+}
+
+/**
+ * A replica view's comparison in words: the cells whose number of converged replicas differs, the largest difference
+ * and where, and replica 0's class; the map outlines the cells where either differs.
+ */
+function replicaWords(view: ViewData, float32: SweepOutputs, float64: SweepOutputs, compared: Int32Array, a: Agreement): { text: string; map: Uint8Array } {
+  const r = compareReplicaCounts(float32, float64, view.spec.convergence, compared), R = view.spec.replicas!.count;
+  const largest = r.largestAt >= 0 ? `; the largest difference is ${r.largestDifference} of ${R} replicas (at ${describeCell(view.spec, r.largestAt)})` : '';
+  return {
+    map: r.map,
+    text: `the number of converged replicas (of ${R}) is the same in ${(100 * r.countAgreementRate).toFixed(2)}% of the cells (${count(r.countDisagreements)} differ${largest}), ` +
+      `and replica 0's class agrees on ${(100 * a.classAgreementRate).toFixed(2)}% (${a.classDisagreements} differ); the outline marks the cells where either differs. `,
+  };
 }

@@ -3,12 +3,13 @@
  * spot check against float64 on cells spread over it (on its own worker), which warns when single cells depend on
  * rounding.
  */
-import { compareOutputs } from '../../core/compare';
+import { compareOutputs, compareReplicaCounts } from '../../core/compare';
 import { SPOT_AGREEMENT, statisticsTrust, type SpotCheck } from '../precision';
 import { showBoundary } from './boundary';
 import { byId } from '../dom';
 import type { Runs, ViewData } from '../runs';
 import type { Store } from '../store';
+import type { SweepOutputs } from '../../core/outputs';
 import { proxy, type SweepWorker } from '../sweep-client';
 
 /** Cells of a float32 view replayed on float64 after it finishes, to detect chaotic regions (about 0.1 s at 1000 steps). */
@@ -29,12 +30,27 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, us
     const reference = await checker.reference(view.spec, indices, proxy(() => undefined));
     if (reference.cellsDone < n) return undefined; // superseded by another view's check
     const a = compareOutputs(view.outputs, reference.outputs, view.spec.convergence, indices);
+    if (view.spec.replicas) return replicaSpot(view, reference.outputs, indices, (100 * a.classAgreementRate).toFixed(1));
     const percent = (100 * a.classAgreementRate).toFixed(1);
     return {
       agreement: a.classAgreementRate, cells: n,
       text: a.classAgreementRate < SPOT_AGREEMENT
         ? `Spot check: on ${n} cells spread over this view, float32 and float64 agree on the class of only ${percent}% (${a.classDisagreements} differ). Training is chaotic here: single cells depend on rounding, and so do float32's class counts and the boundary's dimension, which are withheld. float64 gives cell-exact results and statistics; Compare checks more cells.`
         : `Spot check: float32 and float64 agree on the class of ${percent}% of ${n} cells spread over this view.`,
+    };
+  }
+
+  /** A replica view's spot check: the share of cells whose converged count is the same (the trust rule's agreement). */
+  function replicaSpot(view: ViewData, reference: SweepOutputs, indices: Int32Array, replica0: string): Spot {
+    const r = compareReplicaCounts(view.outputs, reference, view.spec.convergence, indices), R = view.spec.replicas!.count;
+    const percent = (100 * r.countAgreementRate).toFixed(1), n = indices.length;
+    const counts = `float32 and float64 give the same number of converged replicas (of ${R}) in ${percent}% of ${n} cells spread over this view` +
+      `${r.countDisagreements ? ` (${r.countDisagreements} differ, by at most ${r.largestDifference})` : ''}; replica 0's class agrees in ${replica0}%.`;
+    return {
+      agreement: r.countAgreementRate, cells: n,
+      text: r.countAgreementRate < SPOT_AGREEMENT
+        ? `Spot check: ${counts} Training is chaotic here: single replicas depend on rounding, and so do float32's counts and the boundary's dimension, which are withheld. float64 gives exact counts; Compare checks more cells.`
+        : `Spot check: ${counts}`,
     };
   }
 

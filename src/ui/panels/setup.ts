@@ -13,6 +13,7 @@ import { buildSpecForm, fillRawSpecForm, fillSpecForm, readSpecForm, showSpecErr
 import type { PageState, RunCounters } from '../state';
 import type { Store } from '../store';
 import { statisticsTrust } from '../precision';
+import { replicaFactsText } from '../replica-facts';
 import { pageLimitError } from '../url-table';
 import { count, plannedText, ranOnText, rateText } from '../words';
 
@@ -99,7 +100,8 @@ function statusLine(s: PageState, runs: Runs): string {
   const speed = result ? ` ${(result.elapsedMs / 1000).toFixed(2)} s, ${rateText(result.networkStepsPerSecond)} on ${ranOnText(result.ranOn)}.` : '';
   // A float32 view's counts are results only where float32 tells its cells apart and agrees with float64.
   const trust = statisticsTrust(view.spec, view.arithmetic, s.spot?.id === run.id ? s.spot : undefined, run.phase === 'finished');
-  if (!trust.shown) return `${status}${speed} Class counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
+  if (!trust.shown) return `${status}${speed} ${view.spec.replicas ? 'Replica' : 'Class'} counts ${trust.pending ? 'after the float64 spot check: ' : 'withheld: '}${trust.reason}${trust.pending ? '' : '. Use float64 for them'}.`.replace('….', '…');
+  if (view.spec.replicas) return `${status}${speed} ${replicaFactsText(view.outputs, view.spec.replicas, view.spec.convergence)}`;
   const classes = countClasses(view.outputs, view.spec.convergence);
   const counts = classesOf(view.spec.convergence).map((k) => `${k} ${count(classes[k])}`).join(', ');
   return `${status}${speed} ${counts[0].toUpperCase()}${counts.slice(1)} (converged: ${convergenceLabel(view.spec.convergence)}).`;
