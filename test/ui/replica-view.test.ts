@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { compareReplicaCounts } from '../../src/core/compare';
-import { allocateOutputs } from '../../src/core/outputs';
+import { runReference } from '../../src/core/cpu-runner';
+import { allocateOutputs, outputArray, outputsAt, rowsOfSpec } from '../../src/core/outputs';
 import { reduceCell } from '../../src/core/replicas';
 import { parseSpec, type SweepSpec } from '../../src/core/spec';
 import { readOut } from '../../src/ui/readout';
 import { replicaFacts, replicaFactsText } from '../../src/ui/replica-facts';
 import { DRAWS_MEANING, readReplicaFields, replicaFieldTexts } from '../../src/ui/replica-form';
+import { Runs } from '../../src/ui/runs';
 import { defaultMetric, INITIAL_STATE, openingMetric, reduce, type PageState } from '../../src/ui/state';
+import { Store } from '../../src/ui/store';
+import type { SweepWorker } from '../../src/ui/sweep-client';
+import type { SweepProgress, SweepRunResult } from '../../src/worker/sweep.worker';
 import { PAGE_MAX_CELLS, pageLimitError, readUrl, viewLink, writeUrl } from '../../src/ui/url-table';
 
 function spec(raw: Record<string, unknown>): SweepSpec {
@@ -129,5 +134,30 @@ describe('float32 against float64 in a replica view', () => {
     [16, 0, 4, 16, -1].forEach((k, i) => { o.replicasConverged![i] = k; });
     expect(replicaFacts(o, 16)).toEqual({ all: 2, none: 1, some: 1, cells: 4, meanP: (2 + 0.25) / 4 });
     expect(replicaFactsText(o, { count: 16, draws: 'common', keep: 'summary' }, 'reached')).toBe('16 replicas a cell (common draws): every replica converged in 2 cells, none in 1, some in 1; mean pConverged 56.3% (converged: reached the threshold once).');
+  });
+});
+
+describe('a replica view’s data on the page', () => {
+  it('keeps the replica rows of the cells that arrive and of the finished run, for the map, the hover and the exports', async () => {
+    const small = spec({ x: { param: 'lr', min: 0.5, max: 5, count: 4 }, steps: 60, init: { distribution: 'normal', scale: 1, seed: 1 }, replicas: { count: 8 } });
+    const truth = (await runReference(small, 'float64')).outputs;
+    const worker = {
+      cancel: async () => undefined,
+      // Two cells arrive as progress (positions 0 and 1 of the order), then the finished run brings every cell.
+      run: async (_: SweepSpec, request: { cellOrder: Int32Array }, onProgress: (p: SweepProgress) => void): Promise<SweepRunResult> => {
+        onProgress({ cellsDone: 2, cells: 4, networkStepsDone: 2 * 8 * 60, networkSteps: 4 * 8 * 60, elapsedMs: 1, fresh: { first: 0, outputs: outputsAt(truth, 0, 2, request.cellOrder) } });
+        return { outputs: truth, status: 'complete', cellsDone: 4, elapsedMs: 2, networkStepsPerSecond: 1, ranOn: { device: 'cpu', threads: 1, arithmetic: 'float64' } };
+      },
+    };
+    const store = new Store(INITIAL_STATE), seen: number[] = [];
+    store.dispatch({ type: 'open', view: { spec: small, arithmetic: 'float64' } });
+    const runs = new Runs(store, worker as unknown as SweepWorker, Promise.resolve(true));
+    store.subscribe((s) => s.run.counters?.networkStepsDone, () => { const c = store.get().run.counters; if (c) seen.push(c.networkStepsDone / c.networkSteps); });
+    await runs.show(small, 'float64');
+    const view = runs.current!;
+    for (const row of rowsOfSpec(small)) expect(Array.from(outputArray(view.outputs, row.name as 'pConverged')!), row.name).toEqual(Array.from(outputArray(truth, row.name as 'pConverged')!));
+    expect(store.get().run).toMatchObject({ phase: 'finished', counters: { networkStepsDone: 4 * 8 * 60, networkSteps: 4 * 8 * 60 } }); // R networks a cell
+    expect(seen.every((f) => f <= 1)).toBe(true);
+    expect(view.result?.outputs).toBe(view.outputs); // what results.json and the CSV are written from
   });
 });
