@@ -8,25 +8,22 @@ import { HEATMAP_METRICS, metricsOf, type HeatmapMetric } from '../core/heatmap'
 import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
-import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, replicaCount, type SweepSpec } from '../core/spec';
+import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, type SweepSpec } from '../core/spec';
 import { defaultMetric, INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
 
 /**
  * Largest sweep the page runs: its outputs (28 bytes a cell; a replica sweep's summaries 68 more) live in the worker
- * and again in the page, so 2048² cells already take over 200 MB; the command line takes up to 4096². It also bounds
- * the networks a view trains (cells × replicas): the page's work, as the cells are its memory.
+ * and again in the page, so 2048² cells already take over 200 MB; the command line takes up to 4096². A replica sweep
+ * keeps each cell's summary only, so its memory grows with the cells and this limit counts cells; its work (cells ×
+ * replicas networks, times steps) is bounded by the spec's own limits (4096² networks, e.g. 512² cells × 64 replicas).
  */
 export const PAGE_MAX_CELLS = 2048 * 2048;
 
 /** Why `spec` (valid) is too large for the page, naming the fix; undefined when it fits. */
 export function pageLimitError(spec: SweepSpec): string | undefined {
-  const { cells } = gridSize(spec), R = replicaCount(spec), counts = spec.y ? 'x.count × y.count' : 'x.count';
-  const cli = 'or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096';
-  if (cells > PAGE_MAX_CELLS) return `${counts}: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048): lower a count, ${cli}`;
-  if (cells * R > PAGE_MAX_CELLS) {
-    return `replicas.count: ${cells.toLocaleString()} cells × ${R.toLocaleString()} replicas = ${(cells * R).toLocaleString()} networks to train, more than this page trains in one view (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 256 × 256 cells × 64 replicas): lower replicas.count or ${counts}, ${cli.replace('4096 × 4096', `${(4096 * 4096).toLocaleString()} networks`)}`;
-  }
-  if (spec.replicas?.keep === 'all') return 'replicas.keep: "all" (every replica\'s outputs, as .npy files) is for the command line (npm run sweep -- spec.json); the page keeps each cell\'s summary: leave keep out';
+  const { cells } = gridSize(spec), counts = spec.y ? 'x.count × y.count' : 'x.count';
+  if (cells > PAGE_MAX_CELLS) return `${counts}: ${cells.toLocaleString()} cells are more than this page holds (${PAGE_MAX_CELLS.toLocaleString()}, e.g. 2048 × 2048${spec.replicas ? '; replicas do not count: the page keeps one summary a cell' : ''}): lower a count, or run it with the command line (npm run sweep -- spec.json), which takes up to 4096 × 4096`;
+  if (spec.replicas?.keep === 'all') return 'replicas.keep: "all" (every replica\'s outputs, cells × replicas of them, as .npy files) is for the command line (npm run sweep -- spec.json); the page keeps each cell\'s summary: leave keep out';
   return undefined;
 }
 
