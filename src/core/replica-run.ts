@@ -33,7 +33,7 @@ export async function runReplicas(spec: SweepSpec, options: RunOptions, runNetwo
   const order = options.cellOrder, total = order ? order.length : gridCells;
   const outputs = allocateOutputs(gridCells, true);
   const replicaOutputs = spec.replicas?.keep === 'all' ? allocateOutputs(gridCells * R) : undefined;
-  const cellsPerChunk = Math.max(1, Math.floor(CHUNK_NETWORKS / R));
+  const cellsPerChunk = Math.max(1, Math.floor((options.chunkNetworks ?? CHUNK_NETWORKS) / R));
   const scratch = replicaScratch(R), steps = spec.steps, start = performance.now();
   let cellsDone = 0;
   const finish = (status: RunResult['status']): ReplicaRunResult => {

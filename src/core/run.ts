@@ -65,6 +65,8 @@ export interface RunOptions {
    * cellsDone still counts networks. Others ignore it.
    */
   foldReplicas?: boolean;
+  /** A replica sweep's networks per engine run (runReplicas; default CHUNK_NETWORKS): fewer keep less memory in flight. */
+  chunkNetworks?: number;
 }
 
 /** Network-steps per second, or 0 for an empty or instant run. */

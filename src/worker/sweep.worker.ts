@@ -70,6 +70,13 @@ let controller: AbortController | undefined;
 /** Why the CPU engine could not start here, once init() has tried. */
 let cpuMissing: string | undefined;
 
+/**
+ * A replica sweep's networks per CPU pool run on the page (runReplicas' chunks): a quarter of the command line's, so
+ * a chunk's outputs and the blocks in flight stay small beside the view's own arrays (a 512² × 64 view: 41 MB in this
+ * worker at its peak, not 61), at no cost in speed (a chunk of 1000-step networks takes about a second).
+ */
+const PAGE_CHUNK_NETWORKS = 1 << 16;
+
 /** Course comparisons this small (cells × steps) run on this worker's own kernel instance rather than the pool: 0.4 s or less. */
 const IN_THREAD_NETWORK_STEPS = 2e7;
 
@@ -138,7 +145,7 @@ const api = {
     try {
       result = useGpu
         ? await trainer.run(spec, { ...options, recordLoss: request.recordLoss, tileCells: request.tileCells, firstTileCells: request.firstTileCells })
-        : await (await cpuPool()).run(spec, arithmetic, options);
+        : await (await cpuPool()).run(spec, arithmetic, { ...options, chunkNetworks: PAGE_CHUNK_NETWORKS });
     } catch (e) {
       if (!(e instanceof SweepInterruptedError)) throw e;
       trainer?.gpu.device.destroy(); // lost, or in an error state that would fail every later run
@@ -161,7 +168,7 @@ const api = {
     // A replica sweep's cells go to the pool too, which trains each cell's replicas and folds them (runReplicas).
     const result = count * spec.steps <= IN_THREAD_NETWORK_STEPS && !isMlp(spec) && !spec.replicas
       ? await inThread(spec, cellIndices ?? Int32Array.from({ length: cells }, (_, i) => i))
-      : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells) });
+      : await (await cpuPool()).run(spec, 'float64', { signal: own.signal, cellOrder: cellIndices, onProgress: (p) => onProgress(p.cellsDone, p.cells), chunkNetworks: PAGE_CHUNK_NETWORKS });
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 
