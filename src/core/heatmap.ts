@@ -204,6 +204,11 @@ export const barColor = (scale: HeatmapScale, t: number): [number, number, numbe
 /** A colour bar's ticks: decades or round values (scaleTicks), or for the score raw scores at their ranks (scoreTicks). */
 export function barTicks(scale: HeatmapScale, target?: number): Tick[] {
   if (scale.kind === 'equalized') return scoreTicks(scale.ranks!);
+  // Replica counts are whole: 0, the middle when whole (R even), R; for R < 5 every count.
+  if (scale.metric !== 'class' && outputRow(scale.metric).scale === 'count' && scale.kind === 'linear' && scale.min === 0 && Number.isInteger(scale.max) && scale.max > 0) {
+    const R = scale.max, at = R < 5 ? Array.from({ length: R + 1 }, (_, k) => k) : [0, ...(R % 2 ? [] : [R / 2]), R];
+    return at.map((k) => ({ position: k / R, label: String(k) }));
+  }
   return scaleTicks(scale as HeatmapScale & { kind: 'log' | 'linear' }, target);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareReplicaCounts } from '../../src/core/compare';
+import { barTicks, barTitle, heatmapScale } from '../../src/core/heatmap';
 import { runReference } from '../../src/core/cpu-runner';
 import { allocateOutputs, outputArray, outputsAt, rowsOfSpec } from '../../src/core/outputs';
 import { reduceCell } from '../../src/core/replicas';
@@ -158,5 +159,17 @@ describe('a replica view’s data on the page', () => {
     expect(store.get().run).toMatchObject({ phase: 'finished', counters: { networkStepsDone: 4 * 8 * 60, networkSteps: 4 * 8 * 60 } }); // R networks a cell
     expect(seen.every((f) => f <= 1)).toBe(true);
     expect(view.result?.outputs).toBe(view.outputs); // what results.json and the CSV are written from
+  });
+});
+
+describe('the colour bar of a replica view', () => {
+  it('labels probabilities 0 … 1 and counts with whole replicas only', () => {
+    const labels = (metric: 'pConverged' | 'replicasConverged', max: number) => barTicks({ metric, kind: 'linear', min: 0, max }).map((t) => t.label);
+    expect(labels('pConverged', 1)).toEqual(['0', '0.5', '1']);
+    expect(labels('replicasConverged', 3)).toEqual(['0', '1', '2', '3']); // not 1.5 replicas
+    expect(labels('replicasConverged', 7)).toEqual(['0', '7']);
+    expect(barTicks({ metric: 'replicasDiverged', kind: 'linear', min: 0, max: 64 })).toEqual([{ position: 0, label: '0' }, { position: 0.5, label: '32' }, { position: 1, label: '64' }]);
+    expect(barTitle(heatmapScale(allocateOutputs(1, true), 'pConverged', replicas))).toBe('pConverged (0 … 1)');
+    expect(heatmapScale(allocateOutputs(1, true), 'replicasStalled', replicas)).toMatchObject({ kind: 'linear', min: 0, max: 16 });
   });
 });

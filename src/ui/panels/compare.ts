@@ -104,7 +104,7 @@ export function mountCompare(store: Store, nav: Navigation, aside: Aside, heatma
  */
 function replicaWords(view: ViewData, float32: SweepOutputs, float64: SweepOutputs, compared: Int32Array, a: Agreement): { text: string; map: Uint8Array } {
   const r = compareReplicaCounts(float32, float64, view.spec.convergence, compared), R = view.spec.replicas!.count;
-  const largest = r.largestAt >= 0 ? `; the largest difference is ${r.largestDifference} of ${R} replicas (at ${describeCell(view.spec, r.largestAt)})` : '';
+  const largest = r.largestAt >= 0 ? `; the largest difference is ${r.largestDifference} of ${R} replicas, at ${describeCell(view.spec, r.largestAt)}` : '';
   return {
     map: r.map,
     text: `the number of converged replicas (of ${R}) is the same in ${(100 * r.countAgreementRate).toFixed(2)}% of the cells (${count(r.countDisagreements)} differ${largest}), ` +
