@@ -62,7 +62,8 @@ export class Runs {
    * Shows the view of `spec` in `arithmetic`: a kept one as it was (finished, or stopped with Continue offered), else a
    * new one, run at once (`fresh`: run even a kept one again); a run in flight for another view is cancelled (and its
    * view kept as it stands). The store must already hold the view (action 'open'). A finished view asked for again
-   * under another convergence rule is not computed again: the rule only classifies its outputs.
+   * under another convergence rule is not computed again: the rule only classifies its outputs (a replica view's is:
+   * its counts are folded under the rule).
    */
   async show(spec: SweepSpec, arithmetic: ArithmeticChoice, fresh = false): Promise<void> {
     const token = ++this.opened;
@@ -150,7 +151,8 @@ export class Runs {
   /** The finished view on screen as the view of `spec`, when the two differ only in their convergence rule. */
   private underAnotherRule(spec: SweepSpec, arithmetic: ArithmeticChoice): ViewData | undefined {
     const view = this.current;
-    if (!view || view.spec.convergence === spec.convergence || view.cellsDone < view.computed.length) return undefined;
+    // A replica sweep's counts and medians are folded under the rule when trained: another rule computes them again.
+    if (!view || view.spec.convergence === spec.convergence || view.cellsDone < view.computed.length || spec.replicas) return undefined;
     if (view.key !== viewKey({ ...spec, convergence: view.spec.convergence }, arithmetic)) return undefined;
     return { ...view, key: viewKey(spec, arithmetic), spec };
   }

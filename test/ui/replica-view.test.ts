@@ -159,6 +159,15 @@ describe('a replica view’s data on the page', () => {
     expect(store.get().run).toMatchObject({ phase: 'finished', counters: { networkStepsDone: 4 * 8 * 60, networkSteps: 4 * 8 * 60 } }); // R networks a cell
     expect(seen.every((f) => f <= 1)).toBe(true);
     expect(view.result?.outputs).toBe(view.outputs); // what results.json and the CSV are written from
+    // Under another rule a plain view is only classified again; a replica view's counts were folded under the rule.
+    let runsAsked = 0;
+    const counting = { ...worker, run: (...a: Parameters<typeof worker.run>) => { runsAsked++; return worker.run(...a); } };
+    const again = new Runs(store, counting as unknown as SweepWorker, Promise.resolve(true));
+    await again.show(small, 'float64');
+    const reached = { ...small, convergence: 'reached' as const };
+    store.dispatch({ type: 'open', view: { spec: reached, arithmetic: 'float64' } });
+    await again.show(reached, 'float64');
+    expect(runsAsked).toBe(2);
   });
 });
 
