@@ -138,6 +138,15 @@ describe('float32 against float64 in a replica view', () => {
 });
 
 describe('a replica view’s data on the page', () => {
+  it('is the same in the page’s smaller chunks (RunOptions.chunkNetworks) as in the default ones, a chunk smaller than R included', async () => {
+    const s = spec({ x: { param: 'lr', min: 0.5, max: 8, count: 5, scale: 'log' }, activation: 'tanh', steps: 80, init: { distribution: 'normal', scale: 1, seed: 4 }, replicas: { count: 6 } });
+    const whole = (await runReference(s, 'float64')).outputs;
+    for (const chunkNetworks of [12, 5]) {
+      const chunked = (await runReference(s, 'float64', { chunkNetworks })).outputs;
+      for (const row of rowsOfSpec(s)) expect(Array.from(outputArray(chunked, row.name as 'pConverged')!), `${row.name}, chunks of ${chunkNetworks}`).toEqual(Array.from(outputArray(whole, row.name as 'pConverged')!));
+    }
+  });
+
   it('keeps the replica rows of the cells that arrive and of the finished run, for the map, the hover and the exports', async () => {
     const small = spec({ x: { param: 'lr', min: 0.5, max: 5, count: 4 }, steps: 60, init: { distribution: 'normal', scale: 1, seed: 1 }, replicas: { count: 8 } });
     const truth = (await runReference(small, 'float64')).outputs;
