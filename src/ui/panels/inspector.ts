@@ -88,14 +88,21 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
     const own = replicas.find((o) => o.cell === cell)?.traces;
     fillTable(table, [
       ['', 'this view', 'float64 replay'],
-      ...(replicated ? [...replicaRows(view, cell, own, spec.convergence), ['replica 0', '', '']] : []),
+      ...(replicated ? [...replicaRows(view, cell, own, spec.convergence), ['replica 0 ↓', '', '']] : []),
       ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
       ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
     ]);
     // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
     table.querySelectorAll('td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
+    // Long names (medianStepsToThreshold) may break before a capital, so the table keeps to its column.
+    table.querySelectorAll('tr > td:first-child').forEach((td) => {
+      const name = td.textContent!;
+      if (name.length < 12 || name.includes(' ')) return;
+      td.replaceChildren(...name.split(/(?=[A-Z])/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part])));
+      td.classList.add('words');
+    });
     // The course's eight weights, or an MLP's two weight norms (not its hundreds of weights).
-    const w = weightChart(replay, cell, SERIES_COLORS, thin);
+    const w = weightChart(replay, cell, SERIES_COLORS, `${replicated ? ' (replica 0)' : ''}${thin}`);
     const chart = drawCurves(weights, w.title, w.series, { log: w.log, yLabel: w.yLabel, height: 260 });
     chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data); // the real step numbers
     weights.dataset.series = w.series.map((s) => s.label).join(';'); // for tests
@@ -113,7 +120,7 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
 function drawReplicas(target: HTMLElement, replicas: ReplicaOverlay[], cell: number | undefined, rule: SweepSpec['convergence']): void {
   if (!replicas.length) { replaceChart(target); return; }
   const { k, series, markers } = replicaChart(replicas, cell, rule), every = k.length > 1 ? k[1] - k[0] : 1;
-  const chart = drawCurves(target, `E(k) of the replicas, float64${every > 1 ? ` (every ${every} steps)` : ''}; × diverged`, series, { log: true, yLabel: 'E (log)', height: 260, markers });
+  const chart = drawCurves(target, `E(k) of the replicas, float64${every > 1 ? ` (every ${every} steps)` : ''}${markers.length ? '; ×: diverged' : ''}`, series, { log: true, yLabel: 'E (log)', height: 260, markers });
   chart.setData([k, ...chart.data.slice(1)] as typeof chart.data);
   target.dataset.series = series.filter((s) => !s.hideLegend).map((s) => `${s.label}=${s.color}`).join(';'); // for tests
   target.dataset.curves = String(series.length);
