@@ -13,11 +13,11 @@ const spec = {
   preset: 'era-v1', activation: 'tanh', steps: 200, init: { distribution: 'normal', scale: 3, seed: 5 }, replicas: { count: 16 },
   x: { param: 'lr', min: 0.3, max: 60, count: 12, scale: 'log' },
 };
-const link = `${app.url}?spec=${encodeURIComponent(JSON.stringify(spec))}&metric=pConverged`;
+const link = () => `${app.url}?spec=${encodeURIComponent(JSON.stringify(spec))}&metric=pConverged`;
 
 describe('a 1-D replica sweep', () => {
   it('draws P(converged) with its band, and a clicked cell shows its replicas replayed', async () => {
-    const page = await app.open(link);
+    const page = await app.open(link());
     await waitForText(page, '#progress-text', /^Done\./);
     // Down the middle of cell 0's column: band pixels (the fill over white: light blue) between its bounds.
     const band = await page.evaluate((m) => {
