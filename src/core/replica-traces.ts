@@ -83,6 +83,8 @@ export interface ReplicaTraces {
   k: Float64Array;
   /** loss[r · k.length + t]: replica r's loss at step k[t]; NaN from its divergence on. */
   loss: Float64Array;
+  /** The median curve over the replayed replicas (medianCurve), computed where they were replayed. */
+  median: Float64Array;
   /** Each replayed replica's outputs (entry r: replica r, network cell · R + r). */
   outputs: SweepOutputs;
 }
@@ -103,7 +105,7 @@ export function replayReplicas(spec: SweepSpec, cell: number, replayOne: (networ
     loss.set(lossesOnSteps(replay.rows, replay.rowLength, k), r * k.length);
     setCell(outputs, r, replay.outputs);
   }
-  return { cell, replicas, replayed, k, loss, outputs };
+  return { cell, replicas, replayed, k, loss, median: medianCurve(loss, replayed, k.length), outputs };
 }
 
 /** The replay's own replica summary (REPLICA_OUTPUTS rows at cell 0) when it replayed every replica; else undefined. */

@@ -5,12 +5,12 @@
  */
 import { CLASS_COLORS } from '../core/heatmap';
 import { classOf, formatOutput, outputArray, REPLICA_OUTPUT_NAMES, type CellClass, type ConvergenceRule, type SweepOutputs } from '../core/outputs';
-import { medianCurve, replaySummary, type ReplicaTraces } from '../core/replica-traces';
+import { replaySummary, type ReplicaTraces } from '../core/replica-traces';
 import { describeReplicas } from '../core/replicas';
 import type { ChartMarker, CurveSeries } from './charts';
 
 /** Most replicas drawn as thin lines (replicas 0 … MAX_THIN_CURVES − 1); the median and the crosses take every replayed one. */
-export const MAX_THIN_CURVES = 200;
+export const MAX_THIN_CURVES = 100;
 
 /** A thin line's colour: its class's colour, mostly transparent, so that a crowd of them reads as a density. */
 const thinColor = (cls: CellClass) => `rgba(${CLASS_COLORS[cls].join(', ')}, 0.35)`;
@@ -24,19 +24,21 @@ export interface ReplicaOverlay { cell: number; traces: ReplicaTraces; color: st
 export const medianLabel = (t: ReplicaTraces) => `median of ${t.replayed < t.replicas ? `the first ${t.replayed} of ${t.replicas}` : t.replayed} replicas`;
 
 /**
- * The E(k) chart of a replica sweep: the kept steps; for `inspected` (if replayed) its first MAX_THIN_CURVES replicas
+ * The E(k) chart of a replica sweep (its title says what it draws): the kept steps; for `inspected` (if replayed) its first MAX_THIN_CURVES replicas
  * as thin lines in their class's colour under `rule` (the legend names each class once, with its count among the
  * replayed), its median curve in bold, and a cross at each diverged replica's divergedAt, at its peakLoss (the highest
  * loss it had before it left); each other overlay (a pinned cell) as its median curve in its colour.
  */
-export function replicaChart(overlays: ReplicaOverlay[], inspected: number | undefined, rule: ConvergenceRule): { k: number[]; series: CurveSeries[]; markers: ChartMarker[] } {
+export function replicaChart(overlays: ReplicaOverlay[], inspected: number | undefined, rule: ConvergenceRule): { k: number[]; series: CurveSeries[]; markers: ChartMarker[]; title: string } {
   const k = Array.from(overlays[0].traces.k), series: CurveSeries[] = [], markers: ChartMarker[] = [];
+  let drawn = 'the replicas';
   const own = overlays.find((o) => o.cell === inspected);
   if (own) {
     const { traces } = own, points = traces.k.length, classes = Array.from({ length: traces.replayed }, (_, r) => classOf(traces.outputs, r, rule));
     const counts = new Map<CellClass, number>();
     classes.forEach((c) => counts.set(c, (counts.get(c) ?? 0) + 1));
     const named = new Set<CellClass>();
+    if (traces.replayed > MAX_THIN_CURVES) drawn = `the first ${MAX_THIN_CURVES} of ${traces.replayed} replicas`;
     for (let r = 0; r < Math.min(traces.replayed, MAX_THIN_CURVES); r++) {
       const cls = classes[r], first = !named.has(cls);
       named.add(cls);
@@ -50,10 +52,12 @@ export function replicaChart(overlays: ReplicaOverlay[], inspected: number | und
   for (const o of [...overlays.filter((o) => o !== own), ...(own ? [own] : [])]) { // the inspected cell's median on top
     series.push({
       label: `${o.pin ? `pin ${o.pin}: ` : ''}cell ${o.cell}${o === own ? ' (inspected)' : ''}, ${medianLabel(o.traces)}`,
-      values: medianCurve(o.traces.loss, o.traces.replayed, k.length), color: o.color, width: o === own ? 3.5 : 2,
+      values: o.traces.median, color: o.color, width: o === own ? 3.5 : 2,
     });
   }
-  return { k, series, markers };
+  const every = k.length > 1 ? k[1] - k[0] : 1;
+  const title = `E(k) of ${drawn}, float64${every > 1 ? ` (every ${every} steps)` : ''}${markers.length ? '; ×: diverged' : ''}`;
+  return { k, series, markers, title };
 }
 
 /**

@@ -199,7 +199,7 @@ const api = {
       replayOne = (j, every) => ({ ...own.trace(spec, 'float64', cellSetup(spec, j), every), rowLength: TRACE_ROW_LENGTH });
     }
     const traces = replayReplicas(spec, cell, replayOne);
-    return Comlink.transfer(traces, [traces.k.buffer as ArrayBuffer, traces.loss.buffer as ArrayBuffer, ...buffersOf(traces.outputs)]);
+    return Comlink.transfer(traces, [traces.k.buffer as ArrayBuffer, traces.loss.buffer as ArrayBuffer, traces.median.buffer as ArrayBuffer, ...buffersOf(traces.outputs)]);
   },
 
   /** Stops the current run or reference at its next chunk or block. */

@@ -92,7 +92,7 @@ describe('a replica cell replayed', () => {
     const traces = replayReplicas(s, 1, (j, every) => ({ ...traceMlpCell(s, j, every), rowLength: MLP_TRACE_ROW_LENGTH }), { replicas: 9, replayed: 9, every: 3 });
     expectSameReplicas(run.replicaOutputs, 9, 1, traces.outputs);
     const full = Array.from({ length: 9 }, (_, r) => traceMlpCell(s, 9 + r, 1).rows);
-    const median = medianCurve(traces.loss, 9, traces.k.length);
+    const { median } = traces;
     traces.k.forEach((k, t) => {
       const alive = full.flatMap((rows, r) => (traces.outputs.divergedAt[r] < 0 || traces.outputs.divergedAt[r] > k ? [rows[k * MLP_TRACE_ROW_LENGTH + 1]] : [])).sort((a, b) => a - b);
       expect(median[t], `k = ${k}`).toBe(quantile(alive, alive.length, 0.5));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allocateOutputs, setCell, type CellOutputs } from '../../src/core/outputs';
-import type { ReplicaTraces } from '../../src/core/replica-traces';
+import { medianCurve, type ReplicaTraces } from '../../src/core/replica-traces';
 import { reduceCell } from '../../src/core/replicas';
 import { DIVERGED_MARK, MAX_THIN_CURVES, medianLabel, replicaChart, replicaRows } from '../../src/ui/replica-curves';
 
@@ -16,7 +16,8 @@ const diverged = (at: number, peak: number): CellOutputs => ({ ...stalled, final
 function traces(cell: number, cells: CellOutputs[], loss: number[][], R = cells.length): ReplicaTraces {
   const outputs = allocateOutputs(cells.length);
   cells.forEach((c, r) => setCell(outputs, r, c));
-  return { cell, replicas: R, replayed: cells.length, k: Float64Array.from([0, 2, 4]), loss: Float64Array.from(loss.flat()), outputs };
+  const flat = Float64Array.from(loss.flat());
+  return { cell, replicas: R, replayed: cells.length, k: Float64Array.from([0, 2, 4]), loss: flat, median: medianCurve(flat, cells.length, 3), outputs };
 }
 
 describe("a replica cell's E(k)", () => {
@@ -38,12 +39,15 @@ describe("a replica cell's E(k)", () => {
     expect(Array.from(series[4].values)).toEqual([2, 2, 2]);
     expect(Array.from(series[5].values)).toEqual([1, 0.4, 1e-9]); // at k = 2 the replica that diverges at 3 still counts
     expect(markers).toEqual([{ x: 3, y: 1e40, color: DIVERGED_MARK }]);
+    expect(replicaChart([{ cell: 5, traces: own, color: 'blue' }], 5, 'ends-below').title).toBe('E(k) of the replicas, float64 (every 2 steps); ×: diverged');
   });
 
   it('draws only medians when the inspected cell is not replayed, and at most MAX_THIN_CURVES thin lines', () => {
     expect(replicaChart([{ cell: 7, traces: pinned, color: 'orange', pin: '1' }], undefined, 'ends-below').series).toHaveLength(1);
     const many = traces(0, Array(MAX_THIN_CURVES + 5).fill(converged), Array(MAX_THIN_CURVES + 5).fill([1, 0.5, 0.1]));
-    expect(replicaChart([{ cell: 0, traces: many, color: 'blue' }], 0, 'ends-below').series).toHaveLength(MAX_THIN_CURVES + 1);
+    const chart = replicaChart([{ cell: 0, traces: many, color: 'blue' }], 0, 'ends-below');
+    expect(chart.series).toHaveLength(MAX_THIN_CURVES + 1);
+    expect(chart.title).toBe(`E(k) of the first ${MAX_THIN_CURVES} of ${MAX_THIN_CURVES + 5} replicas, float64 (every 2 steps)`);
   });
 
   it('says when the budget replayed only the first replicas', () => {

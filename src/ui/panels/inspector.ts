@@ -119,8 +119,8 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
 /** The E(k) of a replica sweep's cells (replicaChart) into `target`, or nothing while none is replayed. */
 function drawReplicas(target: HTMLElement, replicas: ReplicaOverlay[], cell: number | undefined, rule: SweepSpec['convergence']): void {
   if (!replicas.length) { replaceChart(target); return; }
-  const { k, series, markers } = replicaChart(replicas, cell, rule), every = k.length > 1 ? k[1] - k[0] : 1;
-  const chart = drawCurves(target, `E(k) of the replicas, float64${every > 1 ? ` (every ${every} steps)` : ''}${markers.length ? '; ×: diverged' : ''}`, series, { log: true, yLabel: 'E (log)', height: 260, markers });
+  const { k, series, markers, title } = replicaChart(replicas, cell, rule);
+  const chart = drawCurves(target, title, series, { log: true, yLabel: 'E (log)', height: 260, markers });
   chart.setData([k, ...chart.data.slice(1)] as typeof chart.data);
   target.dataset.series = series.filter((s) => !s.hideLegend).map((s) => `${s.label}=${s.color}`).join(';'); // for tests
   target.dataset.curves = String(series.length);
