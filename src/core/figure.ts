@@ -116,7 +116,7 @@ export function figureSvg(f: Figure): string {
 }
 
 /** Height of a 1-D replica sweep's probability plot. */
-const BAND_PLOT_H = 360;
+const BAND_PLOT_H = 440;
 
 /** The legend of a probability band: the curve (of R replicas per cell) and the interval. */
 function bandLegend(replicas: number, bx: number, top: number): string[] {
