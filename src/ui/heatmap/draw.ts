@@ -4,15 +4,18 @@
  */
 import { BAND_FILL, bandOutline, bandRuns, probabilityTicks, showsBand } from '../../core/band';
 import { barTicks, type HeatmapScale } from '../../core/heatmap';
-import type { OutputName, SweepOutputs } from '../../core/outputs';
+import { outputArray, type AnyOutputName, type OutputName, type SweepOutputs } from '../../core/outputs';
 import type { PlotRect } from './axes';
 
 
-/** A ring around one cell, black and white so that it shows on any colour (dashed: the keyboard's cursor). */
-export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number, dashed: boolean): void {
+/**
+ * A ring around one cell, black and white so that it shows on any colour (dashed: the keyboard's cursor); at height
+ * `y` when given (a 1-D sweep's point on its curve: curveY).
+ */
+export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number, dashed: boolean, y?: number): void {
   const cw = p.w / nx, ch = p.h / ny;
-  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
-  const r = Math.max(6, Math.min(cw, ch) / 2 + 3);
+  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = y ?? p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
+  const r = y === undefined ? Math.max(6, Math.min(cw, ch) / 2 + 3) : Math.max(6, Math.min(cw / 2, 6) + 3); // around a point: its size
   ctx.setLineDash(dashed ? [4, 3] : []);
   for (const [color, width] of [['#000', 4], ['#fff', 2]] as const) {
     ctx.strokeStyle = color;
@@ -31,9 +34,9 @@ export interface PinMark { cell: number; color: string; label: string }
  * pins on neighbouring cells stay apart (they touch below 8-pixel cells, where the ring keeps a 3-pixel radius); its
  * number beside it where cells leave room for one (16 pixels or more).
  */
-export function drawPin(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, pin: PinMark): void {
+export function drawPin(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, pin: PinMark, y?: number): void {
   const cw = p.w / nx, ch = p.h / ny, size = Math.min(cw, ch);
-  const cx = p.x + ((pin.cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(pin.cell / nx)) * ch;
+  const cx = p.x + ((pin.cell % nx) + 0.5) * cw, cy = y ?? p.y + (ny - 0.5 - Math.floor(pin.cell / nx)) * ch;
   const r = pinRadius(cw, ch), width = Math.min(4, Math.max(2, size / 5));
   ctx.beginPath();
   ctx.arc(cx, cy, r, 0, 2 * Math.PI);
@@ -127,6 +130,13 @@ function drawBand(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: SweepOutp
     ctx.closePath();
     ctx.fill();
   }
+}
+
+/** The height of cell `cell`'s point on a 1-D sweep's curve (as drawLine puts it), or undefined where it has none. */
+export function curveY(p: PlotRect, outputs: SweepOutputs, scale: HeatmapScale, cell: number): number | undefined {
+  const v = outputArray(outputs, scale.metric as AnyOutputName)?.[cell], log = scale.kind === 'log';
+  if (v === undefined || !(log ? Number.isFinite(v) && v >= 0 : v >= 0)) return undefined;
+  return log && v === 0 ? zeroLine(p) : lineY(p, scale)(v);
 }
 
 /** The y position of a value on a 1-D sweep's curve (log or linear over the scale's range, clear of the bottom ticks). */
