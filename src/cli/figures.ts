@@ -32,7 +32,7 @@ export function writeFigure(outDir: string, spec: SweepSpec, outputs: SweepOutpu
   // One block per cell at a whole number of pixels where the grid is small; the nearest cell where it is large.
   const k = Math.max(1, Math.floor(CELLS_SIDE / Math.max(nx, ny)));
   const cells = heatmapPng(heatmapPixels(outputs, nx, ny, scale), nx, ny, { width: Math.min(CELLS_SIDE, nx * k), height: Math.min(CELLS_SIDE, ny * k) });
-  const svg = figureSvg({ spec, scale, computedBy, cellsHref: `data:image/png;base64,${cells.toString('base64')}`, note: emptyMetricNote(outputs, scale.metric) });
+  const svg = figureSvg({ spec, scale, computedBy, cellsHref: `data:image/png;base64,${cells.toString('base64')}`, note: emptyMetricNote(outputs, scale.metric), outputs });
   writeFileAtomic(join(outDir, `${scale.metric}.svg`), svg);
   const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: FIGURE_ZOOM }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
   writeFileAtomic(join(outDir, `${scale.metric}.png`), png);

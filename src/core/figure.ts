@@ -3,10 +3,11 @@
  * the parameters' units, and the colour bar with swatches for the cells it has no colour for. SVG text, pure: the page
  * exports it (and rasterizes it at 2× for PNG), the command line writes it and renders its PNG from it.
  */
+import { BAND_FILL, BAND_LINE, bandSvg, showsBand } from './band';
 import { barColor, barTicks, barTitle, classSwatches, scaleSwatches, type HeatmapScale } from './heatmap';
 import { convergenceLabel, isComputed, outputArray, outputRow, type AnyOutputName, type SweepOutputs } from './outputs';
 import { gridSize } from './grid';
-import { isMlp, type MlpSweepSpec, type SweepSpec } from './spec';
+import { isMlp, replicaCount, type MlpSweepSpec, type SweepSpec } from './spec';
 import { axisTicks } from './ticks';
 
 export interface Figure {
@@ -20,6 +21,8 @@ export interface Figure {
   outlined?: boolean;
   /** Written across the plot when the map has nothing to show ("no cell diverged": emptyMetricNote). */
   note?: string;
+  /** The view's outputs: with them a 1-D replica sweep's probability is drawn as a curve with its band (band.ts). */
+  outputs?: SweepOutputs;
 }
 
 /** Size of the figure in SVG units (CSS pixels). */
@@ -79,14 +82,15 @@ export function figureName(spec: SweepSpec, metric: string): string {
 export function figureSvg(f: Figure): string {
   const { spec, scale } = f;
   const { nx, ny } = gridSize(spec);
-  // A 1-D sweep is a band, not a square.
-  const h = ny === 1 ? 80 : PLOT.h, { x, y, w } = PLOT;
+  // A 1-D sweep is a strip, not a square; a 1-D replica sweep's probability, a curve with its interval over 0 … 1.
+  const band = f.outputs !== undefined && showsBand(f.outputs, ny, scale.metric);
+  const h = band ? BAND_PLOT_H : ny === 1 ? 80 : PLOT.h, { x, y, w } = PLOT;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" viewBox="0 0 ${FIGURE_SIZE.width} ${FIGURE_SIZE.height}" font-family="${FONT}" font-size="12" fill="#222">`,
     `<rect width="${FIGURE_SIZE.width}" height="${FIGURE_SIZE.height}" fill="#fff"/>`,
     text(x, 30, figureTitle(spec, scale), 'font-size="18" font-weight="bold"'),
     ...wrap(specLine(spec, f.computedBy), 118).map((line, k) => text(x, 50 + 13 * k, line, 'font-size="11" fill="#555"')),
-    `<image x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${f.cellsHref}"/>`,
+    ...(band ? bandSvg(f.outputs!, nx, { x, y, w, h }) : [`<image x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="${f.cellsHref}"/>`]),
     `<rect x="${x - 0.5}" y="${y - 0.5}" width="${w + 1}" height="${h + 1}" fill="none" stroke="#222"/>`,
   ];
   // Ticks sit at cell centres: positions are fractions between the first and the last cell's centre.
@@ -95,6 +99,7 @@ export function figureSvg(f: Figure): string {
     parts.push(`<line x1="${tx}" y1="${y + h}" x2="${tx}" y2="${y + h + 5}" stroke="#222"/>`, text(tx, y + h + 19, tick.label, 'text-anchor="middle"'));
   }
   parts.push(text(x + w / 2, y + h + 40, `${spec.x.param}${'scale' in spec.x ? ` (${spec.x.scale})` : ''}`, 'text-anchor="middle" font-size="13"'));
+  if (band) parts.push(text(0, 0, 'P(converged)', `text-anchor="middle" font-size="13" transform="translate(${24} ${y + h / 2}) rotate(-90)"`));
   if (spec.y) {
     for (const tick of axisTicks(spec.y)) {
       const ty = y + h - (h / ny) * (0.5 + tick.position * (ny - 1));
@@ -106,8 +111,20 @@ export function figureSvg(f: Figure): string {
     parts.push(`<rect x="${x + w / 2 - 130}" y="${y + h / 2 - 18}" width="260" height="30" rx="4" fill="#fff" fill-opacity="0.9" stroke="#222"/>`,
       text(x + w / 2, y + h / 2 + 2, f.note, 'text-anchor="middle" font-size="14"'));
   }
-  parts.push(...colorbar(scale, x + w + 26, y, h, f.outlined ?? false), '</svg>');
+  parts.push(...(band ? bandLegend(replicaCount(spec), x + w + 26, y) : colorbar(scale, x + w + 26, y, h, f.outlined ?? false)), '</svg>');
   return parts.join('\n');
+}
+
+/** Height of a 1-D replica sweep's probability plot. */
+const BAND_PLOT_H = 440;
+
+/** The legend of a probability band: the curve (of R replicas per cell) and the interval. */
+function bandLegend(replicas: number, bx: number, top: number): string[] {
+  return [
+    `<line x1="${bx}" y1="${top + 8}" x2="${bx + 18}" y2="${top + 8}" stroke="${BAND_LINE}" stroke-width="2"/>`, text(bx + 24, top + 12, 'P(converged)'),
+    text(bx + 24, top + 27, `${replicas} replicas a cell`, 'font-size="11" fill="#555"'),
+    `<rect x="${bx}" y="${top + 40}" width="18" height="14" fill="${BAND_FILL}"/>`, text(bx + 24, top + 51, 'Wilson 95% interval'),
+  ];
 }
 
 /** The colour bar (or the class legend) right of the plot, with swatches for cells without a colour on the bar. */

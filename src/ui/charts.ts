@@ -28,12 +28,34 @@ export interface CurveSeries {
   hideLegend?: boolean;
 }
 
+/** A cross drawn over a chart at step x and value y (its top edge when y is missing or off a log axis). */
+export interface ChartMarker { x: number; y?: number; color: string }
+
+/** Draws `markers` as crosses, edged in white so they show over lines (a uPlot draw hook). */
+function drawMarkers(u: uPlot, markers: ChartMarker[], log: boolean): void {
+  const ctx = u.ctx, r = 4 * uPlot.pxRatio, top = u.bbox.top + r + 1;
+  for (const m of markers) {
+    const x = u.valToPos(m.x, 'x', true);
+    const y = m.y !== undefined && (!log || m.y > 0) && Number.isFinite(m.y) ? u.valToPos(log ? Math.log10(m.y) : m.y, 'y', true) : top;
+    if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+    for (const [color, width] of [['#fff', 3.5], [m.color, 1.75]] as const) {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width * uPlot.pxRatio;
+      ctx.beginPath();
+      ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r);
+      ctx.stroke();
+    }
+  }
+}
+
 /**
  * Draws curves over x = firstX … firstX + n − 1 (default 0: step k) into `target` (replacing what was there). A log axis plots log10 of the values on a
  * linear scale, labelled by logAxisTicks (at least 3 ticks: decades, or 2e-1, 5e-1 … within a decade; uPlot's own log
  * scale loops forever below about 1e-16, and losses reach 1e-33 and exactly 0); non-positive values are gaps there.
+ * `markers` are crosses over the curves, placed by x value (after a setData that gives the real x values).
  */
-export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean; wholeX?: boolean }): uPlot {
+export function drawCurves(target: HTMLElement, title: string, series: CurveSeries[], options: { log: boolean; yLabel: string; height?: number; xLabel?: string; firstX?: number; points?: boolean; wholeX?: boolean; markers?: ChartMarker[] }): uPlot {
   replaceChart(target);
   const n = series[0]?.values.length ?? 0;
   const clean = (v: number) => (!Number.isFinite(v) ? null : options.log ? (v > 0 ? Math.log10(v) : null) : v);
@@ -53,6 +75,7 @@ export function drawCurves(target: HTMLElement, title: string, series: CurveSeri
       } : { values: (_u: uPlot, ticks: number[]) => ticks.map((v) => (v == null ? '' : String(Number(v.toPrecision(3))))) }),
     }],
     legend: { live: false },
+    ...(options.markers?.length ? { hooks: { draw: [(u: uPlot) => drawMarkers(u, options.markers!, options.log)] } } : {}),
     series: [{ label: 'k' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? (s.dashed ? 1.5 : 2), dash: s.dashed ? [4, 4] : undefined, points: { show: options.points ?? false } }))],
   }, data, into))!;
   const rows = chart.root.querySelectorAll<HTMLElement>('.u-legend .u-series');

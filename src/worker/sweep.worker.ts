@@ -12,7 +12,10 @@ import { allocateOutputs, OUTPUT_NAMES, outputArray, outputsAt, rowsOf, type Any
 import type { Arithmetic, ArithmeticChoice } from '../core/arithmetic';
 import { rate, type RunProgress, type RunResult } from '../core/run';
 import { isMlp, usesMomentum, type MlpSweepSpec, type SweepSpec } from '../core/spec';
-import { traceMlpCell, type MlpTrace } from '../mlp/trace';
+import { MLP_TRACE_ROW_LENGTH, traceMlpCell, type MlpTrace } from '../mlp/trace';
+import { mlpProblem } from '../mlp/problem';
+import { replayReplicas, type NetworkReplay, type ReplicaTraces } from '../core/replica-traces';
+import { TRACE_ROW_LENGTH } from '../cpu/layout';
 import { cellSetup, gridSize, writeCellSetups } from '../core/grid';
 import { WasmKernel, type CellTrace } from '../cpu/kernel';
 import type { CpuPool } from '../cpu/pool';
@@ -172,7 +175,10 @@ const api = {
     return Comlink.transfer(result, buffersOf(result.outputs));
   },
 
-  /** Replays one cell on the CPU engine: k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread. */
+  /**
+   * Replays one network on the CPU engine (`cell`: a network index, cell · R + r in a replica sweep, the cell in a plain
+   * one): k, loss[k] and w1 … w8 every `every` steps (CellTrace.rows), off the main thread.
+   */
   async trace(spec: SweepSpec, cell: number, arithmetic: Arithmetic, every = 1): Promise<CellTrace> {
     if (isMlp(spec)) throw new Error('an MLP cell is replayed by traceMlp (the course kernel would read its set-up as a course cell)');
     const trace = (await ownKernel()).trace(spec, arithmetic, cellSetup(spec, cell), every);
@@ -180,12 +186,29 @@ const api = {
   },
 
   /**
-   * Replays one MLP cell in float64 on the MLP's TypeScript oracle (the CPU engine's bits): k, loss[k], ‖W0‖, ‖W1‖
-   * every `every` steps (MlpTrace.rows), off the main thread.
+   * Replays one MLP network (`cell`: a network index, as trace's) in float64 on the MLP's TypeScript oracle (the CPU
+   * engine's bits): k, loss[k], ‖W0‖, ‖W1‖ every `every` steps (MlpTrace.rows), off the main thread.
    */
   async traceMlp(spec: MlpSweepSpec, cell: number, every = 1): Promise<MlpTrace> {
     const trace = traceMlpCell(spec, cell, every);
     return Comlink.transfer(trace, [trace.rows.buffer as ArrayBuffer]);
+  },
+
+  /**
+   * Replays cell `cell` of a replica sweep in float64, every replica while replayPlan's budget allows (about 1.5 s):
+   * each replica's losses on the kept steps and its outputs (src/core/replica-traces.ts), for the inspector's curves.
+   */
+  async traceReplicas(spec: SweepSpec, cell: number): Promise<ReplicaTraces> {
+    let replayOne: (network: number, every: number) => NetworkReplay;
+    if (isMlp(spec)) {
+      const problem = mlpProblem(spec);
+      replayOne = (j, every) => ({ ...traceMlpCell(spec, j, every, 'float64', problem), rowLength: MLP_TRACE_ROW_LENGTH });
+    } else {
+      const own = await ownKernel();
+      replayOne = (j, every) => ({ ...own.trace(spec, 'float64', cellSetup(spec, j), every), rowLength: TRACE_ROW_LENGTH });
+    }
+    const traces = replayReplicas(spec, cell, replayOne);
+    return Comlink.transfer(traces, [traces.k.buffer as ArrayBuffer, traces.loss.buffer as ArrayBuffer, traces.median.buffer as ArrayBuffer, ...buffersOf(traces.outputs)]);
   },
 
   /** Stops the current run or reference at its next chunk or block. */

@@ -1,7 +1,8 @@
 /** The labels of the page's charts, laid out in Node: a chart's log axis and a 1-D sweep's value axis. */
 import { describe, expect, it } from 'vitest';
 import { logAxisTicks } from '../../src/core/ticks';
-import { LABEL_GAP, lineTickLabels } from '../../src/ui/heatmap/draw';
+import { curveY, LABEL_GAP, lineTickLabels } from '../../src/ui/heatmap/draw';
+import { allocateOutputs } from '../../src/core/outputs';
 
 const labels = (lo: number, hi: number, max?: number) => logAxisTicks(lo, hi, max).map((t) => t.label);
 
@@ -63,5 +64,22 @@ describe("a 1-D sweep's value axis", () => {
 
   it('has no 0 line on a linear scale', () => {
     expect(lineTickLabels(plot(300), { metric: 'stepsToThreshold', kind: 'linear', min: 0, max: 200 }).map((l) => l.label)).toEqual(['0', '100', '200']);
+  });
+
+  it('labels a probability 0, 0.2 … 1 (the band of a replica sweep), evenly, 1 at the top', () => {
+    const layout = lineTickLabels(plot(300), { metric: 'pConverged', kind: 'linear', min: 0, max: 1 });
+    expect(layout.map((l) => l.label)).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    expect(layout[5].y).toBeLessThan(layout[0].y);
+    for (const gap of gaps(layout.map((l) => l.y))) expect(gap).toBeCloseTo((300 - 40) / 5, 9);
+  });
+
+  it('puts the marks of a cell on its point, or nowhere in particular where it has no value', () => {
+    const outputs = allocateOutputs(3, true);
+    outputs.pConverged!.set([0, 0.5, NaN]);
+    const scale = { metric: 'pConverged', kind: 'linear', min: 0, max: 1 } as const;
+    const labels = lineTickLabels(plot(300), scale);
+    expect(curveY(plot(300), outputs, scale, 0)).toBe(labels[0].y);
+    expect(curveY(plot(300), outputs, scale, 1)).toBeCloseTo((labels[2].y + labels[3].y) / 2, 9);
+    expect(curveY(plot(300), outputs, scale, 2)).toBeUndefined();
   });
 });

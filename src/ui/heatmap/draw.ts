@@ -2,16 +2,20 @@
  * What the heatmap view paints over (or instead of) its cells: the Compare outline, the marks of the inspected cell, the
  * pinned cells and the keyboard's cursor, labels, and a 1-D sweep's curve with its y ticks.
  */
+import { BAND_FILL, bandOutline, bandRuns, probabilityTicks, showsBand } from '../../core/band';
 import { barTicks, type HeatmapScale } from '../../core/heatmap';
-import type { OutputName, SweepOutputs } from '../../core/outputs';
+import { outputArray, type AnyOutputName, type OutputName, type SweepOutputs } from '../../core/outputs';
 import type { PlotRect } from './axes';
 
 
-/** A ring around one cell, black and white so that it shows on any colour (dashed: the keyboard's cursor). */
-export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number, dashed: boolean): void {
+/**
+ * A ring around one cell, black and white so that it shows on any colour (dashed: the keyboard's cursor); at height
+ * `y` when given (a 1-D sweep's point on its curve: curveY).
+ */
+export function drawMark(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, cell: number, dashed: boolean, y?: number): void {
   const cw = p.w / nx, ch = p.h / ny;
-  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
-  const r = Math.max(6, Math.min(cw, ch) / 2 + 3);
+  const cx = p.x + ((cell % nx) + 0.5) * cw, cy = y ?? p.y + (ny - 0.5 - Math.floor(cell / nx)) * ch;
+  const r = y === undefined ? Math.max(6, Math.min(cw, ch) / 2 + 3) : Math.max(6, Math.min(cw / 2, 6) + 3); // around a point: its size
   ctx.setLineDash(dashed ? [4, 3] : []);
   for (const [color, width] of [['#000', 4], ['#fff', 2]] as const) {
     ctx.strokeStyle = color;
@@ -30,9 +34,9 @@ export interface PinMark { cell: number; color: string; label: string }
  * pins on neighbouring cells stay apart (they touch below 8-pixel cells, where the ring keeps a 3-pixel radius); its
  * number beside it where cells leave room for one (16 pixels or more).
  */
-export function drawPin(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, pin: PinMark): void {
+export function drawPin(ctx: CanvasRenderingContext2D, p: PlotRect, nx: number, ny: number, pin: PinMark, y?: number): void {
   const cw = p.w / nx, ch = p.h / ny, size = Math.min(cw, ch);
-  const cx = p.x + ((pin.cell % nx) + 0.5) * cw, cy = p.y + (ny - 0.5 - Math.floor(pin.cell / nx)) * ch;
+  const cx = p.x + ((pin.cell % nx) + 0.5) * cw, cy = y ?? p.y + (ny - 0.5 - Math.floor(pin.cell / nx)) * ch;
   const r = pinRadius(cw, ch), width = Math.min(4, Math.max(2, size / 5));
   ctx.beginPath();
   ctx.arc(cx, cy, r, 0, 2 * Math.PI);
@@ -84,7 +88,7 @@ export function drawOutline(ctx: CanvasRenderingContext2D, p: PlotRect, nx: numb
 /**
  * A 1-D sweep's metric as a curve over x: each cell a point in its colour at its value (log or linear, the colour
  * bar's range; drawLineTicks labels it), joined by a line; a cell without a value (diverged, never, not run) is a tick of its
- * colour along the bottom.
+ * colour along the bottom. A replica sweep's probability (showsBand) has its Wilson 95% interval as a band under the curve.
  */
 export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: SweepOutputs, scale: HeatmapScale, rgba: Uint8ClampedArray, nx: number): void {
   ctx.fillStyle = '#fff';
@@ -93,6 +97,7 @@ export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: Sw
   // An exact 0 on a log scale sits on its own line below the scale (labelled 0 by drawLineTicks).
   const onScale = lineY(p, scale), yOf = (v: number) => (log && v === 0 ? zeroLine(p) : onScale(v));
   const xOf = (i: number) => p.x + ((i + 0.5) / nx) * p.w;
+  if (showsBand(outputs, 1, scale.metric)) drawBand(ctx, p, outputs, nx, xOf, onScale);
   const values = outputs[scale.metric as OutputName];
   const hasValue = (v: number) => (log ? Number.isFinite(v) && v >= 0 : v >= 0);
   ctx.strokeStyle = '#2456c7';
@@ -113,6 +118,27 @@ export function drawLine(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: Sw
   }
 }
 
+/** The band of a replica sweep's probability (src/core/band.ts), with grid lines at the y ticks. */
+function drawBand(ctx: CanvasRenderingContext2D, p: PlotRect, outputs: SweepOutputs, nx: number, xOf: (i: number) => number, yOf: (v: number) => number): void {
+  ctx.strokeStyle = '#e2e2e2';
+  ctx.lineWidth = 1;
+  for (const t of probabilityTicks()) { const y = Math.round(lineAt(p, t.position)) + 0.5; ctx.beginPath(); ctx.moveTo(p.x, y); ctx.lineTo(p.x + p.w, y); ctx.stroke(); }
+  ctx.fillStyle = BAND_FILL;
+  for (const run of bandRuns(outputs, nx)) {
+    ctx.beginPath();
+    bandOutline(run, xOf, yOf, Math.max(1, p.w / nx / 4)).forEach(([x, y], j) => (j ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.closePath();
+    ctx.fill();
+  }
+}
+
+/** The height of cell `cell`'s point on a 1-D sweep's curve (as drawLine puts it), or undefined where it has none. */
+export function curveY(p: PlotRect, outputs: SweepOutputs, scale: HeatmapScale, cell: number): number | undefined {
+  const v = outputArray(outputs, scale.metric as AnyOutputName)?.[cell], log = scale.kind === 'log';
+  if (v === undefined || !(log ? Number.isFinite(v) && v >= 0 : v >= 0)) return undefined;
+  return log && v === 0 ? zeroLine(p) : lineY(p, scale)(v);
+}
+
 /** The y position of a value on a 1-D sweep's curve (log or linear over the scale's range, clear of the bottom ticks). */
 export function lineY(p: PlotRect, scale: HeatmapScale): (v: number) => number {
   const log = scale.kind === 'log';
@@ -126,6 +152,9 @@ const zeroLine = (p: PlotRect) => p.y + p.h - 14;
 /** The y position of a fraction 0 … 1 of a curve's value axis (0 sits LABEL_GAP above the zero line). */
 const lineAt = (p: PlotRect, fraction: number) => p.y + 10 + (1 - fraction) * (p.h - 40);
 
+/** Whether a curve shows pConverged or a bound of its interval: ticks 0, 0.2 … 1 and the axis named. */
+const isProbability = (scale: HeatmapScale) => scale.metric.startsWith('pConverged');
+
 /** The least distance in CSS pixels between the centres of two y labels (12 px text). */
 export const LABEL_GAP = 16;
 
@@ -136,7 +165,7 @@ export const LABEL_GAP = 16;
  */
 export function lineTickLabels(p: PlotRect, scale: HeatmapScale): Array<{ y: number; label: string }> {
   const placed = scale.kind === 'log' ? [{ y: zeroLine(p), label: '0' }] : [];
-  for (const tick of barTicks(scale, 6)) {
+  for (const tick of isProbability(scale) ? probabilityTicks() : barTicks(scale, 6)) {
     const y = lineAt(p, tick.position);
     if (placed.every((q) => Math.abs(q.y - y) >= LABEL_GAP)) placed.push({ y, label: tick.label });
   }
@@ -150,4 +179,11 @@ export function drawLineTicks(ctx: CanvasRenderingContext2D, p: PlotRect, scale:
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const { y, label } of lineTickLabels(p, scale)) ctx.fillText(label, p.x - 6, y);
+  if (!isProbability(scale)) return;
+  ctx.save(); // the probability's axis is named: its colour bar may be far off on a phone
+  ctx.translate(14, p.y + p.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText('P(converged)', 0, 0);
+  ctx.restore();
 }

@@ -10,7 +10,7 @@ import { heatmapPixels, heatmapScale, lockedOrFitted, paintCells, pixelsOf, type
 import type { SweepOutputs } from '../../core/outputs';
 import type { SweepSpec } from '../../core/spec';
 import { drawAxes, drawColorbar, drawLegend, plotRectOf } from './axes';
-import { drawLine, drawLineTicks, drawMark, drawNote, drawOutline, drawPin, type PinMark } from './draw';
+import { curveY, drawLine, drawLineTicks, drawMark, drawNote, drawOutline, drawPin, type PinMark } from './draw';
 import { Gestures, type GestureEvent } from './gestures';
 
 /**
@@ -223,10 +223,11 @@ export class HeatmapView {
     ctx.restore();
     if (line) drawLineTicks(ctx, p, line.scale);
     if (this.disagreement) drawOutline(ctx, p, nx, ny, this.disagreement);
-    if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked, false);
-    for (const pin of this.pins) if (pin.cell < nx * ny) drawPin(ctx, p, nx, ny, pin); // over the inspected mark: it spills onto neighbours
+    const at = (cell: number) => (line ? curveY(p, line.outputs, line.scale, cell) : undefined); // a curve's marks sit on its points
+    if (this.marked !== undefined && this.marked < nx * ny) drawMark(ctx, p, nx, ny, this.marked, false, at(this.marked));
+    for (const pin of this.pins) if (pin.cell < nx * ny) drawPin(ctx, p, nx, ny, pin, at(pin.cell)); // over the inspected mark: it spills onto neighbours
     const cursor = this.gestures.cursor;
-    if (cursor !== undefined && cursor < nx * ny) drawMark(ctx, p, nx, ny, cursor, true);
+    if (cursor !== undefined && cursor < nx * ny) drawMark(ctx, p, nx, ny, cursor, true, at(cursor));
     if (drag?.kind === 'zoom') {
       ctx.strokeStyle = '#fff';
       ctx.lineWidth = 2;

@@ -39,7 +39,7 @@ export function mountExports(store: Store, runs: Runs, heatmap: HeatmapView): vo
   const figure = (): { svg: string; name: string } | undefined => {
     const view = runs.current, scale = heatmap.scaleShown, cellsHref = heatmap.cellsImage();
     if (!view?.result || !scale || !cellsHref) return undefined;
-    return { svg: figureSvg({ spec: view.spec, scale, cellsHref, computedBy: ranOnText(view.result.ranOn), outlined: heatmap.outlined, note: emptyMetricNote(view.outputs, scale.metric) }), name: figureName(view.spec, scale.metric) };
+    return { svg: figureSvg({ spec: view.spec, scale, cellsHref, computedBy: ranOnText(view.result.ranOn), outlined: heatmap.outlined, note: emptyMetricNote(view.outputs, scale.metric), outputs: view.outputs }), name: figureName(view.spec, scale.metric) };
   };
   byId('export-svg').addEventListener('click', () => {
     const f = figure();

@@ -5,7 +5,9 @@
  */
 import { axisValues, gridSize } from '../../core/grid';
 import { classifyCell, classOf, formatOutput, isComputed, OUTPUT_NAMES, outputRow, type OutputName, type SweepOutputs } from '../../core/outputs';
-import { isMlp, type SweepSpec } from '../../core/spec';
+import { isMlp, replicaCount, type SweepSpec } from '../../core/spec';
+import type { ReplicaTraces } from '../../core/replica-traces';
+import { replicaChart, replicaRows, type ReplicaOverlay } from '../replica-curves';
 import { drawCurves, replaceChart, SERIES_COLORS, type CurveSeries } from '../charts';
 import { byId } from '../dom';
 import type { PinMark } from '../heatmap/draw';
@@ -68,32 +70,45 @@ export function lossCurves(overlays: Overlay[], inspected: number | undefined, c
 /**
  * Fills the inspector panel: for the inspected `cell` (if any) the view's outputs (computed by `engine`) beside its
  * float64 replay and its weights; the E(k) of every replay in `overlays` (the inspected cell and the pinned ones),
- * each replayed in float64 keeping every `every`-th step.
+ * each replayed in float64 keeping every `every`-th step. In a replica sweep `overlays` holds the inspected cell's
+ * replica 0 (its weights, its outputs in the table) and `replicas` the replicas of it and of the pinned cells: the
+ * table leads with the cell's replica summary, and E(k) shows its replicas and median (replicaChart).
  */
-export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number | undefined, engine: string, overlays: Overlay[], every: number): void {
+export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutputs, cell: number | undefined, engine: string, overlays: Overlay[], every: number, replicas: ReplicaOverlay[] = []): void {
   panel.hidden = false;
-  const replay = overlays.find((o) => o.cell === cell)?.trace;
-  panel.querySelector('#inspector-title')!.textContent = cell === undefined ? 'Pinned cells (click a cell to inspect it)' : `Cell ${cell}: ${describeCell(spec, cell)}`;
+  const replay = overlays.find((o) => o.cell === cell)?.trace, replicated = spec.replicas !== undefined;
+  const R = replicated ? ` (${replicaCount(spec)} replicas)` : '';
+  panel.querySelector('#inspector-title')!.textContent = cell === undefined ? 'Pinned cells (click a cell to inspect it)' : `Cell ${cell}: ${describeCell(spec, cell)}${R}`;
   panel.querySelector('#inspector-engines')!.textContent = `This view: ${engine}. ${replayEngine(isMlp(spec))}`;
   const table = panel.querySelector<HTMLTableElement>('#inspector-table')!, weights = panel.querySelector<HTMLElement>('#inspector-weights')!;
   table.hidden = weights.hidden = !replay;
   const thin = every > 1 ? ` (every ${every} steps)` : '';
   if (replay && cell !== undefined) {
     const cpu = replay.outputs, computed = isComputed(view, cell);
+    const own = replicas.find((o) => o.cell === cell)?.traces;
     fillTable(table, [
       ['', 'this view', 'float64 replay'],
+      ...(replicated ? [...replicaRows(view, cell, own, spec.convergence), ['replica 0 ↓', '', '']] : []),
       ...OUTPUT_NAMES.map((key) => [key, computed ? show(key, view[key][cell]) : 'not run yet', show(key, cpu[key])]),
       ['class', computed ? classOf(view, cell, spec.convergence) : 'not run yet', classifyCell(cpu, spec.convergence)],
     ]);
     // Words ("did not diverge") may wrap to fit the column; numbers (7.794345e-12) never break.
     table.querySelectorAll('td').forEach((td) => td.classList.toggle('words', td.textContent!.includes(' ')));
+    // Long names (medianStepsToThreshold) may break before a capital, so the table keeps to its column.
+    table.querySelectorAll('tr > td:first-child').forEach((td) => {
+      const name = td.textContent!;
+      if (name.length < 12 || name.includes(' ')) return;
+      td.replaceChildren(...name.split(/(?=[A-Z])/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part])));
+      td.classList.add('words');
+    });
     // The course's eight weights, or an MLP's two weight norms (not its hundreds of weights).
-    const w = weightChart(replay, cell, SERIES_COLORS, thin);
+    const w = weightChart(replay, cell, SERIES_COLORS, `${replicated ? ' (replica 0)' : ''}${thin}`);
     const chart = drawCurves(weights, w.title, w.series, { log: w.log, yLabel: w.yLabel, height: 260 });
     chart.setData([traceColumn(replay, 0), ...chart.data.slice(1)] as typeof chart.data); // the real step numbers
     weights.dataset.series = w.series.map((s) => s.label).join(';'); // for tests
   } else replaceChart(weights);
   const loss = panel.querySelector<HTMLElement>('#inspector-loss')!;
+  if (replicated) { drawReplicas(loss, replicas, cell, spec.convergence); return; }
   if (!overlays.length) { replaceChart(loss); return; }
   const { k, series } = lossCurves(overlays, cell, spec.convergence);
   const lossChart = drawCurves(loss, `E(k), float64${thin}`, series, { log: true, yLabel: 'E (log)', height: 260 });
@@ -101,8 +116,31 @@ export function inspectCell(panel: HTMLElement, spec: SweepSpec, view: SweepOutp
   loss.dataset.series = series.map((s) => `${s.label}=${s.color}`).join(';'); // for tests
 }
 
+/** The E(k) of a replica sweep's cells (replicaChart) into `target`, or nothing while none is replayed. */
+function drawReplicas(target: HTMLElement, replicas: ReplicaOverlay[], cell: number | undefined, rule: SweepSpec['convergence']): void {
+  if (!replicas.length) { replaceChart(target); return; }
+  const { k, series, markers, title } = replicaChart(replicas, cell, rule);
+  const chart = drawCurves(target, title, series, { log: true, yLabel: 'E (log)', height: 260, markers });
+  chart.setData([k, ...chart.data.slice(1)] as typeof chart.data);
+  target.dataset.series = series.filter((s) => !s.hideLegend).map((s) => `${s.label}=${s.color}`).join(';'); // for tests
+  target.dataset.curves = String(series.length);
+  target.dataset.markers = String(markers.length);
+}
+
 /** Replays kept (per view and cell: a pin is replayed once, not at every redraw), the most recently used last. */
 const KEPT_REPLAYS = 40;
+/** Replica replays kept (up to 8 MB each at R = 4096): the inspected cell and the pins. */
+const KEPT_REPLICA_REPLAYS = 10;
+
+/** `ask()`'s promise, kept in `kept` under `id` (the most recently used last, at most `limit`; a failure is asked again). */
+function keptPromise<T>(kept: Map<string, Promise<T>>, limit: number, id: string, ask: () => Promise<T>): Promise<T> {
+  const promise = kept.get(id) ?? ask();
+  kept.delete(id);
+  kept.set(id, promise);
+  if (kept.size > limit) kept.delete(kept.keys().next().value!);
+  promise.catch(() => kept.delete(id));
+  return promise;
+}
 
 /**
  * Wires the inspector: the inspected cell (state.inspected, in the link too) replayed on float64 in `checker`, beside the
@@ -111,16 +149,13 @@ const KEPT_REPLAYS = 40;
  */
 export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, heatmap: HeatmapView): void {
   const panel = byId('inspector');
-  const replays = new Map<string, Promise<Replay>>();
-  const replayOf = (key: string, spec: SweepSpec, cell: number, every: number): Promise<Replay> => {
-    const id = `${key}#${cell}`;
-    const kept = replays.get(id) ?? (isMlp(spec) ? checker.traceMlp(spec, cell, every) : checker.trace(spec, cell, 'float64', every));
-    replays.delete(id);
-    replays.set(id, kept);
-    if (replays.size > KEPT_REPLAYS) replays.delete(replays.keys().next().value!);
-    kept.catch(() => replays.delete(id)); // a failed replay is asked again next time
-    return kept;
-  };
+  const replays = new Map<string, Promise<Replay>>(), replicaReplays = new Map<string, Promise<ReplicaTraces>>();
+  // A cell's network: replica 0 (network cell · R) in a replica sweep.
+  const replayOf = (key: string, spec: SweepSpec, cell: number, every: number) => keptPromise(replays, KEPT_REPLAYS, `${key}#${cell}`, () => {
+    const network = cell * replicaCount(spec);
+    return isMlp(spec) ? checker.traceMlp(spec, network, every) : checker.trace(spec, network, 'float64', every);
+  });
+  const replicasOf = (key: string, spec: SweepSpec, cell: number) => keptPromise(replicaReplays, KEPT_REPLICA_REPLAYS, `${key}#${cell}`, () => checker.traceReplicas(spec, cell));
   let asked = 0, shownKey = '';
   store.subscribe((s) => [s.inspected, s.pins, s.view, s.run.phase, s.run.id], async () => {
     const token = ++asked; // every change: replays that return after another change are stale
@@ -134,11 +169,20 @@ export function mountInspector(store: Store, runs: Runs, checker: SweepWorker, h
     const every = replayEvery(view.spec.steps);
     // The inspected cell first (drawn under the pins), in its pin's colour when it is pinned.
     const wanted = [...(inspected !== undefined && !pins.includes(inspected) ? [{ cell: inspected, pin: undefined }] : []), ...marks.map((pin) => ({ cell: pin.cell, pin }))];
-    const settled = await Promise.allSettled(wanted.map(({ cell }) => replayOf(data.key, view.spec, cell, every)));
+    // A replica sweep: the inspected cell's replica 0 (weights, table), and every wanted cell's replicas (its E(k)).
+    const replicated = view.spec.replicas !== undefined, singles = replicated ? wanted.filter((w) => w.cell === inspected) : wanted;
+    const [settled, settledReplicas] = await Promise.all([
+      Promise.allSettled(singles.map(({ cell }) => replayOf(data.key, view.spec, cell, every))),
+      Promise.allSettled((replicated ? wanted : []).map(({ cell }) => replicasOf(data.key, view.spec, cell))),
+    ]);
     if (token !== asked) return; // the page moved on meanwhile (the replays are kept for when it comes back)
-    const failed = wanted.flatMap(({ cell }, i) => { const r = settled[i]; return r.status === 'rejected' ? [`cell ${cell} (${describeCell(view.spec, cell)}) could not be replayed: ${(r.reason as Error).message}`] : []; });
-    const overlays = wanted.flatMap((w, i) => { const r = settled[i]; return r.status === 'fulfilled' ? [{ ...w, trace: r.value }] : []; });
-    inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), overlays, every);
+    const failed = [...settled, ...settledReplicas].flatMap((r, i) => {
+      const { cell } = i < singles.length ? singles[i] : wanted[i - singles.length];
+      return r.status === 'rejected' ? [`cell ${cell} (${describeCell(view.spec, cell)}) could not be replayed: ${(r.reason as Error).message}`] : [];
+    });
+    const overlays = singles.flatMap((w, i) => { const r = settled[i]; return r.status === 'fulfilled' ? [{ ...w, trace: r.value }] : []; });
+    const replicas = wanted.flatMap(({ cell, pin }, i) => { const r = settledReplicas[i]; return r?.status === 'fulfilled' ? [{ cell, traces: r.value, color: pin?.color ?? INSPECTED_COLOR, pin: pin?.label }] : []; });
+    inspectCell(panel, view.spec, data.outputs, inspected, data.result ? ranOnText(data.result.ranOn) : plannedText(data.arithmetic, capabilities), overlays, every, replicas);
     if (failed.length) byId('inspector-engines').textContent += ` ${failed.join('; ')}.`;
     // A newly inspected cell is brought into sight when the panel lies off-screen (below the map on narrow screens).
     const key = `${data.key}#${inspected}`;
