@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readResults, writeResults } from '../../src/cli/results-file';
 import { decodeNpy } from '../../src/core/npy';
 import { allocateOutputs, OUTPUT_NAMES, REPLICA_OUTPUT_NAMES, outputArray, type SweepOutputs } from '../../src/core/outputs';
@@ -28,8 +28,11 @@ const R2 = 6, grid = specFile('grid', { ...course, steps: 300, replicas: { count
 const R1 = 32, lr = { param: 'lr', min: 0.01, max: 10000, count: 48, scale: 'log' }, line = { ...course, steps: 3000, init: { ...course.init, scale: 2 }, x: lr };
 
 describe('replica sweeps on the command line', () => {
-  it('write every replica row and every replica as .npy [ny, nx, R], read back; three shards merged equal the unsharded run', () => {
-    const out = cli('main', [grid, '--backend', 'cpu', '--threads', '2', '--out', join(dir, 'whole')]);
+  /** The grid's unsharded run (its summary as printed), which the first and last tests read. */
+  let out = '';
+  beforeAll(() => { out = cli('main', [grid, '--backend', 'cpu', '--threads', '2', '--out', join(dir, 'whole')]); }, 60_000);
+
+  it('write every replica row and every replica as .npy [ny, nx, R], read back; three shards (one stopped and resumed) merged equal the unsharded run', () => {
     expect(out).toMatch(/replicas {4}6 per cell, common draws/);
     expect(out).toMatch(/networks {4}210 \(cells × replicas\): converged [\d,]+/);
     expect(out).toMatch(/pConverged {2}mean 0\.\d{3} over 35 cells; [1-9]\d* cells with 0 < p < 1/);
@@ -46,6 +49,14 @@ describe('replica sweeps on the command line', () => {
     for (const i of [2, 0, 1]) cli('main', [grid, '--backend', 'cpu', '--threads', '2', '--shard', `${i}/3`, '--out', join(dir, 'parts')]);
     const part = read(join(dir, 'parts', 'part-1-of-3.json'));
     expect(part.replicaOutputs!.finalLoss).toHaveLength(12 * R2); // cells 11 … 22
+    // Part 1 as if stopped after 7 of its 12 cells (its last 5 cells and their replicas not run), then resumed.
+    const blank = allocateOutputs(1, true);
+    for (let c = 7; c < 12; c++) {
+      for (const name of [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES]) outputArray(part.outputs, name)![c] = outputArray(blank, name)![0];
+      for (const name of OUTPUT_NAMES) part.replicaOutputs![name].fill(blank[name][0], c * R2, (c + 1) * R2);
+    }
+    writeResults(join(dir, 'parts'), 'part-1-of-3', { ...part.head, status: 'cancelled', cellsDone: 7 }, part.outputs, undefined, part.replicaOutputs);
+    expect(cli('main', ['--resume', join(dir, 'parts'), '--shard', '1/3'])).toMatch(/\(cells 11 … 22\)/);
     expect(cli('merge', [join(dir, 'parts')])).toMatch(/merged {6}3 parts, 35 cells/);
     const merged = read(join(dir, 'parts', 'results.json'));
     for (const { name } of [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES].map((n) => ({ name: n }))) expect(sameBits(outputArray(merged.outputs, name)!, outputArray(whole.outputs, name)!), name).toBe(true);
