@@ -230,7 +230,7 @@ function readDocument(path: string, raw: unknown): Read {
   const cells = range.end - range.first;
   const rows = rowsOfSpec(head.spec), field = raw.outputFiles !== undefined ? 'outputFiles' : 'outputs';
   const extra = Object.keys(named).filter((name) => !rows.some((o) => o.name === name));
-  if (extra.length) refuse(`${field}.${extra[0]}: ${head.spec.replicas ? 'not an output of a sweep' : 'a row of a replica sweep, but the spec has no replicas'}; the file is damaged or edited`);
+  if (extra.length) refuse(`${field}.${extra[0]}: ${(REPLICA_OUTPUT_NAMES as readonly string[]).includes(extra[0]) ? 'a row of a replica sweep, but the spec has no replicas' : 'not an output of a sweep'}; the file is damaged or edited`);
   const absent = rows.filter((o) => !(o.name in named));
   if (absent.length) refuse(`${field}: no ${absent.map((o) => o.name).join(', ')}: a replica sweep's file holds every replica row; the file is damaged or edited`);
   const shape = head.part || !head.spec.y ? [cells] : [ny, nx];

@@ -111,5 +111,10 @@ describe('replica sweeps on the command line', () => {
     const edited = join(mkdtempSync(join(dir, 'edited-')), 'results.json');
     writeFileSync(edited, text.replace('"pConvergedLow":', '"pConvergedLower":'));
     expect(readResults(edited)).toMatchObject({ ok: false, error: expect.stringMatching(/outputs\.pConvergedLower: not an output of a sweep/) });
+    writeFileSync(edited, text.replace(/"pConvergedLow":\[[^\]]*\],/, ''));
+    expect(readResults(edited)).toMatchObject({ ok: false, error: expect.stringMatching(/outputs: no pConvergedLow: a replica sweep's file holds every replica row/) });
+    const { replicas: _, ...plain } = head.spec, folder = mkdtempSync(join(dir, 'plain-'));
+    writeResults(folder, 'results', { ...head, spec: plain }, outputs); // a plain sweep's file with a replica sweep's rows
+    expect(readResults(join(folder, 'results.json'))).toMatchObject({ ok: false, error: expect.stringMatching(/outputs\.pConverged: a row of a replica sweep, but the spec has no replicas/) });
   });
 });
