@@ -4,12 +4,13 @@
  * resumed; three shards merged against the unsharded run; a damaged replica row refused naming the field.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readResults, writeResults } from '../../src/cli/results-file';
-import { decodeNpy } from '../../src/core/npy';
+import { decodeNpy, encodeNpy } from '../../src/core/npy';
+import { uniform01 } from '../../src/core/random';
 import { allocateOutputs, OUTPUT_NAMES, REPLICA_OUTPUT_NAMES, outputArray, type SweepOutputs } from '../../src/core/outputs';
 import { reduceCell } from '../../src/core/replicas';
 import type { ResultsFile } from '../../src/core/results';
@@ -116,5 +117,60 @@ describe('replica sweeps on the command line', () => {
     const { replicas: _, ...plain } = head.spec, folder = mkdtempSync(join(dir, 'plain-'));
     writeResults(folder, 'results', { ...head, spec: plain }, outputs); // a plain sweep's file with a replica sweep's rows
     expect(readResults(join(folder, 'results.json'))).toMatchObject({ ok: false, error: expect.stringMatching(/outputs\.pConverged: a row of a replica sweep, but the spec has no replicas/) });
+  });
+
+  it('edited at random (replica rows, kept replicas, their checksums), is refused with a message or read back exactly', () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+    console.log(`replica fuzz seed ${seed} (FUZZ_SEED=${seed} repeats it)`);
+    let draws = 0;
+    const rnd = () => uniform01(seed, draws++, 0), pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
+    const original = join(dir, 'whole'), expected = read(join(original, 'results.json'));
+    const rows = [...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES];
+    const counts = { refused: 0, same: 0 };
+    for (let c = 0; c < 150; c++) {
+      const folder = mkdtempSync(join(dir, 'fuzz-')), target = join(folder, 'results.json');
+      for (const f of readdirSync(original).filter((f) => f.startsWith('results.'))) cpSync(join(original, f), join(folder, f));
+      const doc = JSON.parse(readFileSync(target, 'utf8'));
+      // Without checksums (half the cases) the rows' own checks must catch an edit of a cell's summary: with every
+      // replica kept, the summary is a function of them.
+      const unsummed = rnd() < 0.5;
+      if (unsummed) delete doc.sha256;
+      let what: string;
+      const kind = unsummed ? 'row' : pick(['row', 'npy', 'key']);
+      if (kind === 'npy') {
+        const name = pick(OUTPUT_NAMES), file = join(folder, doc.replicaFiles[name]), bytes = readFileSync(file);
+        const edit = pick(['flip', 'shape', 'cut']);
+        if (edit === 'flip') { const at = 128 + Math.floor(rnd() * (bytes.length - 128)); bytes[at] ^= 1 << Math.floor(rnd() * 8); writeFileSync(file, bytes); }
+        else if (edit === 'shape') writeFileSync(file, encodeNpy(decodeNpy(bytes).ok ? (decodeNpy(bytes) as { values: Float64Array }).values : new Float64Array(1), [35, R2]));
+        else writeFileSync(file, bytes.subarray(0, Math.floor(rnd() * bytes.length)));
+        what = `replicaFiles.${name}: ${edit}`;
+      } else if (kind === 'key') {
+        const edit = pick(['replicaFiles', 'replicaFiles.score', 'spec.replicas.keep', 'spec.replicas.count', 'spec.replicas']);
+        if (edit === 'replicaFiles') delete doc.replicaFiles;
+        else if (edit === 'replicaFiles.score') delete doc.replicaFiles.score;
+        else if (edit === 'spec.replicas') delete doc.spec.replicas;
+        else if (edit === 'spec.replicas.keep') doc.spec.replicas.keep = 'summary';
+        else doc.spec.replicas.count = pick([1, 5, 7, 4096]);
+        what = `edit ${edit}`;
+      } else {
+        const name = unsummed ? pick(REPLICA_OUTPUT_NAMES) : pick(rows), cell = Math.floor(rnd() * 35), old = doc.outputs[name][cell];
+        const value = pick([null, 0, 1, -1, R2, R2 + 1, 0.5, typeof old === 'number' ? old + 1 : 2, typeof old === 'number' ? old * (1 + 2 ** -40) : 3, typeof old === 'number' ? -old : 4]);
+        doc.outputs[name][cell] = value;
+        what = `outputs.${name}[${cell}]: ${old} → ${value}${unsummed ? ' (no checksums)' : ''}`;
+      }
+      writeFileSync(target, JSON.stringify(doc));
+      const r = readResults(target);
+      if (!r.ok) {
+        expect(r.error, what).toContain(target);
+        expect(r.error, what).not.toMatch(/^\s+at /m);
+        counts.refused++;
+        continue;
+      }
+      for (const name of rows) expect(sameBits(outputArray(r.results.outputs, name)!, outputArray(expected.outputs, name)!), `${what}: ${name}`).toBe(true);
+      for (const name of OUTPUT_NAMES) expect(sameBits(r.results.replicaOutputs![name], expected.replicaOutputs![name]), `${what}: kept ${name}`).toBe(true);
+      counts.same++;
+    }
+    console.log(`replica files: ${counts.refused} edits refused, ${counts.same} read back as written`);
+    expect(counts.refused).toBeGreaterThan(120);
   });
 });
