@@ -10,10 +10,11 @@ import { join, resolve } from 'node:path';
 import { compareOutputs } from '../core/compare';
 import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
-import { allocateOutputs, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, copyCell, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
+import type { ReplicaRunResult } from '../core/replica-run';
 import { partRange, resultsHead } from '../core/results';
 import { rate, type Checkpoint, type RunOptions, type RunProgress, type RunResult } from '../core/run';
-import { isMlp, parseSpecText, type SweepSpec } from '../core/spec';
+import { isMlp, parseSpecText, replicaCount, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
 import { NoAdapterError } from '../gpu/device';
 import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
@@ -96,8 +97,11 @@ function stopOnSignals(abort: AbortController): void {
   process.on('SIGTERM', onSignal);
 }
 
-/** What an earlier, stopped run of this sweep left: its outputs (whole-sweep sized), time, engine and checkpoint. */
-interface Prior { outputs: SweepOutputs; elapsedMs: number; backend: BackendFlag; checkpoint?: Checkpoint }
+/**
+ * What an earlier, stopped run of this sweep left: its outputs (whole-sweep sized; with keep "all", every replica's,
+ * network c·R + r), time, engine and checkpoint.
+ */
+interface Prior { outputs: SweepOutputs; replicaOutputs?: SweepOutputs; elapsedMs: number; backend: BackendFlag; checkpoint?: Checkpoint }
 
 /** The spec (with --convergence's rule), the stopped run to continue (with --resume) and the backend to use, or a message. */
 function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: BackendFlag } {
@@ -121,16 +125,19 @@ function loadSpecAndPrior(args: CliArgs): { spec: SweepSpec; prior?: Prior; back
     const parts = args.shard || !existsSync(args.resume) ? [] : readdirSync(args.resume).filter((f) => /^part-\d+-of-\d+\.json$/.test(f));
     fail(`--resume: ${read.error}${parts.length ? `; ${args.resume} holds parts of a sharded sweep (${parts.slice(0, 3).join(', ')}${parts.length > 3 ? ', …' : ''}): add --shard I/N to continue one` : ''}`);
   }
-  const { head, outputs } = read.results;
+  const { head, outputs, replicaOutputs } = read.results;
   // The rule only classifies the outputs: a spec file may name another one than the stopped run.
   if (spec && JSON.stringify({ ...spec, convergence: undefined }) !== JSON.stringify({ ...head.spec, convergence: undefined })) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
   if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
   const fileBackend = head.backend as BackendFlag;
   if (!(BACKENDS as readonly string[]).includes(fileBackend) || fileBackend === 'auto') fail(`--resume: ${file} names an unknown backend "${head.backend}"`);
   if (args.backend !== 'auto' && args.backend !== fileBackend) fail(`--resume: ${file} was computed on ${fileBackend}; continuing on ${args.backend} would mix arithmetics: leave --backend out`);
-  const whole = allocateOutputs(gridSize(head.spec).cells);
-  for (const name of OUTPUT_NAMES) whole[name].set(outputs[name], head.part?.firstCell ?? 0);
-  return { spec: head.spec, backend: fileBackend, prior: { outputs: whole, elapsedMs: head.timings.elapsedMs, backend: fileBackend, checkpoint: read.checkpoint } };
+  const cells = gridSize(head.spec).cells, first = head.part?.firstCell ?? 0, R = replicaCount(head.spec);
+  const whole = allocateOutputs(cells, !!head.spec.replicas);
+  for (let c = 0; c < outputs.finalLoss.length; c++) copyCell(outputs, c, whole, first + c);
+  const wholeReplicas = replicaOutputs && allocateOutputs(cells * R);
+  if (wholeReplicas) for (const name of OUTPUT_NAMES) wholeReplicas[name].set(replicaOutputs![name], first * R);
+  return { spec: head.spec, backend: fileBackend, prior: { outputs: whole, replicaOutputs: wholeReplicas, elapsedMs: head.timings.elapsedMs, backend: fileBackend, checkpoint: read.checkpoint } };
 }
 
 /**
@@ -190,22 +197,29 @@ async function main(): Promise<void> {
   const { run: fresh, error } = trainer ? await runOnGpu(trainer, spec, options) : { run: await cpuPool().run(spec, arithmetic, options) };
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  // This run's cells joined to what earlier runs did.
-  const outputs = prior?.outputs ?? fresh.outputs;
-  if (prior) for (let j = 0; j < fresh.cellsDone; j++) for (const name of OUTPUT_NAMES) outputs[name][todo[j]] = fresh.outputs[name][todo[j]];
+  // This run's cells joined to what earlier runs did (a replica sweep's rows and kept replicas too).
+  const R = replicaCount(spec), freshReplicas = (fresh as ReplicaRunResult).replicaOutputs;
+  const outputs = prior?.outputs ?? fresh.outputs, replicaOutputs = prior?.replicaOutputs ?? freshReplicas;
+  if (prior) {
+    for (let j = 0; j < fresh.cellsDone; j++) {
+      copyCell(fresh.outputs, todo[j], outputs, todo[j]);
+      for (let r = 0; r < R && replicaOutputs; r++) copyCell(freshReplicas!, todo[j] * R + r, replicaOutputs, todo[j] * R + r);
+    }
+  }
   let done = 0;
   for (let i = range.first; i < range.end; i++) if (isComputed(outputs, i)) done++;
   const elapsedMs = (prior?.elapsedMs ?? 0) + fresh.elapsedMs;
   const status = done === range.end - range.first ? 'complete' : fresh.status;
-  const run: RunResult = { outputs, status, cellsDone: done, elapsedMs, networkStepsPerSecond: rate(done, spec.steps, elapsedMs), checkpoint: fresh.checkpoint };
+  const run: RunResult = { outputs, status, cellsDone: done, elapsedMs, networkStepsPerSecond: rate(done * R, spec.steps, elapsedMs), checkpoint: fresh.checkpoint };
 
   console.log(formatSummary(spec, backend, adapter, run, shard ? range : undefined));
   const head = resultsHead(spec, backend, adapter, run, shard);
   if (shard) {
-    const files = writeResults(outDir, `part-${shard.index}-of-${shard.count}`, head, outputsAt(outputs, range.first, range.end), run.checkpoint);
+    const partReplicas = replicaOutputs && outputsAt(replicaOutputs, range.first * R, range.end * R);
+    const files = writeResults(outDir, `part-${shard.index}-of-${shard.count}`, head, outputsAt(outputs, range.first, range.end), run.checkpoint, partReplicas);
     console.log(`wrote       ${files.join(', ')} (cells ${range.first} … ${range.end - 1}); when every part is there: npm run merge -- ${outDir}`);
   } else {
-    console.log(writeSweepFiles(outDir, head, outputs, run.checkpoint));
+    console.log(writeSweepFiles(outDir, head, outputs, run.checkpoint, replicaOutputs));
   }
   if (status !== 'complete') console.log(`stopped     ${done.toLocaleString('en-US')} of ${(range.end - range.first).toLocaleString('en-US')} cells done${run.checkpoint ? `, ${run.checkpoint.cells.length.toLocaleString('en-US')} more partly (their state is saved)` : ''}; continue with: npm run sweep -- --resume ${outDir}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`);
 

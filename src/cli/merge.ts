@@ -59,7 +59,7 @@ const earlier = earlierRunProblem(join(outDir, 'results.json'), merged.head.spec
 if (earlier) fail(`cannot merge: ${earlier}`);
 console.log(`merged      ${parts.length} parts, ${merged.head.cellsDone.toLocaleString('en-US')} cells`);
 try {
-  console.log(writeSweepFiles(outDir, merged.head, merged.outputs));
+  console.log(writeSweepFiles(outDir, merged.head, merged.outputs, undefined, merged.replicaOutputs));
 } catch (e) {
   fail(`cannot write the merged files into ${outDir} (${(e as Error).message}); give a writable folder with --out`);
 }

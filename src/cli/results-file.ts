@@ -3,17 +3,19 @@
  * INLINE_MAX_CELLS cells, else in .npy files beside it; and a stopped GPU run's checkpoint as two .npy files. Every
  * file is written atomically, the .npy files first under names of their own (<base>.<write id>.<what>.npy) and the
  * JSON last, so a process killed at any moment leaves the previous complete set; older companions are removed after.
+ * A replica sweep's rows go with the others; with keep "all", every replica's outputs are .npy files [ny, nx, R].
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gridSize } from '../core/grid';
 import { decodeNpy, encodeNpy, type NpyArray } from '../core/npy';
-import { allocateOutputs, fromNull, isComputed, OUTPUT_NAMES, outputRow, outputsProblem, type OutputName, type SweepOutputs } from '../core/outputs';
+import { allocateOutputs, fromNull, isComputed, outputArray, OUTPUT_NAMES, outputRow, outputsProblem, REPLICA_OUTPUT_NAMES, rowsOf, rowsOfSpec, type AnyOutputName, type OutputName, type SweepOutputs } from '../core/outputs';
+import { keptReplicasProblem, replicaRowsProblem } from '../core/replica-check';
 import { INLINE_MAX_AXIS, INLINE_MAX_CELLS, RESULTS_FORMAT, type ReadResults, type ResultsHead } from '../core/results';
 import { checkHead, checkpointProblem, quote } from '../core/results-check';
 import { drawIsInline, mlpDraws, nested, type Draw, type DrawName } from '../core/results-draws';
-import { isMlp } from '../core/spec';
+import { isMlp, replicaCount } from '../core/spec';
 import type { Checkpoint } from '../core/run';
 import { CELL_STATE } from '../gpu/layout';
 import { writeAtomically, writeFileAtomic } from './atomic';
@@ -25,8 +27,8 @@ function writeJson(path: string, head: ResultsHead, outputs?: SweepOutputs): voi
   writeAtomically(path, (fd) => {
     if (!outputs) { writeFileSync(fd, JSON.stringify(head)); return; }
     writeFileSync(fd, `${JSON.stringify(head).slice(0, -1)},"outputs":{`);
-    OUTPUT_NAMES.forEach((name, i) => {
-      const values = outputs[name];
+    rowsOf(outputs).forEach(({ name }, i) => {
+      const values = outputArray(outputs, name as AnyOutputName)!;
       writeFileSync(fd, `${i ? ',' : ''}${JSON.stringify(name)}:[`);
       for (let start = 0; start < values.length; start += 65536) {
         writeFileSync(fd, `${start ? ',' : ''}${JSON.stringify(Array.from(values.subarray(start, start + 65536), finiteOrNull)).slice(1, -1)}`);
@@ -38,10 +40,11 @@ function writeJson(path: string, head: ResultsHead, outputs?: SweepOutputs): voi
 }
 
 /**
- * Writes DIR/<base>.json for `head` and `outputs` (of the whole sweep, or of the part), with `checkpoint` if given.
- * Returns the files written, the JSON last.
+ * Writes DIR/<base>.json for `head` and `outputs` (of the whole sweep, or of the part), with `checkpoint` if given, and
+ * for a replica sweep that keeps them all, `replicaOutputs` (network c·R + r for cell c of `outputs`). Returns the
+ * files written, the JSON last.
  */
-export function writeResults(dir: string, base: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string[] {
+export function writeResults(dir: string, base: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint, replicaOutputs?: SweepOutputs): string[] {
   const replaced = companionsNamedBy(join(dir, `${base}.json`), base);
   const written: string[] = [];
   const id = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -52,6 +55,7 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
   const large = cells > INLINE_MAX_CELLS;
   const file: ResultsHead = { ...head };
   delete file.outputFiles;
+  delete file.replicaFiles;
   delete file.checkpoint;
   delete file.draws;
   delete file.drawFiles;
@@ -72,13 +76,21 @@ export function writeResults(dir: string, base: string, head: ResultsHead, outpu
       }
     }
   }
+  const { nx, ny } = gridSize(head.spec);
+  const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
   if (large) {
-    const { nx, ny } = gridSize(head.spec);
-    const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
     file.outputFiles = {} as Record<OutputName, string>;
+    for (const { name } of rowsOf(outputs)) {
+      put(companion(name), encodeNpy(outputArray(outputs, name as AnyOutputName)!, shape));
+      file.outputFiles[name as OutputName] = companion(name);
+    }
+  }
+  if (head.spec.replicas?.keep === 'all') {
+    if (replicaOutputs?.finalLoss.length !== cells * replicaCount(head.spec)) throw new RangeError(`a replica sweep that keeps every replica needs their outputs (${cells} cells × ${replicaCount(head.spec)} replicas)`);
+    file.replicaFiles = {} as Record<OutputName, string>;
     for (const name of OUTPUT_NAMES) {
-      put(companion(name), encodeNpy(outputs[name], shape));
-      file.outputFiles[name] = companion(name);
+      put(companion(`replicas-${name}`), encodeNpy(replicaOutputs[name], [...shape, replicaCount(head.spec)]));
+      file.replicaFiles[name] = companion(`replicas-${name}`);
     }
   }
   if (checkpoint) {
@@ -117,11 +129,14 @@ type Read = { ok: true; results: ReadResults; checkpoint?: Checkpoint } | { ok: 
 /** SHA-256 (hex) of bytes. */
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** SHA-256 of outputs as the file's "outputs" entry has them: each row's bytes, every non-finite float64 as NaN, −0 as 0. */
+/**
+ * SHA-256 of outputs as the file's "outputs" entry has them: each row's bytes (every row they hold, rowsOf), every
+ * non-finite float64 as NaN, −0 as 0.
+ */
 export function outputsDigest(outputs: SweepOutputs): string {
   const hash = createHash('sha256');
-  for (const name of OUTPUT_NAMES) {
-    const v = outputs[name];
+  for (const { name } of rowsOf(outputs)) {
+    const v = outputArray(outputs, name as AnyOutputName)!;
     const canonical = v instanceof Float64Array ? v.map((x) => (Number.isFinite(x) ? x + 0 : NaN)) : v;
     hash.update(new Uint8Array(canonical.buffer, canonical.byteOffset, canonical.byteLength));
   }
@@ -213,12 +228,17 @@ function readDocument(path: string, raw: unknown): Read {
   const { nx, ny, cells: whole } = gridSize(head.spec);
   const range = head.part ? { first: head.part.firstCell, end: head.part.firstCell + head.part.cells } : { first: 0, end: whole };
   const cells = range.end - range.first;
+  const rows = rowsOfSpec(head.spec), field = raw.outputFiles !== undefined ? 'outputFiles' : 'outputs';
+  const extra = Object.keys(named).filter((name) => !rows.some((o) => o.name === name));
+  if (extra.length) refuse(`${field}.${extra[0]}: ${(REPLICA_OUTPUT_NAMES as readonly string[]).includes(extra[0]) ? 'a row of a replica sweep, but the spec has no replicas' : 'not an output of a sweep'}; the file is damaged or edited`);
+  const absent = rows.filter((o) => !(o.name in named));
+  if (absent.length) refuse(`${field}: no ${absent.map((o) => o.name).join(', ')}: a replica sweep's file holds every replica row; the file is damaged or edited`);
+  const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
   let outputs: SweepOutputs;
   if (raw.outputFiles !== undefined) {
-    const shape = head.part || !head.spec.y ? [cells] : [ny, nx];
-    outputs = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, npy<NpyArray>(`outputFiles.${name}`, named[name], outputRow(name).type === 'f64' ? Float64Array : Int32Array, cells, shape)])) as unknown as SweepOutputs;
+    outputs = Object.fromEntries(rows.map(({ name, type }) => [name, npy<NpyArray>(`outputFiles.${name}`, named[name], type === 'f64' ? Float64Array : Int32Array, cells, shape)])) as unknown as SweepOutputs;
   } else {
-    outputs = fromInline(named, cells);
+    outputs = fromInline(named, cells, !!head.spec.replicas);
     if (sums && sums.outputs !== outputsDigest(outputs)) refuse('outputs: their SHA-256 is not the one recorded under "sha256.outputs": the values were edited');
   }
   if (sums) {
@@ -229,8 +249,16 @@ function readDocument(path: string, raw: unknown): Read {
     try { text = JSON.stringify(written); } catch { return refuse('nested too deep to be a results file'); }
     if (sums.head !== sha256(Buffer.from(text))) refuse('the head (spec, backend, status, cells, timings, axes, part, checkpoint) is not the one whose SHA-256 is recorded under "sha256.head": the file was edited');
   }
-  const problem = outputsProblem(outputs, head.spec.steps, head.cellsDone);
-  if (problem) refuse(`outputs.${problem}`);
+  const problem = outputsProblem(outputs, head.spec.steps, head.cellsDone) ?? (head.spec.replicas ? replicaRowsProblem(outputs, head.spec) : undefined);
+  if (problem) refuse(`${field}.${problem}`);
+  let replicaOutputs: SweepOutputs | undefined;
+  if (head.replicaFiles) {
+    const files = head.replicaFiles as Record<string, unknown>, R = replicaCount(head.spec);
+    if (!isObject(files) || Object.keys(files).sort().join() !== [...OUTPUT_NAMES].sort().join()) refuse(`replicaFiles: ${quote(files)}; expected {"<output>": "<file>.npy", …} for each of ${OUTPUT_NAMES.join(', ')}`);
+    replicaOutputs = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, npy<NpyArray>(`replicaFiles.${name}`, files[name], outputRow(name).type === 'f64' ? Float64Array : Int32Array, cells * R, [...shape, R])])) as unknown as SweepOutputs;
+    const wrong = keptReplicasProblem(replicaOutputs, outputs, head.spec, head.cellsDone);
+    if (wrong) refuse(`replicaFiles: ${wrong}`);
+  }
   let checkpoint: Checkpoint | undefined;
   if (head.checkpoint) {
     const cp = head.checkpoint, words = CELL_STATE.size / 4;
@@ -240,20 +268,20 @@ function readDocument(path: string, raw: unknown): Read {
     if (wrong) refuse(wrong);
     checkpoint = { stepsDone: cp.stepsDone, cells: cellList, state };
   }
-  return { ok: true, results: { name: path, head, outputs }, checkpoint };
+  return { ok: true, results: { name: path, head, outputs, ...(replicaOutputs ? { replicaOutputs } : {}) }, checkpoint };
 }
 
 /**
  * Inline JSON arrays back to typed outputs, `cells` long (null in a float64 row: its notRun, or noLoss in a cell
- * diverged at k = 0; an int32 row holds integers only).
+ * diverged at k = 0; an int32 row holds integers only), with a replica sweep's rows when `replicas`.
  */
-function fromInline(inline: Record<string, unknown>, cells: number): SweepOutputs {
-  const outputs = allocateOutputs(cells);
-  for (const name of OUTPUT_NAMES) {
+function fromInline(inline: Record<string, unknown>, cells: number, replicas: boolean): SweepOutputs {
+  const outputs = allocateOutputs(cells, replicas);
+  for (const { name, type } of rowsOf(outputs)) {
     const values = inline[name];
     if (!Array.isArray(values)) return refuse(`outputs.${name}: ${quote(values)}; expected a list of ${cells.toLocaleString('en-US')} values`);
     if (values.length !== cells) refuse(`outputs.${name}: ${values.length.toLocaleString('en-US')} values; the ${cells.toLocaleString('en-US')} cells need one each`);
-    const f64 = outputRow(name).type === 'f64';
+    const f64 = type === 'f64';
     for (let i = 0; i < cells; i++) {
       const v = values[i];
       if (f64 ? !(v === null || typeof v === 'number') : !(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
@@ -263,5 +291,6 @@ function fromInline(inline: Record<string, unknown>, cells: number): SweepOutput
   }
   const divergedAt = inline.divergedAt as number[];
   for (let i = 0; i < cells; i++) for (const name of OUTPUT_NAMES) outputs[name][i] = (inline[name] as Array<number | null>)[i] ?? fromNull(name, divergedAt[i]);
+  if (replicas) for (const name of REPLICA_OUTPUT_NAMES) outputArray(outputs, name)!.set((inline[name] as Array<number | null>).map((v) => v ?? NaN));
   return outputs;
 }

@@ -10,13 +10,13 @@ import { writeResults } from './results-file';
 import { formatHeatmapLegend } from './summary';
 
 /**
- * Writes DIR/results.json (with .npy outputs for large sweeps) and a figure per metric, DIR/<metric>.svg and .png;
- * returns lines saying what was written.
+ * Writes DIR/results.json (with .npy outputs for large sweeps, and a replica sweep's kept replicas) and a figure per
+ * metric, DIR/<metric>.svg and .png; returns lines saying what was written.
  */
-export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint): string {
+export function writeSweepFiles(outDir: string, head: ResultsHead, outputs: SweepOutputs, checkpoint?: Checkpoint, replicaOutputs?: SweepOutputs): string {
   const { spec } = head;
   mkdirSync(outDir, { recursive: true });
-  const files = writeResults(outDir, 'results', head, outputs, checkpoint);
+  const files = writeResults(outDir, 'results', head, outputs, checkpoint, replicaOutputs);
   const legend = metricsOf(spec).map((metric) => {
     const scale = heatmapScale(outputs, metric, spec);
     const { width, height } = writeFigure(outDir, spec, outputs, scale, head.adapter);

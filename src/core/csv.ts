@@ -3,19 +3,23 @@
  * are written as empty fields.
  */
 import { axisValues, gridSize } from './grid';
-import { classOf, isComputed, OUTPUT_NAMES, type SweepOutputs } from './outputs';
+import { classOf, isComputed, outputArray, rowsOf, type AnyOutputName, type SweepOutputs } from './outputs';
 import type { SweepSpec } from './spec';
 
-/** CSV text with a header row: ix, iy, <x param>, <y param>, every output, class (under the spec's convergence rule; empty if not run). */
+/**
+ * CSV text with a header row: ix, iy, <x param>, <y param>, every output (a replica sweep's rows after the others), class
+ * (of the OUTPUTS rows under the spec's convergence rule: replica 0's in a replica sweep; empty if not run).
+ */
 export function resultsCsv(spec: SweepSpec, outputs: SweepOutputs): string {
   const { nx, cells } = gridSize(spec);
   const xs = axisValues(spec.x), ys = spec.y ? axisValues(spec.y) : [];
-  const header = ['ix', 'iy', spec.x.param, ...(spec.y ? [spec.y.param] : []), ...OUTPUT_NAMES, 'class'];
+  const names = rowsOf(outputs).map((o) => o.name as AnyOutputName), columns = names.map((n) => outputArray(outputs, n)!);
+  const header = ['ix', 'iy', spec.x.param, ...(spec.y ? [spec.y.param] : []), ...names, 'class'];
   const rows = [header.join(',')];
   const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
   for (let i = 0; i < cells; i++) {
     const ix = i % nx, iy = Math.floor(i / nx);
-    rows.push([ix, iy, xs[ix], ...(spec.y ? [ys[iy]] : []), ...OUTPUT_NAMES.map((n) => num(outputs[n][i])), isComputed(outputs, i) ? classOf(outputs, i, spec.convergence) : ''].join(','));
+    rows.push([ix, iy, xs[ix], ...(spec.y ? [ys[iy]] : []), ...columns.map((c) => num(c[i])), isComputed(outputs, i) ? classOf(outputs, i, spec.convergence) : ''].join(','));
   }
   return `${rows.join('\n')}\n`;
 }

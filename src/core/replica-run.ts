@@ -57,13 +57,22 @@ export async function runReplicas(spec: SweepSpec, options: RunOptions, runNetwo
       }
       cellsDone = first + folded;
     };
-    const result = await runNetworks({
-      cellOrder: networks, compact: true, foldReplicas: !replicaOutputs, signal: options.signal,
-      onProgress: options.onProgress && (async (p) => {
-        fold(p.outputs, p.cellsDone);
-        await options.onProgress!({ cellsDone, cells: total, networkStepsDone: first * R * steps + p.networkStepsDone, networkSteps: total * R * steps, elapsedMs: performance.now() - start, outputs });
-      }),
-    });
+    let result: RunResult;
+    try {
+      result = await runNetworks({
+        cellOrder: networks, compact: true, foldReplicas: !replicaOutputs, signal: options.signal,
+        onProgress: options.onProgress && (async (p) => {
+          fold(p.outputs, p.cellsDone);
+          await options.onProgress!({ cellsDone, cells: total, networkStepsDone: first * R * steps + p.networkStepsDone, networkSteps: total * R * steps, elapsedMs: performance.now() - start, outputs });
+        }),
+      });
+    } catch (e) {
+      // An engine that stops with what it finished (the GPU trainer's SweepInterruptedError, `partial`): the cells
+      // whose replicas all finished, in the sweep's outputs, replace the chunk's network outputs.
+      const partial = (e as { partial?: RunResult }).partial;
+      if (partial) { fold(partial.outputs, partial.cellsDone); (e as { partial: RunResult }).partial = finish('interrupted'); }
+      throw e;
+    }
     fold(result.outputs, result.cellsDone);
     if (result.status !== 'complete') return finish(result.status);
   }

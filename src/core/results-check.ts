@@ -13,7 +13,7 @@ import { describeValue, parseSpec, type SweepSpec } from './spec';
 /** The backends a results file may name. */
 export const RESULTS_BACKENDS = ['webgpu', 'cpu', 'cpu-f32'] as const;
 const STATUSES = ['complete', 'cancelled', 'interrupted'];
-const HEAD_KEYS = ['format', 'spec', 'backend', 'adapter', 'status', 'cellsDone', 'timings', 'x', 'y', 'part', 'checkpoint', 'outputFiles', 'draws', 'drawFiles', 'sha256', 'outputs'];
+const HEAD_KEYS = ['format', 'spec', 'backend', 'adapter', 'status', 'cellsDone', 'timings', 'x', 'y', 'part', 'checkpoint', 'outputFiles', 'replicaFiles', 'draws', 'drawFiles', 'sha256', 'outputs'];
 
 /** A value as a message quotes it, at any depth (JSON.stringify and String recurse into nested lists). */
 export function quote(value: unknown): string {
@@ -92,11 +92,15 @@ export function checkHead(raw: unknown, drawFiles: Partial<Record<string, Draw>>
       return { ok: false, error: `${name}: ${isObject(a) ? `param ${quote(a.param)}, values ${quote(a.values)}` : quote(a)}; the spec's ${name} axis is ${axis.param} with ${axisValues(axis).length.toLocaleString('en-US')} values` };
     }
   }
+  if ((spec.replicas?.keep === 'all') !== (raw.replicaFiles !== undefined)) {
+    return { ok: false, error: `replicaFiles: ${quote(raw.replicaFiles)}, but the spec ${spec.replicas?.keep === 'all' ? 'keeps every replica (replicas.keep "all"): the file must name them' : 'keeps no replicas'}; the file is damaged or edited` };
+  }
   const checkpoint = raw.checkpoint;
   if (checkpoint !== undefined) {
     // The trainer saves the state after stepsDone = 1 … steps loss evaluations (after k = 0 … steps − 1 and its update).
     if (raw.backend !== 'webgpu') return { ok: false, error: `checkpoint: the ${raw.backend} engine writes none; the file is damaged or edited` };
     if (raw.status === 'complete') return { ok: false, error: 'checkpoint: in a complete run; the file is damaged or edited' };
+    if (spec.replicas) return { ok: false, error: 'checkpoint: in a replica sweep, which keeps whole cells only; the file is damaged or edited' };
     if (!isObject(checkpoint) || !isCount(checkpoint.stepsDone, 1, spec.steps) || typeof checkpoint.cellsFile !== 'string' || typeof checkpoint.stateFile !== 'string') {
       return { ok: false, error: `checkpoint: ${isObject(checkpoint) ? `stepsDone ${quote(checkpoint.stepsDone)}` : quote(checkpoint)}; expected stepsDone 1 … ${spec.steps} (steps), cellsFile and stateFile` };
     }

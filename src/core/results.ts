@@ -5,13 +5,15 @@
  * (`outputFiles`: float64 losses and int32 step counts, shape [ny, nx] or [cells]), which numpy and most languages
  * read directly and which need no string of the whole sweep. A sharded sweep writes parts (`part`: cells firstCell …
  * firstCell + cells − 1 of the whole), which mergeResults joins. A run stopped mid-tile on the GPU also records the
- * partly trained cells (`checkpoint`) so that `--resume` continues them.
+ * partly trained cells (`checkpoint`) so that `--resume` continues them. A replica sweep's outputs also hold every
+ * REPLICA_OUTPUTS row (inline or in .npy files, as the others), and with keep "all" every replica's OUTPUTS rows are
+ * .npy files shaped [ny, nx, R] (`replicaFiles`).
  */
 import { axisValues, gridSize } from './grid';
-import { allocateOutputs, fromNull, OUTPUT_NAMES, outputsAt, outputsProblem, type OutputName, type SweepOutputs } from './outputs';
+import { allocateOutputs, fromNull, outputArray, OUTPUT_NAMES, outputsAt, outputsProblem, rowsOf, rowsOfSpec, type AnyOutputName, type OutputName, type SweepOutputs } from './outputs';
 import { rate, type RunResult, type RunStatus } from './run';
 import type { DrawName } from './results-draws';
-import type { SweepSpec } from './spec';
+import { replicaCount, type SweepSpec } from './spec';
 
 export const RESULTS_FORMAT = 'backprop-sweeper/results@1';
 
@@ -52,8 +54,13 @@ export interface ResultsHead {
   part?: ResultsPart;
   /** Present when a stopped GPU run left partly trained cells. */
   checkpoint?: CheckpointRef;
-  /** Present instead of `outputs` for large sweeps: the .npy file of each output, beside results.json. */
-  outputFiles?: Record<OutputName, string>;
+  /** Present instead of `outputs` for large sweeps: the .npy file of each output (a replica sweep's rows too), beside results.json. */
+  outputFiles?: Record<OutputName, string> & Partial<Record<AnyOutputName, string>>;
+  /**
+   * A replica sweep with keep "all": every replica's outputs, one .npy file per OUTPUTS row beside results.json, shaped
+   * [ny, nx, R] (replica r of cell iy · nx + ix at [iy][ix][r]); [cells, R] for a 1-D sweep or a part.
+   */
+  replicaFiles?: Record<OutputName, string>;
   /**
    * Written by the command line for an MLP sweep (src/core/results-draws.ts): its random draws x [P][d], y [P][o],
    * w0 [d][n], w1 [n][o] (draw 0; draw k of a seed axis is mlpInitialWeights(spec, k)) and, for a minibatch run,
@@ -71,7 +78,8 @@ export interface ResultsHead {
 
 /** The document with its outputs inline, as small sweeps and the page's export have it. */
 export interface ResultsFile extends ResultsHead {
-  outputs: Record<OutputName, Array<number | null>>;
+  /** Every OUTPUTS row; in a replica sweep also every REPLICA_OUTPUTS row. */
+  outputs: Record<OutputName, Array<number | null>> & Partial<Record<AnyOutputName, Array<number | null>>>;
 }
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
@@ -98,9 +106,9 @@ export function resultsHead(spec: SweepSpec, backend: string, adapter: string, r
   };
 }
 
-/** Outputs as JSON arrays (non-finite numbers as null). */
+/** Outputs as JSON arrays (non-finite numbers as null), every row they hold (rowsOf). */
 export function inlineOutputs(outputs: SweepOutputs): ResultsFile['outputs'] {
-  return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, Array.from(outputs[name], finiteOrNull)])) as ResultsFile['outputs'];
+  return Object.fromEntries(rowsOf(outputs).map(({ name }) => [name, Array.from(outputArray(outputs, name as AnyOutputName)!, finiteOrNull)])) as ResultsFile['outputs'];
 }
 
 /** The whole document of a run (run.outputs are whole-sweep sized; with `part`, only that part's cells go in). */
@@ -110,22 +118,33 @@ export function buildResults(spec: SweepSpec, backend: string, adapter: string, 
   return { ...head, outputs: inlineOutputs(cells) };
 }
 
-/** Outputs back from a results document's arrays (null: each row's notRun, or noLoss in a cell diverged at k = 0). */
+/**
+ * Outputs back from a results document's arrays (null: each row's notRun, or noLoss in a cell diverged at k = 0; a
+ * replica row's null is its notRun, NaN).
+ */
 export function outputsFromResults(outputs: ResultsFile['outputs']): SweepOutputs {
   const n = outputs.finalLoss.length;
-  const o = allocateOutputs(n);
+  const o = allocateOutputs(n, outputs.pConverged !== undefined);
   for (let i = 0; i < n; i++) for (const name of OUTPUT_NAMES) o[name][i] = outputs[name][i] ?? fromNull(name, outputs.divergedAt[i] ?? -1);
+  for (const { name, notRun } of rowsOf(o).slice(OUTPUT_NAMES.length)) {
+    const from = outputs[name as AnyOutputName]!, to = outputArray(o, name as AnyOutputName)!;
+    for (let i = 0; i < n; i++) to[i] = from[i] ?? notRun;
+  }
   return o;
 }
 
-/** A results file as read: its head and its outputs (of the whole sweep, or of the part). */
-export interface ReadResults { name: string; head: ResultsHead; outputs: SweepOutputs }
+/**
+ * A results file as read: its head and its outputs (of the whole sweep, or of the part); with keep "all", every
+ * replica's outputs (network c·R + r for cell c of the outputs).
+ */
+export interface ReadResults { name: string; head: ResultsHead; outputs: SweepOutputs; replicaOutputs?: SweepOutputs }
 
 /**
  * Joins the parts of a sharded sweep into the head and outputs the unsharded run writes (timings: the parts' elapsed
- * times summed, and the speed over that sum). Every part must be there once, complete, of the same spec and backend.
+ * times summed, and the speed over that sum), a replica sweep's rows and kept replicas too. Every part must be there
+ * once, complete, of the same spec and backend.
  */
-export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHead; outputs: SweepOutputs } | { ok: false; error: string } {
+export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHead; outputs: SweepOutputs; replicaOutputs?: SweepOutputs } | { ok: false; error: string } {
   if (parts.length === 0) return { ok: false, error: 'no part files given' };
   const first = parts[0].head;
   const specText = JSON.stringify(first.spec);
@@ -142,7 +161,8 @@ export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHea
     if (of !== count) return { ok: false, error: `${name}: part of ${of}, but ${parts[0].name} is part of ${count}` };
     if (byIndex.has(index)) return { ok: false, error: `${name}: part ${index} is also in ${byIndex.get(index)!.name}` };
     const expected = partRange(gridSize(head.spec).cells, index, of);
-    if (head.part.firstCell !== expected.first || head.part.cells !== expected.end - expected.first || OUTPUT_NAMES.some((n) => p.outputs[n]?.length !== head.part!.cells)) {
+    if (head.part.firstCell !== expected.first || head.part.cells !== expected.end - expected.first || rowsOfSpec(head.spec).some(({ name }) => outputArray(p.outputs, name as AnyOutputName)?.length !== head.part!.cells)
+      || (head.spec.replicas?.keep === 'all' && p.replicaOutputs?.finalLoss.length !== head.part.cells * replicaCount(head.spec))) {
       return { ok: false, error: `${name}: part ${index} of ${of} should hold cells ${expected.first} … ${expected.end - 1}; the file is damaged or edited: run --shard ${index}/${of} again` };
     }
     const wrong = outputsProblem(p.outputs, head.spec.steps, head.cellsDone);
@@ -152,18 +172,21 @@ export function mergeResults(parts: ReadResults[]): { ok: true; head: ResultsHea
   }
   const missing = Array.from({ length: count! }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length) return { ok: false, error: `missing part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}: run --shard ${missing[0]}/${count}${missing.length > 1 ? ' (and the others)' : ''}` };
-  const { cells } = gridSize(first.spec);
-  const outputs = allocateOutputs(cells);
+  const { cells } = gridSize(first.spec), R = replicaCount(first.spec);
+  const outputs = allocateOutputs(cells, !!first.spec.replicas);
+  const replicaOutputs = first.spec.replicas?.keep === 'all' ? allocateOutputs(cells * R) : undefined;
   let elapsedMs = 0;
   for (let i = 0; i < count!; i++) {
-    const { head, outputs: partOutputs } = byIndex.get(i)!;
-    for (const name of OUTPUT_NAMES) outputs[name].set(partOutputs[name], head.part!.firstCell);
+    const { head, outputs: partOutputs, replicaOutputs: partReplicas } = byIndex.get(i)!;
+    for (const { name } of rowsOf(outputs)) outputArray(outputs, name as AnyOutputName)!.set(outputArray(partOutputs, name as AnyOutputName)!, head.part!.firstCell);
+    if (replicaOutputs) for (const name of OUTPUT_NAMES) replicaOutputs[name].set(partReplicas![name], head.part!.firstCell * R);
     elapsedMs += head.timings.elapsedMs;
   }
-  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, sha256: _sums, draws: _draws, drawFiles: _drawFiles, ...rest } = first;
+  const { part: _part, checkpoint: _checkpoint, outputFiles: _files, replicaFiles: _replicaFiles, sha256: _sums, draws: _draws, drawFiles: _drawFiles, ...rest } = first;
   return {
     ok: true,
-    head: { ...rest, status: 'complete', cellsDone: cells, timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells, first.spec.steps, elapsedMs)) } },
+    head: { ...rest, status: 'complete', cellsDone: cells, timings: { elapsedMs: Math.round(elapsedMs * 1000) / 1000, networkStepsPerSecond: Math.round(rate(cells * R, first.spec.steps, elapsedMs)) } },
     outputs,
+    ...(replicaOutputs ? { replicaOutputs } : {}),
   };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults, writeResults } from '../../src/cli/results-file';
 import { decodeNpy, encodeNpy } from '../../src/core/npy';
-import { allocateOutputs, OUTPUT_NAMES } from '../../src/core/outputs';
+import { allocateOutputs, OUTPUT_NAMES, REPLICA_OUTPUT_NAMES } from '../../src/core/outputs';
+import { wilson } from '../../src/core/replicas';
 import { buildResults, INLINE_MAX_CELLS, resultsHead } from '../../src/core/results';
 import { parseSpec } from '../../src/core/spec';
 
@@ -114,5 +115,30 @@ describe('results files on disk', () => {
     expect(kept.every((f) => npy.includes(f))).toBe(true);
     expect(second.some((f) => npy.includes(f))).toBe(false); // replaced: removed
     expect(npy.sort()).toEqual([...kept, ...companions(join(dir, 'results.json'))].sort());
+  });
+
+  it('put a large replica sweep\'s rows in .npy files too, [ny, nx], and read them back checked', () => {
+    const nx = 1100, ny = 1000, R = 3, o = outputs(nx * ny), { low, high } = wilson(0, R);
+    // Each computed cell: its three replicas stalled.
+    const withRows = { ...allocateOutputs(nx * ny, true), ...o };
+    for (let i = 0; i < nx * ny; i++) {
+      if (!(i % 7)) continue;
+      withRows.replicasConverged![i] = 0; withRows.replicasStalled![i] = R; withRows.replicasDiverged![i] = 0;
+      withRows.pConverged![i] = 0; withRows.pConvergedLow![i] = low; withRows.pConvergedHigh![i] = high; withRows.medianFinalLoss![i] = o.finalLoss[i];
+    }
+    const r = parseSpec({ replicas: { count: R }, x: { param: 'lr', min: 0.1, max: 10, count: nx, scale: 'log' }, y: { param: 'initScale', min: 0.5, max: 2, count: ny } });
+    if (!r.ok) throw new Error(r.errors.join());
+    const dir = mkdtempSync(join(tmpdir(), 'results-'));
+    writeResults(dir, 'results', resultsHead(r.spec, 'cpu', 'test', run(o)), withRows);
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(Object.keys(json.outputFiles)).toEqual([...OUTPUT_NAMES, ...REPLICA_OUTPUT_NAMES]);
+    const p = decodeNpy(readFileSync(join(dir, json.outputFiles.pConvergedHigh)));
+    expect(p.ok && p.shape).toEqual([ny, nx]);
+    const back = readResults(join(dir, 'results.json'));
+    if (!back.ok) throw new Error(back.error);
+    for (const name of REPLICA_OUTPUT_NAMES) expect(sameBits(back.results.outputs[name]!, withRows[name]!), name).toBe(true);
+    withRows.pConvergedLow![8] = 0.01;
+    writeResults(dir, 'results', resultsHead(r.spec, 'cpu', 'test', run(o)), withRows);
+    expect(readResults(join(dir, 'results.json'))).toMatchObject({ ok: false, error: expect.stringContaining('results.json: outputFiles.pConvergedLow[8]: 0.01; 0 of 3 converged gives 0') });
   });
 });

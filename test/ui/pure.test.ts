@@ -69,6 +69,19 @@ describe('CSV export', () => {
     setCell(o, 1, { finalLoss: NaN, minLoss: 0.2, peakLoss: 0.3, tailLossRatio: NaN, score: 3.25, stepsToThreshold: -1, settledAt: -1, divergedAt: 3 });
     expect(resultsCsv(r.spec, o)).toBe('ix,iy,lr,finalLoss,minLoss,peakLoss,tailLossRatio,score,stepsToThreshold,settledAt,divergedAt,class\n0,0,0.5,0.00001,0.00001,0.014,0.002,-12.5,40,41,-1,converged\n1,0,2,,0.2,0.3,,3.25,-1,-1,3,diverged\n');
   });
+
+  it('puts a replica sweep\'s rows after the others, a cell not computed empty', () => {
+    const r = parseSpec({ replicas: { count: 4 }, x: { param: 'lr', values: [0.5, 2] } });
+    if (!r.ok) throw new Error();
+    const o = allocateOutputs(2, true);
+    setCell(o, 0, { finalLoss: 1e-5, minLoss: 1e-5, peakLoss: 0.014, tailLossRatio: 0.002, score: -12.5, stepsToThreshold: 40, settledAt: 41, divergedAt: -1 });
+    Object.assign(o.replicasConverged!, [3, -1]); Object.assign(o.replicasStalled!, [1, -1]); Object.assign(o.replicasDiverged!, [0, -1]);
+    Object.assign(o.pConverged!, [0.75, NaN]); Object.assign(o.medianStepsToThreshold!, [42.5, NaN]);
+    const [header, cell0, cell1] = resultsCsv(r.spec, o).split('\n');
+    expect(header).toBe('ix,iy,lr,finalLoss,minLoss,peakLoss,tailLossRatio,score,stepsToThreshold,settledAt,divergedAt,pConverged,pConvergedLow,pConvergedHigh,medianStepsToThreshold,medianFinalLoss,divergedAtQ1,divergedAtMedian,replicasConverged,replicasStalled,replicasDiverged,class');
+    expect(cell0).toBe('0,0,0.5,0.00001,0.00001,0.014,0.002,-12.5,40,41,-1,0.75,,,42.5,,,,3,1,0,converged');
+    expect(cell1).toBe('1,0,2,,,,,,-1,-1,-1,,,,,,,,-1,-1,-1,');
+  });
 });
 
 describe('precision notice', () => {
