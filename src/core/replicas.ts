@@ -20,14 +20,37 @@ export function wilson(k: number, n: number, z = WILSON_Z): { low: number; high:
 }
 
 /**
- * The q-quantile of the first `count` values of `sorted` (ascending), interpolated linearly between the order
- * statistics around position q·(count − 1) (numpy's default, "linear"); NaN when count is 0.
+ * The q-quantile of n values from their order statistics at position ⌊q·(n − 1)⌋ (lo) and the next (hi, unused where
+ * q·(n − 1) is whole): interpolated linearly between them (numpy's default, "linear"); NaN when n is 0.
  */
+export function quantileBetween(n: number, q: number, lo: number, hi: number): number {
+  if (n === 0) return NaN;
+  const position = q * (n - 1), t = position - Math.floor(position);
+  return t === 0 ? lo : lo + (hi - lo) * t;
+}
+
+/** The q-quantile of the first `count` values of `sorted` (ascending): quantileBetween of its order statistics. */
 export function quantile(sorted: ArrayLike<number>, count: number, q: number): number {
-  if (count === 0) return NaN;
-  const position = q * (count - 1), below = Math.floor(position), t = position - below;
-  const a = sorted[below];
-  return t === 0 ? a : a + (sorted[below + 1] - a) * t;
+  const below = Math.floor(q * (Math.max(count, 1) - 1));
+  return quantileBetween(count, q, sorted[below], sorted[below + 1]);
+}
+
+/** One cell's fold before it is stored: class counts and the four quantiles (NaN over no replica). */
+export interface CellSummary { converged: number; diverged: number; medianStepsToThreshold: number; medianFinalLoss: number; divergedAtQ1: number; divergedAtMedian: number }
+
+/** Stores `summary` at `cell` of `into`'s REPLICA_OUTPUTS rows: the counts, pConverged and its Wilson 95% interval, the quantiles. */
+export function writeSummary(into: SweepOutputs, cell: number, R: number, summary: CellSummary): void {
+  const { converged, diverged } = summary, { low, high } = wilson(converged, R);
+  into.replicasConverged![cell] = converged;
+  into.replicasDiverged![cell] = diverged;
+  into.replicasStalled![cell] = R - converged - diverged;
+  into.pConverged![cell] = converged / R;
+  into.pConvergedLow![cell] = low;
+  into.pConvergedHigh![cell] = high;
+  into.medianStepsToThreshold![cell] = summary.medianStepsToThreshold;
+  into.medianFinalLoss![cell] = summary.medianFinalLoss;
+  into.divergedAtQ1![cell] = summary.divergedAtQ1;
+  into.divergedAtMedian![cell] = summary.divergedAtMedian;
 }
 
 /** Scratch space for reduceCell, for up to `replicas` replicas (one allocation per run, not per cell). */
@@ -55,18 +78,11 @@ export function reduceCell(networks: SweepOutputs, first: number, R: number, rul
     }
   }
   copyCell(networks, first, into, cell);
-  const { low, high } = wilson(converged, R);
   const s = sorted(scratch.steps, reached), l = sorted(scratch.losses, ended), d = sorted(scratch.diverged, diverged);
-  into.replicasConverged![cell] = converged;
-  into.replicasDiverged![cell] = diverged;
-  into.replicasStalled![cell] = R - converged - diverged;
-  into.pConverged![cell] = converged / R;
-  into.pConvergedLow![cell] = low;
-  into.pConvergedHigh![cell] = high;
-  into.medianStepsToThreshold![cell] = quantile(s, reached, 0.5);
-  into.medianFinalLoss![cell] = quantile(l, ended, 0.5);
-  into.divergedAtQ1![cell] = quantile(d, diverged, 0.25);
-  into.divergedAtMedian![cell] = quantile(d, diverged, 0.5);
+  writeSummary(into, cell, R, {
+    converged, diverged, medianStepsToThreshold: quantile(s, reached, 0.5), medianFinalLoss: quantile(l, ended, 0.5),
+    divergedAtQ1: quantile(d, diverged, 0.25), divergedAtMedian: quantile(d, diverged, 0.5),
+  });
 }
 
 /** "converged 13 of 16 = 81% (95% CI 57–93%)": a cell's replica counts for people. */

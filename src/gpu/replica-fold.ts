@@ -8,7 +8,7 @@
 import { allocateOutputs, type ConvergenceRule, type SweepOutputs } from '../core/outputs';
 import type { RunOptions } from '../core/run';
 import type { SweepSpec } from '../core/spec';
-import { wilson } from '../core/replicas';
+import { quantileBetween, writeSummary } from '../core/replicas';
 import { unpackOutputs, type OutputsLayout } from './pack';
 import { ShaderError } from './pipeline';
 
@@ -39,13 +39,6 @@ export function foldsOnDevice(spec: SweepSpec, options: RunOptions, foldModule: 
 /** `networks` rounded down to whole cells of `fold` replicas (at least one cell); unchanged when not folding. */
 export const wholeCells = (networks: number, fold: number): number => (fold ? Math.max(fold, Math.floor(networks / fold) * fold) : networks);
 
-/** The q-quantile of n values from the order statistics below (lo) and above (hi) position q·(n − 1): reduceCell's quantile. */
-function quantileOf(n: number, q: number, lo: number, hi: number): number {
-  if (n === 0) return NaN;
-  const position = q * (n - 1), t = position - Math.floor(position);
-  return t === 0 ? lo : lo + (hi - lo) * t;
-}
-
 /**
  * Reads `count` folded cells from `summaries` (each the per-network record of `layout`, then a ReplicaSummary) into
  * `outputs` at cells first … first + count − 1: the OUTPUTS rows from replica 0's record (unpackOutputs), the
@@ -59,18 +52,14 @@ export function unpackSummaries(summaries: ArrayBuffer, count: number, R: number
   const f32 = (c: number, offset: number) => view.getFloat32(c * recordBytes + layout.size + offset, true);
   const u32 = (c: number, offset: number) => view.getUint32(c * recordBytes + layout.size + offset, true);
   for (let c = 0; c < count; c++) {
-    const cell = first + c, converged = u32(c, o.converged), diverged = u32(c, o.diverged), reached = u32(c, o.reached);
-    const { low, high } = wilson(converged, R);
-    outputs.replicasConverged![cell] = converged;
-    outputs.replicasDiverged![cell] = diverged;
-    outputs.replicasStalled![cell] = R - converged - diverged;
-    outputs.pConverged![cell] = converged / R;
-    outputs.pConvergedLow![cell] = low;
-    outputs.pConvergedHigh![cell] = high;
-    outputs.medianStepsToThreshold![cell] = quantileOf(reached, 0.5, f32(c, o.stepsLo), f32(c, o.stepsHi));
-    outputs.medianFinalLoss![cell] = quantileOf(R - diverged, 0.5, f32(c, o.lossLo), f32(c, o.lossHi));
-    outputs.divergedAtQ1![cell] = quantileOf(diverged, 0.25, f32(c, o.divQ1Lo), f32(c, o.divQ1Hi));
-    outputs.divergedAtMedian![cell] = quantileOf(diverged, 0.5, f32(c, o.divMedianLo), f32(c, o.divMedianHi));
+    const converged = u32(c, o.converged), diverged = u32(c, o.diverged), reached = u32(c, o.reached);
+    writeSummary(outputs, first + c, R, {
+      converged, diverged,
+      medianStepsToThreshold: quantileBetween(reached, 0.5, f32(c, o.stepsLo), f32(c, o.stepsHi)),
+      medianFinalLoss: quantileBetween(R - diverged, 0.5, f32(c, o.lossLo), f32(c, o.lossHi)),
+      divergedAtQ1: quantileBetween(diverged, 0.25, f32(c, o.divQ1Lo), f32(c, o.divQ1Hi)),
+      divergedAtMedian: quantileBetween(diverged, 0.5, f32(c, o.divMedianLo), f32(c, o.divMedianHi)),
+    });
   }
 }
 
