@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compareOutputs } from '../core/compare';
+import { compareOutputs, compareReplicaCounts } from '../core/compare';
 import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
 import { gridSize } from '../core/grid';
 import { allocateOutputs, copyCell, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
@@ -228,11 +228,14 @@ async function main(): Promise<void> {
     const compared = Int32Array.from({ length: range.end - range.first }, (_, i) => range.first + i).filter((i) => isComputed(outputs, i));
     const reference = await cpuPool().run(spec, 'float64', { cellOrder: compared, signal: abort.signal, onProgress: progressPrinter('float64 reference') });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const agreement = compareOutputs(outputs, reference.outputs, spec.convergence, compared.subarray(0, reference.cellsDone));
+    const cellsCompared = compared.subarray(0, reference.cellsDone);
+    const agreement = compareOutputs(outputs, reference.outputs, spec.convergence, cellsCompared);
+    // A replica sweep also compares each cell's count of converged replicas (replica 0's class is the line above).
+    const replicas = spec.replicas ? (({ map: _, ...counts }) => counts)(compareReplicaCounts(outputs, reference.outputs, spec.convergence, cellsCompared)) : undefined;
     // Parts of a sharded sweep share the folder: each keeps its own comparison.
     const compareFile = join(outDir, shard ? `compare-part-${shard.index}-of-${shard.count}.json` : 'compare.json');
-    writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('float64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement }, null, 2));
-    console.log(formatAgreement(agreement));
+    writeFileAtomic(compareFile, JSON.stringify({ reference: cpuAdapter('float64', threads), referenceElapsedMs: reference.elapsedMs, ...agreement, ...(replicas ? { replicas } : {}) }, null, 2));
+    console.log(formatAgreement(agreement, replicas));
     console.log(`  float64 reference ran at ${Math.round(reference.networkStepsPerSecond).toLocaleString('en-US')} network-steps/s on ${cpuEngineName('float64', threads)}`);
   }
   pool?.close();

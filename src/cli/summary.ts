@@ -1,6 +1,6 @@
 /** Human-readable lines the command line prints. Pure, so tested. */
 import { formatTickValue } from '../core/ticks';
-import { RELATIVE_ERROR_FLOOR, type Agreement } from '../core/compare';
+import { RELATIVE_ERROR_FLOOR, type Agreement, type ReplicaAgreement } from '../core/compare';
 import type { HeatmapScale } from '../core/heatmap';
 import { scoreLegend } from '../core/score-scale';
 import { classesOf, CONVERGENCE_RULES, countClasses, type SweepOutputs } from '../core/outputs';
@@ -59,11 +59,12 @@ export function replicaLines(spec: SweepSpec, outputs: SweepOutputs, first: numb
 }
 
 /** Agreement of a backend with the float64 reference. */
-export function formatAgreement(a: Agreement): string {
+export function formatAgreement(a: Agreement, replicas?: Omit<ReplicaAgreement, 'map'>): string {
   const e = (x: number) => (Number.isNaN(x) ? '–' : x.toExponential(2));
   return [
     `compare     against the float64 reference on ${int(a.cells)} cells`,
-    `  class agreement        ${(100 * a.classAgreementRate).toFixed(3)}% (${int(a.classDisagreements)} cells disagree)`,
+    ...(replicas ? [`  converged replicas     the same count in ${(100 * replicas.countAgreementRate).toFixed(3)}% of cells (${int(replicas.countDisagreements)} differ${replicas.countDisagreements ? `, by at most ${replicas.largestDifference} replica${replicas.largestDifference === 1 ? '' : 's'}, e.g. cell ${replicas.largestAt}` : ''})`] : []),
+    `  class agreement        ${(100 * a.classAgreementRate).toFixed(3)}% (${int(a.classDisagreements)} cells disagree${replicas ? '; replica 0' : ''})`,
     `  finalLoss abs. error   max ${e(a.finalLossAbsErrorMax)}, median ${e(a.finalLossAbsErrorMedian)} over ${int(a.bothConverged)} cells both call converged`,
     `  finalLoss rel. error   max ${e(a.finalLossRelErrorMax)}, median ${e(a.finalLossRelErrorMedian)} over the ${int(a.relativeCells)} of them with loss ≥ ${RELATIVE_ERROR_FLOOR}`,
     `  stepsToThreshold       differs in ${int(a.stepsToThresholdDisagreements)} of those cells`,

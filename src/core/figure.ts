@@ -59,7 +59,8 @@ export function specLine(spec: SweepSpec, computedBy: string): string {
   const momentum = spec.momentum && !onAxis('momentum') ? [`momentum ${spec.momentum}`] : [];
   const network = isMlp(spec) ? [networkName(spec)] : [spec.preset, spec.activation];
   const threshold = isMlp(spec) && spec.convergence === 'tail-mean' ? [] : [`threshold ${spec.threshold}`];
-  const settings = [...network, `${spec.steps} steps`, ...threshold, ...lr, ...momentum].join(', ');
+  const replicas = spec.replicas ? [`${spec.replicas.count} replicas a cell (${spec.replicas.draws} ${spec.init.distribution} draws)`] : [];
+  const settings = [...network, `${spec.steps} steps`, ...threshold, ...lr, ...momentum, ...replicas].join(', ');
   return `${settings}; converged: ${convergenceLabel(spec.convergence)}; ${computedBy}`;
 }
 

@@ -94,6 +94,16 @@ describe('replica sweeps on the command line', () => {
     expect(p.some((v) => v > 0 && v < 1) && p.includes(1) && p.includes(0), 'a transition').toBe(true);
   }, 120_000);
 
+  it('--compare sets each cell\'s count of converged replicas beside the float64 reference\'s', () => {
+    const small = specFile('compare', { ...course, activation: 'tanh', steps: 200, threshold: 1e-3, replicas: { count: 8 }, x: { param: 'lr', min: 0.3, max: 60, count: 6, scale: 'log' } });
+    const printed = cli('main', [small, '--backend', 'cpu-f32', '--compare', '--threads', '2', '--out', join(dir, 'compare')]);
+    expect(printed).toMatch(/converged replicas {5}the same count in \d+\.\d{3}% of cells/);
+    expect(printed).toMatch(/class agreement .*; replica 0\)/);
+    const saved = JSON.parse(readFileSync(join(dir, 'compare', 'compare.json'), 'utf8'));
+    expect(saved.replicas).toMatchObject({ cells: 6 });
+    expect(saved.replicas.countDisagreements).toBe(Math.round((1 - saved.replicas.countAgreementRate) * 6));
+  }, 60_000);
+
   it('refuse a damaged replica row or kept replica, naming the field and the cell', () => {
     const { head, outputs, replicaOutputs } = read(join(dir, 'whole', 'results.json'));
     const rewritten = (edit: (o: SweepOutputs, kept: SweepOutputs) => void) => {

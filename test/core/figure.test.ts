@@ -19,6 +19,7 @@ describe('a figure\'s subtitle', () => {
     expect(specLine(spec({ x: { ...lr, param: 'lrHidden' }, lrOutput: 3, convergence: 'tail-mean' }), 'gpu')).toBe("era-v1, sigmoid, 1000 steps, threshold 0.0001, lrOutput 3; converged: the fractal paper's rule; gpu");
     expect(specLine(spec({ x: { ...lr, param: 'lrHidden' }, y: { ...lr, param: 'lrOutput' } }), 'cpu')).not.toMatch(/\blr/);
     expect(specLine(spec({ x: lr, y: { param: 'momentum', min: 0, max: 0.9, count: 3 }, momentum: 0.5 }), 'cpu')).not.toMatch(/momentum/);
+    expect(specLine(spec({ x: lr, replicas: { count: 64 }, init: { distribution: 'normal' } }), 'cpu')).toBe('era-v1, sigmoid, 1000 steps, threshold 0.0001, 64 replicas a cell (common normal draws); converged: ends below the threshold; cpu');
   });
 });
 
