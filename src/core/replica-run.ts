@@ -36,8 +36,11 @@ export async function runReplicas(spec: SweepSpec, options: RunOptions, runNetwo
   const cellsPerChunk = Math.max(1, Math.floor((options.chunkNetworks ?? CHUNK_NETWORKS) / R));
   const scratch = replicaScratch(R), steps = spec.steps, start = performance.now();
   let cellsDone = 0;
+  // Time as RunResult defines it (first upload to last read-back, the engine's set-up excluded): the engine runs'
+  // own elapsed times, plus the host's folding after each.
+  let runMs = 0;
   const finish = (status: RunResult['status']): ReplicaRunResult => {
-    const elapsedMs = performance.now() - start;
+    const elapsedMs = runMs;
     return { outputs, status, cellsDone, elapsedMs, networkStepsPerSecond: rate(cellsDone * R, steps, elapsedMs), ...(replicaOutputs ? { replicaOutputs } : {}) };
   };
   while (cellsDone < total) {
@@ -70,10 +73,12 @@ export async function runReplicas(spec: SweepSpec, options: RunOptions, runNetwo
       // An engine that stops with what it finished (the GPU trainer's SweepInterruptedError, `partial`): the cells
       // whose replicas all finished, in the sweep's outputs, replace the chunk's network outputs.
       const partial = (e as { partial?: RunResult }).partial;
-      if (partial) { fold(partial.outputs, partial.cellsDone); (e as { partial: RunResult }).partial = finish('interrupted'); }
+      if (partial) { fold(partial.outputs, partial.cellsDone); runMs += partial.elapsedMs; (e as { partial: RunResult }).partial = finish('interrupted'); }
       throw e;
     }
+    const folding = performance.now();
     fold(result.outputs, result.cellsDone);
+    runMs += result.elapsedMs + (performance.now() - folding);
     if (result.status !== 'complete') return finish(result.status);
   }
   return finish('complete');
