@@ -4,6 +4,7 @@ import paperOffset from '../../examples/paper-offset.json';
 import paperRelu from '../../examples/paper-relu.json';
 import paperSinglePoint from '../../examples/paper-single-point.json';
 import paperTanh from '../../examples/paper-tanh.json';
+import replicasLrInitScale from '../../examples/replicas-lr-initscale.json';
 
 import type { HeatmapMetric } from '../core/heatmap';
 
@@ -30,12 +31,13 @@ export const READY_MADE: Array<{ name: string; title: string; spec: Record<strin
     spec: { preset: 'era-v1', steps: 1000, threshold: 1e-4, x: { param: 'lr', min: 0.01, max: 100, count: 256, scale: 'log' }, y: { param: 'momentum', min: 0, max: 0.99, count: 128 } },
   },
   {
-    // tanh units: too small a rate has not converged by step 1000 (lr < 0.8), too large a one stalls (lr > 30), and a
-    // large init scale (above about 2.5) fails more often; a dip near lr 10 lies between. 64² cells (the least box
-    // counting takes) × 64 replicas × 1000 steps: 19 s here on the CPU engine (two shared cores, 13.7 M network-steps/s).
+    // examples/replicas-lr-initscale.json (the command line's copy of this view). tanh units: too small a rate has not
+    // converged by step 1000 (lr < 0.8), too large a one stalls (lr > 30), and a large init scale (above about 2.5)
+    // fails more often; a dip near lr 10 lies between. 64² cells (the least box counting takes) × 64 replicas × 1000
+    // steps: 22–36 s in Chromium here on the CPU engine (two shared cores).
     name: 'lr × init scale, 64 replicas',
     title: 'The probability that a random N(0, 1) initialization of all eight weights (times the init scale) trains, with tanh units: 64 draws per cell, the same 64 in every cell',
-    spec: { preset: 'eva', activation: 'tanh', steps: 1000, threshold: 1e-4, init: { distribution: 'normal', scale: 1, seed: 7 }, replicas: { count: 64 }, x: { param: 'lr', min: 0.3, max: 50, count: 64, scale: 'log' }, y: { param: 'initScale', min: 0.1, max: 10, count: 64, scale: 'log' } },
+    spec: replicasLrInitScale,
     metric: 'pConverged',
   },
 ];
