@@ -5,10 +5,14 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from './network';
 import { CONVERGENCE_RULE_NAMES, CONVERGENCE_RULES, DEFAULT_CONVERGENCE, type ConvergenceRule } from './outputs';
-import { appliesTo, AXIS_PARAMS, outOfRange, overlap, parameter, PARAMETERS, SPEC_SETTINGS, type AxisParam, type NetworkKind, type ParameterRow } from './parameters';
+import { AXIS_PARAMS, outOfRange, overlap, parameter, SPEC_SETTINGS, type AxisParam, type NetworkKind } from './parameters';
 import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
+import { describeValue, finite, pair, setting, size } from './spec-fields';
+import { dataSchema, kindErrors, minibatchSchema, MLP_DEFAULTS, networkSchema, normalizeMlp, type MlpNetwork } from './spec-mlp';
 
 export { AXIS_PARAMS, type AxisParam } from './parameters';
+export { describeValue } from './spec-fields';
+export { MLP_ACTIVATIONS, MLP_DEFAULTS, MLP_LIMITS, MLP_SCALINGS, mlpParameterCount, type MlpActivation, type MlpNetwork } from './spec-mlp';
 
 /** Largest sweep accepted: cells (4096 × 4096) and cells × steps (network-steps, e.g. 4096² cells × 8192 steps). */
 export const MAX_CELLS = 4096 * 4096;
@@ -21,24 +25,6 @@ export const MAX_REPLICAS = 4096;
 export const REPLICA_DRAWS = ['common', 'independent'] as const;
 /** What a replica sweep keeps: each cell's summary over its replicas, or also every replica's outputs. */
 export const REPLICA_KEEPS = ['summary', 'all'] as const;
-
-/** Sizes of the MLP family a spec may ask for: inputs and width ≤ 64, outputs ≤ 64, data points ≤ 4096. */
-export const MLP_LIMITS = { inputs: 64, width: 64, outputs: 64, points: 4096, minibatch: 4096, batchDraws: 2 ** 24 } as const;
-/** The MLP's hidden activations, with the paper's gains: tanh(√2·z), √2·relu(z), z. */
-export const MLP_ACTIVATIONS = ['tanh', 'relu', 'identity'] as const;
-export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
-/** mean-field: z = X·W0/√d, output = h·W1/n (the paper); standard: output = h·W1/√n. */
-export const MLP_SCALINGS = ['mean-field', 'standard'] as const;
-
-const finite = (what: string) => z.number({ error: `must be a finite number (${what})` });
-/** A top-level setting of a parameter row, within the row's range. */
-function setting(row: ParameterRow) {
-  let schema = finite(row.label);
-  if (row.min !== undefined) schema = schema.min(row.min, { error: `must be ≥ ${row.min} (${row.label})` });
-  if (row.below !== undefined) schema = schema.lt(row.below, { error: `must be < ${row.below} (${row.label})` });
-  return schema.optional();
-}
-const pair = (what: string) => z.tuple([finite(what), finite(what)], { error: `must be a list of two finite numbers (${what})` });
 
 const axisSchema = z.strictObject({
   param: z.enum(AXIS_PARAMS, { error: `must be one of ${AXIS_PARAMS.join(', ')}` }),
@@ -59,29 +45,6 @@ const initSchema = z.strictObject({
     .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' }).default(0),
 }, { error: 'must be an object such as {"distribution": "uniform", "scale": 1, "seed": 7}' });
 
-const seedSchema = z.number({ error: 'must be an integer from 0 to 4294967295' }).int({ error: 'must be an integer from 0 to 4294967295' })
-  .min(0, { error: 'must be an integer from 0 to 4294967295' }).max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' });
-const size = (max: number, what: string) => z.number({ error: `must be an integer from 1 to ${max} (${what})` }).int({ error: `must be an integer from 1 to ${max} (${what})` })
-  .min(1, { error: `must be an integer from 1 to ${max} (${what})` }).max(max, { error: `must be an integer from 1 to ${max} (${what})` });
-
-const networkSchema = z.strictObject({
-  kind: z.enum(['course', 'mlp'], { error: 'must be "course" (the sheet\'s 2-2-2 network) or "mlp" (the fractal paper\'s mean-field MLP)' }),
-  inputs: size(MLP_LIMITS.inputs, 'inputs d of the MLP').optional(),
-  width: size(MLP_LIMITS.width, 'hidden width n of the MLP').optional(),
-  outputs: size(MLP_LIMITS.outputs, 'outputs o of the MLP').optional(),
-  activation: z.enum(MLP_ACTIVATIONS, { error: `must be one of ${MLP_ACTIVATIONS.join(', ')} (the MLP's hidden activation)` }).optional(),
-  scaling: z.enum(MLP_SCALINGS, { error: `must be one of ${MLP_SCALINGS.join(', ')}` }).optional(),
-}, { error: 'must be an object such as {"kind": "mlp", "inputs": 16, "width": 16, "outputs": 1, "activation": "tanh", "scaling": "mean-field"}' });
-
-const dataSchema = z.strictObject({
-  points: size(MLP_LIMITS.points, 'data points P, drawn from N(0, 1)').optional(),
-  seed: seedSchema.optional(),
-}, { error: 'must be an object such as {"points": 272, "seed": 1}' });
-
-const minibatchSchema = z.strictObject({
-  size: size(MLP_LIMITS.minibatch, 'points per step, drawn with replacement'),
-  seed: seedSchema.optional(),
-}, { error: 'must be an object such as {"size": 16, "seed": 3}, or null for full-batch training' });
 
 const replicasSchema = z.strictObject({
   count: size(MAX_REPLICAS, 'random initializations per cell'),
@@ -118,16 +81,6 @@ type AxisInput = z.infer<typeof axisSchema>;
 export type Axis =
   | { param: AxisParam; min: number; max: number; count: number; scale: 'log' | 'linear' }
   | { param: AxisParam; values: number[] };
-
-/** The fractal paper's network family (arXiv 2402.06184): d inputs, width n, o outputs, no biases. */
-export interface MlpNetwork {
-  kind: 'mlp';
-  inputs: number;
-  width: number;
-  outputs: number;
-  activation: MlpActivation;
-  scaling: (typeof MLP_SCALINGS)[number];
-}
 
 /**
  * A normalized sweep spec: every field present, so it reproduces the sweep on its own. The fields from `preset` to
@@ -179,14 +132,6 @@ export const isMlp = (spec: SweepSpec): spec is MlpSweepSpec => spec.network?.ki
 /** The network kind a spec trains. */
 export const networkKind = (spec: SweepSpec): NetworkKind => (isMlp(spec) ? 'mlp' : 'course');
 
-/** The paper's defaults: d = n = 16, o = 1, tanh, mean-field; P = the parameter count (272); data seed 1, weights seed 2. */
-export const MLP_DEFAULTS = { inputs: 16, width: 16, outputs: 1, activation: 'tanh', scaling: 'mean-field', dataSeed: 1, initSeed: 2, minibatchSeed: 3 } as const;
-
-/** The course fields an MLP spec must not set (they describe the 2-2-2 network). */
-const COURSE_ONLY = ['preset', 'activation', 'inputs', 'targets', 'biases', 'weights', 'momentum'] as const;
-/** The fields only an MLP spec may set. */
-const MLP_ONLY = ['data', 'minibatch', 'initOffsetEveryStep'] as const;
-
 export type SpecResult = { ok: true; spec: SweepSpec } | { ok: false; errors: string[] };
 
 /** The default learning rate when a spec names none: the sheet's middle value. */
@@ -196,23 +141,6 @@ const ALLOWED_KEYS: Record<string, string[]> = {
   '': Object.keys(specSchema.shape), x: Object.keys(axisSchema.shape), y: Object.keys(axisSchema.shape), init: Object.keys(initSchema.shape),
   network: Object.keys(networkSchema.shape), replicas: Object.keys(replicasSchema.shape), data: Object.keys(dataSchema.shape), minibatch: Object.keys(minibatchSchema.shape),
 };
-
-/** Longest echo of a value in a message; longer ones are cut with their length said. */
-const ECHO_CHARACTERS = 80;
-
-/** A value as a message quotes it: numbers too large for float64 by name, long values cut. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    return Number.isNaN(value) ? 'NaN' : `${value > 0 ? '' : '−'}a number beyond float64's range (|x| > 1.8e308)`;
-  }
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > ECHO_CHARACTERS ? `${text.slice(0, ECHO_CHARACTERS)}… (${text.length.toLocaleString('en-US')} characters)` : text;
-}
 
 function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
   const field = issue.path.join('.') || 'spec';
@@ -320,54 +248,8 @@ export function parseSpec(input: unknown): SpecResult {
   };
 }
 
-type RawSpec = z.infer<typeof specSchema>;
-
-/** The network, data and minibatch of an MLP spec with every default filled in. */
-function normalizeMlp(raw: RawSpec): Pick<MlpSweepSpec, 'network' | 'data' | 'minibatch' | 'initOffsetEveryStep'> {
-  const n = raw.network!;
-  const network: MlpNetwork = {
-    kind: 'mlp', inputs: n.inputs ?? MLP_DEFAULTS.inputs, width: n.width ?? MLP_DEFAULTS.width, outputs: n.outputs ?? MLP_DEFAULTS.outputs,
-    activation: n.activation ?? MLP_DEFAULTS.activation, scaling: n.scaling ?? MLP_DEFAULTS.scaling,
-  };
-  return {
-    network,
-    data: { points: raw.data?.points ?? mlpParameterCount(network), seed: raw.data?.seed ?? MLP_DEFAULTS.dataSeed },
-    minibatch: raw.minibatch ? { size: raw.minibatch.size, seed: raw.minibatch.seed ?? MLP_DEFAULTS.minibatchSeed } : null,
-    initOffsetEveryStep: raw.initOffsetEveryStep ?? false,
-  };
-}
-
-/** The MLP's trainable parameters: d·n + n·o (272 for the paper's 16-16-1). */
-export function mlpParameterCount(network: Pick<MlpNetwork, 'inputs' | 'width' | 'outputs'>): number {
-  return network.inputs * network.width + network.width * network.outputs;
-}
-
-/** Fields that do not belong to the spec's network kind, axis parameters that do not apply to it, and MLP sizes. */
-function kindErrors(raw: RawSpec): string[] {
-  const kind: NetworkKind = raw.network?.kind ?? 'course';
-  const errors: string[] = [];
-  const applying = PARAMETERS.filter((p) => appliesTo(p.name, kind)).map((p) => p.name).join(', ');
-  for (const [name, axis] of [['x', raw.x], ['y', raw.y]] as const) {
-    if (axis && !appliesTo(axis.param, kind)) errors.push(`${name}.param: "${axis.param}" does not apply to the ${kind} network; its axis parameters are ${applying}`);
-  }
-  if (kind === 'mlp') {
-    // A normalized MLP spec carries the course fields at their defaults (so it parses again); any other value is refused.
-    const defaults = { preset: 'era-v1', activation: 'sigmoid', momentum: 0, ...PRESETS['era-v1'] } as Record<string, unknown>;
-    for (const field of COURSE_ONLY) {
-      if (raw[field] !== undefined && JSON.stringify(raw[field]) !== JSON.stringify(defaults[field])) errors.push(`${field}: describes the course's 2-2-2 network, not the mlp (${field === 'momentum' ? 'the mlp trains by plain gradient descent, as the paper does' : 'set the MLP through "network", "data" and "init"'}); remove it`);
-    }
-    const steps = raw.steps, m = raw.minibatch?.size;
-    if (m !== undefined && steps * m > MLP_LIMITS.batchDraws) {
-      errors.push(`minibatch.size: ${steps.toLocaleString('en-US')} steps × ${m} points = ${(steps * m).toLocaleString('en-US')} batch indices; at most ${MLP_LIMITS.batchDraws.toLocaleString('en-US')} are kept: lower steps or the minibatch size`);
-    }
-  } else {
-    for (const field of MLP_ONLY) if (raw[field] !== undefined) errors.push(`${field}: belongs to the mlp network; add "network": {"kind": "mlp"} or remove it`);
-    for (const field of ['inputs', 'width', 'outputs', 'activation', 'scaling'] as const) {
-      if (raw.network?.[field] !== undefined) errors.push(`network.${field}: belongs to the mlp network ("kind": "mlp"); the course network is the sheet's 2-2-2`);
-    }
-  }
-  return errors;
-}
+/** A spec as parsed, before normalization. */
+export type RawSpec = z.infer<typeof specSchema>;
 
 /** Parses JSON text and validates it; a JSON syntax error is reported like any other spec error. */
 export function parseSpecText(text: string): SpecResult {
