@@ -17,7 +17,8 @@ export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu
   --out DIR     where results.json and the heatmap PNGs go (default: out/<spec file name>)
   --compare     also run the float64 CPU engine on every cell and print the agreement
   --convergence when a cell that did not diverge counts as converged, for its class, counts and figures (overrides
-                the spec's "convergence"; the outputs do not depend on it):
+                the spec's "convergence"; a plain sweep's outputs do not depend on it, a replica
+                sweep's counts and medians do, so --resume keeps its rule):
 ${CONVERGENCE_RULES.map((r) => `                  ${r.name.padEnd(11)} ${r.detail}${r.name === 'ends-below' ? ' (default)' : ''}`).join('\n')}
   --shard I/N   compute only part I of N (0 ≤ I < N: cells ⌊I·cells/N⌋ … ⌊(I+1)·cells/N⌋ − 1) and write
                 DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json

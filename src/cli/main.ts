@@ -106,6 +106,11 @@ interface Prior { outputs: SweepOutputs; replicaOutputs?: SweepOutputs; elapsedM
 /** The spec (with --convergence's rule), the stopped run to continue (with --resume) and the backend to use, or a message. */
 function loadSweep(args: CliArgs): { spec: SweepSpec; prior?: Prior; backend: BackendFlag } {
   const loaded = loadSpecAndPrior(args);
+  // A replica sweep's counts, pConverged and medians are folded under its rule as each cell finishes: resuming one
+  // under another rule would leave its finished cells counted under the old one.
+  if (loaded.prior && loaded.spec.replicas && args.convergence && args.convergence !== loaded.spec.convergence) {
+    fail(`--convergence: the stopped replica sweep in ${args.resume} counted its finished cells' replicas under "${loaded.spec.convergence}"; continue it under that rule (leave --convergence out), or run the spec again with --convergence ${args.convergence} into another --out`);
+  }
   return args.convergence ? { ...loaded, spec: { ...loaded.spec, convergence: args.convergence } } : loaded;
 }
 
@@ -126,8 +131,10 @@ function loadSpecAndPrior(args: CliArgs): { spec: SweepSpec; prior?: Prior; back
     fail(`--resume: ${read.error}${parts.length ? `; ${args.resume} holds parts of a sharded sweep (${parts.slice(0, 3).join(', ')}${parts.length > 3 ? ', …' : ''}): add --shard I/N to continue one` : ''}`);
   }
   const { head, outputs, replicaOutputs } = read.results;
-  // The rule only classifies the outputs: a spec file may name another one than the stopped run.
+  // The rule only classifies a plain sweep's outputs: a spec file may name another one than the stopped run. A replica
+  // sweep's summaries were folded under its rule, so there the rule must be the same.
   if (spec && JSON.stringify({ ...spec, convergence: undefined }) !== JSON.stringify({ ...head.spec, convergence: undefined })) fail(`--resume: ${file} is a run of another spec than ${args.specPath}; leave the spec file out to continue that run`);
+  if (spec && head.spec.replicas && spec.convergence !== head.spec.convergence) fail(`--resume: ${file} counted its finished cells' replicas under the rule "${head.spec.convergence}", ${args.specPath} names "${spec.convergence}"; leave the spec file out to continue under the file's rule, or run the spec into another --out`);
   if (head.part && (!args.shard || head.part.index !== args.shard.index || head.part.count !== args.shard.count)) fail(`--resume: ${file} is part ${head.part.index} of ${head.part.count}: add --shard ${head.part.index}/${head.part.count}`);
   const fileBackend = head.backend as BackendFlag;
   if (!(BACKENDS as readonly string[]).includes(fileBackend) || fileBackend === 'auto') fail(`--resume: ${file} names an unknown backend "${head.backend}"`);

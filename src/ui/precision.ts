@@ -37,7 +37,7 @@ export function precisionNotice(spec: SweepSpec, arithmetic: Arithmetic): Precis
     : { level: 'warning', offerFloat64: false, text: `${where}: float64 itself runs out after about ${Math.max(1, Math.floor(Math.log2(worst.ulpsPerCell)))} more 2× zooms.` };
 }
 
-/** Share of spot-checked cells whose class float32 and float64 must agree on for float32's statistics to stand. */
+/** Share of spot-checked cells whose class (a replica view: number of converged replicas) float32 and float64 must agree on for float32's statistics to stand. */
 export const SPOT_AGREEMENT = 0.99;
 
 /** The float64 spot check of a float32 view: the share of its sample whose class agrees (NaN: the check failed), and the sample's size. */
@@ -55,7 +55,7 @@ export function statisticsTrust(spec: SweepSpec, arithmetic: Arithmetic, spot: S
   if (!complete) return { shown: false, pending: false, reason: 'a float32 view is checked against float64 once it is complete; Continue completes it' };
   if (!spot) return { shown: false, pending: true, reason: 'checking float32 against float64 on cells spread over the view…' };
   if (Number.isNaN(spot.agreement)) return { shown: false, pending: false, reason: 'the float64 spot check could not run, and without it float32 cannot be trusted here' };
-  if (spot.agreement < SPOT_AGREEMENT) return { shown: false, pending: false, reason: `float32 and float64 disagree on the class of ${(100 * (1 - spot.agreement)).toFixed(1)}% of ${spot.cells} spot-checked cells: training is chaotic here, so float32's counts and dimension depend on rounding` };
+  if (spot.agreement < SPOT_AGREEMENT) return { shown: false, pending: false, reason: `float32 and float64 disagree on ${spec.replicas ? 'the number of converged replicas' : 'the class'} of ${(100 * (1 - spot.agreement)).toFixed(1)}% of ${spot.cells} spot-checked cells: training is chaotic here, so float32's counts and dimension depend on rounding` };
   return { shown: true };
 }
 

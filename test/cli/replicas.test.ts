@@ -76,6 +76,11 @@ describe('replica sweeps on the command line', () => {
     expect(stopped.head.cellsDone).toBeGreaterThan(0);
     expect(stopped.head.cellsDone).toBeLessThan(48);
     expect(Array.from(stopped.outputs.replicasConverged!).filter((k) => k >= 0)).toHaveLength(stopped.head.cellsDone);
+    // Its finished cells' counts were folded under its rule: another rule is refused, by flag or by spec file.
+    const other = spec.replace('line.json', 'line-reached.json');
+    writeFileSync(other, JSON.stringify({ ...line, replicas: { count: R1, keep: 'all' }, convergence: 'reached' }));
+    expect(() => cli('main', ['--resume', out, '--convergence', 'reached'])).toThrow(/counted its finished cells' replicas under "ends-below"/);
+    expect(() => cli('main', [other, '--resume', out])).toThrow(/counted its finished cells' replicas under the rule "ends-below"/);
     expect(cli('main', ['--resume', out])).toMatch(/wrote {7}/);
     const resumed = read(join(out, 'results.json'));
     expect(resumed.head.status).toBe('complete');

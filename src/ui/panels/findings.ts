@@ -12,8 +12,11 @@ import type { Store } from '../store';
 import type { SweepOutputs } from '../../core/outputs';
 import { proxy, type SweepWorker } from '../sweep-client';
 
-/** Cells of a float32 view replayed on float64 after it finishes, to detect chaotic regions (about 0.1 s at 1000 steps). */
-const SPOT_CHECK_CELLS = 512;
+/**
+ * Networks of a float32 view replayed on float64 after it finishes, to detect chaotic regions (about 0.1 s at 1000
+ * steps): 512 cells of a plain view, 512 / R cells (at least 8) of a replica view, whose cells are R networks each.
+ */
+const SPOT_CHECK_CELLS = 512, SPOT_CHECK_MIN_CELLS = 8;
 
 interface Spot extends SpotCheck { text: string }
 
@@ -25,7 +28,8 @@ export function mountFindings(store: Store, runs: Runs, checker: SweepWorker, us
   button.addEventListener('click', useFloat64);
 
   async function spotCheck(view: ViewData): Promise<Spot | undefined> {
-    const cells = view.plan.order.length, n = Math.min(cells, SPOT_CHECK_CELLS);
+    const R = view.spec.replicas?.count ?? 1;
+    const cells = view.plan.order.length, n = Math.min(cells, Math.max(SPOT_CHECK_MIN_CELLS, Math.floor(SPOT_CHECK_CELLS / R)));
     const indices = Int32Array.from({ length: n }, (_, i) => view.plan.order[Math.floor((i * cells) / n)]);
     const reference = await checker.reference(view.spec, indices, proxy(() => undefined));
     if (reference.cellsDone < n) return undefined; // superseded by another view's check
