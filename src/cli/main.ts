@@ -27,6 +27,7 @@ import { createNodeTrainer } from './node-gpu';
 import { readResults, writeResults } from './results-file';
 import { formatAgreement, formatSummary } from './summary';
 import { writeSweepFiles } from './write-outputs';
+import { printedProgressMs, progressGate } from '../core/progress';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -34,11 +35,9 @@ function fail(message: string, code = 1): never {
 }
 
 function progressPrinter(label: string): (p: RunProgress) => void {
-  let last = 0;
+  const due = progressGate(printedProgressMs(process.stderr));
   return (p) => {
-    const now = performance.now();
-    if (now - last < 500 && p.networkStepsDone < p.networkSteps) return;
-    last = now;
+    if (!due(p.networkStepsDone >= p.networkSteps)) return;
     const pct = ((100 * p.networkStepsDone) / Math.max(1, p.networkSteps)).toFixed(1);
     // Steps advance within a tile before any of its cells finish: both counts, in words.
     process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${pct}% of the network-steps, ${p.cellsDone.toLocaleString('en-US')} of ${p.cells.toLocaleString('en-US')} cells finished, ${(p.elapsedMs / 1000).toFixed(1)} s${process.stderr.isTTY ? '   ' : '\n'}`);

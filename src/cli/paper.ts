@@ -26,6 +26,7 @@ import { parsePaperArgs } from './paper-args';
 import { startPaperEngine, type PaperEngine } from './paper-engine';
 import { heatmapPng } from './png';
 import { writeResults } from './results-file';
+import { printedProgressMs, progressGate } from '../core/progress';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -47,11 +48,9 @@ function cellsHref(scores: Float64Array, spec: SweepSpec): string {
 }
 
 function progress(label: string): (p: RunProgress) => void {
-  let last = 0;
+  const due = progressGate(printedProgressMs(process.stderr));
   return (p) => {
-    const now = performance.now();
-    if (now - last < 1000 && p.networkStepsDone < p.networkSteps) return;
-    last = now;
+    if (!due(p.networkStepsDone >= p.networkSteps)) return;
     process.stderr.write(`${label}: ${((100 * p.networkStepsDone) / Math.max(1, p.networkSteps)).toFixed(0)}%, ${(p.elapsedMs / 1000).toFixed(1)} s${process.stderr.isTTY ? '   \r' : '\n'}`);
   };
 }

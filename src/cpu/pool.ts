@@ -11,6 +11,7 @@ import type { Arithmetic } from '../core/arithmetic';
 import { rate, type RunOptions, type RunResult } from '../core/run';
 import type { SweepSpec } from '../core/spec';
 import type { BlockResult, FromWorker, ToWorker } from './protocol';
+import { progressGate } from '../core/progress';
 
 /** One worker as the pool drives it: a channel to post on, and the end of it. */
 export interface PoolWorker {
@@ -27,8 +28,6 @@ export const BLOCK_TARGET_MS = 25;
 const IN_FLIGHT = 2;
 /** Cells per block: a multiple of the kernel's group of 8 cells, at most this many. */
 const GROUP = 8, MAX_BLOCK = 1 << 16;
-/** Least interval between progress reports, in ms. */
-const PROGRESS_MS = 50;
 
 interface Block { first: number; count: number; worker: number }
 
@@ -98,7 +97,8 @@ export class CpuPool {
     for (const w of this.workers) w.post({ type: 'spec', run: id, spec, arithmetic });
     const start = performance.now();
     const inFlight = new Array<number>(this.workers.length).fill(0);
-    let next = 0, prefix = 0, cellsFinished = 0, lastReport = -Infinity, stepsPerMs: number | undefined, nextBlock = 0;
+    let next = 0, prefix = 0, cellsFinished = 0, stepsPerMs: number | undefined, nextBlock = 0;
+    const due = progressGate();
     const finished = new Map<number, number>(); // first position → end, for blocks done beyond the prefix
     const blocks = new Map<number, Block>();
 
@@ -116,9 +116,8 @@ export class CpuPool {
         return { outputs, status: prefix < total ? 'cancelled' : 'complete', cellsDone: prefix, elapsedMs, networkStepsPerSecond: rate(prefix, spec.steps, elapsedMs) };
       };
       const report = (force: boolean) => {
+        if (!options.onProgress || !due(force)) return;
         const now = performance.now();
-        if (!options.onProgress || (!force && now - lastReport < PROGRESS_MS)) return;
-        lastReport = now;
         const progress = { cellsDone: prefix, cells: total, networkStepsDone: cellsFinished * spec.steps, networkSteps: total * spec.steps, elapsedMs: now - start, outputs };
         void Promise.resolve(options.onProgress(progress)).catch(() => undefined);
       };

@@ -6,6 +6,7 @@ import type { DigitSet } from './idx';
 import type { LayerSpec } from './model';
 import type { Network } from './network';
 import { trainEpoch, Trainer, type CopySettings, type EpochMetrics, type RunSettings } from './training';
+import { progressGate } from '../core/progress';
 
 /** What a copy worker is asked to do. float64: the reference (slow, exact); otherwise float32 WebAssembly. */
 export interface CopyJob { layers: LayerSpec[]; run: RunSettings; copy: CopySettings; float64: boolean }
@@ -17,17 +18,14 @@ export type CopyEvent =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-/** Progress reports at most this often (ms). */
-const PROGRESS_EVERY = 500;
 
 /** Trains `net` (fresh weights from the job's seed) for every epoch of the job, posting events. */
 export function trainCopy(net: Network, job: CopyJob, train: DigitSet, test: DigitSet, post: (event: CopyEvent) => void): void {
   const trainer = new Trainer(net, job.run, job.copy);
-  let last = 0;
+  const due = progressGate();
   for (let epoch = 0; epoch < job.run.epochs; epoch++) {
     const { metrics, predictions } = trainEpoch(trainer, train, test, epoch, (iteration, iterations) => {
-      const now = performance.now();
-      if (now - last > PROGRESS_EVERY) { last = now; post({ type: 'progress', epoch, iteration, iterations }); }
+      if (due()) post({ type: 'progress', epoch, iteration, iterations });
       return true;
     })!;
     post({ type: 'epoch', metrics, params: net.params.slice(), stats: net.stats.slice(), predictions });

@@ -16,6 +16,7 @@ import { wasmNetwork } from '../mnist/wasm-conv';
 import { browserThreads } from './browser-pool';
 import { fetchMnist } from './mnist-data';
 import { loadMnistKernel } from './mnist-kernel';
+import { progressGate } from '../core/progress';
 
 /** Where MNIST trains: the device and why it was chosen. */
 export interface MnistEngine { device: 'webgpu' | 'cpu'; why: string; threads: number }
@@ -74,11 +75,11 @@ const api = {
       try {
         const trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
         initializeCopies(trainer);
-        let last = 0;
+        const due = progressGate();
         for (let epoch = 0; epoch < run.epochs; epoch++) {
           const done = await gpuEpoch(trainer, run, train, test, epoch, {
             onProgress: (iteration, iterations) => {
-              if (performance.now() - last > 250) { last = performance.now(); copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })); }
+              if (due()) copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations }));
               return !stopped;
             },
           });
