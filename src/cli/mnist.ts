@@ -20,7 +20,7 @@ import { checkMnistResults, copiesOf, formatTable, maxCopies, metricsCsv, mnistJ
 import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { NoAdapterError } from '../gpu/device';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
-import { gpuEpoch, initializeCopies } from '../gpu/mnist/run';
+import { gpuSweep } from '../gpu/mnist/run';
 import { acquireNodeGpu } from './node-gpu';
 import { readMnist, readMnistShaders } from './mnist-data';
 import { MNIST_CREDIT } from '../mnist/idx';
@@ -239,20 +239,18 @@ async function main(): Promise<void> {
   if (gpuTrainer) {
     const trainer = gpuTrainer;
     const { train, test } = readMnist();
-    initializeCopies(trainer);
     for (const c of results.copies) c.state = 'running';
     try {
-      for (let epoch = 0; epoch < run.epochs; epoch++) {
-        const done = await gpuEpoch(trainer, run, train, test, epoch, { onProgress: () => !stopping });
-        if (!done) return;
-        const params = await trainer.readParams(), stats = await trainer.readStats();
-        done.metrics.forEach((m, k) => {
-          results.copies[k].epochs.push(m);
-          writeWeights(k, m.epoch, params.subarray(k * model.paramCount, (k + 1) * model.paramCount), stats.subarray(k * model.statCount, (k + 1) * model.statCount));
-          printEpoch(k, m);
-        });
-        write();
-      }
+      const end = await gpuSweep(trainer, run, train, test, {
+        onEpoch: (k, { metrics, params, stats }) => {
+          results.copies[k].epochs.push(metrics);
+          writeWeights(k, metrics.epoch, params, stats);
+          printEpoch(k, metrics);
+        },
+        afterEpoch: write,
+        keepGoing: () => !stopping,
+      });
+      if (end === 'stopped') return;
     } catch (e) {
       if (stopping) return;
       for (const c of results.copies) { c.state = 'failed'; c.error = (e as Error).message; }

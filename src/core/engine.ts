@@ -25,15 +25,16 @@ export const cpuAdapter = (arithmetic: Arithmetic, threads: number) => `cpu / ${
 /**
  * The engine for `requested`: 'auto' takes the GPU unless it is missing or a fallback adapter (SwiftShader and the
  * like emulate a GPU on the CPU, where float64 WebAssembly on every core is faster and exact: npm run bench measures
- * both) or the CPU engine cannot start (`cpuMissing`); an explicit device is honoured when it exists.
+ * both) or the CPU engine cannot start (`cpuMissing`); an explicit device is honoured when it exists. `cpuEngine` names
+ * the CPU engine in the reasons (default: the sweep's float64 WebAssembly; the MNIST model's is float32).
  */
-export function chooseDevice(requested: 'auto' | 'webgpu' | 'cpu', gpu: GpuAvailability, threads: number, cpuMissing?: string): DeviceChoice {
-  const cpu = cpuEngineName('float64', threads);
+export function chooseDevice(requested: 'auto' | 'webgpu' | 'cpu', gpu: GpuAvailability, threads: number, cpuMissing?: string, cpuEngine: { name: string; float64: boolean } = { name: cpuEngineName('float64', threads), float64: true }): DeviceChoice {
+  const cpu = cpuEngine.name;
   if (requested === 'cpu') return { device: 'cpu', reason: `${cpu}, as asked` };
   if ('missing' in gpu) return { device: 'cpu', reason: `${cpu}: no WebGPU here (${gpu.missing})` };
   if (requested === 'webgpu') return { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}${gpu.isFallback ? ' (a CPU emulation), as asked' : ''}` };
   if (cpuMissing) return { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}: the CPU engine cannot start here (${cpuMissing})` };
   return gpu.isFallback
-    ? { device: 'cpu', reason: `${cpu}: the WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower than the CPU engine here and float32 only` }
+    ? { device: 'cpu', reason: `${cpu}: the WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower than the CPU engine here${cpuEngine.float64 ? ' and float32 only' : ''}` }
     : { device: 'webgpu', reason: `WebGPU on ${gpu.adapter}` };
 }

@@ -49,11 +49,16 @@ export async function acquireGpu(gpu: GPU | undefined, howToFix: string): Promis
   device.addEventListener('uncapturederror', (event) => {
     firstError ??= (event as GPUUncapturedErrorEvent).error;
   });
+  return { device, ...describeAdapter(adapter), lost: device.lost, uncapturedError: () => firstError };
+}
+
+/** An adapter's name ("vendor / architecture", or its description) and whether it is a fallback (a CPU emulation). */
+export function describeAdapter(adapter: GPUAdapter): { adapter: string; isFallback: boolean } {
   const info = adapter.info;
   const name = [info.vendor, info.architecture].filter(Boolean).join(' / ') || info.description || 'unknown adapter';
   // Newer browsers report isFallbackAdapter in adapter.info; older ones (and the types) on the adapter.
   const isFallback = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? adapter.isFallbackAdapter);
-  return { device, adapter: name, isFallback, lost: device.lost, uncapturedError: () => firstError };
+  return { adapter: name, isFallback };
 }
 
 /** Message for a lost device, naming the reason and what to do. */

@@ -4,8 +4,9 @@
  * hears every finished epoch of every copy with its weights and test predictions; a stop keeps them.
  */
 import * as Comlink from 'comlink';
-import { acquireGpu, BROWSER_NO_ADAPTER_FIX } from '../gpu/device';
-import { gpuEpoch, initializeCopies } from '../gpu/mnist/run';
+import { acquireGpu, BROWSER_NO_ADAPTER_FIX, describeAdapter } from '../gpu/device';
+import { chooseDevice, type GpuAvailability } from '../core/engine';
+import { gpuSweep } from '../gpu/mnist/run';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
 import { MNIST_SHADERS } from '../gpu/mnist/shaders';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
@@ -16,7 +17,6 @@ import { wasmNetwork } from '../mnist/wasm-conv';
 import { browserThreads } from './browser-pool';
 import { fetchMnist } from './mnist-data';
 import { loadMnistKernel } from './mnist-kernel';
-import { progressGate } from '../core/progress';
 
 /** Where MNIST trains: the device and why it was chosen. */
 export interface MnistEngine { device: 'webgpu' | 'cpu'; why: string; threads: number }
@@ -31,30 +31,26 @@ export type MnistEvent =
 
 let data: Promise<{ train: DigitSet; test: DigitSet }> | undefined;
 let stopCurrent: (() => void) | undefined;
-let gpuAvailable: Promise<{ adapter?: string; fallback?: boolean; missing?: string }> | undefined;
+let gpuAvailable: Promise<GpuAvailability> | undefined;
 
-function probeGpu() {
-  gpuAvailable ??= (async () => {
+/** What WebGPU offers here, asked once: an adapter (named as the sweeps name it) or why there is none. */
+function probeGpu(): Promise<GpuAvailability> {
+  gpuAvailable ??= (async (): Promise<GpuAvailability> => {
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     if (!gpu) return { missing: 'this browser has no WebGPU' };
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { missing: 'no WebGPU adapter' };
-    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-    return { adapter: [info.vendor, info.architecture].filter(Boolean).join(' / ') || 'unknown adapter', fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) };
+    return adapter ? describeAdapter(adapter) : { missing: 'no WebGPU adapter' };
   })().catch((e: Error) => ({ missing: e.message }));
   return gpuAvailable;
 }
 
 const api = {
-  /** The engine `choice` runs on: auto takes a real GPU, else every core. */
+  /** The engine `choice` runs on, by chooseDevice as for the sweeps: auto takes a real GPU, else every core. */
   async engine(choice: 'auto' | 'webgpu' | 'cpu'): Promise<MnistEngine> {
-    const threads = browserThreads();
-    if (choice === 'cpu') return { device: 'cpu', why: 'chosen', threads };
-    const gpu = await probeGpu();
-    if (choice === 'webgpu') return gpu.missing ? { device: 'cpu', why: `WebGPU asked for, but ${gpu.missing}; ${BROWSER_NO_ADAPTER_FIX}`, threads } : { device: 'webgpu', why: `chosen (${gpu.adapter})`, threads };
-    if (gpu.missing) return { device: 'cpu', why: gpu.missing, threads };
-    if (gpu.fallback) return { device: 'cpu', why: `the WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower than WebAssembly on ${threads} cores`, threads };
-    return { device: 'webgpu', why: gpu.adapter!, threads };
+    const threads = browserThreads(), gpu = choice === 'cpu' ? { missing: 'not asked for' } : await probeGpu();
+    const { device, reason } = chooseDevice(choice, gpu, threads, undefined, { name: `float32 WebAssembly on ${threads} thread${threads === 1 ? '' : 's'}, a copy per thread`, float64: false });
+    const fix = choice === 'webgpu' && 'missing' in gpu ? ` ${BROWSER_NO_ADAPTER_FIX}` : '';
+    return { device, why: `${reason}${fix}`, threads };
   },
 
   /** Trains every copy; resolves when all finished or the sweep was stopped. */
@@ -74,23 +70,12 @@ const api = {
       if (stopped) { gpu.device.destroy(); return 'stopped'; }
       try {
         const trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
-        initializeCopies(trainer);
-        const due = progressGate();
-        for (let epoch = 0; epoch < run.epochs; epoch++) {
-          const done = await gpuEpoch(trainer, run, train, test, epoch, {
-            onProgress: (iteration, iterations) => {
-              if (due()) copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations }));
-              return !stopped;
-            },
-          });
-          if (!done || stopped) return 'stopped';
-          const [params, stats] = [await trainer.readParams(), await trainer.readStats()];
-          const P = model.paramCount, S = model.statCount, T = usedCount(run.testLimit, test);
-          done.metrics.forEach((metrics, copy) => onEvent({
-            type: 'epoch', copy, metrics, params: params.slice(copy * P, (copy + 1) * P), stats: stats.slice(copy * S, (copy + 1) * S),
-            predictions: Uint8Array.from(done.predictions.subarray(copy * T, (copy + 1) * T)),
-          }));
-        }
+        const end = await gpuSweep(trainer, run, train, test, {
+          onEpoch: (copy, epoch) => onEvent({ type: 'epoch', copy, ...epoch }),
+          onProgress: (epoch, iteration, iterations) => copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })),
+          keepGoing: () => !stopped,
+        });
+        if (end === 'stopped') return 'stopped';
         copies.forEach((_, copy) => onEvent({ type: 'copy-done', copy }));
         return 'finished';
       } catch (e) {

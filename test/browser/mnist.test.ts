@@ -87,7 +87,7 @@ describe('the MNIST view', () => {
     await waitForText(page, '#mnist-status', /^Finished: best test accuracy/, 400_000);
     expect((await tableRows(page))[0].slice(4)).toEqual(['1/1', expect.stringMatching(/^\d\.\d{4}$/), expect.stringMatching(/%$/), expect.stringMatching(/%/), 'finished']);
     const [results] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export')]);
-    expect((JSON.parse(readFileSync((await results.path())!, 'utf8')) as MnistResults).engine).toMatch(/^webgpu \(chosen \(.+\)\)$/);
+    expect((JSON.parse(readFileSync((await results.path())!, 'utf8')) as MnistResults).engine).toMatch(/^webgpu \(WebGPU on .+, as asked\)$/);
     await page.close();
   }, 500_000);
 

@@ -23,4 +23,11 @@ describe('the engine choice', () => {
     expect(chooseDevice('cpu', { adapter: 'nvidia / hopper', isFallback: false }, 16).device).toBe('cpu');
     expect(chooseDevice('webgpu', { missing: 'none' }, 2).device).toBe('cpu');
   });
+
+  it('names another CPU engine (the MNIST model\'s float32 one) in its reasons, without calling it exact', () => {
+    const mnist = { name: 'float32 WebAssembly on 2 threads, a copy per thread', float64: false };
+    expect(chooseDevice('auto', { adapter: 'google / swiftshader', isFallback: true }, 2, undefined, mnist).reason)
+      .toBe('float32 WebAssembly on 2 threads, a copy per thread: the WebGPU adapter (google / swiftshader) is a CPU emulation, slower than the CPU engine here');
+    expect(chooseDevice('cpu', { missing: 'not asked for' }, 2, undefined, mnist).reason).toBe('float32 WebAssembly on 2 threads, a copy per thread, as asked');
+  });
 });
