@@ -9,9 +9,10 @@ import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '
 import type { CopySettings } from '../../mnist/training';
 import { COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
 
-/** The WGSL sources, by file name without extension (shaders/mnist/*.wgsl). */
-export type MnistShaders = Record<'common' | 'conv' | 'conv-backward' | 'batchnorm' | 'pointwise' | 'pool' | 'head' | 'sgd', string>;
+/** The MNIST kernels: shaders/mnist/<name>.wgsl, the one list of them (the page bundles, Node reads, the trainer binds these). */
 export const MNIST_SHADER_FILES = ['common', 'conv', 'conv-backward', 'batchnorm', 'pointwise', 'pool', 'head', 'sgd'] as const;
+/** The WGSL sources, by file name without extension. */
+export type MnistShaders = Record<(typeof MNIST_SHADER_FILES)[number], string>;
 
 /** Binding kinds of each shader module, in binding order (u: uniform, r: read-only storage, w: read-write storage). */
 const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
