@@ -34,7 +34,7 @@ export async function measureMnistCpu(kernel: WebAssembly.Module, backend: strin
 /** K copies at once on the WGSL trainer: images/s of all copies together, over `batches` steps, `runs` times. */
 export async function measureMnistGpu(gpu: GpuContext, shaders: MnistShaders, backend: string, copies: number, batch: number, batches: number, runs: number): Promise<Measurement> {
   const settings = Array.from({ length: copies }, (_, k) => ({ ...DEFAULT_COPY, seed: k + 1 }));
-  const trainer = new MnistGpuTrainer(gpu, shaders, model, settings, batch, 16);
+  const trainer = await MnistGpuTrainer.create(gpu, shaders, model, settings, batch, 16);
   try {
     const images = randomImages(batch), y = labels(batch), lrs = settings.map(() => 0.01);
     trainer.step(images, y, batch, lrs, 0); // warm-up: pipelines, first dispatch

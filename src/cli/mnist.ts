@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   let gpuTrainer: MnistGpuTrainer | undefined;
   if (backend === 'webgpu') {
     try {
-      gpuTrainer = new MnistGpuTrainer(await acquireNodeGpu(), readMnistShaders(), model, copies, run.batch, run.testLimit || 10000);
+      gpuTrainer = await MnistGpuTrainer.create(await acquireNodeGpu(), readMnistShaders(), model, copies, run.batch, run.testLimit || 10000);
     } catch (e) {
       fail(`${(e as Error).message}${e instanceof NoAdapterError ? '' : ' (the copies may not fit the device: try fewer copies or a smaller --batch)'}`);
     }

@@ -11,14 +11,17 @@ export class ShaderError extends Error {
   override name = 'ShaderError';
 }
 
-/** Compiles `code` and throws a ShaderError listing every error as `file:line:column: message`. */
-export async function compileShader(device: GPUDevice, code: string, file = 'shaders/train.wgsl'): Promise<GPUShaderModule> {
+/**
+ * Compiles `code` and throws a ShaderError listing every error as `file:line:column: message`; `locate` names the file
+ * and line of a line of `code` where the text joins several files.
+ */
+export async function compileShader(device: GPUDevice, code: string, file = 'shaders/train.wgsl', locate: (line: number) => string = (line) => `${file}:${line}`): Promise<GPUShaderModule> {
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: file, code });
   const [info, scopeError] = await Promise.all([module.getCompilationInfo(), device.popErrorScope()]);
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length) {
-    throw new ShaderError(errors.map((m) => `${file}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n'));
+    throw new ShaderError(errors.map((m) => `${locate(m.lineNum)}:${m.linePos}: ${m.message}`).join('\n'));
   }
   if (scopeError) throw new ShaderError(`${file}: ${scopeError.message}`);
   return module;

@@ -69,7 +69,7 @@ const api = {
       stops.push(() => gpu.device.destroy());
       if (stopped) { gpu.device.destroy(); return 'stopped'; }
       try {
-        const trainer = new MnistGpuTrainer(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
+        const trainer = await MnistGpuTrainer.create(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
         const end = await gpuSweep(trainer, run, train, test, {
           onEpoch: (copy, epoch) => onEvent({ type: 'epoch', copy, ...epoch }),
           onProgress: (epoch, iteration, iterations) => copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })),

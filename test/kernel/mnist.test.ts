@@ -33,9 +33,10 @@ function maxDiff(gpuValues: Float32Array, offset: number, reference: ArrayLike<n
   return { diff, scale };
 }
 
+const trainer = await MnistGpuTrainer.create(gpu, readMnistShaders(), model, copies, B, TEST);
+
 describe('WGSL MNIST kernels against the float64 reference', () => {
   const references = copies.map((c) => new Trainer(new Network(model, B, FLOAT64_ARENA, referenceConv), run, c));
-  const trainer = new MnistGpuTrainer(gpu, readMnistShaders(), model, copies, B, TEST);
   references.forEach((r, k) => trainer.setWeights(k, r.net.params, r.net.stats));
   const order = epochOrder(train.count, 1, 0);
 
@@ -86,6 +87,15 @@ describe('WGSL MNIST kernels against the float64 reference', () => {
       expect(tally[4 * k + 3]).toBe(Math.round(expected.accuracy * TEST));
       expect(tally[4 * k + 2] / TEST).toBeCloseTo(expected.loss, 4);
     });
+  });
+});
+
+describe('MNIST shader errors', () => {
+  it('name the file and line of the kernel (or of common.wgsl) where the error is', async () => {
+    // A broken function appended to a file: its line is the file's line count + 1.
+    const shaders = readMnistShaders(), broken = (text: string) => `${text}\nfn oops() { let x: f32 = ; }`, last = (text: string) => text.split('\n').length + 1;
+    await expect(MnistGpuTrainer.create(gpu, { ...shaders, pool: broken(shaders.pool) }, model, copies, B, TEST)).rejects.toThrow(new RegExp(`shaders/mnist/pool\\.wgsl:${last(shaders.pool)}:\\d+: `));
+    await expect(MnistGpuTrainer.create(gpu, { ...shaders, common: broken(shaders.common) }, model, copies, B, TEST)).rejects.toThrow(new RegExp(`shaders/mnist/common\\.wgsl:${last(shaders.common)}:\\d+: `));
   });
 });
 

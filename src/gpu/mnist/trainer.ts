@@ -5,6 +5,7 @@
  * Buffer layouts: shaders/mnist/common.wgsl.
  */
 import { describeLoss, DeviceLostError, type GpuContext } from '../device';
+import { compileShader } from '../pipeline';
 import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '../../mnist/model';
 import type { CopySettings } from '../../mnist/training';
 import { COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
@@ -46,6 +47,18 @@ export class MnistGpuTrainer {
   private readonly backwardPasses: Dispatch[] = [];
   private readonly updatePass: Dispatch;
   private readonly modules = new Map<string, { module: GPUShaderModule; layout: GPUBindGroupLayout; pipelines: Map<string, GPUComputePipeline> }>();
+
+  /**
+   * Compiles the kernels (each shaders/mnist/<file>.wgsl after common.wgsl, errors named by file and line through
+   * compileShader) and builds the trainer.
+   */
+  static async create(gpu: GpuContext, shaders: MnistShaders, model: Model, copies: CopySettings[], batch: number, testCount: number): Promise<MnistGpuTrainer> {
+    const commonLines = shaders.common.split('\n').length;
+    const files = MNIST_SHADER_FILES.filter((f): f is Exclude<typeof f, 'common'> => f !== 'common');
+    const modules = await Promise.all(files.map((file) => compileShader(gpu.device, `${shaders.common}\n${shaders[file]}`, `shaders/mnist/${file}.wgsl`,
+      (line) => (line <= commonLines ? `shaders/mnist/common.wgsl:${line}` : `shaders/mnist/${file}.wgsl:${line - commonLines}`))));
+    return new MnistGpuTrainer(gpu, new Map(files.map((f, i) => [f, modules[i]])), model, copies, batch, testCount);
+  }
   private readonly buffers: GPUBuffer[] = [];
 
   /**
@@ -53,7 +66,7 @@ export class MnistGpuTrainer {
    */
   private lost: GPUDeviceLostInfo | undefined;
 
-  constructor(readonly gpu: GpuContext, private readonly shaders: MnistShaders, readonly model: Model, readonly copies: CopySettings[], readonly batch: number, readonly testCount: number) {
+  private constructor(readonly gpu: GpuContext, private readonly compiled: Map<string, GPUShaderModule>, readonly model: Model, readonly copies: CopySettings[], readonly batch: number, readonly testCount: number) {
     this.device = gpu.device;
     void gpu.lost.then((info) => { this.lost = info; });
     const K = copies.length, P = model.paramCount;
@@ -111,7 +124,7 @@ export class MnistGpuTrainer {
           buffer: { type: kind === 'u' ? 'uniform' : kind === 'r' ? 'read-only-storage' : 'storage' } as GPUBufferBindingLayout,
         })),
       });
-      m = { module: this.device.createShaderModule({ code: `${this.shaders.common}\n${this.shaders[file]}`, label: `shaders/mnist/${file}.wgsl` }), layout, pipelines: new Map() };
+      m = { module: this.compiled.get(file)!, layout, pipelines: new Map() };
       this.modules.set(file, m);
     }
     const key = `${entry} ${JSON.stringify(constants)}`;
