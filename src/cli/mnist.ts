@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
-import { checkMnistResults, copiesOf, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, weightsFile, type MnistResults } from '../mnist/sweep';
+import { checkMnistResults, copiesOf, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type MnistResults } from '../mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics, type RunSettings } from '../mnist/training';
 import { NoAdapterError } from '../gpu/device';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     try {
       const end = await gpuSweep(trainer, run, train, test, {
         onEpoch: (k, { metrics, params, stats }) => {
-          results.copies[k].epochs.push(metrics);
+          recordCopyEvent(results, k, { type: 'epoch', metrics });
           writeWeights(k, metrics.epoch, params, stats);
           printEpoch(k, metrics);
         },
@@ -253,11 +253,11 @@ async function main(): Promise<void> {
       if (end === 'stopped') return;
     } catch (e) {
       if (stopping) return;
-      for (const c of results.copies) { c.state = 'failed'; c.error = (e as Error).message; }
+      results.copies.forEach((_, k) => recordCopyEvent(results, k, { type: 'copy-failed', message: (e as Error).message }));
       write();
       fail(`the GPU run failed: ${(e as Error).message}\nEvery finished epoch is in ${outDir}.`);
     }
-    for (const c of results.copies) c.state = 'finished';
+    results.copies.forEach((_, k) => recordCopyEvent(results, k, { type: 'copy-done' }));
     write();
     process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
     return;
@@ -275,22 +275,21 @@ async function main(): Promise<void> {
     return new Promise<void>((done) => {
       worker.on('message', (m: CopyEvent) => {
         if (m.type === 'epoch') {
-          record.epochs.push(m.metrics);
+          recordCopyEvent(results, index, m);
           writeWeights(index, m.metrics.epoch, m.params, m.stats);
           writeSoon();
           printEpoch(index, m.metrics);
         } else if (m.type === 'done') {
-          record.state = 'finished';
+          recordCopyEvent(results, index, { type: 'copy-done' });
           writeSoon();
         } else if (m.type === 'error') {
-          record.state = 'failed';
-          record.error = m.message;
+          recordCopyEvent(results, index, { type: 'copy-failed', message: m.message });
           writeSoon();
           process.stderr.write(`copy ${index} failed: ${m.message}\n`);
         }
       });
-      worker.on('error', (e) => { record.state = 'failed'; record.error = e.message; writeSoon(); });
-      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { record.state = 'failed'; record.error ??= 'its worker exited'; writeSoon(); } done(); });
+      worker.on('error', (e) => { recordCopyEvent(results, index, { type: 'copy-failed', message: e.message }); writeSoon(); });
+      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { recordCopyEvent(results, index, { type: 'copy-failed', message: 'its worker exited' }); writeSoon(); } done(); });
     }).then(() => startOne());
   };
   await Promise.all(Array.from({ length: threads }, () => startOne()));

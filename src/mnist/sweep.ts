@@ -41,6 +41,26 @@ export interface MnistResults {
   copies: CopyRecord[];
 }
 
+/**
+ * What happened to one copy of a sweep, as every engine reports it: a finished epoch, the copy's end, or its failure.
+ * The one thing results are folded from (`recordCopyEvent`).
+ */
+export type CopyOutcome = { type: 'epoch'; metrics: EpochMetrics } | { type: 'copy-done' } | { type: 'copy-failed'; message: string };
+
+/** Folds `outcome` of copy `copy` into `results` (the one place the command line and the page record a copy's progress). */
+export function recordCopyEvent(results: MnistResults, copy: number, outcome: CopyOutcome): void {
+  const record = results.copies[copy];
+  if (outcome.type === 'epoch') {
+    record.epochs.push(outcome.metrics);
+    if (record.state === 'waiting') record.state = 'running';
+  } else if (outcome.type === 'copy-done') {
+    record.state = 'finished';
+  } else {
+    record.state = 'failed';
+    record.error = outcome.message;
+  }
+}
+
 export function newResults(run: RunSettings, copies: CopySettings[], engine: string, layers: readonly LayerSpec[] = DEFAULT_MODEL): MnistResults {
   return {
     format: 'backprop-sweeper-mnist', version: 1, data: MNIST_CREDIT,

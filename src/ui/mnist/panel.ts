@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../../mnist/model';
-import { bestEpoch, checkWeights, formatPercent, newResults, weightsFile, type WeightsFile } from '../../mnist/sweep';
+import { bestEpoch, checkWeights, formatPercent, newResults, recordCopyEvent, weightsFile, type WeightsFile } from '../../mnist/sweep';
 import type { EpochMetrics } from '../../mnist/training';
 import type { MnistEvent, MnistWorkerApi } from '../../worker/mnist.worker';
 import { drawCurves, replaceChart, SERIES_COLORS } from '../charts';
@@ -176,18 +176,14 @@ export function mountMnist(): { show(): void } {
       if (run.id === shownId) renderTable();
       return;
     }
-    const record = run.results.copies[event.copy];
+    recordCopyEvent(run.results, event.copy, event);
     if (event.type === 'epoch') {
-      record.epochs.push(event.metrics);
-      run.copies[event.copy] = { params: event.params, stats: event.stats, predictions: event.predictions, epochsTrained: record.epochs.length };
+      run.copies[event.copy] = { params: event.params, stats: event.stats, predictions: event.predictions, epochsTrained: run.results.copies[event.copy].epochs.length };
       renderStatus();
       render();
     } else if (event.type === 'copy-done') {
-      record.state = 'finished';
       renderTable();
     } else {
-      record.state = 'failed';
-      record.error = event.message;
       runError = `Copy ${event.copy} of run ${run.id} failed: ${event.message}`;
       check(false);
       renderTable();
