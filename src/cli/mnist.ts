@@ -1,6 +1,6 @@
 /**
- * `npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu] [--out DIR]
- * …`: trains a sweep of MNIST models (one copy per combination of the lists), prints each epoch as it finishes and a
+ * `npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend auto|webgpu|cpu|cpu-f64]
+ * [--out DIR] …`: trains a sweep of MNIST models (one copy per combination of the lists), prints each epoch as it finishes and a
  * table at the end, and writes DIR/mnist.json (settings and per-epoch metrics of every copy), DIR/metrics.csv,
  * DIR/mnist.svg and .png (curves and the accuracy heatmap) and DIR/weights-<copy>.json (the weights after the copy's
  * last finished epoch). `--figure DIR` draws the figure of an earlier run's mnist.json again. Every file is written
@@ -16,9 +16,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
-import { checkMnistResults, copiesOf, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type MnistResults } from '../mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics, type RunSettings } from '../mnist/training';
-import { NoAdapterError } from '../gpu/device';
+import { checkMnistResults, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type MnistResults } from '../mnist/sweep';
+import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics } from '../mnist/training';
+import { backendEngine, copiesOfSettings, MNIST_SETTINGS, parseMnistSettings, runOf } from '../mnist/settings';
+import { NoAdapterError, type GpuContext } from '../gpu/device';
+import { chooseDevice } from '../core/engine';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
 import { gpuSweep } from '../gpu/mnist/run';
 import { acquireNodeGpu } from './node-gpu';
@@ -31,7 +33,7 @@ import { commandLine, lockPath, takeLock } from './lock';
 import { ProgressWriter } from './progress-writer';
 import type { CopyEvent, CopyJob } from '../mnist/copy-run';
 
-export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend cpu|cpu-f64|webgpu]
+export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend auto|webgpu|cpu|cpu-f64]
                       [--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
                       [--weight-decay d] [--rotation degrees] [--train-limit n] [--test-limit n]
 
@@ -40,8 +42,11 @@ export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--d
   --seeds n         seeds 1…n of the initial weights and dropout masks (default 1)
   --dropout list    dropout rates (default ${DEFAULT_COPY.dropout})
   --epochs n        epochs (default ${DEFAULT_RUN.epochs})
-  --backend         cpu (default): float32 WebAssembly, one copy per thread; cpu-f64: the float64 reference (slow; for
-                    checking); webgpu: the WGSL kernels, every copy at once
+  --backend         the words of npm run sweep: auto (default): webgpu, unless its adapter is missing or a CPU
+                    emulation (SwiftShader), then cpu; webgpu: the WGSL kernels, every copy at once; cpu: float32
+                    WebAssembly, one copy per thread (npm run sweep's cpu-f32, also taken); cpu-f64: the float64
+                    reference (slow; for checking; the arithmetic of npm run sweep's cpu). Before, the default was cpu: give it for the
+                    recorded CPU run
   --out DIR         where mnist.json, metrics.csv and weights-<copy>.json go (default out/mnist)
   --threads n       copies trained at once on the CPU (default: every core)
   --batch n         mini-batch size (default ${DEFAULT_RUN.batch})
@@ -60,27 +65,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function numberList(flag: string, text: string | undefined, fallback: number[], check: (x: number) => boolean, what: string): number[] {
-  if (text === undefined) return fallback;
-  const values = text.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
-  if (values.length === 0 || !values.every((x) => Number.isFinite(x) && check(x))) fail(`--${flag} ${text}: expected ${what}, comma-separated (e.g. --${flag} ${fallback.join(',')})`);
-  return [...new Set(values)];
-}
-
-function oneNumber(flag: string, text: string | undefined, fallback: number, check: (x: number) => boolean, what: string): number {
-  if (text === undefined) return fallback;
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) fail(`--${flag} ${text}: expected ${what} (one number, e.g. --${flag} ${fallback})`);
-  return x;
-}
-
-function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) fail(`--${flag} ${text}: expected a whole number from ${min} to ${max}`);
-  return Number(text);
-}
-
-const STRING_FLAGS = ['lr', 'seeds', 'dropout', 'epochs', 'backend', 'out', 'threads', 'batch', 'schedule', 'step-every', 'momentum', 'weight-decay', 'rotation', 'train-limit', 'test-limit', 'data-seed'];
+/** The command line's own flags, beside the sweep's settings (src/mnist/settings.ts): where, and how many threads. */
+const STRING_FLAGS = [...MNIST_SETTINGS.map((r) => r.flag), 'out', 'threads'];
 
 function parse() {
   let parsed;
@@ -97,31 +83,16 @@ function parse() {
   }
   const v = parsed.values as Record<string, string | undefined> & { help?: boolean };
   if (v.help) { process.stdout.write(`${MNIST_USAGE}\n`); process.exit(0); }
-  const backend = v.backend ?? 'cpu';
-  if (!['cpu', 'cpu-f64', 'webgpu'].includes(backend)) fail(`--backend ${backend}: expected cpu, cpu-f64 or webgpu`);
-  if (v.schedule !== undefined && v.schedule !== 'onecycle' && v.schedule !== 'step') fail(`--schedule ${v.schedule}: expected onecycle or step`);
-  const run: RunSettings = {
-    epochs: integer('epochs', v.epochs, DEFAULT_RUN.epochs, 1, 1000),
-    batch: integer('batch', v.batch, DEFAULT_RUN.batch, 1, 4096),
-    schedule: (v.schedule as RunSettings['schedule']) ?? DEFAULT_RUN.schedule,
-    stepEvery: integer('step-every', v['step-every'], DEFAULT_RUN.stepEvery, 1),
-    rotation: oneNumber('rotation', v.rotation, DEFAULT_RUN.rotation, (x) => x >= 0 && x <= 180, 'degrees from 0 to 180'),
-    dataSeed: integer('data-seed', v['data-seed'], DEFAULT_RUN.dataSeed, 0, 2 ** 32 - 1),
-    trainLimit: integer('train-limit', v['train-limit'], 0, 1, 60000),
-    testLimit: integer('test-limit', v['test-limit'], 0, 1, 10000),
-  };
-  const seeds = integer('seeds', v.seeds, 1, 1, 10000);
+  const read = parseMnistSettings(v);
+  if (!read.ok) fail(read.errors.join('\n'));
+  const settings = read.settings;
   if (v.out === '') fail(`--out: an empty path; give a folder (default ${join('out', 'mnist')})`);
-  const lr = numberList('lr', v.lr, [DEFAULT_COPY.lr], (x) => x > 0 && x < 100, 'learning rates above 0 and below 100');
-  const dropout = numberList('dropout', v.dropout, [DEFAULT_COPY.dropout], (x) => x >= 0 && x < 1, 'dropout rates in [0, 1)');
-  checkCopyCount(lr.length, dropout.length, seeds, run.epochs);
-  const copies = copiesOf({ lr, dropout, seeds: Array.from({ length: seeds }, (_, i) => i + 1) }, {
-    ...DEFAULT_COPY,
-    momentum: oneNumber('momentum', v.momentum, DEFAULT_COPY.momentum, (x) => x >= 0 && x < 1, 'a momentum in [0, 1)'),
-    weightDecay: oneNumber('weight-decay', v['weight-decay'], DEFAULT_COPY.weightDecay, (x) => x >= 0, 'a decay ≥ 0'),
-  });
-  const threads = integer('threads', v.threads, Math.min(availableParallelism(), copies.length), 1, 4 * availableParallelism());
-  return { run, copies, backend, threads, outDir: resolve(v.out ?? join('out', 'mnist')) };
+  checkCopyCount(settings.lr.length, settings.dropout.length, settings.seeds, settings.epochs);
+  const copies = copiesOfSettings(settings);
+  const cores = availableParallelism(), most = 4 * cores;
+  const threads = v.threads === undefined ? Math.min(cores, copies.length) : Number(v.threads);
+  if (v.threads !== undefined && !(/^\d+$/.test(v.threads) && threads >= 1 && threads <= most)) fail(`--threads ${v.threads}: expected a whole number from 1 to ${most}`);
+  return { run: runOf(settings), copies, backend: settings.backend, threads, outDir: resolve(v.out ?? join('out', 'mnist')) };
 }
 
 /**
@@ -173,16 +144,31 @@ async function main(): Promise<void> {
   // Never overwrite what an earlier run computed.
   if (existsSync(join(outDir, 'mnist.json'))) fail(`--out ${outDir} holds an earlier MNIST run (mnist.json) that this run would overwrite: give another --out, or move it away`);
   const model = placeModel(DEFAULT_MODEL);
-  let gpuTrainer: MnistGpuTrainer | undefined;
-  if (backend === 'webgpu') {
+  // The engine through the sweep's words (src/mnist/settings.ts) and its choice (chooseDevice): auto takes the GPU
+  // unless it is missing or a CPU emulation, then the float32 CPU engine; webgpu insists.
+  const asked = backendEngine(backend);
+  let gpuTrainer: MnistGpuTrainer | undefined, why = '';
+  if (asked.device !== 'cpu') {
+    let gpu: GpuContext | undefined;
     try {
-      gpuTrainer = await MnistGpuTrainer.create(await acquireNodeGpu(), readMnistShaders(), model, copies, run.batch, run.testLimit || 10000);
+      gpu = await acquireNodeGpu();
     } catch (e) {
-      fail(`${(e as Error).message}${e instanceof NoAdapterError ? '' : ' (the copies may not fit the device: try fewer copies or a smaller --batch)'}`);
+      if (asked.device === 'webgpu') fail((e as Error).message);
+      why = `; auto: ${e instanceof NoAdapterError ? 'no WebGPU adapter' : `WebGPU failed to start (${(e as Error).message})`}`;
+    }
+    if (gpu && chooseDevice(asked.device, { adapter: gpu.adapter, isFallback: gpu.isFallback }, threads).device === 'webgpu') {
+      try {
+        gpuTrainer = await MnistGpuTrainer.create(gpu, readMnistShaders(), model, copies, run.batch, run.testLimit || 10000);
+      } catch (e) {
+        fail(`${(e as Error).message} (the copies may not fit the device: try fewer copies or a smaller --batch${asked.device === 'auto' ? ', or --backend cpu' : ''})`);
+      }
+    } else if (gpu) {
+      why = `; auto: the WebGPU adapter (${gpu.adapter}) is a CPU emulation, slower than the CPU engine`;
+      gpu.device.destroy();
     }
   }
   const engine = gpuTrainer ? `webgpu (${gpuTrainer.gpu.adapter}${gpuTrainer.gpu.isFallback ? ', a CPU emulation: slow' : ''}, ${copies.length} copies at once)`
-    : backend === 'cpu-f64' ? `cpu (float64 reference, ${threads} threads)` : `cpu (float32 WebAssembly, ${threads} threads)`;
+    : asked.arithmetic === 'float64' ? `cpu (float64 reference, ${threads} threads)` : `cpu (float32 WebAssembly, ${threads} threads${why})`;
   const results: MnistResults = newResults(run, copies, engine);
   process.stdout.write(`model: ${model.paramCount.toLocaleString('en-US')} parameters, ${(model.forwardMacs / 1e6).toFixed(2)} M multiply-adds per image forward\n`);
   for (const layer of model.layers) process.stdout.write(`  ${describeLayer(layer)}\n`);
@@ -269,7 +255,7 @@ async function main(): Promise<void> {
     const index = next++;
     const record = results.copies[index];
     record.state = 'running';
-    const job: CopyJob = { layers: results.model.layers, run, copy: record.settings, float64: backend === 'cpu-f64' };
+    const job: CopyJob = { layers: results.model.layers, run, copy: record.settings, float64: asked.arithmetic === 'float64' };
     const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
     workers.add(worker);
     return new Promise<void>((done) => {

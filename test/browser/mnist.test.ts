@@ -155,7 +155,7 @@ describe('the MNIST view', () => {
     // A bad field is named once committed; the message goes as soon as the field is fixed.
     await page.fill('#mnist-lr', 'abc');
     await page.press('#mnist-lr', 'Tab');
-    expect(await page.textContent('#mnist-errors')).toBe('Learning rates: "abc" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.');
+    expect(await page.textContent('#mnist-errors')).toBe('Learning rates "abc": expected learning rates above 0 and below 100, comma-separated (e.g. 0.05)');
     expect(await page.getAttribute('#mnist-lr', 'aria-invalid')).toBe('true');
     expect(await page.textContent('#mnist-plan')).toBe('Nothing to train until Learning rates is fixed.');
     expect(await page.isDisabled('#mnist-run')).toBe(true);

@@ -20,7 +20,7 @@ const run = (script: string, args: string[], options: { cwd?: string; env?: Reco
   spawnSync(process.execPath, ['--import', TSX, resolve('src/cli', script), ...args], { encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeout ?? 60_000 });
 const mnist = (args: string[], options?: Parameters<typeof run>[2]) => run('mnist.ts', args, options);
 /** A run of a few seconds: 256 training and 100 test images, one epoch. */
-const TINY = ['--train-limit', '256', '--test-limit', '100', '--epochs', '1', '--batch', '64'];
+const TINY = ['--backend', 'cpu', '--train-limit', '256', '--test-limit', '100', '--epochs', '1', '--batch', '64'];
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .*[(:]\d+/);
 
 describe('npm run mnist --out', () => {

@@ -11,7 +11,7 @@ import { checkWeights, type MnistResults } from '../../src/mnist/sweep';
 
 const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/mnist.ts', ...args], { encoding: 'utf8' });
-const SUBSET = ['--train-limit', '4000', '--test-limit', '1000', '--epochs', '2', '--batch', '64'];
+const SUBSET = ['--backend', 'cpu', '--train-limit', '4000', '--test-limit', '1000', '--epochs', '2', '--batch', '64'];
 
 describe('npm run mnist', () => {
   it('trains four copies on the CPU, writes metrics and weights after every epoch, and learns', () => {
@@ -35,8 +35,10 @@ describe('npm run mnist', () => {
 
   it('names the bad argument and the fix', () => {
     expect(cli(['--lr', '0.1,x']).stderr).toMatch(/--lr 0\.1,x: expected learning rates above 0 and below 100, comma-separated \(e\.g\. --lr 0\.05\)/);
-    expect(cli(['--epochs', '0']).stderr).toMatch(/--epochs 0: expected a whole number from 1 to 1000/);
-    expect(cli(['--backend', 'tpu']).stderr).toMatch(/--backend tpu: expected cpu, cpu-f64 or webgpu/);
+    expect(cli(['--epochs', '0']).stderr).toMatch(/--epochs 0: expected a whole number from 1 to 1,000/);
+    expect(cli(['--backend', 'tpu']).stderr).toMatch(/--backend tpu: expected one of auto, webgpu, cpu or cpu-f64/);
+    expect(cli(['--lr=-1', '--seeds', '0']).stderr).toMatch(/--lr -1: expected learning rates .*\n--seeds 0: expected a whole number from 1 to 10,000/);
+    expect(cli(['--threads', '0']).stderr).toMatch(/--threads 0: expected a whole number from 1 to \d+/);
     expect(cli(['--frobnicate']).stderr).toMatch(/Unknown option '--frobnicate'/);
     expect(cli(['--momentum', '0.9,0.5']).stderr).toMatch(/--momentum 0\.9,0\.5: expected a momentum in \[0, 1\) \(one number, e\.g\. --momentum 0\.9\)/);
     mkdirSync(join(dir, 'earlier'), { recursive: true });

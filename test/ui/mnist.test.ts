@@ -6,7 +6,7 @@ import { newResults } from '../../src/mnist/sweep';
 import { copiesOf } from '../../src/mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN } from '../../src/mnist/training';
 import { toMnistDigit } from '../../src/ui/mnist/digit';
-import { errorsToShow, planLine, readMnistForm } from '../../src/ui/mnist/form';
+import { errorsToShow, formLimits, planLine, readMnistForm } from '../../src/ui/mnist/form';
 
 const form = { lr: '0.05, 0.1', seeds: '2', dropout: '0.05', epochs: '3', train: '10000', test: '2000', schedule: 'onecycle' };
 
@@ -22,9 +22,26 @@ describe('the MNIST form', () => {
     expect(read.ok).toBe(false);
     if (read.ok) return;
     expect(read.errors).toEqual([
-      { field: 'lr', message: 'Learning rates: "0.1, -1" is not a list of learning rates above 0 and at most 10; write numbers separated by commas, e.g. 0.05, 0.1.' },
-      { field: 'dropout', message: 'Dropout rates: "1" is not a list of rates from 0 up to (not including) 1; write numbers separated by commas, e.g. 0, 0.05.' },
-      { field: 'epochs', message: 'Epochs: "0" must be a whole number from 1 to 50.' },
+      { field: 'lr', message: 'Learning rates "0.1, -1": expected learning rates above 0 and below 100, comma-separated (e.g. 0.05)' },
+      { field: 'dropout', message: 'Dropout rates "1": expected dropout rates in [0, 1), comma-separated (e.g. 0.05)' },
+      { field: 'epochs', message: 'Epochs "0": expected a whole number from 1 to 1,000' },
+    ]);
+  });
+  it('checks through the settings table the command line uses: its limits, its backend words', () => {
+    const read = readMnistForm({ ...form, lr: '50', epochs: '1000', engine: 'cpu-f32' });
+    if (!read.ok) throw new Error(JSON.stringify(read));
+    expect([read.copies[0].lr, read.run.epochs, read.device]).toEqual([50, 1000, 'cpu']);
+    expect(readMnistForm({ ...form, engine: 'webgpu' })).toMatchObject({ ok: true, device: 'webgpu' });
+    expect(readMnistForm(form)).toMatchObject({ ok: true, device: 'auto' });
+    const f64 = readMnistForm({ ...form, engine: 'cpu-f64' });
+    expect(f64.ok).toBe(false);
+    if (!f64.ok) expect(f64.errors).toEqual([{ field: 'engine', message: expect.stringMatching(/^Engine "cpu-f64": the page trains in float32 .*--backend cpu-f64\)$/) }]);
+    expect(readMnistForm({ ...form, engine: 'tpu' })).toEqual({ ok: false, errors: [{ field: 'engine', message: 'Engine "tpu": expected one of auto, webgpu, cpu or cpu-f64' }] });
+  });
+  it('gives the number inputs the table\'s limits', () => {
+    expect(formLimits()).toEqual([
+      { field: 'seeds', min: 1, max: 10000 }, { field: 'epochs', min: 1, max: 1000 },
+      { field: 'train', min: 1, max: 60000 }, { field: 'test', min: 1, max: 10000 },
     ]);
   });
 });

@@ -1,54 +1,55 @@
 /** The MNIST view's settings form, read into a sweep, and the line that says what Train will run (pure: tested in Node). */
-import { copiesOf } from '../../mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, type CopySettings, type RunSettings } from '../../mnist/training';
+import { backendEngine, copiesOfSettings, copyCount, MNIST_SETTINGS, mnistSetting, parseMnistSettings, runOf, type MnistSettingName, type MnistSettingRow } from '../../mnist/settings';
+import type { CopySettings, RunSettings } from '../../mnist/training';
 
-/** The form's fields as typed. */
-export interface MnistFormValues { lr: string; seeds: string; dropout: string; epochs: string; train: string; test: string; schedule: string }
+/** The form's fields as typed (`engine`: absent, auto). */
+export interface MnistFormValues { lr: string; seeds: string; dropout: string; epochs: string; train: string; test: string; schedule: string; engine?: string }
 
 /** A bad field and the message that names its fix. */
 export interface FieldError { field: keyof MnistFormValues; message: string }
 
-/** Most copies the page trains at once (memory: each CPU copy takes about 100 MB at batch 128). */
+/**
+ * Most copies the page trains at once (memory: each CPU copy is a web worker of about 100 MB at batch 128). The one
+ * limit of the page's own beside the settings table's (src/mnist/settings.ts), which the command line shares.
+ */
 export const MAX_PAGE_COPIES = 32;
 
+/** Each form field's setting in the table (src/mnist/settings.ts), by its flag. */
+export const FORM_FIELDS: Readonly<Record<keyof MnistFormValues, string>> = {
+  lr: 'lr', seeds: 'seeds', dropout: 'dropout', epochs: 'epochs', train: 'train-limit', test: 'test-limit', schedule: 'schedule', engine: 'backend',
+};
+
+const FIELDS = Object.keys(FORM_FIELDS) as (keyof MnistFormValues)[];
+/** The table's row of a form field. */
+const rowOf = (field: keyof MnistFormValues): MnistSettingRow => (MNIST_SETTINGS as readonly MnistSettingRow[]).find((r) => r.flag === FORM_FIELDS[field])!;
+
+/** The min and max of the form's number inputs, from the table's rows. */
+export function formLimits(): { field: keyof MnistFormValues; min?: number; max?: number }[] {
+  return FIELDS.flatMap((field) => {
+    const row = rowOf(field);
+    return row.kind === 'integer' ? [{ field, min: row.min, max: row.max }] : [];
+  });
+}
+
 /**
- * What the form asks for: a runnable sweep; fields to fix (`errors`); or well-formed fields whose combinations exceed
- * MAX_PAGE_COPIES (`tooMany`: the copy count, with the run it would be).
+ * What the form asks for: a runnable sweep (and the device asked for); fields to fix (`errors`); or well-formed fields
+ * whose combinations exceed MAX_PAGE_COPIES (`tooMany`: the copy count, with the run it would be).
  */
 export type MnistFormRead =
-  | { ok: true; run: RunSettings; copies: CopySettings[] }
+  | { ok: true; run: RunSettings; copies: CopySettings[]; device: 'auto' | 'webgpu' | 'cpu' }
   | { ok: false; errors: FieldError[]; tooMany?: { copies: number; lr: number; dropout: number; seeds: number; run: RunSettings } };
-
-function list(text: string, field: 'lr' | 'dropout', name: string, ok: (x: number) => boolean, what: string, errors: FieldError[]): number[] {
-  const values = text.split(/[\s,;]+/).filter(Boolean).map(Number);
-  if (values.length === 0 || !values.every((x) => Number.isFinite(x) && ok(x))) {
-    errors.push({ field, message: `${name}: "${text}" is not a list of ${what}; write numbers separated by commas, e.g. ${field === 'lr' ? '0.05, 0.1' : '0, 0.05'}.` });
-    return [];
-  }
-  return [...new Set(values)];
-}
-
-function whole(text: string, field: keyof MnistFormValues, name: string, min: number, max: number, errors: FieldError[]): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n < min || n > max) { errors.push({ field, message: `${name}: "${text}" must be a whole number from ${min} to ${max}.` }); return min; }
-  return n;
-}
 
 /** The run and its copies, or what stands in the way (each bad field with its fix, or too many copies). */
 export function readMnistForm(v: MnistFormValues): MnistFormRead {
-  const errors: FieldError[] = [];
-  const lr = list(v.lr, 'lr', 'Learning rates', (x) => x > 0 && x <= 10, 'learning rates above 0 and at most 10', errors);
-  const dropout = list(v.dropout, 'dropout', 'Dropout rates', (x) => x >= 0 && x < 1, 'rates from 0 up to (not including) 1', errors);
-  const seeds = whole(v.seeds, 'seeds', 'Seeds', 1, 64, errors);
-  const epochs = whole(v.epochs, 'epochs', 'Epochs', 1, 50, errors);
-  const train = whole(v.train, 'train', 'Training images', 1, 60000, errors);
-  const test = whole(v.test, 'test', 'Test images', 1, 10000, errors);
-  const schedule = v.schedule === 'step' ? 'step' : 'onecycle';
-  if (errors.length) return { ok: false, errors };
-  const run: RunSettings = { ...DEFAULT_RUN, epochs, schedule, trainLimit: train, testLimit: test };
-  const copies = copiesOf({ lr, dropout, seeds: Array.from({ length: seeds }, (_, i) => i + 1) }, DEFAULT_COPY);
-  if (copies.length > MAX_PAGE_COPIES) return { ok: false, errors: [], tooMany: { copies: copies.length, lr: lr.length, dropout: dropout.length, seeds, run } };
-  return { ok: true, run, copies };
+  const read = parseMnistSettings(Object.fromEntries(FIELDS.map((field) => [FORM_FIELDS[field], v[field]])), 'label');
+  const fieldOf = (name: MnistSettingName) => FIELDS.find((f) => FORM_FIELDS[f] === mnistSetting(name).flag)!;
+  if (!read.ok) return { ok: false, errors: read.problems.map((p) => ({ field: fieldOf(p.name), message: p.message })) };
+  const s = read.settings, engine = backendEngine(s.backend);
+  // The page's CPU engine is float32 only: the float64 reference runs from the command line.
+  if (engine.arithmetic === 'float64') return { ok: false, errors: [{ field: 'engine', message: `Engine "${s.backend}": the page trains in float32 (auto, webgpu or cpu); the float64 reference runs from the command line (npm run mnist -- --backend cpu-f64)` }] };
+  const run = runOf(s), copies = copyCount(s);
+  if (copies > MAX_PAGE_COPIES) return { ok: false, errors: [], tooMany: { copies, lr: s.lr.length, dropout: s.dropout.length, seeds: s.seeds, run } };
+  return { ok: true, run, copies: copiesOfSettings(s), device: engine.device };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -70,8 +71,7 @@ export function planLine(read: MnistFormRead): string {
     return `${size(t.copies, t.run)}: ${plural(t.lr, 'learning rate', 'learning rates')} × ${plural(t.dropout, 'dropout rate', 'dropout rates')} × ${plural(t.seeds, 'seed', 'seeds')} make ${t.copies} copies; the page trains at most ${MAX_PAGE_COPIES} at once. ` +
       `Use fewer values, or the command line (npm run mnist) for larger sweeps.`;
   }
-  const names: Record<keyof MnistFormValues, string> = { lr: 'Learning rates', dropout: 'Dropout rates', seeds: 'Seeds', epochs: 'Epochs', train: 'Training images', test: 'Test images', schedule: 'Schedule' };
-  return `Nothing to train until ${read.errors.map((e) => names[e.field]).join(', ')} ${read.errors.length === 1 ? 'is' : 'are'} fixed.`;
+  return `Nothing to train until ${read.errors.map((e) => rowOf(e.field).label).join(', ')} ${read.errors.length === 1 ? 'is' : 'are'} fixed.`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { drawCurves, replaceChart, SERIES_COLORS } from '../charts';
 import { byId, el } from '../dom';
 import { download } from '../download';
 import { mountReading } from './reading';
-import { errorsToShow, planLine, readMnistForm, type FieldError, type MnistFormValues } from './form';
+import { errorsToShow, formLimits, planLine, readMnistForm, type FieldError, type MnistFormValues } from './form';
 import { drawAccuracyHeatmap } from './heatmap';
 import { copyEpochs, copyStateText, formatDuration, outcomeText, progressLine, runCurves, type MnistRun } from './runs-history';
 import { mountRunsList } from './runs-view';
@@ -73,6 +73,11 @@ export function mountMnist(): { show(): void } {
     },
   });
 
+  // The number inputs' min and max, from the settings table (src/mnist/settings.ts), which the command line shares.
+  for (const { field, min, max } of formLimits()) {
+    const input = form.elements.namedItem(field);
+    if (input instanceof HTMLInputElement && input.type === 'number') { if (min !== undefined) input.min = String(min); if (max !== undefined) input.max = String(max); }
+  }
   const values = (): MnistFormValues => Object.fromEntries(new FormData(form)) as unknown as MnistFormValues;
   /** Re-reads the form after an edit: the plan line, Train's state, and the field errors (`commit`: show them all). */
   const check = (commit: boolean) => {
@@ -121,7 +126,7 @@ export function mountMnist(): { show(): void } {
     const run: MnistRun = { id: nextId++, results: newResults(read.run, read.copies, ''), copies: read.copies.map(() => ({})), outcome: 'running', startedMs };
     running = run;
     runButton.disabled = true;
-    const engine = await worker.engine(byId('mnist-engine', HTMLSelectElement).value as 'auto' | 'webgpu' | 'cpu');
+    const engine = await worker.engine(read.device);
     run.results.engine = engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`;
     // Every copy trains at once on the GPU; on the CPU a copy waits for a free core (its first progress marks it running).
     run.results.copies.forEach((c) => { c.state = engine.device === 'webgpu' ? 'running' : 'waiting'; });
