@@ -1,9 +1,9 @@
 /**
- * One writer per set of output files. A command that writes into a folder first creates a lock file there with
- * O_EXCL (`openSync(path, 'wx')`: exactly one process can create it), holding its process id, host, start time and
- * command line, and removes it when the process exits (normal end, `fail()`, or `process.exit` after a signal). A
- * second command that wants the same lock refuses at once and names the holder. A lock whose process is gone (killed
- * with SIGKILL, or a machine that went down) is taken over with a note on stderr.
+ * One writer per set of output files. A command that writes into a folder first creates a lock file there by
+ * link(2) from a finished draft (exactly one process can create it, and it appears whole), holding its process id,
+ * host, start time and command line, and removes it when the process exits (normal end, `fail()`, or `process.exit`
+ * after a signal). A second command that wants the same lock refuses at once and names the holder. A lock whose process
+ * is gone (killed with SIGKILL, or a machine that went down) is taken over with a note on stderr.
  *
  * What a lock covers:
  * - DIR/.lock: the whole-sweep files of DIR (results.json, its .npy companions, heatmaps, compare.json), written by
@@ -15,7 +15,7 @@
  * Whether the holder still runs is known only on its own host (`process.kill(pid, 0)`): a lock written on another
  * host (a shared file system) is never taken over; the message says to remove it if that process is gone.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Shard } from './args';
@@ -34,8 +34,24 @@ export function commandLine(script: string): string {
   return `npm run ${script} --${args.length ? ` ${args.join(' ')}` : ''}`;
 }
 
-/** Creates `path` holding `text` if no file has that name; false if one has. */
+/**
+ * Creates `path` holding `text` if no file has that name; false if one has. The file appears whole: `text` is written
+ * to a draft beside it first and hard-linked into place (link(2) fails if `path` exists), so another process never
+ * reads an empty lock. Where the file system has no hard links, it falls back to O_EXCL followed by a write.
+ */
 function create(path: string, text: string): boolean {
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, text);
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+  } finally {
+    rmSync(draft, { force: true });
+  }
   let fd: number;
   try {
     fd = openSync(path, 'wx');

@@ -62,6 +62,7 @@ describe('one writer per output folder', () => {
     expect((await Promise.all(exits)).map((e) => e.code)).toEqual([0, 0]);
     expect(readdirSync(parts).filter((f) => f.endsWith('.json')).sort()).toEqual(['part-0-of-2.json', 'part-1-of-2.json']);
     expect(lockFiles(parts)).toEqual([]); // released at the normal end
+    expect(readdirSync(parts).filter((f) => f.endsWith('.draft'))).toEqual([]); // no lock drafts left behind
   }, 60_000);
 
   it('refuses a second sweep, a --resume and a merge into a folder being written, naming the process; SIGTERM then writes and releases', async () => {
