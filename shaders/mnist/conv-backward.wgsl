@@ -1,6 +1,8 @@
-// The backward passes of conv.wgsl's convolution (same KSIZE, same layouts): see conv.wgsl.
+// The backward passes of conv.wgsl's convolution (same KSIZE, same layouts, same register tiles): see conv.wgsl.
 
 override KSIZE: u32 = 3u;
+const TP = 4u;
+const TC = 4u;
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
@@ -9,67 +11,122 @@ override KSIZE: u32 = 3u;
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;   // dx (backward_input) or grads (backward_weights)
 
+// dy[at + col] for a column of the row that may lie outside it (0 then: the convolution's zero padding).
+fn dy_at(at: u32, col: i32) -> f32 {
+  let inside = col >= 0 && col < i32(layer.wo);
+  return select(0.0, dy[at + u32(clamp(col, 0, i32(layer.wo) - 1))], inside);
+}
+
+// dx[c][r][q] = Σ_o Σ_ky,kx w[o][c][ky][kx] · dy[o][r − ky][q − kx], for TC channels × TP columns q0 … q0 + 3.
 @compute @workgroup_size(64)
 fn backward_input(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let plane_in = layer.h * layer.w;
-  let plane_out = layer.ho * layer.wo;
-  let p = i % plane_in;
-  let c = (i / plane_in) % layer.ci;
-  let kb = i / (plane_in * layer.ci);
+  let tiles_w = (layer.w + TP - 1u) / TP;
+  let tiles_c = (layer.ci + TC - 1u) / TC;
+  let q0 = (i % tiles_w) * TP;
+  let r = (i / tiles_w) % layer.h;
+  let c0 = ((i / (tiles_w * layer.h)) % tiles_c) * TC;
+  let kb = i / (tiles_w * layer.h * tiles_c);
   if (kb % layer.batch >= step.n) { return; }
   let k = kb / layer.batch;
-  let r = p / layer.w;
-  let q = p % layer.w;
-  var sum = 0.0;
+  let kk = KSIZE * KSIZE;
+  let plane_out = layer.ho * layer.wo;
+  let base = k * layer.param_stride + layer.param_offset;
+  // Channels clamped into range: a tile's channels past ci compute copies of the last one, never stored.
+  let w0 = base + min(c0, layer.ci - 1u) * kk;
+  let w1 = base + min(c0 + 1u, layer.ci - 1u) * kk;
+  let w2 = base + min(c0 + 2u, layer.ci - 1u) * kk;
+  let w3 = base + min(c0 + 3u, layer.ci - 1u) * kk;
+  let first = i32(q0) - i32(KSIZE) + 1;   // the leftmost dy column a pixel of the tile reads
+  var a0 = vec4f(); var a1 = vec4f(); var a2 = vec4f(); var a3 = vec4f();
   for (var o = 0u; o < layer.co; o++) {
-    let wc = k * layer.param_stride + layer.param_offset + (o * layer.ci + c) * KSIZE * KSIZE;
-    let yo = (kb * layer.co + o) * plane_out;
+    let wo_ = o * layer.ci * kk;
     for (var ky = 0u; ky < KSIZE; ky++) {
-      // output row r − ky must exist: 0 ≤ r − ky < ho
       if (r < ky || r - ky >= layer.ho) { continue; }
-      for (var kx = 0u; kx < KSIZE; kx++) {
-        if (q < kx || q - kx >= layer.wo) { continue; }
-        sum += params[wc + ky * KSIZE + kx] * dy[yo + (r - ky) * layer.wo + (q - kx)];
+      let at = (kb * layer.co + o) * plane_out + (r - ky) * layer.wo;
+      // Columns first … first + TP + KSIZE − 2, slid one column per kx from kx = KSIZE − 1 down to 0.
+      var dv = vec4f(dy_at(at, first), dy_at(at, first + 1), dy_at(at, first + 2), dy_at(at, first + 3));
+      var ahead = vec2f(dy_at(at, first + 4), dy_at(at, first + 5));
+      for (var n = 0u; n < KSIZE; n++) {
+        let kx = KSIZE - 1u - n;
+        let wk = wo_ + ky * KSIZE + kx;
+        a0 += params[w0 + wk] * dv;
+        a1 += params[w1 + wk] * dv;
+        a2 += params[w2 + wk] * dv;
+        a3 += params[w3 + wk] * dv;
+        dv = vec4f(dv.yzw, ahead.x);
+        ahead = vec2f(ahead.y, 0.0);
       }
     }
   }
-  out[i] = sum;
+  let acc = array<vec4f, 4>(a0, a1, a2, a3);
+  let plane_in = layer.h * layer.w;
+  for (var j = 0u; j < TC; j++) {
+    if (c0 + j >= layer.ci) { break; }
+    let at = (kb * layer.ci + c0 + j) * plane_in + r * layer.w + q0;
+    for (var t = 0u; t < TP; t++) { if (q0 + t < layer.w) { out[at + t] = acc[j][t]; } }
+  }
 }
 
-var<workgroup> partial: array<f32, 64>;
+// 64 invocations' partial sums of TC · 9 weights (KSIZE = 3; KSIZE = 1 uses the first TC).
+var<workgroup> partial: array<f32, 2304>;
 
+// gw[o][c][ky][kx] = Σ_b Σ_r,q dy[b][o][r][q] · x[b][c][r + ky][q + kx], for one c and TC output channels o0 … o0 + 3:
+// each invocation takes rows (b, r) lid, lid + 64, …, keeping the TC · KSIZE² sums as vec4s over o.
 @compute @workgroup_size(64)
 fn backward_weights(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let j = wid.y * groups.x + wid.x;               // the weight: k · (co·ci·KSIZE²) + its index in the layer
-  let per_copy = layer.co * layer.ci * KSIZE * KSIZE;
-  let valid = j < layer.count;
-  let k = j / per_copy;
-  let t = j % per_copy;
-  let kx = t % KSIZE;
-  let ky = (t / KSIZE) % KSIZE;
-  let c = (t / (KSIZE * KSIZE)) % layer.ci;
-  let o = t / (KSIZE * KSIZE * layer.ci);
+  let g = wid.y * groups.x + wid.x;                // k · (ci · tiles_c) + c · tiles_c + tile
+  let tiles_c = (layer.co + TC - 1u) / TC;
+  let valid = g < layer.count;
+  let o0 = (g % tiles_c) * TC;
+  let c = (g / tiles_c) % layer.ci;
+  let k = g / (tiles_c * layer.ci);
   let plane_in = layer.h * layer.w;
   let plane_out = layer.ho * layer.wo;
-  let total = step.n * plane_out;
-  var sum = 0.0;
-  if (valid) {
-    for (var e = lid; e < total; e += 64u) {
-      let b = e / plane_out;
-      let p = e % plane_out;
-      let kb = k * layer.batch + b;
-      let r = p / layer.wo;
-      let q = p % layer.wo;
-      sum += dy[(kb * layer.co + o) * plane_out + p] * x[(kb * layer.ci + c) * plane_in + (r + ky) * layer.w + q + kx];
+  let oc0 = min(o0, layer.co - 1u);
+  let oc1 = min(o0 + 1u, layer.co - 1u);
+  let oc2 = min(o0 + 2u, layer.co - 1u);
+  let oc3 = min(o0 + 3u, layer.co - 1u);
+  var s00 = vec4f(); var s01 = vec4f(); var s02 = vec4f();
+  var s10 = vec4f(); var s11 = vec4f(); var s12 = vec4f();
+  var s20 = vec4f(); var s21 = vec4f(); var s22 = vec4f();
+  let rows = select(0u, step.n * layer.ho, valid);
+  for (var e = lid; e < rows; e += 64u) {
+    let b = e / layer.ho;
+    let r = e % layer.ho;
+    let kb = k * layer.batch + b;
+    let yr = kb * layer.co * plane_out + r * layer.wo;
+    let xr = (kb * layer.ci + c) * plane_in + r * layer.w;
+    for (var q = 0u; q < layer.wo; q++) {
+      let d = vec4f(dy[yr + oc0 * plane_out + q], dy[yr + oc1 * plane_out + q], dy[yr + oc2 * plane_out + q], dy[yr + oc3 * plane_out + q]);
+      s00 += x[xr + q] * d;
+      if (KSIZE == 3u) {
+        let x1 = xr + layer.w;
+        let x2 = xr + 2u * layer.w;
+        s01 += x[xr + q + 1u] * d; s02 += x[xr + q + 2u] * d;
+        s10 += x[x1 + q] * d; s11 += x[x1 + q + 1u] * d; s12 += x[x1 + q + 2u] * d;
+        s20 += x[x2 + q] * d; s21 += x[x2 + q + 1u] * d; s22 += x[x2 + q + 2u] * d;
+      }
     }
   }
-  partial[lid] = sum;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lid < s) { partial[lid] += partial[lid + s]; }
-    workgroupBarrier();
+  // partial[(tap · TC + j) · 64 + lid]: tap = ky · 3 + kx.
+  let sums = array<vec4f, 9>(s00, s01, s02, s10, s11, s12, s20, s21, s22);
+  for (var tap = 0u; tap < 9u; tap++) {
+    for (var j = 0u; j < TC; j++) { partial[(tap * TC + j) * 64u + lid] = sums[tap][j]; }
   }
-  if (valid && lid == 0u) { out[k * layer.param_stride + layer.param_offset + t] = partial[0]; }
+  workgroupBarrier();
+  let taps = KSIZE * KSIZE;
+  if (valid && lid < taps * TC) {
+    let tap = lid / TC;
+    let j = lid % TC;
+    var total = 0.0;
+    for (var m = 0u; m < 64u; m++) { total += partial[lid * 64u + m]; }
+    if (o0 + j < layer.co) {
+      // tap = ky · 3 + kx in the partial sums; the layer's weights are [o][c][ky][kx] with KSIZE columns.
+      let ky = tap / 3u;
+      let kx = tap % 3u;
+      out[k * layer.param_stride + layer.param_offset + ((o0 + j) * layer.ci + c) * taps + ky * KSIZE + kx] = total;
+    }
+  }
 }

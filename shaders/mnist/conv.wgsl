@@ -1,12 +1,17 @@
 // Convolutions of KSIZE × KSIZE (3: "valid", no padding; 1: per-pixel), stride 1, no bias, for K copies at once.
 // Bindings: layer (uniform Layer), step (uniform Step), x = the input activations [K][batch][ci][h][w], y = output
 // [K][batch][co][ho][wo], params/grads [K][P]; dy, dx are the gradients of y and x in the layouts of y and x.
-// forward:          one invocation per element of y (layer.count = K·batch·co·ho·wo).
-// backward_input:   one invocation per element of dx (layer.count = K·batch·ci·h·w).
-// backward_weights: one 64-invocation workgroup per weight (layer.count = K·co·ci·KSIZE²), summing over the batch and
-//                   the output pixels, then a tree in workgroup memory. Overwrites grads.
+// Register tiles: an invocation computes TP = 4 adjacent pixels of one row for TC = 4 channels (16 sums), so each
+// input value it loads serves up to TC · KSIZE sums and each weight TP sums (one sum per two loads before).
+// forward:          one invocation per tile of y: layer.count = K·batch·⌈co/TC⌉·ho·⌈wo/TP⌉ (tiles_of(co, wo)).
+// backward_input:   one invocation per tile of dx: layer.count = K·batch·⌈ci/TC⌉·h·⌈w/TP⌉ (tiles_of(ci, w)).
+// backward_weights: one 64-invocation workgroup per copy, input channel and group of TC output channels
+//                   (layer.count = K·ci·⌈co/TC⌉ workgroups): each invocation sums TC·KSIZE² weights' products over
+//                   its rows of the batch, then the workgroup adds its 64 partial sums. Overwrites grads.
 
 override KSIZE: u32 = 3u;
+const TP = 4u;
+const TC = 4u;
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
@@ -18,24 +23,47 @@ override KSIZE: u32 = 3u;
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let plane_out = layer.ho * layer.wo;
-  let q = i % plane_out;
-  let o = (i / plane_out) % layer.co;
-  let kb = i / (plane_out * layer.co);           // k · batch + b
+  let tiles_w = (layer.wo + TP - 1u) / TP;
+  let tiles_c = (layer.co + TC - 1u) / TC;
+  let q0 = (i % tiles_w) * TP;
+  let r = (i / tiles_w) % layer.ho;
+  let o0 = ((i / (tiles_w * layer.ho)) % tiles_c) * TC;
+  let kb = i / (tiles_w * layer.ho * tiles_c);   // k · batch + b
   if (kb % layer.batch >= step.n) { return; }
   let k = kb / layer.batch;
-  let r = q / layer.wo;
-  let c0 = q % layer.wo;
+  let kk = KSIZE * KSIZE;
   let plane_in = layer.h * layer.w;
-  var sum = 0.0;
+  // The last valid column of the input row: loads past it (for pixels past wo) read it instead, and are not stored.
+  let last = layer.w - 1u - q0;
+  // Channel clamped into range: a tile's channels past co compute copies of the last one, never stored.
+  let cs = layer.ci * kk;
+  let w0 = k * layer.param_stride + layer.param_offset + min(o0, layer.co - 1u) * cs;
+  let w1 = k * layer.param_stride + layer.param_offset + min(o0 + 1u, layer.co - 1u) * cs;
+  let w2 = k * layer.param_stride + layer.param_offset + min(o0 + 2u, layer.co - 1u) * cs;
+  let w3 = k * layer.param_stride + layer.param_offset + min(o0 + 3u, layer.co - 1u) * cs;
+  var a0 = vec4f(); var a1 = vec4f(); var a2 = vec4f(); var a3 = vec4f();
   for (var c = 0u; c < layer.ci; c++) {
-    let xc = (kb * layer.ci + c) * plane_in + r * layer.w + c0;
-    let wc = k * layer.param_stride + layer.param_offset + (o * layer.ci + c) * KSIZE * KSIZE;
     for (var ky = 0u; ky < KSIZE; ky++) {
+      let xr = (kb * layer.ci + c) * plane_in + (r + ky) * layer.w + q0;
+      // The row's TP + KSIZE − 1 input values, slid one column per kx (registers, no indexing).
+      var xv = vec4f(x[xr], x[xr + min(1u, last)], x[xr + min(2u, last)], x[xr + min(3u, last)]);
+      var ahead = vec2f(x[xr + min(4u, last)], x[xr + min(5u, last)]);
+      let wk = c * kk + ky * KSIZE;
       for (var kx = 0u; kx < KSIZE; kx++) {
-        sum += params[wc + ky * KSIZE + kx] * x[xc + ky * layer.w + kx];
+        a0 += params[w0 + wk + kx] * xv;
+        a1 += params[w1 + wk + kx] * xv;
+        a2 += params[w2 + wk + kx] * xv;
+        a3 += params[w3 + wk + kx] * xv;
+        xv = vec4f(xv.yzw, ahead.x);
+        ahead = vec2f(ahead.y, 0.0);
       }
     }
   }
-  y[i] = sum;
+  let acc = array<vec4f, 4>(a0, a1, a2, a3);
+  let plane_out = layer.ho * layer.wo;
+  for (var j = 0u; j < TC; j++) {
+    if (o0 + j >= layer.co) { break; }
+    let at = (kb * layer.co + o0 + j) * plane_out + r * layer.wo + q0;
+    for (var t = 0u; t < TP; t++) { if (q0 + t < layer.wo) { y[at + t] = acc[j][t]; } }
+  }
 }

@@ -23,8 +23,13 @@ const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
 const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
 const size = tensorSize;
+/** Register tiles of shaders/mnist/conv.wgsl: TC channels × TP adjacent pixels of a row per invocation. */
+const CONV_TC = 4, CONV_TP = 4;
+/** Tiles of `channels` channels of rows `width` pixels wide: ⌈channels/TC⌉ · ⌈width/TP⌉ per row. */
+const tilesOf = (channels: number, width: number) => Math.ceil(channels / CONV_TC) * Math.ceil(width / CONV_TP);
 
-interface Dispatch { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: number }
+/** One compute dispatch of a step; `label`: "<file>.<entry> layer <i>" for per-kernel timings. */
+interface Dispatch { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: number; label: string }
 
 /** One layer's buffers: its output and the gradient of its output, [K][batch][c][h][w]. */
 interface LayerBuffers { out: GPUBuffer; dout: GPUBuffer; extra?: GPUBuffer; xhat?: GPUBuffer }
@@ -146,7 +151,8 @@ export class MnistGpuTrainer {
     const uniform = this.buffer(64, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.device.queue.writeBuffer(uniform, 0, layerBytes({ copies: this.copies.length, batch: this.batch, param_stride: this.model.paramCount, stat_stride: this.model.statCount, ...record }));
     const bindGroup = this.device.createBindGroup({ layout, entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    return { pipeline, bindGroup, groups: perWorkgroup ? groupsOrCount : Math.ceil(groupsOrCount / WORKGROUP) };
+    const where = record.index === undefined ? '' : ` layer ${record.index}`;
+    return { pipeline, bindGroup, groups: perWorkgroup ? groupsOrCount : Math.ceil(groupsOrCount / WORKGROUP), label: `${file}.${entry}${where}` };
   }
 
   /** The forward and backward dispatches of layer i. */
@@ -164,10 +170,11 @@ export class MnistGpuTrainer {
     switch (spec.kind) {
       case 'conv3': case 'conv1': {
         const constants = { KSIZE: spec.kind === 'conv3' ? 3 : 1 };
-        const kk = constants.KSIZE ** 2;
-        fwd(this.dispatch('conv', 'forward', { ...dims, count: outCount }, [step, x, this.params, out], outCount, false, constants));
-        const weights = this.dispatch('conv-backward', 'backward_weights', { ...dims, count: K * o.c * s.c * kk }, [step, x, this.params, dout, this.grads], K * o.c * s.c * kk, true, constants);
-        bwdAll(dx ? [weights, this.dispatch('conv-backward', 'backward_input', { ...dims, count: inCount }, [step, x, this.params, dout, dx], inCount, false, constants)] : [weights]);
+        const forwardTiles = K * B * tilesOf(o.c, o.w) * o.h;
+        fwd(this.dispatch('conv', 'forward', { ...dims, count: forwardTiles }, [step, x, this.params, out], forwardTiles, false, constants));
+        const weightGroups = K * s.c * Math.ceil(o.c / CONV_TC), inputTiles = K * B * tilesOf(s.c, s.w) * s.h;
+        const weights = this.dispatch('conv-backward', 'backward_weights', { ...dims, count: weightGroups }, [step, x, this.params, dout, this.grads], weightGroups, true, constants);
+        bwdAll(dx ? [weights, this.dispatch('conv-backward', 'backward_input', { ...dims, count: inputTiles }, [step, x, this.params, dout, dx], inputTiles, false, constants)] : [weights]);
         return;
       }
       case 'batchnorm': {
@@ -245,6 +252,23 @@ export class MnistGpuTrainer {
     this.device.queue.writeBuffer(this.copiesBuffer, 0, record);
     this.writeStep(n, maskStep, true, 0, images, labels);
     this.encode([...this.forwardPasses, this.lossPass, ...this.backwardPasses, this.updatePass]);
+  }
+
+  /**
+   * Where a training step's time goes: runs one step as `step` does, but submits each dispatch alone and waits for
+   * it, so each one's wall time (ms, host-measured: it includes a submit's overhead) is known. Slower than `step`.
+   */
+  async profileStep(images: Float32Array<ArrayBuffer>, labels: ArrayLike<number>, n: number, lrs: number[], maskStep: number): Promise<{ label: string; ms: number }[]> {
+    this.step(images, labels, n, lrs, maskStep); // writes the step's records (and runs it once, untimed)
+    await this.device.queue.onSubmittedWorkDone();
+    const timings: { label: string; ms: number }[] = [];
+    for (const d of [...this.forwardPasses, this.lossPass, ...this.backwardPasses, this.updatePass]) {
+      const start = performance.now();
+      this.encode([d]);
+      await this.device.queue.onSubmittedWorkDone();
+      timings.push({ label: d.label, ms: performance.now() - start });
+    }
+    return timings;
   }
 
   /**
