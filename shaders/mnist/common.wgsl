@@ -24,8 +24,8 @@ struct Layer {
   stat_stride: u32,   // S
   index: u32,         // the layer's position in the model (dropout masks are keyed by it)
   count: u32,         // elements of this dispatch's grid (kernel-specific)
-  pad0: u32,
-  pad1: u32,
+  tiled_offset: u32,  // convolutions: the layer's first vec4 in a copy's tiled weights (conv-tiles.wgsl)
+  tiled_stride: u32,  // vec4s of tiled weights per copy (all convolutions)
 }
 
 struct Step {

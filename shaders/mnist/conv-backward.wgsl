@@ -7,15 +7,9 @@ const TC = 4u;
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
+@group(0) @binding(3) var<storage, read> tiled: array<vec4f>;   // conv-tiles.wgsl (backward_input)
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;   // dx (backward_input) or grads (backward_weights)
-
-// dy[at + col] for a column of the row that may lie outside it (0 then: the convolution's zero padding).
-fn dy_at(at: u32, col: i32) -> f32 {
-  let inside = col >= 0 && col < i32(layer.wo);
-  return select(0.0, dy[at + u32(clamp(col, 0, i32(layer.wo) - 1))], inside);
-}
 
 // dx[c][r][q] = Σ_o Σ_ky,kx w[o][c][ky][kx] · dy[o][r − ky][q − kx], for TC channels × TP columns q0 … q0 + 3.
 @compute @workgroup_size(64)
@@ -32,29 +26,35 @@ fn backward_input(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) gr
   let k = kb / layer.batch;
   let kk = KSIZE * KSIZE;
   let plane_out = layer.ho * layer.wo;
-  let base = k * layer.param_stride + layer.param_offset;
-  // Channels clamped into range: a tile's channels past ci compute copies of the last one, never stored.
-  let w0 = base + min(c0, layer.ci - 1u) * kk;
-  let w1 = base + min(c0 + 1u, layer.ci - 1u) * kk;
-  let w2 = base + min(c0 + 2u, layer.ci - 1u) * kk;
-  let w3 = base + min(c0 + 3u, layer.ci - 1u) * kk;
+  // The tile's weights: the backward half of the tiled weights (channels past ci are 0 there: never stored).
+  let tiles_o = (layer.co + TC - 1u) / TC;
+  let wt = k * layer.tiled_stride + layer.tiled_offset + layer.ci * kk * tiles_o + c0 / TC;
   let first = i32(q0) - i32(KSIZE) + 1;   // the leftmost dy column a pixel of the tile reads
+  // The columns first … first + 5 clamped into the row, and 1 or 0 for those inside it (outside: zero padding). They
+  // depend on the tile only, so the loads below need no tests.
+  let last = i32(layer.wo) - 1;
+  let col = clamp(vec4i(first) + vec4i(0, 1, 2, 3), vec4i(0), vec4i(last));
+  let col_ahead = clamp(vec2i(first) + vec2i(4, 5), vec2i(0), vec2i(last));
+  let inside = vec4f(vec4i(first) + vec4i(0, 1, 2, 3) == col);
+  let inside_ahead = vec2f(vec2i(first) + vec2i(4, 5) == col_ahead);
+  let c4 = vec4u(col);
+  let c2 = vec2u(col_ahead);
   var a0 = vec4f(); var a1 = vec4f(); var a2 = vec4f(); var a3 = vec4f();
   for (var o = 0u; o < layer.co; o++) {
-    let wo_ = o * layer.ci * kk;
+    let wo_ = wt + o * kk * tiles_c;
     for (var ky = 0u; ky < KSIZE; ky++) {
       if (r < ky || r - ky >= layer.ho) { continue; }
       let at = (kb * layer.co + o) * plane_out + (r - ky) * layer.wo;
       // Columns first … first + TP + KSIZE − 2, slid one column per kx from kx = KSIZE − 1 down to 0.
-      var dv = vec4f(dy_at(at, first), dy_at(at, first + 1), dy_at(at, first + 2), dy_at(at, first + 3));
-      var ahead = vec2f(dy_at(at, first + 4), dy_at(at, first + 5));
+      var dv = vec4f(dy[at + c4.x], dy[at + c4.y], dy[at + c4.z], dy[at + c4.w]) * inside;
+      var ahead = vec2f(dy[at + c2.x], dy[at + c2.y]) * inside_ahead;
       for (var n = 0u; n < KSIZE; n++) {
         let kx = KSIZE - 1u - n;
-        let wk = wo_ + ky * KSIZE + kx;
-        a0 += params[w0 + wk] * dv;
-        a1 += params[w1 + wk] * dv;
-        a2 += params[w2 + wk] * dv;
-        a3 += params[w3 + wk] * dv;
+        let wv = tiled[wo_ + (ky * KSIZE + kx) * tiles_c];
+        a0 += wv.x * dv;
+        a1 += wv.y * dv;
+        a2 += wv.z * dv;
+        a3 += wv.w * dv;
         dv = vec4f(dv.yzw, ahead.x);
         ahead = vec2f(ahead.y, 0.0);
       }

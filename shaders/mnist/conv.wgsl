@@ -1,8 +1,9 @@
 // Convolutions of KSIZE × KSIZE (3: "valid", no padding; 1: per-pixel), stride 1, no bias, for K copies at once.
 // Bindings: layer (uniform Layer), step (uniform Step), x = the input activations [K][batch][ci][h][w], y = output
-// [K][batch][co][ho][wo], params/grads [K][P]; dy, dx are the gradients of y and x in the layouts of y and x.
+// [K][batch][co][ho][wo], tiled = the weights in fours of channels (conv-tiles.wgsl), grads [K][P]; dy, dx are the
+// gradients of y and x in the layouts of y and x.
 // Register tiles: an invocation computes TP = 4 adjacent pixels of one row for TC = 4 channels (16 sums), so each
-// input value it loads serves up to TC · KSIZE sums and each weight TP sums (one sum per two loads before).
+// input value it loads serves up to TC · KSIZE sums, and one vec4 load brings the TC channels' weight of a tap.
 // forward:          one invocation per tile of y: layer.count = K·batch·⌈co/TC⌉·ho·⌈wo/TP⌉ (tiles_of(co, wo)).
 // backward_input:   one invocation per tile of dx: layer.count = K·batch·⌈ci/TC⌉·h·⌈w/TP⌉ (tiles_of(ci, w)).
 // backward_weights: one 64-invocation workgroup per copy, input channel and group of TC output channels
@@ -16,7 +17,7 @@ const TC = 4u;
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
+@group(0) @binding(3) var<storage, read> tiled: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(64)
@@ -35,12 +36,8 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: v
   let plane_in = layer.h * layer.w;
   // The last valid column of the input row: loads past it (for pixels past wo) read it instead, and are not stored.
   let last = layer.w - 1u - q0;
-  // Channel clamped into range: a tile's channels past co compute copies of the last one, never stored.
-  let cs = layer.ci * kk;
-  let w0 = k * layer.param_stride + layer.param_offset + min(o0, layer.co - 1u) * cs;
-  let w1 = k * layer.param_stride + layer.param_offset + min(o0 + 1u, layer.co - 1u) * cs;
-  let w2 = k * layer.param_stride + layer.param_offset + min(o0 + 2u, layer.co - 1u) * cs;
-  let w3 = k * layer.param_stride + layer.param_offset + min(o0 + 3u, layer.co - 1u) * cs;
+  // The tile's weights, tap by tap (channels past co are 0 there: computed, never stored).
+  let wt = k * layer.tiled_stride + layer.tiled_offset + o0 / TC;
   var a0 = vec4f(); var a1 = vec4f(); var a2 = vec4f(); var a3 = vec4f();
   for (var c = 0u; c < layer.ci; c++) {
     for (var ky = 0u; ky < KSIZE; ky++) {
@@ -48,12 +45,13 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: v
       // The row's TP + KSIZE − 1 input values, slid one column per kx (registers, no indexing).
       var xv = vec4f(x[xr], x[xr + min(1u, last)], x[xr + min(2u, last)], x[xr + min(3u, last)]);
       var ahead = vec2f(x[xr + min(4u, last)], x[xr + min(5u, last)]);
-      let wk = c * kk + ky * KSIZE;
+      let wk = wt + (c * kk + ky * KSIZE) * tiles_c;
       for (var kx = 0u; kx < KSIZE; kx++) {
-        a0 += params[w0 + wk + kx] * xv;
-        a1 += params[w1 + wk + kx] * xv;
-        a2 += params[w2 + wk + kx] * xv;
-        a3 += params[w3 + wk + kx] * xv;
+        let wv = tiled[wk + kx * tiles_c];
+        a0 += wv.x * xv;
+        a1 += wv.y * xv;
+        a2 += wv.z * xv;
+        a3 += wv.w * xv;
         xv = vec4f(xv.yzw, ahead.x);
         ahead = vec2f(ahead.y, 0.0);
       }

@@ -8,16 +8,16 @@ import { describeLoss, DeviceLostError, type GpuContext } from '../device';
 import { compileShader } from '../pipeline';
 import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '../../mnist/model';
 import type { CopySettings } from '../../mnist/training';
-import { COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
+import { convTileSizes, COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
 
 /** The MNIST kernels: shaders/mnist/<name>.wgsl, the one list of them (the page bundles, Node reads, the trainer binds these). */
-export const MNIST_SHADER_FILES = ['common', 'conv', 'conv-backward', 'batchnorm', 'pointwise', 'pool', 'head', 'sgd'] as const;
+export const MNIST_SHADER_FILES = ['common', 'conv-tiles', 'conv', 'conv-backward', 'batchnorm', 'pointwise', 'pool', 'head', 'sgd'] as const;
 /** The WGSL sources, by file name without extension. */
 export type MnistShaders = Record<(typeof MNIST_SHADER_FILES)[number], string>;
 
 /** Binding kinds of each shader module, in binding order (u: uniform, r: read-only storage, w: read-write storage). */
 const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
-  conv: 'uurrw', 'conv-backward': 'uurrrw', batchnorm: 'uurrrwwwww', pointwise: 'uurrrw', pool: 'uurww', head: 'uurrrrwwww', sgd: 'urrww',
+  'conv-tiles': 'urw', conv: 'uurrw', 'conv-backward': 'uurrrw', batchnorm: 'uurrrwwwww', pointwise: 'uurrrw', pool: 'uurww', head: 'uurrrrwwww', sgd: 'urrww',
 };
 
 const WORKGROUP = 64;
@@ -39,6 +39,11 @@ export class MnistGpuTrainer {
   readonly params: GPUBuffer;
   readonly grads: GPUBuffer;
   private readonly velocity: GPUBuffer;
+  /** The convolutions' weights in fours of channels, [K][tiledStride] vec4 (shaders/mnist/conv-tiles.wgsl). */
+  private readonly tiled: GPUBuffer;
+  /** Each layer's first vec4 in a copy's tiled weights (convolutions only), and vec4s per copy. */
+  private readonly tiledOffsets: number[] = [];
+  private readonly tiledStride: number;
   private readonly stats: GPUBuffer;
   private readonly input: GPUBuffer;
   private readonly labels: GPUBuffer;
@@ -78,6 +83,16 @@ export class MnistGpuTrainer {
     this.params = this.storage(K * P * 4);
     this.grads = this.storage(K * P * 4);
     this.velocity = this.storage(K * P * 4);
+    let tiled = 0;
+    for (const l of model.layers) {
+      this.tiledOffsets.push(tiled);
+      if (l.spec.kind === 'conv3' || l.spec.kind === 'conv1') {
+        const { forward, backward } = convTileSizes(l.input.c, l.output.c, l.spec.kind === 'conv3' ? 3 : 1);
+        tiled += forward + backward;
+      }
+    }
+    this.tiledStride = tiled;
+    this.tiled = this.storage(K * Math.max(1, tiled) * 16);
     this.stats = this.storage(Math.max(1, K * model.statCount) * 4);
     this.input = this.storage(K * batch * size(INPUT_SHAPE) * 4);
     this.labels = this.storage(batch * 4);
@@ -161,7 +176,7 @@ export class MnistGpuTrainer {
     const x = i === 0 ? this.input : this.layerBuffers[i - 1].out;
     const dx = i === 0 ? null : this.layerBuffers[i - 1].dout;
     const { out, dout, extra, xhat } = this.layerBuffers[i];
-    const dims: LayerRecord = { ci: s.c, co: o.c, h: s.h, w: s.w, ho: o.h, wo: o.w, param_offset: layer.paramOffset, stat_offset: layer.statOffset, index: i };
+    const dims: LayerRecord = { ci: s.c, co: o.c, h: s.h, w: s.w, ho: o.h, wo: o.w, param_offset: layer.paramOffset, stat_offset: layer.statOffset, index: i, tiled_offset: this.tiledOffsets[i], tiled_stride: this.tiledStride };
     const inCount = K * B * size(s), outCount = K * B * size(o);
     const step = this.stepBuffer;
     const fwd = (d: Dispatch) => this.forwardPasses.push(d);
@@ -170,11 +185,12 @@ export class MnistGpuTrainer {
     switch (spec.kind) {
       case 'conv3': case 'conv1': {
         const constants = { KSIZE: spec.kind === 'conv3' ? 3 : 1 };
-        const forwardTiles = K * B * tilesOf(o.c, o.w) * o.h;
-        fwd(this.dispatch('conv', 'forward', { ...dims, count: forwardTiles }, [step, x, this.params, out], forwardTiles, false, constants));
+        const { forward, backward } = convTileSizes(s.c, o.c, constants.KSIZE), forwardTiles = K * B * tilesOf(o.c, o.w) * o.h;
+        fwd(this.dispatch('conv-tiles', 'tile', { ...dims, count: K * (forward + backward) }, [this.params, this.tiled], K * (forward + backward), false, constants));
+        fwd(this.dispatch('conv', 'forward', { ...dims, count: forwardTiles }, [step, x, this.tiled, out], forwardTiles, false, constants));
         const weightGroups = K * s.c * Math.ceil(o.c / CONV_TC), inputTiles = K * B * tilesOf(s.c, s.w) * s.h;
-        const weights = this.dispatch('conv-backward', 'backward_weights', { ...dims, count: weightGroups }, [step, x, this.params, dout, this.grads], weightGroups, true, constants);
-        bwdAll(dx ? [weights, this.dispatch('conv-backward', 'backward_input', { ...dims, count: inputTiles }, [step, x, this.params, dout, dx], inputTiles, false, constants)] : [weights]);
+        const weights = this.dispatch('conv-backward', 'backward_weights', { ...dims, count: weightGroups }, [step, x, this.tiled, dout, this.grads], weightGroups, true, constants);
+        bwdAll(dx ? [weights, this.dispatch('conv-backward', 'backward_input', { ...dims, count: inputTiles }, [step, x, this.tiled, dout, dx], inputTiles, false, constants)] : [weights]);
         return;
       }
       case 'batchnorm': {
