@@ -16,8 +16,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
-import { checkMnistResults, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type MnistResults } from '../mnist/sweep';
-import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics } from '../mnist/training';
+import { checkMnistResults, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type CopyEvent, type MnistResults } from '../mnist/sweep';
+import { DEFAULT_COPY, DEFAULT_RUN } from '../mnist/training';
 import { backendEngine, copiesOfSettings, MNIST_SETTINGS, parseMnistSettings, runOf } from '../mnist/settings';
 import { NoAdapterError, type GpuContext } from '../gpu/device';
 import { chooseDevice } from '../core/engine';
@@ -31,7 +31,8 @@ import { writeMnistFigure } from './figures';
 import { prepareOutDir } from './files';
 import { commandLine, lockPath, takeLock } from './lock';
 import { ProgressWriter } from './progress-writer';
-import type { CopyEvent, CopyJob } from '../mnist/copy-run';
+import { copyJobs, type CopyJob } from '../mnist/copy-run';
+import { runCopies, type SpawnCopy } from '../mnist/copy-pool';
 
 export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend auto|webgpu|cpu|cpu-f64]
                       [--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
@@ -180,13 +181,14 @@ async function main(): Promise<void> {
     writeFileAtomic(join(outDir, 'metrics.csv'), metricsCsv(results));
     if (results.copies.some((c) => c.epochs.length)) writeMnistFigure(outDir, results);
   });
-  const workers = new Set<Worker>();
+  // Stops the CPU pool's workers (src/mnist/copy-pool.ts) or, through keepGoing, the GPU loop.
+  const stopCopies = new AbortController();
   let stopping = false;
   // A write the file system refuses (a full disk): stop every copy, mark the unfinished ones stopped in mnist.json
   // (small, so it may still fit), and exit with the message naming the file (src/cli/atomic.ts), not a stack trace.
   const writeFailed = (e: Error): never => {
     stopping = true;
-    for (const w of workers) void w.terminate();
+    stopCopies.abort();
     gpuTrainer?.gpu.device.destroy();
     for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'stopped';
     let kept = `every epoch written before it is in ${outDir}; mnist.json marks the unfinished copies stopped`;
@@ -204,7 +206,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    for (const w of workers) void w.terminate();
+    stopCopies.abort();
     gpuTrainer?.gpu.device.destroy();
     for (const c of results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'stopped';
     write();
@@ -214,71 +216,44 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  const writeWeights = (index: number, epochs: number, params: ArrayLike<number>, stats: ArrayLike<number>) => guarded(() => {
-    writeFileAtomic(join(outDir, `weights-${index}.json`), JSON.stringify(weightsFile(results.model.layers, results.copies[index].settings, epochs, params, stats)));
-  });
-  const printEpoch = (index: number, e: EpochMetrics) => {
-    const s = results.copies[index].settings;
-    process.stdout.write(`copy ${index} (lr ${s.lr}, dropout ${s.dropout}, seed ${s.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
+  /** Every copy's events, from either engine: folded into results, an epoch's weights written and its line printed. */
+  const onEvent = (event: CopyEvent) => {
+    recordCopyEvent(results, event.copy, event);
+    if (event.type === 'progress') return;
+    if (event.type === 'epoch') {
+      const { copy, metrics: e } = event, s = results.copies[copy].settings;
+      guarded(() => writeFileAtomic(join(outDir, `weights-${copy}.json`), JSON.stringify(weightsFile(results.model.layers, s, e.epoch, event.params, event.stats))));
+      process.stdout.write(`copy ${copy} (lr ${s.lr}, dropout ${s.dropout}, seed ${s.seed}) epoch ${e.epoch}/${run.epochs}: train loss ${e.trainLoss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, test loss ${e.testLoss.toFixed(4)}, test ${(100 * e.testAccuracy).toFixed(2)}%, lr ${e.lr.toPrecision(3)}, ${e.seconds.toFixed(0)} s\n`);
+    } else if (event.type === 'copy-failed') {
+      process.stderr.write(`copy ${event.copy} failed: ${event.message}\n`);
+    }
+    // The GPU's epochs are written together after each epoch (afterEpoch), the CPU copies' as they come.
+    if (!gpuTrainer) writeSoon();
   };
 
   if (gpuTrainer) {
-    const trainer = gpuTrainer;
     const { train, test } = readMnist();
-    for (const c of results.copies) c.state = 'running';
     try {
-      const end = await gpuSweep(trainer, run, train, test, {
-        onEpoch: (k, { metrics, params, stats }) => {
-          recordCopyEvent(results, k, { type: 'epoch', metrics });
-          writeWeights(k, metrics.epoch, params, stats);
-          printEpoch(k, metrics);
-        },
-        afterEpoch: write,
-        keepGoing: () => !stopping,
-      });
+      const end = await gpuSweep(gpuTrainer, run, train, test, { onEvent, afterEpoch: write, keepGoing: () => !stopping });
       if (end === 'stopped') return;
     } catch (e) {
       if (stopping) return;
-      results.copies.forEach((_, k) => recordCopyEvent(results, k, { type: 'copy-failed', message: (e as Error).message }));
+      results.copies.forEach((_, copy) => recordCopyEvent(results, copy, { type: 'copy-failed', message: (e as Error).message }));
       write();
       fail(`the GPU run failed: ${(e as Error).message}\nEvery finished epoch is in ${outDir}.`);
     }
-    results.copies.forEach((_, k) => recordCopyEvent(results, k, { type: 'copy-done' }));
-    write();
-    process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
-    return;
+  } else {
+    // CPU: one worker thread per copy, `threads` at a time (src/mnist/copy-pool.ts), each running ./mnist-worker.ts.
+    const spawn: SpawnCopy<CopyJob> = (job, onReport, onError) => {
+      const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
+      worker.on('message', onReport);
+      worker.on('error', onError);
+      worker.on('exit', () => onError(new Error('its worker exited')));
+      return { terminate: () => void worker.terminate() };
+    };
+    const end = await runCopies(copyJobs(results.model.layers, run, copies, asked.arithmetic === 'float64'), { spawn, threads, onEvent, signal: stopCopies.signal });
+    if (end === 'stopped') return;
   }
-
-  let next = 0;
-  const startOne = (): Promise<void> | undefined => {
-    if (next >= copies.length || stopping) return undefined;
-    const index = next++;
-    const record = results.copies[index];
-    record.state = 'running';
-    const job: CopyJob = { layers: results.model.layers, run, copy: record.settings, float64: asked.arithmetic === 'float64' };
-    const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
-    workers.add(worker);
-    return new Promise<void>((done) => {
-      worker.on('message', (m: CopyEvent) => {
-        if (m.type === 'epoch') {
-          recordCopyEvent(results, index, m);
-          writeWeights(index, m.metrics.epoch, m.params, m.stats);
-          writeSoon();
-          printEpoch(index, m.metrics);
-        } else if (m.type === 'done') {
-          recordCopyEvent(results, index, { type: 'copy-done' });
-          writeSoon();
-        } else if (m.type === 'error') {
-          recordCopyEvent(results, index, { type: 'copy-failed', message: m.message });
-          writeSoon();
-          process.stderr.write(`copy ${index} failed: ${m.message}\n`);
-        }
-      });
-      worker.on('error', (e) => { recordCopyEvent(results, index, { type: 'copy-failed', message: e.message }); writeSoon(); });
-      worker.on('exit', () => { workers.delete(worker); if (record.state === 'running') { recordCopyEvent(results, index, { type: 'copy-failed', message: 'its worker exited' }); writeSoon(); } done(); });
-    }).then(() => startOne());
-  };
-  await Promise.all(Array.from({ length: threads }, () => startOne()));
   write();
   process.stdout.write(`\n${formatTable(results)}\nwritten: ${outDir}/mnist.json, metrics.csv, mnist.svg, mnist.png, weights-*.json\n`);
   if (results.copies.some((c) => c.state === 'failed')) process.exit(1);

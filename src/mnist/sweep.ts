@@ -42,22 +42,36 @@ export interface MnistResults {
 }
 
 /**
- * What happened to one copy of a sweep, as every engine reports it: a finished epoch, the copy's end, or its failure.
- * The one thing results are folded from (`recordCopyEvent`).
+ * What one copy of a sweep reports, as every engine reports it (a CPU copy worker posts these, src/mnist/copy-run.ts):
+ * progress within an epoch (`epoch` 0-based, `iteration` of `iterations` done), a finished epoch with the weights
+ * after it (flat, in the layout of src/mnist/model.ts) and its test predictions, the copy's end, or its failure.
  */
-export type CopyOutcome = { type: 'epoch'; metrics: EpochMetrics } | { type: 'copy-done' } | { type: 'copy-failed'; message: string };
+export type CopyReport =
+  | { type: 'progress'; epoch: number; iteration: number; iterations: number }
+  | { type: 'epoch'; metrics: EpochMetrics; params: Float32Array | Float64Array; stats: Float32Array | Float64Array; predictions: Uint8Array }
+  | { type: 'copy-done' }
+  | { type: 'copy-failed'; message: string };
 
-/** Folds `outcome` of copy `copy` into `results` (the one place the command line and the page record a copy's progress). */
-export function recordCopyEvent(results: MnistResults, copy: number, outcome: CopyOutcome): void {
+/**
+ * A copy's report with the copy's index in the sweep (added by the CPU pool, src/mnist/copy-pool.ts, or by the GPU
+ * loop, gpuSweep): the one event type of a sweep, heard by the command line and the page, folded by `recordCopyEvent`.
+ */
+export type CopyEvent = CopyReport & { copy: number };
+
+/**
+ * Folds `event` of copy `copy` into `results`: the one place the command line and the page record a copy's progress.
+ * Its first report (progress or an epoch) marks a waiting copy running.
+ */
+export function recordCopyEvent(results: MnistResults, copy: number, event: CopyReport): void {
   const record = results.copies[copy];
-  if (outcome.type === 'epoch') {
-    record.epochs.push(outcome.metrics);
+  if (event.type === 'progress' || event.type === 'epoch') {
     if (record.state === 'waiting') record.state = 'running';
-  } else if (outcome.type === 'copy-done') {
+    if (event.type === 'epoch') record.epochs.push(event.metrics);
+  } else if (event.type === 'copy-done') {
     record.state = 'finished';
   } else {
     record.state = 'failed';
-    record.error = outcome.message;
+    record.error = event.message;
   }
 }
 

@@ -9,10 +9,12 @@ import { chooseDevice, type GpuAvailability } from '../core/engine';
 import { gpuSweep } from '../gpu/mnist/run';
 import { MnistGpuTrainer } from '../gpu/mnist/trainer';
 import { MNIST_SHADERS } from '../gpu/mnist/shaders';
-import type { CopyEvent, CopyJob } from '../mnist/copy-run';
+import { copyJobs, type CopyJob } from '../mnist/copy-run';
+import { runCopies, type SpawnCopy } from '../mnist/copy-pool';
+import type { CopyEvent, CopyReport } from '../mnist/sweep';
 import type { DigitSet } from '../mnist/idx';
 import { placeModel, type LayerSpec } from '../mnist/model';
-import { evaluate, usedCount, type CopySettings, type EpochMetrics, type RunSettings } from '../mnist/training';
+import { evaluate, usedCount, type CopySettings, type RunSettings } from '../mnist/training';
 import { wasmNetwork } from '../mnist/wasm-conv';
 import { browserThreads } from './browser-pool';
 import { fetchMnist } from './mnist-data';
@@ -21,13 +23,8 @@ import { loadMnistKernel } from './mnist-kernel';
 /** Where MNIST trains: the device and why it was chosen. */
 export interface MnistEngine { device: 'webgpu' | 'cpu'; why: string; threads: number }
 
-/** What the page hears during a sweep. */
-export type MnistEvent =
-  | { type: 'status'; text: string }
-  | { type: 'progress'; copy: number; epoch: number; iteration: number; iterations: number }
-  | { type: 'epoch'; copy: number; metrics: EpochMetrics; params: Float32Array | Float64Array; stats: Float32Array | Float64Array; predictions: Uint8Array }
-  | { type: 'copy-done'; copy: number }
-  | { type: 'copy-failed'; copy: number; message: string };
+/** What the page hears during a sweep: every copy's events (src/mnist/sweep.ts CopyEvent), and the loading status. */
+export type MnistEvent = CopyEvent | { type: 'status'; text: string };
 
 let data: Promise<{ train: DigitSet; test: DigitSet }> | undefined;
 let stopCurrent: (() => void) | undefined;
@@ -70,14 +67,7 @@ const api = {
       if (stopped) { gpu.device.destroy(); return 'stopped'; }
       try {
         const trainer = await MnistGpuTrainer.create(gpu, MNIST_SHADERS, model, copies, run.batch, usedCount(run.testLimit, test));
-        const end = await gpuSweep(trainer, run, train, test, {
-          onEpoch: (copy, epoch) => onEvent({ type: 'epoch', copy, ...epoch }),
-          onProgress: (epoch, iteration, iterations) => copies.forEach((_, copy) => onEvent({ type: 'progress', copy, epoch, iteration, iterations })),
-          keepGoing: () => !stopped,
-        });
-        if (end === 'stopped') return 'stopped';
-        copies.forEach((_, copy) => onEvent({ type: 'copy-done', copy }));
-        return 'finished';
+        return await gpuSweep(trainer, run, train, test, { onEvent, keepGoing: () => !stopped });
       } catch (e) {
         // A stop destroys the device under the running epoch: that is the stop, not a failure.
         if (stopped) return 'stopped';
@@ -86,32 +76,20 @@ const api = {
         gpu.device.destroy(); // frees every buffer of the trainer
       }
     }
-    // CPU: one web worker per copy, at most one per core at a time.
+    // CPU: one web worker per copy, at most one per core at a time (src/mnist/copy-pool.ts).
     const kernel = await loadMnistKernel();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (!stopped && next < copies.length) {
-        const copy = next++;
-        await new Promise<void>((resolve) => {
-          // One expression: Vite rewrites `new Worker(new URL(...))` only in this exact form.
-          const w = new Worker(new URL('./mnist-copy.worker.ts', import.meta.url), { type: 'module' });
-          const end = () => { w.terminate(); resolve(); };
-          stops.push(end);
-          w.onmessage = (e: MessageEvent<CopyEvent>) => {
-            const m = e.data;
-            if (m.type === 'epoch') onEvent({ type: 'epoch', copy, metrics: m.metrics, params: m.params, stats: m.stats, predictions: m.predictions });
-            else if (m.type === 'progress') onEvent({ type: 'progress', copy, epoch: m.epoch, iteration: m.iteration, iterations: m.iterations });
-            else if (m.type === 'done') { onEvent({ type: 'copy-done', copy }); end(); }
-            else { onEvent({ type: 'copy-failed', copy, message: m.message }); end(); }
-          };
-          w.onerror = (e) => { onEvent({ type: 'copy-failed', copy, message: e.message || 'its worker failed to start' }); end(); };
-          const job: CopyJob = { layers, run, copy: copies[copy], float64: false };
-          w.postMessage({ job, train, test, kernel });
-        });
-      }
+    if (stopped) return 'stopped';
+    const stop = new AbortController();
+    stops.push(() => stop.abort());
+    const spawn: SpawnCopy<CopyJob> = (job, onReport, onError) => {
+      // One expression: Vite rewrites `new Worker(new URL(...))` only in this exact form.
+      const w = new Worker(new URL('./mnist-copy.worker.ts', import.meta.url), { type: 'module' });
+      w.onmessage = (e: MessageEvent<CopyReport>) => onReport(e.data);
+      w.onerror = (e) => onError(new Error(e.message || 'its worker failed to start'));
+      w.postMessage({ job, train, test, kernel });
+      return w;
     };
-    await Promise.all(Array.from({ length: Math.min(browserThreads(), copies.length) }, worker));
-    return stopped ? 'stopped' : 'finished';
+    return runCopies(copyJobs(layers, run, copies, false), { spawn, threads: browserThreads(), onEvent, signal: stop.signal });
   },
 
   /** Stops the sweep in progress; every finished epoch has been reported. */

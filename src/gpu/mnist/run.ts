@@ -8,6 +8,7 @@ import { INPUT_SHAPE } from '../../mnist/model';
 import { epochOrder, initialize, learningRate, loadBatch, Trainer, usedCount, writeImage, type EpochMetrics, type RunSettings } from '../../mnist/training';
 import type { MnistGpuTrainer } from './trainer';
 import { progressGate } from '../../core/progress';
+import type { CopyEvent } from '../../mnist/sweep';
 
 /** Gives every copy of `trainer` its initial weights (src/mnist/training.ts initialize, from the copy's seed). */
 export function initializeCopies(trainer: MnistGpuTrainer): void {
@@ -66,17 +67,16 @@ export async function gpuEpoch(trainer: MnistGpuTrainer, run: RunSettings, train
   return { metrics, predictions };
 }
 
-/** One copy's finished epoch: its metrics, and its weights and test predictions after it. */
-export interface CopyEpoch { metrics: EpochMetrics; params: Float32Array; stats: Float32Array; predictions: Uint8Array }
-
 /** What a whole GPU sweep tells its caller (the command line, the page's MNIST worker). */
 export interface SweepHooks {
-  /** Each copy's finished epoch, copies in order, after every epoch. */
-  onEpoch(copy: number, epoch: CopyEpoch): void;
+  /**
+   * Every copy's events (src/mnist/sweep.ts CopyEvent, the CPU pool's vocabulary): progress within an epoch for every
+   * copy at the one progress cadence, each copy's finished epoch (copies in order, after every epoch) and, at the end,
+   * each copy's 'copy-done'. A failure of the GPU is thrown, for every copy at once.
+   */
+  onEvent(event: CopyEvent): void;
   /** After every copy's epoch was heard (the command line writes its files then). */
   afterEpoch?(): void;
-  /** Progress within an epoch (1-based epoch count done so far: `epoch` is 0-based), at the one progress cadence. */
-  onProgress?(epoch: number, iteration: number, iterations: number): void;
   /** Checked every few steps and after each epoch: false stops the sweep. */
   keepGoing(): boolean;
 }
@@ -89,20 +89,22 @@ export interface SweepHooks {
 export async function gpuSweep(trainer: MnistGpuTrainer, run: RunSettings, train: DigitSet, test: DigitSet, hooks: SweepHooks): Promise<'finished' | 'stopped'> {
   initializeCopies(trainer);
   const { paramCount: P, statCount: S } = trainer.model, T = usedCount(run.testLimit, test), due = progressGate();
+  const copies = trainer.copies.map((_, copy) => copy);
   for (let epoch = 0; epoch < run.epochs; epoch++) {
     const done = await gpuEpoch(trainer, run, train, test, epoch, {
       onProgress: (iteration, iterations) => {
-        if (hooks.onProgress && due()) hooks.onProgress(epoch, iteration, iterations);
+        if (due()) for (const copy of copies) hooks.onEvent({ type: 'progress', copy, epoch, iteration, iterations });
         return hooks.keepGoing();
       },
     });
     if (!done || !hooks.keepGoing()) return 'stopped';
     const params = await trainer.readParams(), stats = await trainer.readStats();
-    done.metrics.forEach((metrics, k) => hooks.onEpoch(k, {
-      metrics, params: params.slice(k * P, (k + 1) * P), stats: stats.slice(k * S, (k + 1) * S),
-      predictions: Uint8Array.from(done.predictions.subarray(k * T, (k + 1) * T)),
+    done.metrics.forEach((metrics, copy) => hooks.onEvent({
+      type: 'epoch', copy, metrics, params: params.slice(copy * P, (copy + 1) * P), stats: stats.slice(copy * S, (copy + 1) * S),
+      predictions: Uint8Array.from(done.predictions.subarray(copy * T, (copy + 1) * T)),
     }));
     hooks.afterEpoch?.();
   }
+  for (const copy of copies) hooks.onEvent({ type: 'copy-done', copy });
   return 'finished';
 }
