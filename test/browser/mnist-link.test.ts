@@ -32,9 +32,14 @@ describe('a link to the MNIST view', () => {
     await waitForText(page, '#mnist-status', /^Finished: /, 240_000);
     expect(await rows(page)).toEqual(['0.05', '0.1']);
     expect(await checked(page)).toBe(1);
-    await page.click('#mnist-table tbody tr:nth-child(1)');
+    // The accuracy map (the command line figure's drawing) selects a cell's copy by a click, or by Enter on it.
+    expect(await page.textContent('#mnist-heatmap g[data-copy="1"] title')).toMatch(/^lr 0\.1, seed 1: \d+\.\d\d% \(copy 1\)$/);
+    await page.click('#mnist-heatmap g[data-copy="0"] rect');
+    expect(await checked(page)).toBe(0);
     expect(query(page)).not.toContain('copy=');
-    await page.click('#mnist-table tbody tr:nth-child(2)');
+    await page.focus('#mnist-heatmap g[data-copy="1"]');
+    await page.keyboard.press('Enter');
+    expect(await checked(page)).toBe(1);
     expect(query(page)).toContain('copy=1');
 
     // A second run with other settings is a new entry.

@@ -16,7 +16,7 @@ import type { Store } from '../store';
 import { renderCopiesTable } from './copies-table';
 import { mountFiles, type FilesHost } from './files';
 import { mountFormView } from './form-view';
-import { drawAccuracyHeatmap } from './heatmap';
+import { drawAccuracyHeatmap, mountAccuracyHeatmap } from './heatmap';
 import { mountReading } from './reading';
 import { runCurves, type MnistRun } from './runs-history';
 import { mountRunsList } from './runs-view';
@@ -62,6 +62,7 @@ export function mountMnist(store: Store, nav: Navigation): { show(): void } {
     renderTable(run) { if (run === shown()) renderTable(); },
   });
   mountFiles(files);
+  mountAccuracyHeatmap((copy) => nav.update({ type: 'mnist-select', copy }));
   form.check(false);
 
   // --- rendering -------------------------------------------------------------------------------------------------
