@@ -4,8 +4,7 @@
  * writes it as mnist.svg and mnist.png.
  */
 import { schemeTableau10 } from 'd3-scale-chromatic';
-import { viridis } from '../core/heatmap';
-import { accuracyGrid } from './grid';
+import { accuracyMap } from './accuracy-map';
 import { formatPercent, type MnistResults } from './sweep';
 
 export const MNIST_FIGURE_SIZE = { width: 1100, height: 520 } as const;
@@ -18,17 +17,6 @@ const MAP = { x: 680, y: 95, w: 380, h: 280 } as const;
 const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`;
 const pct = formatPercent;
-
-/**
- * The colour range of an accuracy map: the values found, widened to at least one percentage point, so that
- * differences of a few test images do not span the whole colour scale.
- */
-export function accuracyColourRange(values: number[]): { lo: number; hi: number } | null {
-  const found = values.filter((v) => !Number.isNaN(v));
-  if (!found.length) return null;
-  const hi = found.reduce((a, b) => Math.max(a, b)); // not Math.max(...found): a spread of 10⁵ values overflows the stack
-  return { lo: found.reduce((a, b) => Math.min(a, b), hi - 0.01), hi };
-}
 
 export function mnistFigureSvg(results: MnistResults): string {
   const parts: string[] = [];
@@ -68,25 +56,12 @@ export function mnistFigureSvg(results: MnistResults): string {
       parts.push(text(lx, ly, `and ${results.copies.length - 8} more (colours repeat every 10; mnist.json has them all)`, 'font-size="11"'));
     }
   });
-  // Heatmap of the final accuracies.
-  const grid = accuracyGrid(results, true);
-  const range = grid && accuracyColourRange(grid.values.flat());
-  if (grid && range) {
-    const { lo, hi } = range;
-    const cw = MAP.w / grid.xs.length, ch = Math.min(MAP.h / grid.ys.length, 90);
-    parts.push(text(MAP.x, MAP.y - 8, `final test accuracy${grid.copies.flat().some((c) => c.length > 1) ? ' (mean of the copies in a cell)' : ''}`, 'font-size="13"'));
-    grid.values.forEach((row, yi) => row.forEach((v, xi) => {
-      const cx = MAP.x + xi * cw, cy = MAP.y + (grid.ys.length - 1 - yi) * ch;
-      const [r, g, b] = Number.isNaN(v) ? [220, 220, 220] : viridis(hi > lo ? (v - lo) / (hi - lo) : 1);
-      parts.push(`<rect x="${cx.toFixed(1)}" y="${cy.toFixed(1)}" width="${(cw - 1).toFixed(1)}" height="${(ch - 1).toFixed(1)}" fill="rgb(${r},${g},${b})"/>`);
-      if (!Number.isNaN(v)) parts.push(text(cx + cw / 2, cy + ch / 2 + 5, pct(v), `font-size="14" text-anchor="middle" fill="${(r + g + b) / 3 > 128 ? '#000' : '#fff'}"`));
-    }));
-    const bottom = MAP.y + grid.ys.length * ch;
-    grid.xs.forEach((v, xi) => parts.push(text(MAP.x + (xi + 0.5) * cw, bottom + 18, String(v), 'font-size="12" text-anchor="middle"')));
-    parts.push(text(MAP.x + MAP.w / 2, bottom + 38, grid.x === 'lr' ? 'learning rate' : grid.x, 'font-size="13" text-anchor="middle"'));
-    grid.ys.forEach((v, yi) => parts.push(text(MAP.x - 8, MAP.y + (grid.ys.length - 1 - yi + 0.5) * ch + 4, String(v), 'font-size="12" text-anchor="end"')));
-    parts.push(text(MAP.x - 50, MAP.y + (grid.ys.length * ch) / 2, grid.y, `font-size="13" text-anchor="middle" transform="rotate(-90 ${MAP.x - 50} ${MAP.y + (grid.ys.length * ch) / 2})"`));
-    parts.push(text(MAP.x, bottom + 60, `colours from ${pct(lo)} (dark) to ${pct(hi)} (yellow)`, 'font-size="12" fill="#444"'));
+  // Heatmap of the final accuracies (accuracy-map.ts, which the page draws too).
+  const map = accuracyMap(results, MAP);
+  if (map) {
+    parts.push(text(MAP.x, MAP.y - 8, `final test accuracy${map.grid.copies.flat().some((c) => c.length > 1) ? ' (mean of the copies in a cell)' : ''}`, 'font-size="13"'));
+    parts.push(map.svg);
+    parts.push(text(MAP.x, MAP.y + map.height + 16, `colours from ${pct(map.lo)} (dark) to ${pct(map.hi)} (yellow)`, 'font-size="12" fill="#444"'));
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${MNIST_FIGURE_SIZE.width}" height="${MNIST_FIGURE_SIZE.height}" viewBox="0 0 ${MNIST_FIGURE_SIZE.width} ${MNIST_FIGURE_SIZE.height}" font-family="${FONT}">
 <rect width="100%" height="100%" fill="#fff"/>

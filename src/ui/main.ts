@@ -40,8 +40,8 @@ const ready = runner.init().then((capabilities) => {
 });
 
 const runs = new Runs(store, runner, ready);
-const mnist = mountMnist();
 const nav = new Navigation(store, runs);
+const mnist = mountMnist(store, nav);
 const aside = createAside(store, runs, asideWorker);
 
 /** Opens the first ready-made sweep (learning rate × init scale) as a new view. */

@@ -1,7 +1,7 @@
 /**
  * The page's history: every new view (a zoom, a link, the form, a ready-made sweep) is a new entry whose URL is written
- * from the state (url-table.ts); a change within a view (the metric, the inspected cell, the outline, the course
- * preset) replaces the entry. Each entry carries its index on the page's own trail, so in-app Back and Forward are
+ * from the state (url-table.ts), and so is each MNIST run (Train); a change within a view (the metric, the inspected
+ * cell, the outline, the course preset, the selected MNIST copy) replaces the entry. Each entry carries its index on the page's own trail, so in-app Back and Forward are
  * disabled at the ends of it and never leave the app; the trail's end survives a reload (sessionStorage).
  */
 import type { Runs } from './runs';
@@ -66,6 +66,12 @@ export class Navigation {
     this.push();
   }
 
+  /** Applies a change that is a new entry even when the URL stays the same (Train on the MNIST view: a new run). */
+  record(action: Action): void {
+    this.store.dispatch(action);
+    this.push();
+  }
+
   back(): void {
     if (this.store.get().trail.index > 0) history.back();
   }
@@ -104,7 +110,7 @@ export class Navigation {
     if (r.tab === 'course') {
       store.dispatch({ type: 'course', preset: r.coursePreset });
     } else if (r.tab === 'mnist') {
-      store.dispatch({ type: 'mnist-tab' });
+      store.dispatch(r.mnist);
     } else if (!r.view) {
       runs.leave(); // nothing runs under a link that cannot
       store.dispatch({ type: 'bad-link', errors: r.specErrors, rejected: r.rejected });

@@ -9,6 +9,7 @@ import type { PresetName } from '../core/presets';
 import { gridSize } from '../core/grid';
 import type { SweepSpec } from '../core/spec';
 import type { Capabilities } from '../worker/sweep.worker';
+import { INITIAL_MNIST, reduceMnist, type MnistAction, type MnistView } from './mnist/view-state';
 import { tooFineForFloat32, type SpotCheck } from './precision';
 
 /** idle → running → finished | cancelled | failed; a cancelled or failed run may be continued (running again). */
@@ -66,6 +67,8 @@ export interface PageState {
    */
   aside?: 'compare' | 'ab' | 'movie';
   capabilities?: Capabilities;
+  /** The MNIST view: its settings, selected copy, and which run is shown (mnist/view-state.ts). */
+  mnist: MnistView;
   /** Where the page stands in its own history: Back at index 0 and Forward at `last` would leave it. */
   trail: { index: number; last: number };
 }
@@ -90,15 +93,17 @@ export const trimPins = (pins: Array<number | null>): PinSlots => {
 };
 
 export const INITIAL_STATE: PageState = {
-  tab: 'course', coursePreset: 'era-v1', specErrors: [], linkNotes: [], metric: 'finalLoss', outline: false, pins: [], run: { id: 0, phase: 'idle' }, trail: { index: 0, last: 0 },
+  tab: 'course', coursePreset: 'era-v1', specErrors: [], linkNotes: [], metric: 'finalLoss', outline: false, pins: [], run: { id: 0, phase: 'idle' }, mnist: INITIAL_MNIST, trail: { index: 0, last: 0 },
 };
 
 export type Action =
   | { type: 'course'; preset: PresetName }
   /** Back to the sweep tab and the view it holds. */
   | { type: 'sweep-tab' }
-  /** The MNIST view (its own state lives in src/ui/mnist/panel.ts). */
+  /** The MNIST view as it stands. */
   | { type: 'mnist-tab' }
+  /** A change within the MNIST view (mnist/view-state.ts); 'mnist-open' and 'mnist-train' also open its tab. */
+  | MnistAction
   /** A new view (zoom, link, form, ready-made): its run starts idle; what belonged to the last view goes. */
   | { type: 'open'; view: ViewState; metric?: HeatmapMetric; inspected?: number; outline?: boolean; pins?: PinSlots }
   /** The form's spec cannot run: the view on screen stays. */
@@ -182,6 +187,16 @@ export function reduce(state: PageState, action: Action): PageState {
       return action.id === state.run.id ? { ...state, spot: { ...action.spot, id: action.id } } : state;
     case 'aside':
       return { ...state, aside: action.job };
+    case 'mnist-open':
+    case 'mnist-train':
+      return { ...state, tab: 'mnist', mnist: reduceMnist(state.mnist, action) };
+    case 'mnist-show':
+    case 'mnist-compare':
+    case 'mnist-discard':
+    case 'mnist-select': {
+      const mnist = reduceMnist(state.mnist, action);
+      return mnist === state.mnist ? state : { ...state, mnist };
+    }
     case 'trail':
       return { ...state, trail: { index: action.index, last: action.last } };
   }

@@ -9,7 +9,8 @@ import { outputRow } from '../core/outputs';
 import { gridSize } from '../core/grid';
 import { PRESET_NAMES, type PresetName } from '../core/presets';
 import { MAX_SPEC_DEPTH, nestingDepth, parseSpecText, type SweepSpec } from '../core/spec';
-import { defaultMetric, INITIAL_STATE, MAX_PINS, trimPins, type PageState, type Rejected } from './state';
+import { INITIAL_MNIST, MNIST_URL_ROWS } from './mnist/view-state';
+import { defaultMetric, INITIAL_STATE, MAX_PINS, trimPins, type Action, type PageState, type Rejected } from './state';
 
 /**
  * Largest sweep the page runs: its outputs (28 bytes a cell; a replica sweep's summaries 68 more) live in the worker
@@ -29,6 +30,8 @@ export function pageLimitError(spec: SweepSpec): string | undefined {
 
 /** What a URL sets: the parts of the state it carries, with the spec's errors and notes about the link. */
 export type UrlReading = Pick<PageState, 'tab' | 'coursePreset' | 'view' | 'specErrors' | 'linkNotes' | 'metric' | 'lockedScale' | 'outline' | 'inspected' | 'pins'> & {
+  /** The MNIST view's settings and selected copy (read whatever the tab; used when it is mnist). */
+  mnist: Extract<Action, { type: 'mnist-open' }>;
   /** What the form shows for a spec that cannot run: the spec (valid, too large here), or the link's JSON as written. */
   rejected?: Rejected;
 };
@@ -150,6 +153,12 @@ export const URL_FIELDS: readonly UrlField[] = [
     },
     write: (state) => (state.tab === 'mnist' ? 'mnist' : undefined),
   },
+  // The MNIST view's settings and selected copy (mnist/view-state.ts), in its links only.
+  ...MNIST_URL_ROWS.map((row): UrlField => ({
+    key: row.key,
+    read: (text, into) => { if (into.tab === 'mnist') row.read(text, into.mnist, into.linkNotes); },
+    write: (state) => (state.tab === 'mnist' ? row.write(state.mnist) : undefined),
+  })),
 ];
 
 /**
@@ -160,7 +169,8 @@ export const MAX_QUERY_LENGTH = 8000;
 
 /** Reads a URL's search and hash (the state is in the fragment when it starts with "#spec="). */
 export function readUrl(search: string, hash = ''): UrlReading {
-  const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false, pins: [] };
+  const into: UrlReading = { tab: 'course', coursePreset: INITIAL_STATE.coursePreset, specErrors: [], linkNotes: [], metric: INITIAL_STATE.metric, outline: false, pins: [],
+    mnist: { type: 'mnist-open', form: { ...INITIAL_MNIST.form }, copy: 0 } };
   const params = new URLSearchParams(hash.startsWith('#spec=') ? hash.slice(1) : search);
   // The table's order: spec first, since arithmetic, metric and cell read the view it sets.
   for (const field of URL_FIELDS) {

@@ -1,6 +1,7 @@
 /** The MNIST view's pure parts: the settings form, a drawn digit made MNIST-like, the accuracy grid and figure. */
 import { describe, expect, it } from 'vitest';
-import { accuracyColourRange, mnistFigureSvg } from '../../src/mnist/figure';
+import { accuracyColourRange } from '../../src/mnist/accuracy-map';
+import { mnistFigureSvg } from '../../src/mnist/figure';
 import { accuracyGrid } from '../../src/mnist/grid';
 import { newResults } from '../../src/mnist/sweep';
 import { copiesOf } from '../../src/mnist/sweep';

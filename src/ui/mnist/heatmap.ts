@@ -1,47 +1,35 @@
-/** The MNIST view's accuracy heatmap: final test accuracy of every copy on a canvas, learning rate across. */
-import { viridis } from '../../core/heatmap';
-import { accuracyColourRange } from '../../mnist/figure';
-import { accuracyGrid } from '../../mnist/grid';
+/**
+ * The MNIST view's accuracy heatmap: the command line figure's map (src/mnist/accuracy-map.ts) in #mnist-heatmap, an
+ * SVG. A cell's title names its settings and copies (hover); a click on a cell, or Enter on it, selects its first copy.
+ */
+import { accuracyMap, type MapBox } from '../../mnist/accuracy-map';
 import { formatPercent, type MnistResults } from '../../mnist/sweep';
 import { byId } from '../dom';
 
 const percent = (x: number) => (Number.isNaN(x) ? '–' : formatPercent(x));
+/** The map's box in the SVG's units (its width is the viewBox's, 520). */
+const BOX: MapBox = { x: 90, y: 10, w: 420, h: 250 };
+
+/** Makes the map's cells select a copy through `select`. */
+export function mountAccuracyHeatmap(select: (copy: number) => void): void {
+  const svg = byId('mnist-heatmap');
+  const cellCopy = (target: EventTarget | null) => (target instanceof Element ? target.closest('g[data-copy]')?.getAttribute('data-copy') : null);
+  svg.addEventListener('click', (e) => { const copy = cellCopy(e.target); if (copy) select(Number(copy)); });
+  svg.addEventListener('keydown', (e) => {
+    const copy = cellCopy(e.target);
+    if (copy && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); select(Number(copy)); }
+  });
+}
 
 /** Draws `results` into #mnist-heatmap with its caption and spoken label; hides the box when there is nothing to draw. */
 export function drawAccuracyHeatmap(results: MnistResults | undefined): void {
-  const grid = results ? accuracyGrid(results, true) : null;
-  const range = grid && accuracyColourRange(grid.values.flat());
-  byId('mnist-heatmap-box').hidden = !range;
-  if (!results || !grid || !range) return;
-  const canvas = byId('mnist-heatmap', HTMLCanvasElement), ctx = canvas.getContext('2d')!;
-  const left = 90, top = 10, bottom = 40, width = canvas.width - left - 10, height = canvas.height - top - bottom;
-  const cw = width / grid.xs.length, ch = height / grid.ys.length;
-  const { lo, hi } = range;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.font = '12px system-ui, sans-serif';
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  grid.values.forEach((row, yi) => row.forEach((v, xi) => {
-    const x = left + xi * cw, y = top + (grid.ys.length - 1 - yi) * ch;
-    if (Number.isNaN(v)) { ctx.fillStyle = '#ddd'; ctx.fillRect(x, y, cw - 1, ch - 1); return; }
-    const [r, g, b] = viridis(hi > lo ? (v - lo) / (hi - lo) : 1);
-    ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.fillRect(x, y, cw - 1, ch - 1);
-    ctx.fillStyle = (r + g + b) / 3 > 128 ? '#000' : '#fff';
-    ctx.fillText(percent(v), x + cw / 2, y + ch / 2);
-  }));
-  ctx.fillStyle = '#222';
-  grid.xs.forEach((v, xi) => ctx.fillText(String(v), left + (xi + 0.5) * cw, top + height + 12));
-  ctx.fillText(grid.x === 'lr' ? 'learning rate' : grid.x, left + width / 2, top + height + 30);
-  ctx.textAlign = 'right';
-  grid.ys.forEach((v, yi) => ctx.fillText(String(v), left - 8, top + (grid.ys.length - 1 - yi + 0.5) * ch));
-  ctx.save();
-  ctx.translate(14, top + height / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillText(grid.y, 0, 0);
-  ctx.restore();
-  byId('mnist-heatmap-caption').textContent = `Colours run from ${percent(lo)} (dark) to ${percent(hi)} (yellow), the range found widened to at least one percentage point; read the numbers${results.copies.some((c) => c.epochs.length < results.run.epochs) ? '; cells of copies still training show their latest epoch' : ''}. Each cell is ${grid.copies[0][0].length > 1 ? `the mean of ${grid.copies[0][0].length} copies (the third setting)` : 'one copy'}.`;
-  canvas.setAttribute('aria-label', `Final test accuracy: ${grid.ys.map((y, yi) => grid.xs.map((x, xi) => `${grid.x} ${x}, ${grid.y} ${y}: ${percent(grid.values[yi][xi])}`).join('; ')).join('; ')}`);
+  const map = results && accuracyMap(results, BOX, 'currentColor');
+  byId('mnist-heatmap-box').hidden = !map;
+  if (!results || !map) return;
+  const { grid, lo, hi } = map, svg = byId('mnist-heatmap');
+  svg.setAttribute('viewBox', `0 0 520 ${Math.ceil(BOX.y + map.height)}`);
+  svg.innerHTML = map.svg;
+  for (const cell of svg.querySelectorAll('g[data-copy]')) { cell.setAttribute('tabindex', '0'); cell.setAttribute('role', 'button'); }
+  byId('mnist-heatmap-caption').textContent = `Colours run from ${percent(lo)} (dark) to ${percent(hi)} (yellow), the range found widened to at least one percentage point; read the numbers${results.copies.some((c) => c.epochs.length < results.run.epochs) ? '; cells of copies still training show their latest epoch' : ''}. Each cell is ${grid.copies[0][0].length > 1 ? `the mean of ${grid.copies[0][0].length} copies (the third setting)` : 'one copy'}; select a cell to select its copy.`;
+  svg.setAttribute('aria-label', `Final test accuracy: ${grid.ys.map((y, yi) => grid.xs.map((x, xi) => `${grid.x} ${x}, ${grid.y} ${y}: ${percent(grid.values[yi][xi])}`).join('; ')).join('; ')}`);
 }
