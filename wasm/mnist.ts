@@ -1,6 +1,6 @@
 // The float32 CPU kernels of the MNIST model: the three passes of a 3×3 "valid" convolution (stride 1, no padding,
-// no bias), f32x4 SIMD. Everything else of the model runs in TypeScript on views of this module's memory
-// (src/mnist/wasm-conv.ts); src/mnist/conv.ts holds the float64 reference of the same three passes.
+// no bias), f32x4 SIMD, here; the other layers' kernels in layers.ts and head.ts, exported from this module too
+// (src/mnist/wasm-conv.ts drives them all); src/mnist/conv.ts holds the float64 reference of the same three passes.
 //
 // Layouts (all float32, byte addresses into this memory, placed by the host from heapBase() on):
 //   x  : [n][ci][h][w]              a batch of input planes, followed by at least 12 zeroed floats (the passes read up
@@ -146,3 +146,6 @@ export function conv3Backward(x: usize, k: usize, dy: usize, dx: usize, dk: usiz
     }
   }
 }
+
+export * from './layers';
+export * from './head';
