@@ -128,27 +128,46 @@ function widen(dy: usize, pad: usize, b: i32, co: i32, h: i32, w: i32): void {
   }
 }
 
-/** dk[o][c][t] += Σ_p dyWide[o][p] · x[c][p + tap(t)] for one image: the nine taps of a channel pair at once (one
- *  load of dy serves nine products). */
+/** dk[o][c][t] += Σ_p dyWide[o][p] · x[c][p + tap(t)] for one image: per input channel and kernel row, the row's
+ *  three taps of four output channels at once (each x load serves four products, each dy load three). */
 function kernelGradient(xb: usize, dk: usize, pad: usize, ci: i32, co: i32, h: i32, w: i32): void {
-  const wide = (h - 2) * w, inPlane = h * w, plane = padPlane(h, w), front = padOf(w);
-  const row = <usize>w * 4;
-  for (let o = 0; o < co; o++) {
-    const g = pad + <usize>(o * plane + front) * 4;
-    for (let c = 0; c < ci; c++) {
-      const xc = xb + <usize>(c * inPlane) * 4;
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
-      let a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0), a8 = f32x4.splat(0);
-      for (let p = 0; p < wide; p += 4) {
-        const d = v128.load(g + <usize>p * 4);
-        const s0 = xc + <usize>p * 4, s1 = s0 + row, s2 = s1 + row;
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(s0))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(s0, 4))); a2 = f32x4.add(a2, f32x4.mul(d, v128.load(s0, 8)));
-        a3 = f32x4.add(a3, f32x4.mul(d, v128.load(s1))); a4 = f32x4.add(a4, f32x4.mul(d, v128.load(s1, 4))); a5 = f32x4.add(a5, f32x4.mul(d, v128.load(s1, 8)));
-        a6 = f32x4.add(a6, f32x4.mul(d, v128.load(s2))); a7 = f32x4.add(a7, f32x4.mul(d, v128.load(s2, 4))); a8 = f32x4.add(a8, f32x4.mul(d, v128.load(s2, 8)));
+  const wide = (h - 2) * w, inPlane = h * w, plane = <usize>padPlane(h, w) * 4, front = <usize>padOf(w) * 4;
+  for (let c = 0; c < ci; c++) {
+    for (let ky = 0; ky < 3; ky++) {
+      const xr = xb + <usize>(c * inPlane + ky * w) * 4;
+      let o = 0;
+      for (; o + 4 <= co; o += 4) {
+        const g = pad + <usize>o * plane + front;
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
+        let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0);
+        for (let p = 0; p < wide; p += 4) {
+          const s = xr + <usize>p * 4, x0 = v128.load(s), x1 = v128.load(s, 4), x2 = v128.load(s, 8);
+          const gp = g + <usize>p * 4;
+          let d = v128.load(gp);
+          a0 = f32x4.add(a0, f32x4.mul(d, x0)); a1 = f32x4.add(a1, f32x4.mul(d, x1)); a2 = f32x4.add(a2, f32x4.mul(d, x2));
+          d = v128.load(gp + plane);
+          b0 = f32x4.add(b0, f32x4.mul(d, x0)); b1 = f32x4.add(b1, f32x4.mul(d, x1)); b2 = f32x4.add(b2, f32x4.mul(d, x2));
+          d = v128.load(gp + 2 * plane);
+          c0 = f32x4.add(c0, f32x4.mul(d, x0)); c1 = f32x4.add(c1, f32x4.mul(d, x1)); c2 = f32x4.add(c2, f32x4.mul(d, x2));
+          d = v128.load(gp + 3 * plane);
+          d0 = f32x4.add(d0, f32x4.mul(d, x0)); d1 = f32x4.add(d1, f32x4.mul(d, x1)); d2 = f32x4.add(d2, f32x4.mul(d, x2));
+        }
+        const kc = dk + <usize>((o * ci + c) * 9 + ky * 3) * 4, next = <usize>(ci * 9) * 4;
+        addLanes(kc, a0); addLanes(kc + 4, a1); addLanes(kc + 8, a2);
+        addLanes(kc + next, b0); addLanes(kc + next + 4, b1); addLanes(kc + next + 8, b2);
+        addLanes(kc + 2 * next, c0); addLanes(kc + 2 * next + 4, c1); addLanes(kc + 2 * next + 8, c2);
+        addLanes(kc + 3 * next, d0); addLanes(kc + 3 * next + 4, d1); addLanes(kc + 3 * next + 8, d2);
       }
-      const kc = dk + <usize>((o * ci + c) * 9) * 4;
-      addLanes(kc, a0); addLanes(kc + 4, a1); addLanes(kc + 8, a2); addLanes(kc + 12, a3); addLanes(kc + 16, a4);
-      addLanes(kc + 20, a5); addLanes(kc + 24, a6); addLanes(kc + 28, a7); addLanes(kc + 32, a8);
+      for (; o < co; o++) {
+        const g = pad + <usize>o * plane + front;
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+        for (let p = 0; p < wide; p += 4) {
+          const s = xr + <usize>p * 4, d = v128.load(g + <usize>p * 4);
+          a0 = f32x4.add(a0, f32x4.mul(d, v128.load(s))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(s, 4))); a2 = f32x4.add(a2, f32x4.mul(d, v128.load(s, 8)));
+        }
+        const kc = dk + <usize>((o * ci + c) * 9 + ky * 3) * 4;
+        addLanes(kc, a0); addLanes(kc + 4, a1); addLanes(kc + 8, a2);
+      }
     }
   }
 }
