@@ -206,13 +206,22 @@ export function scaleBy(dy: usize, dx: usize, mask: usize, count: i32): void {
   for (let q = 0; q < count; q += 4) v128.store(dx + <usize>q * 4, f32x4.mul(v128.load(dy + <usize>q * 4), v128.load(mask + <usize>q * 4)));
 }
 
-/** 2×2 max-pool, stride 2, of `planes` planes h × w; ties go to the first of (0,0), (0,1), (1,0), (1,1). */
+/** 2×2 max-pool, stride 2, of `planes` planes h × w; ties go to the first of (0,0), (0,1), (1,0), (1,1) (pmax keeps
+ *  its first operand unless the second is larger: the reference's comparisons). Four windows per vector step. */
 export function maxPoolForward(x: usize, y: usize, planes: i32, h: i32, w: i32): void {
   const ho = h >> 1, wo = w >> 1;
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < ho; r++) {
-      const top = x + <usize>(p * h * w + 2 * r * w) * 4, out = y + <usize>((p * ho + r) * wo) * 4;
-      for (let q = 0; q < wo; q++) {
+      const top = x + <usize>(p * h * w + 2 * r * w) * 4, bottom = top + <usize>w * 4, out = y + <usize>((p * ho + r) * wo) * 4;
+      let q = 0;
+      for (; q + 4 <= wo; q += 4) {
+        const at = <usize>(2 * q) * 4;
+        const t0 = v128.load(top + at), t1 = v128.load(top + at, 16), u0 = v128.load(bottom + at), u1 = v128.load(bottom + at, 16);
+        const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        const c = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), d = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+        v128.store(out + <usize>q * 4, f32x4.pmax(f32x4.pmax(f32x4.pmax(a, b), c), d));
+      }
+      for (; q < wo; q++) {
         const at = top + <usize>(2 * q) * 4;
         let best = load<f32>(at);
         const b = load<f32>(at, 4), c = load<f32>(at + <usize>w * 4), d = load<f32>(at + <usize>w * 4, 4);
@@ -225,19 +234,32 @@ export function maxPoolForward(x: usize, y: usize, planes: i32, h: i32, w: i32):
   }
 }
 
-/** The winner of each window (recomputed from x, same order) gets dy; every other input gets 0. */
+/** The winner of each window (found again from x, same comparisons) gets dy; every other input gets 0. */
 export function maxPoolBackward(x: usize, dy: usize, dx: usize, planes: i32, h: i32, w: i32): void {
   const ho = h >> 1, wo = w >> 1;
   memory.fill(dx, 0, <usize>(planes * h * w) * 4);
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < ho; r++) {
-      const row = <usize>(p * h * w + 2 * r * w) * 4, grad = dy + <usize>((p * ho + r) * wo) * 4;
-      for (let q = 0; q < wo; q++) {
+      const row = <usize>(p * h * w + 2 * r * w) * 4, down = <usize>w * 4, grad = dy + <usize>((p * ho + r) * wo) * 4;
+      let q = 0;
+      for (; q + 4 <= wo; q += 4) {
+        const at = row + <usize>(2 * q) * 4;
+        const t0 = v128.load(x + at), t1 = v128.load(x + at, 16), u0 = v128.load(x + at + down), u1 = v128.load(x + at + down, 16);
+        const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        const c = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), d = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+        const wb = f32x4.gt(b, a), m1 = f32x4.pmax(a, b), wc = f32x4.gt(c, m1), wd = f32x4.gt(d, f32x4.pmax(m1, c));
+        const g = v128.load(grad + <usize>q * 4);
+        const gd = v128.and(g, wd), gc = v128.andnot(v128.and(g, wc), wd);
+        const gb = v128.andnot(v128.andnot(v128.and(g, wb), wc), wd), ga = v128.andnot(g, v128.or(v128.or(wb, wc), wd));
+        v128.store(dx + at, v128.shuffle<f32>(ga, gb, 0, 4, 1, 5)); v128.store(dx + at, v128.shuffle<f32>(ga, gb, 2, 6, 3, 7), 16);
+        v128.store(dx + at + down, v128.shuffle<f32>(gc, gd, 0, 4, 1, 5)); v128.store(dx + at + down, v128.shuffle<f32>(gc, gd, 2, 6, 3, 7), 16);
+      }
+      for (; q < wo; q++) {
         const at = row + <usize>(2 * q) * 4;
         let best = at, v = load<f32>(x + at);
         if (load<f32>(x + at, 4) > v) { best = at + 4; v = load<f32>(x + best); }
-        if (load<f32>(x + at + <usize>w * 4) > v) { best = at + <usize>w * 4; v = load<f32>(x + best); }
-        if (load<f32>(x + at + <usize>w * 4, 4) > v) best = at + <usize>w * 4 + 4;
+        if (load<f32>(x + at + down) > v) { best = at + down; v = load<f32>(x + best); }
+        if (load<f32>(x + at + down, 4) > v) best = at + down + 4;
         store<f32>(dx + best, load<f32>(grad + <usize>q * 4));
       }
     }
