@@ -2,7 +2,7 @@
  * The MNIST part of `npm run bench` (alone: `npm run bench -- --mnist`): images per second of the default model
  * (forward + backward + SGD update) on the float32 CPU engine (one copy; one copy per thread) and on the WGSL trainer
  * (one copy; K copies at once), in Node and in Chromium, beside TensorFlow.js training the same model (WebGPU, WASM
- * and plain-JavaScript CPU backends) in the same run.
+ * and plain-JavaScript CPU backends) in the same run, and beside the PyTorch CPU twin (bench/mnist-torch.ts) in Node.
  */
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { acquireNodeGpu } from '../src/cli/node-gpu';
 import { readMnistShaders } from '../src/cli/mnist-data';
 import { measureMnistCpu, measureMnistGpu } from './mnist-bench';
+import { torchAvailable, torchRate, torchRows, type Round } from './mnist-torch';
 import { stats, type Measurement } from './workloads';
 
 /** Sizes: the CPU at the training batch; the GPU at a small batch (SwiftShader runs it at tens of images per second). */
@@ -30,17 +31,44 @@ async function cpuThreads(threads: number, s: MnistBenchSizes): Promise<Measurem
   return { backend: 'mnist-cpu-node', cells: threads, steps: results[0].steps, networkStepsPerSecond: stats([total]), note: `images/s of ${threads} copies together, one per thread (sum of medians)` };
 }
 
-/** Node: the CPU engine (one thread, every thread) and the WGSL trainer on Dawn. */
-export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<void> {
+/** Copies (engine threads, PyTorch processes) of the two-copy comparison with the PyTorch twin. */
+const TWIN_COPIES = 2;
+
+/**
+ * Node: the CPU engine (one thread, every thread) and the WGSL trainer on Dawn; where PyTorch imports, the engine and
+ * its twin in interleaved rounds (one thread each, then TWIN_COPIES of each). Returns the twin's same-round ratios
+ * (empty without PyTorch).
+ */
+export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<Record<string, number>> {
   const kernel = new WebAssembly.Module(readFileSync(new URL('../wasm/build/mnist.wasm', import.meta.url)));
-  record(await measureMnistCpu(kernel, 'mnist-cpu-node', 128, s.cpuBatches, s.runs));
-  record(await cpuThreads(availableParallelism(), s));
+  let twin: Record<string, number> = {};
+  if (torchAvailable()) {
+    const rounds: Round[] = [], one = { ...s, runs: 1 };
+    for (let r = 0; r < s.runs; r++) {
+      const engine1 = (await measureMnistCpu(kernel, 'mnist-cpu-node', 128, s.cpuBatches, 1)).networkStepsPerSecond.median;
+      const torch1 = await torchRate(1, s.cpuBatches, 1);
+      const engineK = (await cpuThreads(TWIN_COPIES, one)).networkStepsPerSecond.median;
+      rounds.push({ engine1, torch1, engineK, torchK: await torchRate(TWIN_COPIES, s.cpuBatches, 1) });
+    }
+    const note = 'images/s, batch 128, interleaved with the PyTorch twin';
+    record({ backend: 'mnist-cpu-node', cells: 1, steps: 128 * s.cpuBatches, networkStepsPerSecond: stats(rounds.map((r) => r.engine1)), note: `${note}, one copy, one thread` });
+    record({ backend: 'mnist-cpu-node', cells: TWIN_COPIES, steps: 128 * s.cpuBatches, networkStepsPerSecond: stats(rounds.map((r) => r.engineK)), note: `${note}, ${TWIN_COPIES} copies, one per thread` });
+    const { rows, ratios } = torchRows(rounds, TWIN_COPIES, 128 * s.cpuBatches);
+    rows.forEach(record);
+    twin = ratios;
+    process.stderr.write(`  CPU engine ÷ PyTorch: ${ratios.mnistCpuOneThreadVsTorch.toFixed(3)} on one thread, ${ratios.mnistCpuThreadsVsTorchProcesses.toFixed(3)} at ${TWIN_COPIES} copies (medians of ${s.runs} rounds)\n`);
+  } else {
+    process.stderr.write(`  PyTorch twin skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)\n`);
+    record(await measureMnistCpu(kernel, 'mnist-cpu-node', 128, s.cpuBatches, s.runs));
+  }
+  if (availableParallelism() !== TWIN_COPIES || !twin.mnistCpuOneThreadVsTorch) record(await cpuThreads(availableParallelism(), s));
   const gpu = await acquireNodeGpu();
   try {
     for (const copies of [1, s.copies]) record(await measureMnistGpu(gpu, readMnistShaders(), 'mnist-webgpu-node', copies, s.gpuBatch, s.gpuBatches, s.runs));
   } finally {
     gpu.device.destroy();
   }
+  return twin;
 }
 
 /** Chromium (the bench page at `url`): the CPU engine, the WGSL trainer, TF.js WebGPU and WASM. */

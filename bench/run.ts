@@ -192,18 +192,20 @@ if (replicasOnly) {
 
 if (mnistOnly) {
   log('Node, MNIST:');
-  await mnistInNode(mnist, record);
-  log('Chromium, MNIST:');
-  await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
-  const server = await preview({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, preview: { port: 0, host: '127.0.0.1' } });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
-  try {
-    await mnistInChromium(browser, server.resolvedUrls!.local[0], mnist, record);
-  } finally {
-    await browser.close();
-    await server.close();
+  const twin = await mnistInNode(mnist, record);
+  if (!nodeOnly) {
+    log('Chromium, MNIST:');
+    await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
+    const server = await preview({ configFile: new URL('./vite.config.ts', import.meta.url).pathname, preview: { port: 0, host: '127.0.0.1' } });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+    try {
+      await mnistInChromium(browser, server.resolvedUrls!.local[0], mnist, record);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   }
-  const report = { date: new Date().toISOString(), quick, versions: versions(), sizes: mnist, ratios: mnistRatios(measurements, mnist), measurements };
+  const report = { date: new Date().toISOString(), quick, versions: versions(), sizes: mnist, ratios: { ...mnistRatios(measurements, mnist), ...twin }, measurements };
   const outFile = process.env.BENCH_OUT ?? new URL('./mnist-results.json', import.meta.url).pathname;
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nMNIST images per second (median of ${mnist.runs}); ${JSON.stringify(report.versions)}`);
@@ -214,7 +216,7 @@ if (mnistOnly) {
 
 const node = await inNode();
 log('Node, MNIST:');
-await mnistInNode(mnist, record);
+const twin = await mnistInNode(mnist, record);
 const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN, explorer: undefined } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
@@ -222,6 +224,7 @@ const threadsNote = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 const allThreads = (backend: string) => measurements.filter((m) => m.backend === backend && m.note?.endsWith('threads') && m.cells === CPU_CELLS)[0]?.note ?? threadsNote(1);
 const ratios = {
   ...mnistRatios(measurements, mnist),
+  ...twin,
   replicaCpuVsPlain: replicaRatio('wasm-f64-node'),
   replicaWgslNodeVsPlain: replicaRatio('webgpu-node'),
   mlpCpuEngineVsNumpyTwin: anyNote('mlp-wasm-f64-node', 1024) / anyNote('mlp-numpy', 1024),

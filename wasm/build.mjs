@@ -1,6 +1,6 @@
 // Builds the WebAssembly kernels from the AssemblyScript sources in wasm/ (npm run wasm; every npm script that needs a
 // CPU engine runs it first): wasm/build/train.wasm (the sweep kernel, train.ts + math.ts) and wasm/build/mnist.wasm (the
-// MNIST model's convolutions, mnist.ts). Skips a build when its output is newer than every source, so it costs
+// MNIST model's layers: mnist.ts, which exports layers.ts and head.ts too). Skips a build when its output is newer than every source, so it costs
 // nothing twice.
 import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -97,46 +97,45 @@ export function reluBackward(y: Tensor, dy: Tensor, dx: Tensor, count: number): 
 
 /**
  * Dropout: element j is kept when uniform01(seed, step, j) ≥ rate (src/core/random.ts; the same draw on every
- * engine), and kept elements are scaled by 1 / (1 − rate). Writes the mask (1 kept, 0 dropped) into `kept`.
+ * engine), and kept elements are scaled by 1 / (1 − rate). Writes each element's factor (1 / (1 − rate) kept, 0
+ * dropped) into `mask`.
  */
-export function dropoutForward(x: Tensor, y: Tensor, kept: Uint8Array, rate: number, seed: number, step: number, count: number): void {
+export function dropoutForward(x: Tensor, y: Tensor, mask: Tensor, rate: number, seed: number, step: number, count: number): void {
   const keep = 1 / (1 - rate);
   // uniform01(seed, step, j) = (lowbias32(base ^ j) + 0.5) / 2³², with the first two rounds of the chain hoisted.
   const base = lowbias32(lowbias32(seed >>> 0) ^ (step >>> 0));
   for (let j = 0; j < count; j++) {
     const k = +((lowbias32(base ^ j) + 0.5) / 4294967296 >= rate);
-    kept[j] = k;
-    y[j] = x[j] * (k * keep);
+    mask[j] = k * keep;
+    y[j] = x[j] * mask[j];
   }
 }
 
-export function dropoutBackward(dy: Tensor, dx: Tensor, kept: Uint8Array, rate: number, count: number): void {
-  const keep = 1 / (1 - rate);
-  for (let j = 0; j < count; j++) dx[j] = dy[j] * (kept[j] * keep);
+export function dropoutBackward(dy: Tensor, dx: Tensor, mask: Tensor, count: number): void {
+  for (let j = 0; j < count; j++) dx[j] = dy[j] * mask[j];
 }
 
-/** 2×2 max-pool, stride 2, of planes h × w (even sides use every pixel); records each winner's index in `arg`. */
-export function maxPoolForward(x: Tensor, y: Tensor, arg: Int32Array, planes: number, h: number, w: number): void {
+/** Index in x of the winner of 2×2 window (r, q) of plane p (h × w): the first largest of (0,0), (0,1), (1,0), (1,1). */
+function winner(x: Tensor, p: number, r: number, q: number, h: number, w: number): number {
+  const base = p * h * w + 2 * r * w + 2 * q;
+  let best = base;
+  if (x[base + 1] > x[best]) best = base + 1;
+  if (x[base + w] > x[best]) best = base + w;
+  if (x[base + w + 1] > x[best]) best = base + w + 1;
+  return best;
+}
+
+/** 2×2 max-pool, stride 2, of planes h × w (even sides use every pixel). */
+export function maxPoolForward(x: Tensor, y: Tensor, planes: number, h: number, w: number): void {
   const ho = h >> 1, wo = w >> 1;
-  for (let p = 0; p < planes; p++) {
-    for (let r = 0; r < ho; r++) {
-      for (let q = 0; q < wo; q++) {
-        const base = p * h * w + 2 * r * w + 2 * q;
-        let best = base;
-        if (x[base + 1] > x[best]) best = base + 1;
-        if (x[base + w] > x[best]) best = base + w;
-        if (x[base + w + 1] > x[best]) best = base + w + 1;
-        const out = p * ho * wo + r * wo + q;
-        y[out] = x[best];
-        arg[out] = best;
-      }
-    }
-  }
+  for (let p = 0; p < planes; p++) for (let r = 0; r < ho; r++) for (let q = 0; q < wo; q++) y[(p * ho + r) * wo + q] = x[winner(x, p, r, q, h, w)];
 }
 
-export function maxPoolBackward(dy: Tensor, dx: Tensor, arg: Int32Array, inputs: number, outputs: number): void {
-  dx.fill(0, 0, inputs);
-  for (let j = 0; j < outputs; j++) dx[arg[j]] += dy[j];
+/** Each window's winner (found again from the forward input x) gets its dy; every other input 0. */
+export function maxPoolBackward(x: Tensor, dy: Tensor, dx: Tensor, planes: number, h: number, w: number): void {
+  const ho = h >> 1, wo = w >> 1;
+  dx.fill(0, 0, planes * h * w);
+  for (let p = 0; p < planes; p++) for (let r = 0; r < ho; r++) for (let q = 0; q < wo; q++) dx[winner(x, p, r, q, h, w)] = dy[(p * ho + r) * wo + q];
 }
 
 /** Global average pooling: y[p] = mean of plane p. */

@@ -1,10 +1,11 @@
 /**
  * The model's forward and backward passes over a batch, layer by layer, in one precision (the arrays' own: float64 in
- * the reference, float32 in the CPU engine) with the 3×3 convolutions supplied by a ConvKernels. The flat parameter
+ * the reference, float32 in the CPU engine) with the 3×3 convolutions supplied by a ConvKernels and the other layers
+ * by a LayerKernels (the reference's loops unless given). The flat parameter
  * and statistics arrays follow the layout of model.ts (PlacedLayer.paramOffset, statOffset).
  */
 import type { ConvKernels, Tensor } from './conv';
-import * as L from './layers';
+import { referenceLayers, type LayerKernels } from './layer-kernels';
 import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from './model';
 
 /** Where a network gets its arrays: plain Float64Arrays for the reference, views of a WebAssembly memory otherwise. */
@@ -36,13 +37,12 @@ export class Network {
   private readonly outs: Tensor[];
   private readonly douts: Tensor[];
   private readonly xhat: (Tensor | null)[];
-  private readonly invStd: (Float64Array | null)[];
-  private readonly argmax: (Int32Array | null)[];
-  private readonly kept: (Uint8Array | null)[];
+  private readonly invStd: (Tensor | null)[];
+  private readonly mask: (Tensor | null)[];
   /** Per dropout layer: the rate of the last pass (0: the pass copied its input). */
   private readonly rate: number[];
 
-  constructor(readonly model: Model, readonly batch: number, arena: Arena, private readonly conv: ConvKernels) {
+  constructor(readonly model: Model, readonly batch: number, arena: Arena, private readonly conv: ConvKernels, private readonly layers: LayerKernels = referenceLayers) {
     this.params = arena.alloc(model.paramCount);
     this.grads = arena.alloc(model.paramCount);
     this.stats = arena.alloc(model.statCount);
@@ -50,9 +50,8 @@ export class Network {
     this.outs = model.layers.map((l) => arena.alloc(batch * size(l.output)));
     this.douts = model.layers.map((l) => arena.alloc(batch * size(l.output)));
     this.xhat = model.layers.map((l) => (l.spec.kind === 'batchnorm' ? arena.alloc(batch * size(l.output)) : null));
-    this.invStd = model.layers.map((l) => (l.spec.kind === 'batchnorm' ? new Float64Array(l.output.c) : null));
-    this.argmax = model.layers.map((l) => (l.spec.kind === 'maxpool' ? new Int32Array(batch * size(l.output)) : null));
-    this.kept = model.layers.map((l) => (l.spec.kind === 'dropout' ? new Uint8Array(batch * size(l.output)) : null));
+    this.invStd = model.layers.map((l) => (l.spec.kind === 'batchnorm' ? arena.alloc(l.output.c) : null));
+    this.mask = model.layers.map((l) => (l.spec.kind === 'dropout' ? arena.alloc(batch * size(l.output)) : null));
     this.rate = model.layers.map(() => 0);
   }
 
@@ -71,7 +70,7 @@ export class Network {
 
   /** Mean negative log-likelihood of `labels` under the last logits; its gradient goes into the last layer's output gradient. */
   lossAndGradient(n: number, labels: ArrayLike<number>): number {
-    return L.nllLoss(this.logits, this.douts[this.douts.length - 1], labels, n, CLASSES);
+    return this.layers.nllLoss(this.logits, this.douts[this.douts.length - 1], labels, n, CLASSES);
   }
 
   /** Back-propagates the last layer's output gradient (set by lossAndGradient); sets `grads` (overwritten). */
@@ -86,50 +85,41 @@ export class Network {
   }
 
   private forwardLayer(i: number, layer: PlacedLayer, x: Tensor, y: Tensor, n: number, mode: PassMode): void {
-    const { spec, input: s, output: o, paramOffset: at } = layer;
-    const p = this.params, plane = s.h * s.w, count = n * s.c * plane;
+    const { spec, input: s, output: o, paramOffset: at, paramCount } = layer;
+    const K = this.layers, p = this.params.subarray(at, at + paramCount), plane = s.h * s.w, count = n * s.c * plane;
     switch (spec.kind) {
-      case 'conv3': return this.conv.forward(x, p.subarray(at, at + layer.paramCount), y, n, s.c, o.c, s.h, s.w);
-      case 'conv1': return L.conv1Forward(x, p, at, y, n, s.c, o.c, plane);
-      case 'batchnorm':
-        for (let c = 0; c < s.c; c++) {
-          this.invStd[i]![c] = L.batchNormForward(x, y, this.xhat[i]!, p[at + c], p[at + s.c + c], this.stats, layer.statOffset + c, layer.statOffset + s.c + c, mode.train, n, s.c, c, plane);
-        }
-        return;
-      case 'relu': return L.reluForward(x, y, count);
+      case 'conv3': return this.conv.forward(x, p, y, n, s.c, o.c, s.h, s.w);
+      case 'conv1': return K.conv1Forward(x, p, y, n, s.c, o.c, plane);
+      case 'batchnorm': return K.batchNormForward(x, y, this.xhat[i]!, p, this.stats.subarray(layer.statOffset, layer.statOffset + layer.statCount), this.invStd[i]!, mode.train, n, s.c, plane);
+      case 'relu': return K.reluForward(x, y, count);
       case 'dropout':
         this.rate[i] = mode.train ? mode.dropout : 0;
         if (this.rate[i] === 0) y.set(x.subarray(0, count));
-        else L.dropoutForward(x, y, this.kept[i]!, mode.dropout, dropoutSeed(mode.maskSeed, i), mode.maskStep, count);
+        else K.dropoutForward(x, y, this.mask[i]!, mode.dropout, dropoutSeed(mode.maskSeed, i), mode.maskStep, count);
         return;
-      case 'maxpool': return L.maxPoolForward(x, y, this.argmax[i]!, n * s.c, s.h, s.w);
-      case 'gap': return L.gapForward(x, y, n * s.c, plane);
-      case 'linear': return L.linearForward(x, p, at, y, n, size(s), o.c);
+      case 'maxpool': return K.maxPoolForward(x, y, n * s.c, s.h, s.w);
+      case 'gap': return K.gapForward(x, y, n * s.c, plane);
+      case 'linear': return K.linearForward(x, p, y, n, size(s), o.c);
     }
   }
 
   private backwardLayer(i: number, layer: PlacedLayer, x: Tensor, y: Tensor, dy: Tensor, dx: Tensor | null, n: number): void {
-    const { spec, input: s, output: o, paramOffset: at } = layer;
-    const p = this.params, g = this.grads, plane = s.h * s.w, count = n * s.c * plane;
+    const { spec, input: s, output: o, paramOffset: at, paramCount } = layer;
+    const K = this.layers, p = this.params.subarray(at, at + paramCount), g = this.grads.subarray(at, at + paramCount);
+    const plane = s.h * s.w, count = n * s.c * plane;
     switch (spec.kind) {
-      case 'conv3': return this.conv.backward(x, p.subarray(at, at + layer.paramCount), dy, dx, g.subarray(at, at + layer.paramCount), n, s.c, o.c, s.h, s.w);
-      case 'conv1': return L.conv1Backward(x, p, g, at, dy, dx, n, s.c, o.c, plane);
-      case 'batchnorm':
-        for (let c = 0; c < s.c; c++) {
-          const [dGamma, dBeta] = L.batchNormBackward(dy, this.xhat[i]!, dx, p[at + c], this.invStd[i]![c], n, s.c, c, plane);
-          g[at + c] += dGamma;
-          g[at + s.c + c] += dBeta;
-        }
-        return;
-      case 'relu': if (dx) L.reluBackward(y, dy, dx, count); return;
+      case 'conv3': return this.conv.backward(x, p, dy, dx, g, n, s.c, o.c, s.h, s.w);
+      case 'conv1': return K.conv1Backward(x, p, g, dy, dx, n, s.c, o.c, plane);
+      case 'batchnorm': return K.batchNormBackward(dy, this.xhat[i]!, dx, p, g, this.invStd[i]!, n, s.c, plane);
+      case 'relu': if (dx) K.reluBackward(y, dy, dx, count); return;
       case 'dropout':
         if (!dx) return;
         if (this.rate[i] === 0) dx.set(dy.subarray(0, count));
-        else L.dropoutBackward(dy, dx, this.kept[i]!, this.rate[i], count);
+        else K.dropoutBackward(dy, dx, this.mask[i]!, count);
         return;
-      case 'maxpool': if (dx) L.maxPoolBackward(dy, dx, this.argmax[i]!, count, n * size(o)); return;
-      case 'gap': if (dx) L.gapBackward(dy, dx, n * s.c, plane); return;
-      case 'linear': return L.linearBackward(x, p, g, at, dy, dx, n, size(s), o.c);
+      case 'maxpool': if (dx) K.maxPoolBackward(x, dy, dx, n * s.c, s.h, s.w); return;
+      case 'gap': if (dx) K.gapBackward(dy, dx, n * s.c, plane); return;
+      case 'linear': return K.linearBackward(x, p, g, dy, dx, n, size(s), o.c);
     }
   }
 }
