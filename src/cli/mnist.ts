@@ -14,7 +14,8 @@ import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from './module-worker';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
 import { checkMnistResults, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type MnistResults } from '../mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN, type EpochMetrics } from '../mnist/training';
@@ -256,7 +257,7 @@ async function main(): Promise<void> {
     const record = results.copies[index];
     record.state = 'running';
     const job: CopyJob = { layers: results.model.layers, run, copy: record.settings, float64: asked.arithmetic === 'float64' };
-    const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
+    const worker = moduleWorker('mnist-worker', import.meta.url, { workerData: { job } });
     workers.add(worker);
     return new Promise<void>((done) => {
       worker.on('message', (m: CopyEvent) => {
