@@ -4,7 +4,7 @@
  * outputs must match the in-repo command line's bit for bit; the built page must run from the package's `serve` and
  * from a sub-path of a plain static server.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,18 +19,14 @@ const SPEC = { preset: 'era-v1', steps: 200, x: { param: 'lr', min: 0.1, max: 10
 /** The environment without npm's variables and without the repository on PATH. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')).map(([k, v]) => [k, k === 'PATH' ? v!.split(':').filter((p) => !p.startsWith(repo)).join(':') : v]));
 const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-/** stdout and stderr and the exit code of a command that may fail. */
-function attempt(cmd: string, args: string[], cwd: string): { stdout: string; stderr: string; code: number } {
-  try {
-    const r = execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { stdout: r, stderr: '', code: 0 };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; status: number };
-    return { stdout: x.stdout, stderr: x.stderr, code: x.status };
-  }
-}
+/** stdout, stderr and the exit code of a command that may fail; several run at once (npx takes 1.5 s to start). */
+const attempt = (cmd: string, args: string[], cwd: string) => new Promise<{ stdout: string; stderr: string; code: number }>((done) => {
+  execFile(cmd, args, { cwd, env, encoding: 'utf8' }, (e, stdout, stderr) => done({ stdout, stderr, code: e ? (e.code as number) : 0 }));
+});
 
 let work = '', app = '', tarball = '';
+/** The installed command without npx's start-up (npx is tried on --version, --help and sweep). */
+const bin = () => join(app, 'node_modules/.bin/backprop-sweeper');
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'sweeper-package-'));
   // What prepack does (the page, then lib/), without the type check npm test has just done.
@@ -52,22 +48,23 @@ describe('the package installed from its tarball', () => {
     expect(files.filter((f) => /^(src|test|bench|examples)\/|\.ts$(?<!\.d\.ts)|\.map$|-idx[13]-ubyte/.test(f))).toEqual([]);
   });
 
-  it('answers --help and --version, and mnist --help', () => {
+  it('answers --help and --version, and mnist --help', async () => {
     const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
-    expect(run('npx', ['backprop-sweeper', '--version'], app).trim()).toBe(version);
-    expect(run('npx', ['backprop-sweeper', '--help'], app)).toMatch(/sweep.*\n.*merge.*\n.*mnist.*\n.*serve/);
-    expect(run('npx', ['backprop-sweeper', 'mnist', '--help'], app)).toMatch(/usage/);
-    const unknown = attempt('npx', ['backprop-sweeper', 'swep'], app);
+    const [v, help, mnist, unknown] = await Promise.all([attempt('npx', ['backprop-sweeper', '--version'], app), attempt('npx', ['backprop-sweeper', '--help'], app), attempt(bin(), ['mnist', '--help'], app), attempt(bin(), ['swep'], app)]);
+    expect(v.stdout.trim()).toBe(version);
+    expect(help.stdout).toMatch(/sweep.*\n.*merge.*\n.*mnist.*\n.*serve/);
+    expect(mnist.stdout).toMatch(/usage/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "swep"/);
   });
 
-  it('sweeps as npm run sweep does: the same files bit for bit on the CPU engine, the same messages and exit codes', () => {
+  it('sweeps as npm run sweep does: the same files bit for bit on the CPU engine, the same messages and exit codes', async () => {
     writeFileSync(join(work, 'spec.json'), JSON.stringify(SPEC));
     writeFileSync(join(work, 'bad.json'), JSON.stringify({ ...SPEC, steps: -1 }));
     const args = (out: string) => ['sweep', join(work, 'spec.json'), '--backend', 'cpu', '--threads', '2', '--out', join(work, out)];
-    const pkg = attempt('npx', ['backprop-sweeper', ...args('pkg')], app);
-    const own = attempt(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args('own').slice(1)], repo);
+    const bad = ['sweep', join(work, 'bad.json'), '--backend', 'cpu'];
+    const inRepo = (a: string[]) => attempt(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...a.slice(1)], repo);
+    const [pkg, own, badPkg, badOwn] = await Promise.all([attempt('npx', ['backprop-sweeper', ...args('pkg')], app), inRepo(args('own')), attempt(bin(), bad, app), inRepo(bad)]);
     expect(pkg.code).toBe(0);
     const same = (text: string, out: string) => text.replaceAll(join(work, out), 'OUT').replace(/^(elapsed|speed) .*$/gm, '$1').replace(/cells finished, [\d.]+ s/g, 'cells finished');
     expect(same(pkg.stdout, 'pkg')).toBe(same(own.stdout, 'own'));
@@ -76,8 +73,6 @@ describe('the package installed from its tarball', () => {
     for (const f of files.filter((f) => f !== 'results.json')) expect(readFileSync(join(work, 'pkg', f)).equals(readFileSync(join(work, 'own', f))), f).toBe(true);
     const results = (dir: string) => { const r = JSON.parse(readFileSync(join(work, dir, 'results.json'), 'utf8')); delete r.timings; delete r.sha256.head; return r; };
     expect(results('pkg')).toEqual(results('own'));
-    const bad = ['sweep', join(work, 'bad.json'), '--backend', 'cpu'];
-    const badPkg = attempt('npx', ['backprop-sweeper', ...bad], app), badOwn = attempt(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...bad.slice(1)], repo);
     expect([badPkg.code, badPkg.stderr]).toEqual([badOwn.code, badOwn.stderr]);
     expect(badPkg.code).toBe(1);
   }, 60_000);
