@@ -71,7 +71,13 @@ export async function serve(argv: string[]): Promise<Server | undefined> {
   const root = values.dir ?? fileURLToPath(new URL('../../dist/', import.meta.url));
   if (!existsSync(join(root, 'index.html'))) { process.stderr.write(`${root} holds no index.html: build the page with npm run build (in the repository), or give --dir\n`); process.exit(1); }
   const server = staticServer(normalize(root));
-  await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(port, values.host ?? '127.0.0.1', ok); });
+  try {
+    await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(port, values.host ?? '127.0.0.1', ok); });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code === 'EADDRINUSE' ? 'the port is in use' : (e as Error).message}): give another --port (0 picks a free one)${code === 'EADDRINUSE' ? '' : ' or --host'}\n`);
+    process.exit(1);
+  }
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   const host = values.host && values.host !== '0.0.0.0' ? values.host : '127.0.0.1';
