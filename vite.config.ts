@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Relative asset URLs: dist/ works from any sub-path (https://host/some/project/) on a plain static server.
+  base: './',
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {

@@ -8,22 +8,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compareOutputs, compareReplicaCounts } from '../core/compare';
-import { chooseDevice, cpuAdapter, cpuEngineName, type DeviceChoice, type GpuAvailability } from '../core/engine';
+import { cpuAdapter, cpuEngineName } from '../core/engine';
 import { gridSize } from '../core/grid';
 import { allocateOutputs, copyCell, isComputed, OUTPUT_NAMES, outputsAt, type SweepOutputs } from '../core/outputs';
 import type { ReplicaRunResult } from '../core/replica-run';
 import { partRange, resultsHead } from '../core/results';
 import { rate, type Checkpoint, type RunOptions, type RunProgress, type RunResult } from '../core/run';
-import { isMlp, parseSpecText, replicaCount, type SweepSpec } from '../core/spec';
+import { parseSpecText, replicaCount, type SweepSpec } from '../core/spec';
 import type { CpuPool } from '../cpu/pool';
-import { NoAdapterError } from '../gpu/device';
-import { SweepInterruptedError, type GpuTrainer } from '../gpu/trainer';
 import { BACKENDS, parseCliArgs, type BackendFlag, type CliArgs, type Shard } from './args';
 import { writeFileAtomic } from './atomic';
 import { earlierRunProblem, prepareOutDir, readSpecFile } from './files';
 import { commandLine, lockPath, takeLock } from './lock';
 import { createNodePool } from './node-cpu';
-import { createNodeTrainer } from './node-gpu';
+import { pickEngine, runOnGpu } from './engines';
 import { readResults, writeResults } from './results-file';
 import { formatAgreement, formatSummary } from './summary';
 import { writeSweepFiles } from './write-outputs';
@@ -42,36 +40,6 @@ function progressPrinter(label: string): (p: RunProgress) => void {
     // Steps advance within a tile before any of its cells finish: both counts, in words.
     process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${pct}% of the network-steps, ${p.cellsDone.toLocaleString('en-US')} of ${p.cells.toLocaleString('en-US')} cells finished, ${(p.elapsedMs / 1000).toFixed(1)} s${process.stderr.isTTY ? '   ' : '\n'}`);
   };
-}
-
-/** The engine for the backend asked for: a GPU trainer (kept for the run) or the CPU pool, and why. */
-async function pickEngine(backend: BackendFlag, threads: number): Promise<{ choice: DeviceChoice; trainer?: GpuTrainer }> {
-  if (backend === 'cpu' || backend === 'cpu-f32') return { choice: chooseDevice('cpu', { missing: 'not asked for' }, threads) };
-  let trainer: GpuTrainer | undefined, gpu: GpuAvailability;
-  try {
-    trainer = await createNodeTrainer();
-    gpu = { adapter: trainer.gpu.adapter, isFallback: trainer.gpu.isFallback };
-  } catch (e) {
-    // auto falls back to the CPU on any GPU start-up failure (no adapter, no Dawn or Vulkan on this node), and says why.
-    if (backend === 'webgpu') throw e;
-    gpu = { missing: e instanceof NoAdapterError ? e.message : `WebGPU failed to start: ${(e as Error).message}` };
-  }
-  const choice = chooseDevice(backend === 'auto' ? 'auto' : 'webgpu', gpu, threads);
-  if (choice.device === 'webgpu') return { choice, trainer };
-  trainer?.gpu.device.destroy();
-  return { choice };
-}
-
-async function runOnGpu(trainer: GpuTrainer, spec: SweepSpec, options: RunOptions): Promise<{ run: RunResult; error?: string }> {
-  try {
-    if (!isMlp(spec)) await trainer.pipeline(spec.activation); // compile before the clock starts (an MLP's compiles in run)
-    return { run: await trainer.run(spec, { ...options, sleepWhileWaiting: true }) };
-  } catch (e) {
-    if (e instanceof SweepInterruptedError) return { run: e.partial, error: e.message };
-    throw e;
-  } finally {
-    trainer.gpu.device.destroy();
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { moduleWorker } from './module-worker';
 import { DEFAULT_MODEL, describeLayer, placeModel } from '../mnist/model';
 import { checkMnistResults, formatTable, maxCopies, metricsCsv, mnistJsonCharsPerCopy, newResults, recordCopyEvent, weightsFile, type CopyEvent, type MnistResults } from '../mnist/sweep';
 import { DEFAULT_COPY, DEFAULT_RUN } from '../mnist/training';
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
   } else {
     // CPU: one worker thread per copy, `threads` at a time (src/mnist/copy-pool.ts), each running ./mnist-worker.ts.
     const spawn: SpawnCopy<CopyJob> = (job, onReport, onError) => {
-      const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./mnist-worker.ts', import.meta.url).href, job } });
+      const worker = moduleWorker('mnist-worker', import.meta.url, { workerData: { job } });
       worker.on('message', onReport);
       worker.on('error', onError);
       worker.on('exit', () => onError(new Error('its worker exited')));

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { CpuPool } from '../cpu/pool';
 import type { FromWorker } from '../cpu/protocol';
+import { moduleWorker } from './module-worker';
 
 let kernelModule: WebAssembly.Module | undefined;
 
@@ -26,7 +26,7 @@ export function loadKernelModule(): WebAssembly.Module {
 /** A pool of `threads` worker threads (default: every core Node reports, os.availableParallelism()). */
 export function createNodePool(threads = availableParallelism()): CpuPool {
   return new CpuPool((onMessage, onError) => {
-    const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: new URL('./cpu-worker.ts', import.meta.url).href } });
+    const worker = moduleWorker('cpu-worker', import.meta.url);
     let terminating = false; // terminate() makes the thread exit with code 1: not a failure
     worker.on('message', (message: FromWorker) => onMessage(message));
     worker.on('error', onError);

@@ -57,7 +57,7 @@ export function describeAdapter(adapter: GPUAdapter): { adapter: string; isFallb
   const info = adapter.info;
   const name = [info.vendor, info.architecture].filter(Boolean).join(' / ') || info.description || 'unknown adapter';
   // Newer browsers report isFallbackAdapter in adapter.info; older ones (and the types) on the adapter.
-  const isFallback = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? adapter.isFallbackAdapter);
+  const isFallback = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
   return { adapter: name, isFallback };
 }
 
