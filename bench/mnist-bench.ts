@@ -51,3 +51,45 @@ export async function measureMnistGpu(gpu: GpuContext, shaders: MnistShaders, ba
     trainer.destroy();
   }
 }
+
+/** Where one WGSL training step's time goes: milliseconds per kind of dispatch (its label less the layer number). */
+export interface MnistKernelTime { kernel: string; dispatches: number; ms: number; share: number }
+
+/**
+ * One step of one copy at `batch`, each dispatch submitted and waited for alone (MnistGpuTrainer.profileStep), summed
+ * by kernel, largest first. Waiting after each dispatch adds a little to each, so the sum exceeds a pipelined step.
+ */
+export async function profileMnistGpu(gpu: GpuContext, shaders: MnistShaders, batch: number): Promise<MnistKernelTime[]> {
+  const trainer = await MnistGpuTrainer.create(gpu, shaders, model, [DEFAULT_COPY], batch, 16);
+  try {
+    const timings = await trainer.profileStep(randomImages(batch), labels(batch), batch, [0.01], 1);
+    const total = timings.reduce((a, t) => a + t.ms, 0);
+    const byKernel = new Map<string, MnistKernelTime>();
+    for (const t of timings) {
+      const kernel = t.label.replace(/ layer \d+/, '');
+      const row = byKernel.get(kernel) ?? { kernel, dispatches: 0, ms: 0, share: 0 };
+      row.dispatches++;
+      row.ms += t.ms;
+      row.share = row.ms / total;
+      byKernel.set(kernel, row);
+    }
+    return [...byKernel.values()].sort((a, b) => b.ms - a.ms);
+  } finally {
+    trainer.destroy();
+  }
+}
+
+/**
+ * Floating-point operations to train on one image: 2 per multiply-add, and a training step taken as three forward
+ * passes' multiply-adds (forward, input gradient, weight gradient), the usual count; the pointwise layers are left out.
+ */
+export const MNIST_TRAIN_FLOP_PER_IMAGE = 2 * 3 * model.forwardMacs;
+
+/** The WGSL trainer: one copy's arithmetic rate against the adapter's multiply-add peak, and its step by kernel. */
+export interface MnistWgslProfile { adapter: string; batch: number; gflopPerSecond: number; peakGflopPerSecond: number; kernels: MnistKernelTime[] }
+
+/** The profile's lines for the console: the rate against the peak, then each kernel's share of a step. */
+export function formatWgslProfile(p: MnistWgslProfile): string {
+  const head = `WGSL trainer on ${p.adapter}, one copy, batch ${p.batch}: ${p.gflopPerSecond.toFixed(2)} GFLOP/s of the adapter's ${p.peakGflopPerSecond.toFixed(1)} GFLOP/s multiply-add peak (${(100 * p.gflopPerSecond / p.peakGflopPerSecond).toFixed(1)}%); one step by kernel, each dispatch alone:`;
+  return [head, ...p.kernels.map((k) => `  ${k.kernel.padEnd(34)}${k.ms.toFixed(1).padStart(8)} ms ${(100 * k.share).toFixed(1).padStart(5)}%  (${k.dispatches} dispatch${k.dispatches === 1 ? '' : 'es'})`)].join('\n');
+}

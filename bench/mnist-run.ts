@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Browser } from 'playwright-core';
 import { acquireNodeGpu } from '../src/cli/node-gpu';
 import { readMnistShaders } from '../src/cli/mnist-data';
-import { measureMnistCpu, measureMnistGpu } from './mnist-bench';
+import { measureMnistCpu, measureMnistGpu, MNIST_TRAIN_FLOP_PER_IMAGE, profileMnistGpu, type MnistWgslProfile } from './mnist-bench';
+import { measurePeak } from './gpu-bench';
 import { torchAvailable, torchRate, torchRows, type Round } from './mnist-torch';
 import { stats, type Measurement } from './workloads';
 
@@ -39,7 +40,7 @@ const TWIN_COPIES = 2;
  * its twin in interleaved rounds (one thread each, then TWIN_COPIES of each). Returns the twin's same-round ratios
  * (empty without PyTorch).
  */
-export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<Record<string, number>> {
+export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<{ twin: Record<string, number>; wgsl: MnistWgslProfile }> {
   const kernel = new WebAssembly.Module(readFileSync(new URL('../wasm/build/mnist.wasm', import.meta.url)));
   let twin: Record<string, number> = {};
   if (torchAvailable()) {
@@ -64,12 +65,20 @@ export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) =
   if (availableParallelism() !== TWIN_COPIES || !twin.mnistCpuOneThreadVsTorch) record(await cpuThreads(availableParallelism(), s));
   const gpu = await acquireNodeGpu();
   try {
-    for (const copies of [1, s.copies]) record(await measureMnistGpu(gpu, readMnistShaders(), 'mnist-webgpu-node', copies, s.gpuBatch, s.gpuBatches, s.runs));
+    const shaders = readMnistShaders();
+    let oneCopy = NaN;
+    for (const copies of [1, s.copies]) {
+      const m = record(await measureMnistGpu(gpu, shaders, 'mnist-webgpu-node', copies, s.gpuBatch, s.gpuBatches, s.runs));
+      if (copies === 1) oneCopy = m.networkStepsPerSecond.median;
+    }
+    const peak = await measurePeak(gpu.device, readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'));
+    const kernels = await profileMnistGpu(gpu, shaders, s.gpuBatch);
+    return { twin, wgsl: { adapter: gpu.adapter, batch: s.gpuBatch, gflopPerSecond: (oneCopy * MNIST_TRAIN_FLOP_PER_IMAGE) / 1e9, peakGflopPerSecond: peak.flopPerSecond / 1e9, kernels } };
   } finally {
     gpu.device.destroy();
   }
-  return twin;
 }
+
 
 /** Chromium (the bench page at `url`): the CPU engine, the WGSL trainer, TF.js WebGPU and WASM. */
 export async function mnistInChromium(browser: Browser, url: string, s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<void> {
@@ -97,6 +106,8 @@ export function mnistRatios(measurements: Measurement[], s: MnistBenchSizes) {
   return {
     mnistCpuAllThreadsVsOneNode: rate('mnist-cpu-node', threads) / rate('mnist-cpu-node', 1),
     mnistGpuCopiesVsOneNode: rate('mnist-webgpu-node', s.copies) / rate('mnist-webgpu-node', 1),
+    /** Batches differ (the CPU at 128, the GPU at gpuBatch): images/s of one copy, each engine at its own size. */
+    mnistWgslVsCpuEngineOneCopyNode: rate('mnist-webgpu-node', 1) / rate('mnist-cpu-node', 1),
     mnistGpuCopiesVsOneChromium: rate('mnist-webgpu-chromium', s.copies) / rate('mnist-webgpu-chromium', 1),
     mnistGpuOneCopyVsTfjsWebgpuChromium: rate('mnist-webgpu-chromium', 1) / rate('mnist-tfjs-webgpu', 1),
     mnistCpuOneCopyVsTfjsWasmChromium: rate('mnist-cpu-chromium', 1) / rate('mnist-tfjs-wasm', 1),
