@@ -1,8 +1,8 @@
 /**
  * The published package, as a stranger gets it: `npm pack`, installed from the tarball into an empty temporary folder
  * (no repository on the path, no dev dependencies), then its command, its library and its page. The CPU engine's
- * outputs must match the in-repo command line's bit for bit; the built page must run from the package's `serve` and
- * from a sub-path of a plain static server.
+ * outputs must match the in-repo command line's bit for bit, and the browser library's the Node library's; the built
+ * page must run from the package's `serve` and from a sub-path of a plain static server.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 describe('the package installed from its tarball', () => {
   it('holds the compiled command, types, assets and page, and nothing of the repository’s tests or sources', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['lib/cli/bin.js', 'lib/index.js', 'lib/index.d.ts', 'shaders/train.wgsl', 'wasm/build/train.wasm', 'dist/index.html', 'README.md', 'LICENSE']) expect(files).toContain(f);
+    for (const f of ['lib/cli/bin.js', 'lib/index.js', 'lib/index.d.ts', 'lib/browser/index.js', 'lib/browser.d.ts', 'shaders/train.wgsl', 'wasm/build/train.wasm', 'dist/index.html', 'README.md', 'LICENSE']) expect(files).toContain(f);
     expect(files.filter((f) => /^(src|test|bench|examples)\/|\.ts$(?<!\.d\.ts)|\.map$|-idx[13]-ubyte/.test(f))).toEqual([]);
   });
 
@@ -112,6 +112,52 @@ describe('the page, from the package and from a sub-path', () => {
     const page = await openPage(browser!, url);
     await waitForText(page, '#course-summary', /converges fastest/);
     await page.close();
+  }, 60_000);
+
+  it('gives the library in the browser (the exports "browser" condition): sweep() equals the Node library’s bit for bit, rejects bad specs, stops', async () => {
+    const exported = JSON.parse(readFileSync(join(app, 'node_modules/backprop-sweeper/package.json'), 'utf8')).exports['.'].browser;
+    // What Node's library gives, each output's bytes in base64.
+    writeFileSync(join(app, 'node.mjs'), `
+      import { sweep } from 'backprop-sweeper';
+      const spec = JSON.parse(process.argv[2]);
+      const r = await sweep(spec, { backend: 'cpu', threads: 2 });
+      const bad = await sweep({ ...spec, steps: -1 }).catch((e) => e);
+      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, [v.constructor.name, Buffer.from(v.buffer).toString('base64')]]));
+      console.log(JSON.stringify({ outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors] }));
+    `);
+    const node = attempt(process.execPath, ['node.mjs', JSON.stringify(SPEC)], app);
+    // The same from a module script on a static page, importing the package's browser entry by its path.
+    writeFileSync(join(app, 'library.html'), `<!doctype html><script type="module">
+      import { sweep, SpecError } from './node_modules/backprop-sweeper/${exported.default.replace(/^\.\//, '')}';
+      const spec = ${JSON.stringify(SPEC)};
+      const base64 = (v) => btoa(Array.from(new Uint8Array(v.buffer), (b) => String.fromCharCode(b)).join(''));
+      let progress = 0;
+      const r = await sweep(spec, { backend: 'cpu', threads: 2, onProgress: (p) => { progress = p.outputs.finalLoss.filter((l) => !Number.isNaN(l)).length; } });
+      const bad = await sweep({ ...spec, steps: -1 }).catch((e) => e);
+      const stop = new AbortController();
+      const stopped = sweep(spec, { backend: 'cpu', threads: 2, signal: stop.signal });
+      stop.abort();
+      const cancelled = await stopped;
+      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, [v.constructor.name, base64(v)]]));
+      window.answer = { outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors],
+        isSpecError: bad instanceof SpecError, progress, cancelled: [cancelled.status, cancelled.cellsDone < 128] };
+    </script>`);
+    const plain = staticServer(app);
+    await new Promise<void>((ok) => plain.listen(0, '127.0.0.1', ok));
+    try {
+      const page = await openPage(browser!, `http://127.0.0.1:${(plain.address() as AddressInfo).port}/library.html`);
+      await page.waitForFunction(() => 'answer' in window, undefined, { timeout: 30_000 });
+      const { isSpecError, progress, cancelled, ...answer } = await page.evaluate(() => (window as unknown as { answer: Record<string, unknown> }).answer);
+      await page.close();
+      const expected = JSON.parse((await node).stdout);
+      expect(answer).toEqual(expected);
+      expect(expected.outputs.finalLoss[0]).toBe('Float64Array');
+      expect(expected.bad[1]).toMatch(/^invalid sweep spec:\n {2}- steps/);
+      expect([isSpecError, progress, cancelled]).toEqual([true, 128, ['cancelled', true]]);
+    } finally {
+      plain.closeAllConnections();
+      plain.close();
+    }
   }, 60_000);
 
   it('dist/ runs a sweep from https://host/some/project/ on a plain static server', async () => {
