@@ -51,7 +51,10 @@ async function browserBundle() {
   const outDir = join(lib, 'browser');
   await build({
     configFile: false, root, base: './', logLevel: 'warn', worker: { format: 'es' },
-    build: { target: 'es2022', outDir, emptyOutDir: true, copyPublicDir: false, lib: { entry: join(root, 'src/browser.ts'), formats: ['es'], fileName: 'index' } },
+    build: {
+      target: 'es2022', outDir, emptyOutDir: true, copyPublicDir: false, rolldownOptions: { checks: { pluginTimings: false } },
+      lib: { entry: join(root, 'src/browser.ts'), formats: ['es'], fileName: 'index' },
+    },
   });
   const workerUrl = /new URL\(\s*(?:\/\*\s*@vite-ignore\s*\*\/\s*)?new URL\((["`])([\w./-]+\.js)\1,\s*import\.meta\.url\)\.href,\s*(?:""|``)\s*\+\s*import\.meta\.url\s*\)/g;
   let rewritten = 0;
