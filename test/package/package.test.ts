@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticServer } from '../../src/cli/serve';
 import { launch, openPage, waitForText } from '../browser/harness';
@@ -114,7 +115,7 @@ describe('the page, from the package and from a sub-path', () => {
     await page.close();
   }, 60_000);
 
-  it('gives the library in the browser (the exports "browser" condition): sweep() equals the Node library’s bit for bit, rejects bad specs, stops', async () => {
+  it('gives the library in the browser, by the exports "browser" path and through a consumer’s Vite build: sweep() equals the Node library’s bit for bit, rejects bad specs, stops', async () => {
     const exported = JSON.parse(readFileSync(join(app, 'node_modules/backprop-sweeper/package.json'), 'utf8')).exports['.'].browser;
     // What Node's library gives, each output's bytes in base64.
     writeFileSync(join(app, 'node.mjs'), `
@@ -126,9 +127,9 @@ describe('the page, from the package and from a sub-path', () => {
       console.log(JSON.stringify({ outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors] }));
     `);
     const node = attempt(process.execPath, ['node.mjs', JSON.stringify(SPEC)], app);
-    // The same from a module script on a static page, importing the package's browser entry by its path.
-    writeFileSync(join(app, 'library.html'), `<!doctype html><script type="module">
-      import { sweep, SpecError } from './node_modules/backprop-sweeper/${exported.default.replace(/^\.\//, '')}';
+    // The same from a page's module script, importing the library from `from`.
+    const page = (from: string) => `<!doctype html><script type="module">
+      import { sweep, SpecError } from '${from}';
       const spec = ${JSON.stringify(SPEC)};
       const base64 = (v) => btoa(Array.from(new Uint8Array(v.buffer), (b) => String.fromCharCode(b)).join(''));
       let progress = 0;
@@ -141,19 +142,26 @@ describe('the page, from the package and from a sub-path', () => {
       const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, [v.constructor.name, base64(v)]]));
       window.answer = { outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors],
         isSpecError: bad instanceof SpecError, progress, cancelled: [cancelled.status, cancelled.cellsDone < 128] };
-    </script>`);
+    </script>`;
+    // A static page importing the browser entry by its path; a consumer's page importing 'backprop-sweeper', built by Vite.
+    writeFileSync(join(app, 'library.html'), page(`./node_modules/backprop-sweeper/${exported.default.replace(/^\.\//, '')}`));
+    mkdirSync(join(app, 'consumer'));
+    writeFileSync(join(app, 'consumer/index.html'), page('backprop-sweeper'));
+    await build({ root: join(app, 'consumer'), configFile: false, base: './', logLevel: 'warn', build: { target: 'es2022', rolldownOptions: { checks: { pluginTimings: false } } } });
     const plain = staticServer(app);
     await new Promise<void>((ok) => plain.listen(0, '127.0.0.1', ok));
     try {
-      const page = await openPage(browser!, `http://127.0.0.1:${(plain.address() as AddressInfo).port}/library.html`);
-      await page.waitForFunction(() => 'answer' in window, undefined, { timeout: 30_000 });
-      const { isSpecError, progress, cancelled, ...answer } = await page.evaluate(() => (window as unknown as { answer: Record<string, unknown> }).answer);
-      await page.close();
       const expected = JSON.parse((await node).stdout);
-      expect(answer).toEqual(expected);
       expect(expected.outputs.finalLoss[0]).toBe('Float64Array');
       expect(expected.bad[1]).toMatch(/^invalid sweep spec:\n {2}- steps/);
-      expect([isSpecError, progress, cancelled]).toEqual([true, 128, ['cancelled', true]]);
+      for (const path of ['library.html', 'consumer/dist/index.html']) {
+        const tab = await openPage(browser!, `http://127.0.0.1:${(plain.address() as AddressInfo).port}/${path}`);
+        await tab.waitForFunction(() => 'answer' in window, undefined, { timeout: 30_000 });
+        const { isSpecError, progress, cancelled, ...answer } = await tab.evaluate(() => (window as unknown as { answer: Record<string, unknown> }).answer);
+        await tab.close();
+        expect(answer, path).toEqual(expected);
+        expect([isSpecError, progress, cancelled], path).toEqual([true, 128, ['cancelled', true]]);
+      }
     } finally {
       plain.closeAllConnections();
       plain.close();
