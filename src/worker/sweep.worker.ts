@@ -65,7 +65,8 @@ export interface RunRequest {
   cellOrder?: Int32Array;
 }
 
-const threads = browserThreads();
+/** The CPU engine's threads: every core, unless useThreads says otherwise before the pool starts. */
+let threads = browserThreads();
 let gpuSide: Promise<{ gpu: GpuAvailability; trainer?: GpuTrainer }> | undefined;
 let pool: Promise<CpuPool> | undefined;
 let kernel: Promise<WasmKernel> | undefined;
@@ -120,6 +121,12 @@ async function inThread(spec: SweepSpec, cells: Int32Array): Promise<RunResult> 
 }
 
 const api = {
+  /** Sets the CPU engine's threads (the library's `threads` option); before the first init, run or reference. */
+  useThreads(count: number): void {
+    if (pool) throw new Error('useThreads comes before the CPU pool starts');
+    threads = count;
+  },
+
   /** Finds what can run sweeps here (WebGPU adapter, CPU threads) and what 'auto' chooses. */
   async init(): Promise<Capabilities> {
     const [{ gpu }, missing] = await Promise.all([gpuTrainer(), cpuPool().then((p) => p.ready()).then(() => undefined, (e: Error) => e.message)]);
@@ -132,8 +139,9 @@ const api = {
     // The controller first: a Cancel while the device is still being found (after a loss) must reach this run.
     controller?.abort();
     const own = (controller = new AbortController());
-    const { gpu, trainer } = await gpuTrainer();
     const asked = request.arithmetic ?? 'auto';
+    // float64 runs on the CPU: it leaves the GPU alone (a library sweep with backend 'cpu' never starts it).
+    const { gpu, trainer } = asked === 'float64' ? { gpu: { missing: 'not asked for' }, trainer: undefined } : await gpuTrainer();
     const useGpu = trainer !== undefined && (asked === 'float32' || (asked === 'auto' && chooseDevice('auto', gpu, threads, cpuMissing).device === 'webgpu'));
     const arithmetic: Arithmetic = asked === 'float32' ? 'float32' : 'float64';
     let reported = 0;

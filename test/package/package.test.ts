@@ -1,8 +1,8 @@
 /**
  * The published package, as a stranger gets it: `npm pack`, installed from the tarball into an empty temporary folder
  * (no repository on the path, no dev dependencies), then its command, its library and its page. The CPU engine's
- * outputs must match the in-repo command line's bit for bit; the built page must run from the package's `serve` and
- * from a sub-path of a plain static server.
+ * outputs must match the in-repo command line's bit for bit, and the browser library's the Node library's; the built
+ * page must run from the package's `serve` and from a sub-path of a plain static server.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticServer } from '../../src/cli/serve';
 import { launch, openPage, waitForText } from '../browser/harness';
@@ -44,7 +45,7 @@ afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 describe('the package installed from its tarball', () => {
   it('holds the compiled command, types, assets and page, and nothing of the repository’s tests or sources', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['lib/cli/bin.js', 'lib/index.js', 'lib/index.d.ts', 'shaders/train.wgsl', 'wasm/build/train.wasm', 'dist/index.html', 'README.md', 'LICENSE']) expect(files).toContain(f);
+    for (const f of ['lib/cli/bin.js', 'lib/index.js', 'lib/index.d.ts', 'lib/browser/index.js', 'lib/browser.d.ts', 'shaders/train.wgsl', 'wasm/build/train.wasm', 'dist/index.html', 'README.md', 'LICENSE']) expect(files).toContain(f);
     expect(files.filter((f) => /^(src|test|bench|examples)\/|\.ts$(?<!\.d\.ts)|\.map$|-idx[13]-ubyte/.test(f))).toEqual([]);
   });
 
@@ -112,6 +113,59 @@ describe('the page, from the package and from a sub-path', () => {
     const page = await openPage(browser!, url);
     await waitForText(page, '#course-summary', /converges fastest/);
     await page.close();
+  }, 60_000);
+
+  it('gives the library in the browser, by the exports "browser" path and through a consumer’s Vite build: sweep() equals the Node library’s bit for bit, rejects bad specs, stops', async () => {
+    const exported = JSON.parse(readFileSync(join(app, 'node_modules/backprop-sweeper/package.json'), 'utf8')).exports['.'].browser;
+    // What Node's library gives, each output's bytes in base64.
+    writeFileSync(join(app, 'node.mjs'), `
+      import { sweep } from 'backprop-sweeper';
+      const spec = JSON.parse(process.argv[2]);
+      const r = await sweep(spec, { backend: 'cpu', threads: 2 });
+      const bad = await sweep({ ...spec, steps: -1 }).catch((e) => e);
+      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, [v.constructor.name, Buffer.from(v.buffer).toString('base64')]]));
+      console.log(JSON.stringify({ outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors] }));
+    `);
+    const node = attempt(process.execPath, ['node.mjs', JSON.stringify(SPEC)], app);
+    // The same from a page's module script, importing the library from `from`.
+    const page = (from: string) => `<!doctype html><script type="module">
+      import { sweep, SpecError } from '${from}';
+      const spec = ${JSON.stringify(SPEC)};
+      const base64 = (v) => btoa(Array.from(new Uint8Array(v.buffer), (b) => String.fromCharCode(b)).join(''));
+      let progress = 0;
+      const r = await sweep(spec, { backend: 'cpu', threads: 2, onProgress: (p) => { progress = p.outputs.finalLoss.filter((l) => !Number.isNaN(l)).length; } });
+      const bad = await sweep({ ...spec, steps: -1 }).catch((e) => e);
+      const stop = new AbortController();
+      const stopped = sweep(spec, { backend: 'cpu', threads: 2, signal: stop.signal });
+      stop.abort();
+      const cancelled = await stopped;
+      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, [v.constructor.name, base64(v)]]));
+      window.answer = { outputs, axes: r.axes, spec: r.spec, backend: r.backend, adapter: r.adapter, reason: r.reason, status: r.status, cellsDone: r.cellsDone, bad: [bad.name, bad.message, bad.errors],
+        isSpecError: bad instanceof SpecError, progress, cancelled: [cancelled.status, cancelled.cellsDone < 128] };
+    </script>`;
+    // A static page importing the browser entry by its path; a consumer's page importing 'backprop-sweeper', built by Vite.
+    writeFileSync(join(app, 'library.html'), page(`./node_modules/backprop-sweeper/${exported.default.replace(/^\.\//, '')}`));
+    mkdirSync(join(app, 'consumer'));
+    writeFileSync(join(app, 'consumer/index.html'), page('backprop-sweeper'));
+    await build({ root: join(app, 'consumer'), configFile: false, base: './', logLevel: 'warn', build: { target: 'es2022', rolldownOptions: { checks: { pluginTimings: false } } } });
+    const plain = staticServer(app);
+    await new Promise<void>((ok) => plain.listen(0, '127.0.0.1', ok));
+    try {
+      const expected = JSON.parse((await node).stdout);
+      expect(expected.outputs.finalLoss[0]).toBe('Float64Array');
+      expect(expected.bad[1]).toMatch(/^invalid sweep spec:\n {2}- steps/);
+      for (const path of ['library.html', 'consumer/dist/index.html']) {
+        const tab = await openPage(browser!, `http://127.0.0.1:${(plain.address() as AddressInfo).port}/${path}`);
+        await tab.waitForFunction(() => 'answer' in window, undefined, { timeout: 30_000 });
+        const { isSpecError, progress, cancelled, ...answer } = await tab.evaluate(() => (window as unknown as { answer: Record<string, unknown> }).answer);
+        await tab.close();
+        expect(answer, path).toEqual(expected);
+        expect([isSpecError, progress, cancelled], path).toEqual([true, 128, ['cancelled', true]]);
+      }
+    } finally {
+      plain.closeAllConnections();
+      plain.close();
+    }
   }, 60_000);
 
   it('dist/ runs a sweep from https://host/some/project/ on a plain static server', async () => {

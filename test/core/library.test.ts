@@ -1,0 +1,28 @@
+/** What the library's Node and browser entries share (src/library.ts): the spec check, its error, the axes. */
+import { describe, expect, it } from 'vitest';
+import { axesOf, checkedSpec, SpecError } from '../../src/library';
+
+const SPEC = { preset: 'era-v1', steps: 10, x: { param: 'lr', min: 0.1, max: 10, count: 3, scale: 'log' }, y: { param: 'initScale', values: [2, 0.5] } };
+
+describe('the library’s shared part', () => {
+  it('checks a spec given as an object or as JSON text alike, with every default filled in', () => {
+    const spec = checkedSpec(SPEC);
+    expect(checkedSpec(JSON.stringify(SPEC))).toEqual(spec);
+    expect(spec.threshold).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad spec with a SpecError: the messages, and the command line’s text', () => {
+    const error = (() => { try { checkedSpec({ ...SPEC, steps: -1, x: { ...SPEC.x, count: 0 } }); } catch (e) { return e; } })();
+    expect(error).toBeInstanceOf(SpecError);
+    const { errors, message, name } = error as SpecError;
+    expect(errors.length).toBe(2);
+    expect([name, message]).toEqual(['SpecError', `invalid sweep spec:\n${errors.map((e) => `  - ${e}`).join('\n')}`]);
+    expect(() => checkedSpec('{ not json')).toThrow(SpecError);
+  });
+
+  it('gives the axes in cell order, y null for a 1-D sweep', () => {
+    const spec = checkedSpec(SPEC);
+    expect(axesOf(spec)).toEqual({ x: { param: 'lr', values: [0.1, expect.closeTo(1, 12), 10] }, y: { param: 'initScale', values: [2, 0.5] } });
+    expect(axesOf(checkedSpec({ ...SPEC, y: undefined })).y).toBeNull();
+  });
+});
