@@ -12,7 +12,7 @@ import type { ReplicaRunResult } from './core/replica-run';
 import type { Checkpoint, RunProgress, RunStatus } from './core/run';
 import type { SweepSpec } from './core/spec';
 import type { RanOn, SweepProgress, SweepWorkerApi } from './worker/sweep.worker';
-import { axesOf, checkedSpec, type SweepOptionsBase, type SweepResult } from './library';
+import { axesOf, checkedSpec, checkedThreads, type SweepOptionsBase, type SweepResult } from './library';
 
 export type { SweepSpec, SweepOutputs, RunProgress, RunStatus, Checkpoint };
 export { OUTPUT_NAMES } from './core/outputs';
@@ -38,6 +38,7 @@ export async function sweep(spec: unknown, options: SweepOptions = {}): Promise<
   const checked = checkedSpec(spec);
   const asked = options.backend ?? 'auto';
   if (!BACKENDS.includes(asked)) throw new Error(`backend "${asked}" is not one of ${BACKENDS.join(', ')} in a browser`);
+  checkedThreads(options.threads, 1);
   // One expression: bundlers (Vite, webpack) rewrite `new Worker(new URL(...))` only in this exact form.
   const worker = new Worker(new URL('./worker/sweep.worker.ts', import.meta.url), { type: 'module' });
   const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (e) => reject(new Error(`the sweep worker failed: ${e.message || 'it could not start'}`))));

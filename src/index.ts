@@ -16,7 +16,7 @@ import type { BackendFlag } from './cli/args';
 import { pickEngine, runOnGpu } from './cli/engines';
 import { createNodePool } from './cli/node-cpu';
 import { readResults as readResultsFile } from './cli/results-file';
-import { axesOf, checkedSpec, type Axes, type SweepOptionsBase, type SweepResult } from './library';
+import { axesOf, checkedSpec, checkedThreads, type Axes, type SweepOptionsBase, type SweepResult } from './library';
 
 export type { SweepSpec, SweepOutputs, RunProgress, RunStatus, ResultsHead, Checkpoint };
 export { OUTPUT_NAMES } from './core/outputs';
@@ -30,7 +30,7 @@ export interface SweepOptions extends SweepOptionsBase {
 /** Runs a sweep spec (an object, or its JSON text) as `backprop-sweeper sweep` does, without writing files. */
 export async function sweep(spec: unknown, options: SweepOptions = {}): Promise<SweepResult> {
   const parsed = checkedSpec(spec);
-  const asked = options.backend ?? 'auto', threads = options.threads ?? availableParallelism();
+  const asked = options.backend ?? 'auto', threads = checkedThreads(options.threads, availableParallelism());
   const { choice, trainer } = await pickEngine(asked, threads);
   const arithmetic = asked === 'cpu-f32' ? 'float32' : 'float64';
   const backend = choice.device === 'webgpu' ? 'webgpu' : arithmetic === 'float32' ? 'cpu-f32' : 'cpu';

@@ -54,4 +54,11 @@ export function checkedSpec(spec: unknown): SweepSpec {
   return parsed.spec;
 }
 
+/** `threads` as given (a positive whole number) or `fallback` when left out; a RangeError naming the fix otherwise. */
+export function checkedThreads(threads: number | undefined, fallback: number): number {
+  if (threads === undefined) return fallback;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive whole number, not ${String(threads)}; leave it out to use every core`);
+  return threads;
+}
+
 export const axesOf = (spec: SweepSpec): Axes => ({ x: { param: spec.x.param, values: axisValues(spec.x) }, y: spec.y ? { param: spec.y.param, values: axisValues(spec.y) } : null });

@@ -1,6 +1,6 @@
 /** What the library's Node and browser entries share (src/library.ts): the spec check, its error, the axes. */
 import { describe, expect, it } from 'vitest';
-import { axesOf, checkedSpec, SpecError } from '../../src/library';
+import { axesOf, checkedSpec, checkedThreads, SpecError } from '../../src/library';
 
 const SPEC = { preset: 'era-v1', steps: 10, x: { param: 'lr', min: 0.1, max: 10, count: 3, scale: 'log' }, y: { param: 'initScale', values: [2, 0.5] } };
 
@@ -24,5 +24,10 @@ describe('the library’s shared part', () => {
     const spec = checkedSpec(SPEC);
     expect(axesOf(spec)).toEqual({ x: { param: 'lr', values: [0.1, expect.closeTo(1, 12), 10] }, y: { param: 'initScale', values: [2, 0.5] } });
     expect(axesOf(checkedSpec({ ...SPEC, y: undefined })).y).toBeNull();
+  });
+
+  it('takes threads as a positive whole number, or the fallback when left out, and names the fix otherwise', () => {
+    expect([checkedThreads(undefined, 6), checkedThreads(3, 6)]).toEqual([6, 3]);
+    for (const bad of [0, -2, 1.5, Number.NaN]) expect(() => checkedThreads(bad, 6)).toThrow(/positive whole number.*leave it out/);
   });
 });
