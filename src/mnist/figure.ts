@@ -29,7 +29,8 @@ export function mnistFigureSvg(results: MnistResults): string {
   const x = (epoch: number) => CURVES.x + (CURVES.w * (epoch - 1)) / Math.max(1, epochs - 1);
   const s = results.run;
   parts.push(text(20, 30, `MNIST, ${results.copies.length} ${results.copies.length === 1 ? 'copy' : 'copies'} of the ${results.model.paramCount.toLocaleString('en-US')}-parameter model`, 'font-size="20" font-weight="bold"'));
-  parts.push(text(20, 52, `${s.epochs} epochs, batch ${s.batch}, ${s.schedule}, rotation ±${s.rotation}°, ${(s.trainLimit || 60000).toLocaleString('en-US')} training / ${(s.testLimit || 10000).toLocaleString('en-US')} test images; ${results.engine}`, 'font-size="13" fill="#444"'));
+  parts.push(text(20, 52, `${s.epochs} epochs, batch ${s.batch}, ${s.schedule}, rotation ±${s.rotation}°, ${(s.trainLimit || 60000).toLocaleString('en-US')} training / ${(s.testLimit || 10000).toLocaleString('en-US')} test images`, 'font-size="13" fill="#444"'));
+  parts.push(text(20, 69, results.engine, 'font-size="13" fill="#444"'));
   // Curves: axes, ticks, target, one line per copy.
   parts.push(`<rect x="${CURVES.x}" y="${CURVES.y}" width="${CURVES.w}" height="${CURVES.h}" fill="#fff" stroke="#999"/>`);
   const step = (1 - low) > 0.1 ? 0.05 : (1 - low) > 0.03 ? 0.01 : 0.005;
