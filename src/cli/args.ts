@@ -1,13 +1,15 @@
 /** Command-line arguments of `npm run sweep` and `npm run merge`. */
+import { command } from './invocation';
 import { parseArgs } from 'node:util';
 import { CONVERGENCE_RULES, CONVERGENCE_RULE_NAMES, type ConvergenceRule } from '../core/outputs';
 
 export const BACKENDS = ['auto', 'webgpu', 'cpu', 'cpu-f32'] as const;
 export type BackendFlag = (typeof BACKENDS)[number];
 
-export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
-                                   [--compare] [--shard I/N] [--convergence RULE]
-       npm run sweep -- --resume DIR [--shard I/N] [--threads N] [--compare] [--convergence RULE]
+const SWEEP = command('sweep');
+export const USAGE = `usage: ${SWEEP} <spec.json> [--backend auto|webgpu|cpu|cpu-f32] [--threads N] [--out DIR]
+       ${' '.repeat(SWEEP.length)} ${' '.repeat(11)} [--compare] [--shard I/N] [--convergence RULE]
+       ${SWEEP} --resume DIR [--shard I/N] [--threads N] [--compare] [--convergence RULE]
 
   <spec.json>   a sweep spec (see examples/ and README); "-" reads it from standard input
   --backend     auto (default): WebGPU, unless its adapter is missing or a CPU emulation (SwiftShader), then cpu;
@@ -21,16 +23,16 @@ export const USAGE = `usage: npm run sweep -- <spec.json> [--backend auto|webgpu
                 sweep's counts and medians do, so --resume keeps its rule):
 ${CONVERGENCE_RULES.map((r) => `                  ${r.name.padEnd(11)} ${r.detail}${r.name === 'ends-below' ? ' (default)' : ''}`).join('\n')}
   --shard I/N   compute only part I of N (0 ≤ I < N: cells ⌊I·cells/N⌋ … ⌊(I+1)·cells/N⌋ − 1) and write
-                DIR/part-I-of-N.json; npm run merge -- DIR joins the parts into DIR/results.json
+                DIR/part-I-of-N.json; ${command('merge')} DIR joins the parts into DIR/results.json
   --resume DIR  continue the stopped sweep in DIR (its results.json, or part-I-of-N.json with --shard): compute
                 only the cells not done, on the same engine, to the same bits as one uninterrupted run
 
   Ctrl-C (or SIGTERM) stops at the next chunk and writes what is finished, to continue with --resume; a second
   Ctrl-C a second or more later quits at once without writing.`;
 
-export const MERGE_USAGE = `usage: npm run merge -- <DIR | part files…> [--out DIR]
+export const MERGE_USAGE = `usage: ${command('merge')} <DIR | part files…> [--out DIR]
 
-  Joins the part files of a sharded sweep (npm run sweep -- spec.json --shard I/N) into one results.json and its
+  Joins the part files of a sharded sweep (${SWEEP} spec.json --shard I/N) into one results.json and its
   heatmaps, equal to the unsharded run's. Given a directory, takes every part-*-of-*.json in it.
   --out DIR     where results.json and the heatmaps go (default: the parts' directory)`;
 

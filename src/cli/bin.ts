@@ -5,6 +5,7 @@
  * the built page.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { BIN_ENV } from './invocation';
 
 const COMMANDS: Record<string, string> = {
   sweep: 'run a sweep spec headless: results.json and figures (sweep --help)',
@@ -30,5 +31,6 @@ else if (!(command in COMMANDS)) {
   if (command !== 'merge' && process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
   if (command !== 'merge') process.env.XDG_RUNTIME_DIR ??= '/tmp';
   process.argv.splice(2, 1); // the program sees its own arguments, as under npm run
+  process.env[BIN_ENV] = '1'; // its usage and hints name this command, not the repository's npm scripts
   await import(`./${command === 'sweep' ? 'main' : command}.js`);
 }

@@ -1,4 +1,5 @@
 /** File-system steps of the command line that must fail fast, with a message, rather than hang or fail late. */
+import { command } from './invocation';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { SweepSpec } from '../core/spec';
@@ -81,7 +82,7 @@ export function earlierRunProblem(file: string, spec: SweepSpec): string | undef
   if (!read.ok) return `--out ${dir} holds ${basename(file)}, which cannot be read (${read.error}); move it away or give another --out`;
   const { head } = read.results;
   if (head.status !== 'complete') {
-    return `--out ${dir} holds a stopped run (${head.status}, ${head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with npm run sweep -- --resume ${dir}${head.part ? ` --shard ${head.part.index}/${head.part.count}` : ''}, or give another --out`;
+    return `--out ${dir} holds a stopped run (${head.status}, ${head.cellsDone.toLocaleString('en-US')} cells done) that this run would overwrite: continue it with ${command('sweep')} --resume ${dir}${head.part ? ` --shard ${head.part.index}/${head.part.count}` : ''}, or give another --out`;
   }
   if (JSON.stringify(head.spec) !== JSON.stringify(spec)) return `--out ${dir} holds a complete run of another spec (${basename(file)}) that this run would overwrite: give another --out, or move it away`;
   return undefined;

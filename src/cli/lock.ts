@@ -15,6 +15,7 @@
  * Whether the holder still runs is known only on its own host (`process.kill(pid, 0)`): a lock written on another
  * host (a shared file system) is never taken over; the message says to remove it if that process is gone.
  */
+import { command, type CommandName } from './invocation';
 import { closeSync, linkSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +29,10 @@ export function lockPath(dir: string, part?: Shard): string {
   return join(dir, part ? `.part-${part.index}-of-${part.count}.lock` : '.lock');
 }
 
-/** This process's command line as the user typed it, for the holder's description: `npm run <script> -- <arguments>`. */
-export function commandLine(script: string): string {
+/** This process's command line as the user typed it, for the holder's description (`npm run <script> -- <arguments>`, or the package's command). */
+export function commandLine(script: CommandName): string {
   const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)));
-  return `npm run ${script} --${args.length ? ` ${args.join(' ')}` : ''}`;
+  return `${command(script)}${args.length ? ` ${args.join(' ')}` : ''}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * a shard, DIR/part-I-of-N.json), prints a summary. Ctrl-C or SIGTERM stops at the next chunk and writes what is done
  * (with a stopped GPU tile's state), which --resume continues.
  */
+import { command } from './invocation';
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -191,11 +192,11 @@ async function main(): Promise<void> {
   if (shard) {
     const partReplicas = replicaOutputs && outputsAt(replicaOutputs, range.first * R, range.end * R);
     const files = writeResults(outDir, `part-${shard.index}-of-${shard.count}`, head, outputsAt(outputs, range.first, range.end), run.checkpoint, partReplicas);
-    console.log(`wrote       ${files.join(', ')} (cells ${range.first} … ${range.end - 1}); when every part is there: npm run merge -- ${outDir}`);
+    console.log(`wrote       ${files.join(', ')} (cells ${range.first} … ${range.end - 1}); when every part is there: ${command('merge')} ${outDir}`);
   } else {
     console.log(writeSweepFiles(outDir, head, outputs, run.checkpoint, replicaOutputs));
   }
-  if (status !== 'complete') console.log(`stopped     ${done.toLocaleString('en-US')} of ${(range.end - range.first).toLocaleString('en-US')} cells done${run.checkpoint ? `, ${run.checkpoint.cells.length.toLocaleString('en-US')} more partly (their state is saved)` : ''}; continue with: npm run sweep -- --resume ${outDir}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`);
+  if (status !== 'complete') console.log(`stopped     ${done.toLocaleString('en-US')} of ${(range.end - range.first).toLocaleString('en-US')} cells done${run.checkpoint ? `, ${run.checkpoint.cells.length.toLocaleString('en-US')} more partly (their state is saved)` : ''}; continue with: ${command('sweep')} --resume ${outDir}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`);
 
   if (compare && abort.signal.aborted) console.log('compare     skipped: the run was stopped');
   if (compare && fresh.cellsDone > 0 && !abort.signal.aborted) {

@@ -2,6 +2,7 @@
  * `npm run merge -- <DIR | part files…> [--out DIR]`: joins the part files of a sharded sweep
  * (npm run sweep -- spec.json --shard I/N) into results.json and its heatmaps, as the unsharded run writes them.
  */
+import { command } from './invocation';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { mergeResults } from '../core/results';
@@ -29,15 +30,15 @@ const files = inputs.flatMap((input) => {
   try { isDirectory = statSync(input).isDirectory(); } catch (e) { fail(`${input}: cannot read it (${(e as Error).message})`); }
   if (!isDirectory) return [input];
   const parts = readdirSync(input).filter((f) => /^part-\d+-of-\d+\.json$/.test(f)).sort().map((f) => join(input, f));
-  if (parts.length === 0) fail(`${input}: no part-I-of-N.json files in it; write them with npm run sweep -- spec.json --shard I/N --out ${input}`);
+  if (parts.length === 0) fail(`${input}: no part-I-of-N.json files in it; write them with ${command('sweep')} spec.json --shard I/N --out ${input}`);
   return parts;
 });
 const outDir = parsed.args.outDir ?? dirname(files[0]);
 // Before any work: the folder written and every part read are this process's alone until it exits (see lock.ts).
 const outProblem = prepareOutDir(outDir);
 if (outProblem) fail(outProblem);
-const command = commandLine('merge');
-const outLock = takeLock(lockPath(outDir), `--out ${outDir}`, command);
+const holder = commandLine('merge');
+const outLock = takeLock(lockPath(outDir), `--out ${outDir}`, holder);
 if (!outLock.ok) fail(`${outLock.error}, or give another --out`);
 const partLocks = new Map<string, string>(); // lock file → the part it guards (a part named twice is locked once)
 for (const file of files) {
@@ -45,7 +46,7 @@ for (const file of files) {
   if (m) partLocks.set(lockPath(dirname(file), { index: Number(m[1]), count: Number(m[2]) }), file);
 }
 for (const [path, file] of partLocks) {
-  const partLock = takeLock(path, file, command);
+  const partLock = takeLock(path, file, holder);
   if (!partLock.ok) fail(`cannot merge: ${partLock.error}, then merge`);
 }
 const parts = files.map((name) => {

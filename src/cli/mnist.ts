@@ -8,6 +8,7 @@
  * with the copies) as often as keeps their writing under a tenth of the run's time (./progress-writer.ts), and
  * at once on Ctrl-C, so Ctrl-C keeps every finished epoch.
  */
+import { command } from './invocation';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { availableParallelism, totalmem } from 'node:os';
@@ -34,9 +35,10 @@ import { ProgressWriter } from './progress-writer';
 import { copyJobs, type CopyJob } from '../mnist/copy-run';
 import { runCopies, type SpawnCopy } from '../mnist/copy-pool';
 
-export const MNIST_USAGE = `usage: npm run mnist -- [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend auto|webgpu|cpu|cpu-f64]
-                      [--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
-                      [--weight-decay d] [--rotation degrees] [--train-limit n] [--test-limit n]
+const MNIST = command('mnist'), INDENT = ' '.repeat(6 + MNIST.length);
+export const MNIST_USAGE = `usage: ${MNIST} [--lr list] [--seeds n] [--dropout list] [--epochs n] [--backend auto|webgpu|cpu|cpu-f64]
+${INDENT}[--out DIR] [--threads n] [--batch n] [--schedule onecycle|step] [--momentum m]
+${INDENT}[--weight-decay d] [--rotation degrees] [--train-limit n] [--test-limit n]
 
   Trains one copy of the MNIST model (${placeModel(DEFAULT_MODEL).paramCount.toLocaleString('en-US')} parameters) per combination of --lr × --dropout × seeds 1…n, all on the same mini-batches.
   --lr list         peak (one-cycle) or starting (step) learning rates, comma-separated (default ${DEFAULT_COPY.lr})

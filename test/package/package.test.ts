@@ -49,12 +49,16 @@ describe('the package installed from its tarball', () => {
     expect(files.filter((f) => /^(src|test|bench|examples)\/|\.ts$(?<!\.d\.ts)|\.map$|-idx[13]-ubyte/.test(f))).toEqual([]);
   });
 
-  it('answers --help and --version, and mnist --help', async () => {
+  it('answers --help and --version, and each command’s help names the command as typed here, not an npm script', async () => {
     const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
-    const [v, help, mnist, unknown] = await Promise.all([attempt('npx', ['backprop-sweeper', '--version'], app), attempt('npx', ['backprop-sweeper', '--help'], app), attempt(bin(), ['mnist', '--help'], app), attempt(bin(), ['swep'], app)]);
+    const [v, help, mnist, sweep, merge, unknown] = await Promise.all([attempt('npx', ['backprop-sweeper', '--version'], app), attempt('npx', ['backprop-sweeper', '--help'], app),
+      attempt(bin(), ['mnist', '--help'], app), attempt(bin(), ['sweep', '--help'], app), attempt(bin(), ['merge', '--help'], app), attempt(bin(), ['swep'], app)]);
     expect(v.stdout.trim()).toBe(version);
     expect(help.stdout).toMatch(/sweep.*\n.*merge.*\n.*mnist.*\n.*serve/);
-    expect(mnist.stdout).toMatch(/usage/);
+    expect(mnist.stdout).toMatch(/^usage: backprop-sweeper mnist \[--lr/);
+    expect(sweep.stdout).toMatch(/^usage: backprop-sweeper sweep <spec.json>[^]*\n {7}backprop-sweeper sweep --resume DIR[^]*backprop-sweeper merge DIR joins/);
+    expect(merge.stdout).toMatch(/^usage: backprop-sweeper merge <DIR/);
+    for (const text of [mnist.stdout, sweep.stdout, merge.stdout]) expect(text).not.toMatch(/npm run (sweep|merge|mnist) --/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "swep"/);
   });
