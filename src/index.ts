@@ -8,15 +8,14 @@ import { join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { cpuAdapter } from './core/engine';
 import type { SweepOutputs } from './core/outputs';
-import type { ReplicaRunResult } from './core/replica-run';
 import type { ResultsHead } from './core/results';
 import type { Checkpoint, RunProgress, RunStatus } from './core/run';
 import type { SweepSpec } from './core/spec';
-import type { BackendFlag } from './cli/args';
+import { BACKENDS, type BackendFlag } from './cli/args';
 import { pickEngine, runOnGpu } from './cli/engines';
 import { createNodePool } from './cli/node-cpu';
 import { readResults as readResultsFile } from './cli/results-file';
-import { axesOf, checkedSpec, checkedThreads, type Axes, type SweepOptionsBase, type SweepResult } from './library';
+import { axesOf, checkedSpec, checkedThreads, toSweepResult, type Axes, type SweepOptionsBase, type SweepResult } from './library';
 
 export type { SweepSpec, SweepOutputs, RunProgress, RunStatus, ResultsHead, Checkpoint };
 export { OUTPUT_NAMES } from './core/outputs';
@@ -31,6 +30,7 @@ export interface SweepOptions extends SweepOptionsBase {
 export async function sweep(spec: unknown, options: SweepOptions = {}): Promise<SweepResult> {
   const parsed = checkedSpec(spec);
   const asked = options.backend ?? 'auto', threads = checkedThreads(options.threads, availableParallelism());
+  if (!BACKENDS.includes(asked)) throw new RangeError(`backend "${String(asked)}" is not one of ${BACKENDS.join(', ')}`);
   const { choice, trainer } = await pickEngine(asked, threads);
   const arithmetic = asked === 'cpu-f32' ? 'float32' : 'float64';
   const backend = choice.device === 'webgpu' ? 'webgpu' : arithmetic === 'float32' ? 'cpu-f32' : 'cpu';
@@ -47,12 +47,7 @@ export async function sweep(spec: unknown, options: SweepOptions = {}): Promise<
     }
   }
   const { run, error } = outcome;
-  return {
-    spec: parsed, axes: axesOf(parsed), outputs: run.outputs, replicaOutputs: (run as ReplicaRunResult).replicaOutputs,
-    backend, adapter: trainer ? trainer.gpu.adapter : cpuAdapter(arithmetic, threads), reason: choice.reason,
-    status: run.status, cellsDone: run.cellsDone, elapsedMs: run.elapsedMs, networkStepsPerSecond: run.networkStepsPerSecond,
-    ...(error ? { error } : {}),
-  };
+  return toSweepResult(parsed, run, { backend, adapter: trainer ? trainer.gpu.adapter : cpuAdapter(arithmetic, threads), reason: choice.reason }, error);
 }
 
 /** A results folder (its results.json, or a results or part file), read and checked as --resume reads it. */

@@ -1,6 +1,7 @@
 /** What the library's Node and browser entries share (src/library.ts): the spec check, its error, the axes. */
 import { describe, expect, it } from 'vitest';
 import { axesOf, checkedSpec, checkedThreads, SpecError } from '../../src/library';
+import { sweep } from '../../src/index';
 
 const SPEC = { preset: 'era-v1', steps: 10, x: { param: 'lr', min: 0.1, max: 10, count: 3, scale: 'log' }, y: { param: 'initScale', values: [2, 0.5] } };
 
@@ -29,5 +30,11 @@ describe('the library’s shared part', () => {
   it('takes threads as a positive whole number, or the fallback when left out, and names the fix otherwise', () => {
     expect([checkedThreads(undefined, 6), checkedThreads(3, 6)]).toEqual([6, 3]);
     for (const bad of [0, -2, 1.5, Number.NaN]) expect(() => checkedThreads(bad, 6)).toThrow(/positive whole number.*leave it out/);
+  });
+
+  it('the Node sweep() refuses an unknown backend or bad threads before any engine starts, naming the choices', async () => {
+    await expect(sweep(SPEC, { backend: 'gpu' as never })).rejects.toThrow('backend "gpu" is not one of auto, webgpu, cpu, cpu-f32');
+    await expect(sweep(SPEC, { backend: 'cpu', threads: 0 })).rejects.toThrow(/positive whole number/);
+    await expect(sweep({ ...SPEC, steps: -1 }, { backend: 'cpu' })).rejects.toThrow(SpecError);
   });
 });
