@@ -62,7 +62,15 @@ export function mountTraining(host: TrainingHost): () => boolean {
     const run: MnistRun = { id: nextId++, results: newResults(read.run, read.copies, ''), copies: read.copies.map(() => ({})), outcome: 'running', startedMs };
     running = run;
     runButton.disabled = true;
-    const engine = await worker.engine(read.device);
+    let engine: Awaited<ReturnType<typeof worker.engine>>;
+    try {
+      engine = await worker.engine(read.device);
+    } catch (e) {
+      // Nothing trained yet: free Train again and say why, rather than leave it disabled with no word.
+      running = undefined;
+      form.setRunError(`The ${read.device} engine could not start: ${(e as Error).message}. Reload the page, or choose another engine.`);
+      return;
+    }
     run.results.engine = engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`;
     // Every copy trains at once on the GPU; on the CPU a copy waits for a free core (its first progress marks it running).
     run.results.copies.forEach((c) => { c.state = engine.device === 'webgpu' ? 'running' : 'waiting'; });
@@ -79,7 +87,7 @@ export function mountTraining(host: TrainingHost): () => boolean {
       for (const c of run.results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = outcome === 'stopped' ? 'stopped' : 'finished';
       run.outcome = outcome;
     } catch (e) {
-      for (const c of run.results.copies) if (c.state === 'running') c.state = 'failed';
+      for (const c of run.results.copies) if (c.state === 'running' || c.state === 'waiting') c.state = 'failed';
       run.outcome = 'failed';
       form.setRunError(`Training failed: ${(e as Error).message}. The epochs finished before are kept below.`);
     }
