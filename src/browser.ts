@@ -8,11 +8,10 @@ import * as Comlink from 'comlink';
 import { chooseDevice, cpuAdapter } from './core/engine';
 import { gridSize } from './core/grid';
 import { allocateOutputs, copyCell, type SweepOutputs } from './core/outputs';
-import type { ReplicaRunResult } from './core/replica-run';
 import type { Checkpoint, RunProgress, RunStatus } from './core/run';
 import type { SweepSpec } from './core/spec';
 import type { RanOn, SweepProgress, SweepWorkerApi } from './worker/sweep.worker';
-import { axesOf, checkedSpec, checkedThreads, type SweepOptionsBase, type SweepResult } from './library';
+import { checkedSpec, checkedThreads, toSweepResult, type SweepOptionsBase, type SweepResult } from './library';
 
 export type { SweepSpec, SweepOutputs, RunProgress, RunStatus, Checkpoint };
 export { OUTPUT_NAMES } from './core/outputs';
@@ -68,11 +67,7 @@ export async function sweep(spec: unknown, options: SweepOptions = {}): Promise<
     })();
     work.catch(() => {}); // a worker that failed to start settles the race first; this one may reject after it
     const { run, reason } = await Promise.race([work, failed]);
-    return {
-      spec: checked, axes: axesOf(checked), outputs: run.outputs, replicaOutputs: (run as ReplicaRunResult).replicaOutputs,
-      ...engineOf(run.ranOn), reason, status: run.status, cellsDone: run.cellsDone, elapsedMs: run.elapsedMs,
-      networkStepsPerSecond: run.networkStepsPerSecond, ...(run.error ? { error: run.error } : {}),
-    };
+    return toSweepResult(checked, run, { ...engineOf(run.ranOn), reason }, run.error);
   } finally {
     signal?.removeEventListener('abort', cancel);
     worker.terminate();

@@ -4,7 +4,8 @@
  */
 import { axisValues } from './core/grid';
 import type { SweepOutputs } from './core/outputs';
-import type { RunProgress, RunStatus } from './core/run';
+import type { ReplicaRunResult } from './core/replica-run';
+import type { RunProgress, RunResult, RunStatus } from './core/run';
 import { parseSpec, parseSpecText, type SweepSpec } from './core/spec';
 
 /** The options of either entry but the engine (each entry names the engines it has). */
@@ -62,3 +63,12 @@ export function checkedThreads(threads: number | undefined, fallback: number): n
 }
 
 export const axesOf = (spec: SweepSpec): Axes => ({ x: { param: spec.x.param, values: axisValues(spec.x) }, y: spec.y ? { param: spec.y.param, values: axisValues(spec.y) } : null });
+
+/** The result of `run` of `spec` on the engine named by `engine` (why: `reason`); `error`: what stopped it early. */
+export function toSweepResult(spec: SweepSpec, run: RunResult, engine: Pick<SweepResult, 'backend' | 'adapter' | 'reason'>, error?: string): SweepResult {
+  return {
+    spec, axes: axesOf(spec), outputs: run.outputs, replicaOutputs: (run as ReplicaRunResult).replicaOutputs, ...engine,
+    status: run.status, cellsDone: run.cellsDone, elapsedMs: run.elapsedMs, networkStepsPerSecond: run.networkStepsPerSecond,
+    ...(error ? { error } : {}),
+  };
+}

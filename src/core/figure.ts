@@ -9,6 +9,7 @@ import { convergenceLabel, isComputed, outputArray, outputRow, type AnyOutputNam
 import { gridSize } from './grid';
 import { isMlp, replicaCount, type MlpSweepSpec, type SweepSpec } from './spec';
 import { axisTicks } from './ticks';
+import { escapeXml } from './svg';
 
 export interface Figure {
   spec: SweepSpec;
@@ -30,9 +31,8 @@ export const FIGURE_SIZE = { width: 820, height: 660 } as const;
 const PLOT = { x: 92, y: 78, w: 540, h: 500 } as const;
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const rgb = ([r, g, b]: readonly number[]) => `rgb(${r},${g},${b})`;
-const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${escape(content)}</text>`;
+const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${escapeXml(content)}</text>`;
 
 /** The figure's title: "finalLoss over lr × initScale". */
 export function figureTitle(spec: SweepSpec, scale: HeatmapScale): string {

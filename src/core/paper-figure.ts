@@ -10,6 +10,7 @@ import { formatDimension, type PaperViewRow } from './paper-table';
 import type { SweepSpec } from './spec';
 import { axisTicks } from './ticks';
 import { isZoomable, valueAt } from './zoom';
+import { svgText as text } from './svg';
 
 /** One view of a panel: its spec, its cells as an image (data: URL, top row = the largest y), its table entry. */
 export interface PaperView { spec: SweepSpec; cellsHref: string; row: PaperViewRow }
@@ -35,8 +36,6 @@ export function paperPixels(scores: ArrayLike<number>, nx: number, ny: number): 
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const PLOT = 200, GAP = 62, LEFT = 58, PANEL_W = LEFT + PLOT + GAP + PLOT + 24, PANEL_H = 326, TOP = 64, COLUMNS = 3;
-const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${escape(content)}</text>`;
 
 /** Size of the figure in SVG units. */
 export function paperFigureSize(panels: number): { width: number; height: number } {

@@ -6,6 +6,7 @@
 import { viridis } from '../core/heatmap';
 import { accuracyGrid, type AccuracyGrid } from './grid';
 import { formatPercent, type MnistResults } from './sweep';
+import { escapeXml, svgText as text } from '../core/svg';
 
 /** Where the cells go, in SVG units: the axis values and names sit left of and below this box. */
 export interface MapBox { x: number; y: number; w: number; h: number }
@@ -16,8 +17,6 @@ export interface AccuracyMap { svg: string; grid: AccuracyGrid; lo: number; hi: 
 /** Tallest cell (SVG units): a one-row map stays a strip. */
 const MAX_CELL = 90;
 
-const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`;
 const pct = (x: number) => (Number.isNaN(x) ? '–' : formatPercent(x));
 /** A setting's name on an axis. */
 export const axisName = (s: AccuracyGrid['x']): string => (s === 'lr' ? 'learning rate' : s);
@@ -48,7 +47,7 @@ export function accuracyMap(results: MnistResults, box: MapBox, ink = '#000'): A
     const cx = box.x + xi * cw, cy = box.y + (rows - 1 - yi) * ch;
     const [r, g, b] = Number.isNaN(v) ? [220, 220, 220] : viridis(hi > lo ? (v - lo) / (hi - lo) : 1);
     const copies = grid.copies[yi][xi];
-    parts.push(`<g data-copy="${copies[0]}"><title>${escape(`${grid.x} ${grid.xs[xi]}, ${grid.y} ${grid.ys[yi]}: ${pct(v)} (copy ${copies.join(', ')})`)}</title>`
+    parts.push(`<g data-copy="${copies[0]}"><title>${escapeXml(`${grid.x} ${grid.xs[xi]}, ${grid.y} ${grid.ys[yi]}: ${pct(v)} (copy ${copies.join(', ')})`)}</title>`
       + `<rect x="${cx.toFixed(1)}" y="${cy.toFixed(1)}" width="${(cw - 1).toFixed(1)}" height="${(ch - 1).toFixed(1)}" fill="rgb(${r},${g},${b})"/>`
       + (Number.isNaN(v) ? '' : text(cx + cw / 2, cy + ch / 2 + 5, pct(v), `font-size="14" text-anchor="middle" fill="${(r + g + b) / 3 > 128 ? '#000' : '#fff'}"`))
       + '</g>');

@@ -6,6 +6,7 @@
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { accuracyMap } from './accuracy-map';
 import { formatPercent, type MnistResults } from './sweep';
+import { svgText as text } from '../core/svg';
 
 export const MNIST_FIGURE_SIZE = { width: 1100, height: 520 } as const;
 /** The course's target, drawn as a dashed line. */
@@ -14,8 +15,6 @@ const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const CURVES = { x: 70, y: 95, w: 470, h: 340 } as const;
 const MAP = { x: 680, y: 95, w: 380, h: 280 } as const;
 
-const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`;
 const pct = formatPercent;
 
 export function mnistFigureSvg(results: MnistResults): string {

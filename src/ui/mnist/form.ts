@@ -21,7 +21,7 @@ export const FORM_FIELDS: Readonly<Record<keyof MnistFormValues, string>> = {
 
 const FIELDS = Object.keys(FORM_FIELDS) as (keyof MnistFormValues)[];
 /** The table's row of a form field. */
-const rowOf = (field: keyof MnistFormValues): MnistSettingRow => (MNIST_SETTINGS as readonly MnistSettingRow[]).find((r) => r.flag === FORM_FIELDS[field])!;
+export const rowOf = (field: keyof MnistFormValues): MnistSettingRow => (MNIST_SETTINGS as readonly MnistSettingRow[]).find((r) => r.flag === FORM_FIELDS[field])!;
 
 /** The min and max of the form's number inputs, from the table's rows. */
 export function formLimits(): { field: keyof MnistFormValues; min?: number; max?: number }[] {

@@ -4,8 +4,8 @@
  * (one per form field, keyed by the settings table's flags, and `copy`) read and write it. Pure, tested in Node. The
  * runs' results (curves, weights, predictions) stay in the panel's memory (panel.ts), keyed by these ids.
  */
-import { MNIST_SETTINGS, parseMnistSettings, type MnistSettingRow } from '../../mnist/settings';
-import { FORM_FIELDS, MAX_PAGE_COPIES, type MnistFormValues } from './form';
+import { parseMnistSettings } from '../../mnist/settings';
+import { FORM_FIELDS, MAX_PAGE_COPIES, rowOf, type MnistFormValues } from './form';
 
 /** The form as the page opens it (index.html's values), in the canonical text formText writes. */
 export const FORM_DEFAULTS: Readonly<Required<MnistFormValues>> = {
@@ -67,8 +67,6 @@ export function reduceMnist(m: MnistView, action: MnistAction): MnistView {
       return { ...m, copy: action.copy };
   }
 }
-
-const rowOf = (field: keyof MnistFormValues): MnistSettingRow => (MNIST_SETTINGS as readonly MnistSettingRow[]).find((r) => r.flag === FORM_FIELDS[field])!;
 
 /**
  * The field's text in canonical form ("0.05, 0.1"; "cpu" for its alias "cpu-f32"), or the table's message when it is
