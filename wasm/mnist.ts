@@ -1,5 +1,5 @@
 // The float32 CPU kernels of the MNIST model: the three passes of a 3×3 "valid" convolution (stride 1, no padding,
-// no bias), f32x4 SIMD, here; the other layers' kernels in layers.ts and head.ts, exported from this module too
+// no bias), f32x4 SIMD, here for odd planes and in winograd.ts's F(2×2, 3×3) form for even ones; the other layers' kernels in layers.ts and head.ts, exported from this module too
 // (src/mnist/wasm-conv.ts drives them all); src/mnist/conv.ts holds the float64 reference of the same three passes.
 //
 // Layouts (all float32, byte addresses into this memory, placed by the host from heapBase() on):
@@ -7,11 +7,13 @@
 //                                   to 9 past the end, products with zero; src/mnist/wasm-conv.ts keeps 16)
 //   k  : [co][ci][3][3]             the kernel, PyTorch's order
 //   y  : [n][co][h-2][w-2]          the output planes
-//   pad: scratch of padBytes(co, h, w) bytes: one "padded wide" plane per output channel (see PAD below)
+//   pad: scratch of scratchBytes(ci, co, h, w) bytes: here one "padded wide" plane per output channel (see PAD below)
 // Wide planes: an output plane stored with the input's row stride w, so that output pixel p = y·w + x reads input
 // pixels p + ky·w + kx, a contiguous run for every tap; columns x ≥ w−2 of a wide plane are garbage (forward) or zero
 // (backward). A padded wide plane puts PAD(w) = 2w + 2 zeros before the wide plane and 2w + 4 after it, so the
 // backward-input pass gathers every tap without bounds checks.
+
+import { winogradBackward, winogradBytes, winogradFits, winogradForward } from './winograd';
 
 const SLACK: i32 = 8;
 
@@ -22,9 +24,9 @@ export function heapBase(): usize {
 function padOf(w: i32): i32 { return 2 * w + 2; }
 function padPlane(h: i32, w: i32): i32 { return padOf(w) + h * w + 2 * w + 4 + SLACK; }
 
-/** Bytes of the scratch the passes need for `co` output channels of an h × w input. */
-export function padBytes(co: i32, h: i32, w: i32): i32 {
-  return co * padPlane(h, w) * 4;
+/** Bytes of the scratch the passes need for ci → co channels of an h × w input (either form's). */
+export function scratchBytes(ci: i32, co: i32, h: i32, w: i32): i32 {
+  return winogradFits(h, w) ? winogradBytes(ci, co, h, w) : co * padPlane(h, w) * 4;
 }
 
 /** Output channels o and o + 1 of image xb into two wide planes at out and out + wide + 4 floats (each is written up
@@ -98,6 +100,7 @@ function narrow(out: usize, y: usize, b: i32, o: i32, co: i32, h: i32, w: i32): 
 
 /** y = conv3(x, k) for a batch of n images, output channels in pairs (two wide planes of scratch at `pad`). */
 export function conv3Forward(x: usize, k: usize, y: usize, pad: usize, n: i32, ci: i32, co: i32, h: i32, w: i32): void {
+  if (winogradFits(h, w)) { winogradForward(x, k, y, pad, n, ci, co, h, w); return; }
   const inPlane = h * w, second = pad + <usize>((h - 2) * w + 4) * 4;
   for (let b = 0; b < n; b++) {
     const xb = x + <usize>(b * ci * inPlane) * 4;
@@ -237,6 +240,7 @@ function inputGradientPair(dxb: usize, k: usize, pad: usize, c: i32, ci: i32, co
  * the batch), given dy = ∂L/∂y.
  */
 export function conv3Backward(x: usize, k: usize, dy: usize, dx: usize, dk: usize, pad: usize, n: i32, ci: i32, co: i32, h: i32, w: i32): void {
+  if (winogradFits(h, w)) { winogradBackward(x, k, dy, dx, dk, pad, n, ci, co, h, w); return; }
   const inPlane = h * w;
   for (let b = 0; b < n; b++) {
     widen(dy, pad, b, co, h, w);

@@ -15,7 +15,7 @@ type Fn = (...args: number[]) => number;
 interface MnistKernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  padBytes(co: number, h: number, w: number): number;
+  scratchBytes(ci: number, co: number, h: number, w: number): number;
   conv3Forward: Fn; conv3Backward: Fn; conv1Forward: Fn; conv1Backward: Fn; batchNormForward: Fn; batchNormBackward: Fn;
   reluForward: Fn; reluBackward: Fn; dropoutForward: Fn; scaleBy: Fn; maxPoolForward: Fn; maxPoolBackward: Fn;
   gapForward: Fn; gapBackward: Fn; linearForward: Fn; linearBackward: Fn; nllLoss: Fn;
@@ -29,7 +29,7 @@ const SLACK = 16;
 export async function wasmNetwork(module: WebAssembly.Module, model: Model, batch: number): Promise<Network> {
   const instance = await WebAssembly.instantiate(module, { env: { abort: () => { throw new Error('the MNIST WebAssembly kernel aborted'); } } });
   const kernel = instance.exports as unknown as MnistKernelExports;
-  const padBytes = Math.max(0, ...model.layers.filter((l) => l.spec.kind === 'conv3').map((l) => kernel.padBytes(l.output.c, l.input.h, l.input.w)));
+  const padBytes = Math.max(0, ...model.layers.filter((l) => l.spec.kind === 'conv3').map((l) => kernel.scratchBytes(l.input.c, l.output.c, l.input.h, l.input.w)));
   // First count what the network allocates, then grow the memory once: growing detaches every view made before.
   let floats = batch + SLACK; // the labels
   const counter: Arena = { alloc: (length) => { floats += length + SLACK; return new Float32Array(0); } };

@@ -67,8 +67,8 @@ describe('backward passes against finite differences (float64 reference)', () =>
 });
 
 describe('float32 WebAssembly engine against the float64 reference', () => {
-  it('convolution passes for odd and even shapes', async () => {
-    for (const [n, ci, co, h, w] of [[2, 1, 3, 28, 28], [3, 5, 7, 9, 13], [1, 16, 32, 8, 8], [2, 3, 2, 5, 6]]) {
+  it('convolution passes for odd shapes (register tiles) and even ones (Winograd: one channel; 16 → 32; 21 images in chunks of 8 with a ragged last one)', async () => {
+    for (const [n, ci, co, h, w] of [[2, 1, 3, 28, 28], [3, 5, 7, 9, 13], [1, 16, 32, 8, 8], [2, 3, 2, 5, 6], [21, 3, 6, 12, 14]]) {
       const x = Float64Array.from({ length: n * ci * h * w }, (_, j) => uniform01(1, n, j) - 0.5);
       const k = Float64Array.from({ length: co * ci * 9 }, (_, j) => uniform01(2, ci, j) - 0.5);
       const dy = Float64Array.from({ length: n * co * (h - 2) * (w - 2) }, (_, j) => uniform01(3, co, j) - 0.5);
@@ -130,9 +130,9 @@ describe('float32 WebAssembly engine against the float64 reference', () => {
 /** Runs the three passes of wasm/mnist.ts on copies of the arrays in a fresh instance's memory. */
 async function wasmConvPasses(x: Float64Array, k: Float64Array, dy: Float64Array, n: number, ci: number, co: number, h: number, w: number) {
   const instance = await WebAssembly.instantiate(kernelModule, { env: { abort: () => { throw new Error('abort'); } } });
-  const e = instance.exports as unknown as { memory: WebAssembly.Memory; heapBase(): number; padBytes(co: number, h: number, w: number): number; conv3Forward(...a: number[]): void; conv3Backward(...a: number[]): void };
+  const e = instance.exports as unknown as { memory: WebAssembly.Memory; heapBase(): number; scratchBytes(ci: number, co: number, h: number, w: number): number; conv3Forward(...a: number[]): void; conv3Backward(...a: number[]): void };
   const floats = [x.length, k.length, dy.length, dy.length, x.length, k.length];
-  const pad = e.padBytes(co, h, w);
+  const pad = e.scratchBytes(ci, co, h, w);
   const base = (e.heapBase() + 63) & ~63;
   const total = base + pad + floats.reduce((a, b) => a + b + 16, 0) * 4;
   e.memory.grow(Math.ceil(Math.max(0, total - e.memory.buffer.byteLength) / 65536));
