@@ -95,16 +95,22 @@ export function writeImage(set: DigitSet, index: number, degrees: number, out: T
   }
   const angle = (degrees * Math.PI) / 180, cos = Math.cos(angle), sin = Math.sin(angle), centre = (side - 1) / 2;
   for (let r = 0; r < side; r++) {
+    const dy = r - centre, sinDy = sin * dy, cosDy = cos * dy;
     for (let c = 0; c < side; c++) {
       // The source of output pixel (r, c): rotate back by the angle.
-      const dx = c - centre, dy = r - centre;
-      const sx = cos * dx + sin * dy + centre, sy = -sin * dx + cos * dy + centre;
+      const dx = c - centre;
+      const sx = cos * dx + sinDy + centre, sy = -sin * dx + cosDy + centre;
       const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
-      const at = (y: number, x: number) => (y >= 0 && y < side && x >= 0 && x < side ? pixels[base + y * side + x] : 0);
-      const value = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      const value = (1 - fy) * ((1 - fx) * pixelAt(pixels, base, side, y0, x0) + fx * pixelAt(pixels, base, side, y0, x0 + 1))
+        + fy * ((1 - fx) * pixelAt(pixels, base, side, y0 + 1, x0) + fx * pixelAt(pixels, base, side, y0 + 1, x0 + 1));
       out[offset + r * side + c] = (value / 255 - PIXEL_MEAN) / PIXEL_STD;
     }
   }
+}
+
+/** Pixel (y, x) of the side × side image at `base`, or 0 (background) outside it. */
+function pixelAt(pixels: Uint8Array, base: number, side: number, y: number, x: number): number {
+  return y >= 0 && y < side && x >= 0 && x < side ? pixels[base + y * side + x] : 0;
 }
 
 /** The rotation of training image `index` in epoch `epoch`, in degrees. */
