@@ -77,28 +77,20 @@ fn statistics(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups
   }
 }
 
-const UNUSED = 0xffffffffu;
-
-// The (copy, channel) group of element i (k · c + channel), or UNUSED when its image is not in use this step.
-fn group_of(i: u32) -> u32 {
-  let plane = layer.h * layer.w;
-  let kb = i / (plane * layer.ci);
-  if (kb % layer.batch >= step.n) { return UNUSED; }
-  return (kb / layer.batch) * layer.ci + (i / plane) % layer.ci;
-}
+fn group(i: u32) -> u32 { return group_of(i, layer.batch, layer.ci, layer.h * layer.w, step.n); }
 
 @compute @workgroup_size(64)
 fn normalize(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let g = group_of(i);
+  let g = group(i);
   if (g == UNUSED) { return; }
   let k = g / layer.ci;
   let c = g % layer.ci;
-  let h = (x[i] - saved[g * 4u]) * saved[g * 4u + 1u];
-  xhat[i] = h;
   let p = k * layer.param_stride + layer.param_offset;
-  out[i] = params[p + c] * h + params[p + layer.ci + c];
+  let v = batch_normalized(x[i], saved[g * 4u], saved[g * 4u + 1u], params[p + c], params[p + layer.ci + c]);
+  xhat[i] = v.x;
+  out[i] = v.y;
 }
 
 @compute @workgroup_size(64)
@@ -131,7 +123,7 @@ fn reduce_gradients(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
 fn backward_input(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
-  let g = group_of(i);
+  let g = group(i);
   if (g == UNUSED) { return; }
   let k = g / layer.ci;
   let c = g % layer.ci;

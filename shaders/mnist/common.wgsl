@@ -61,3 +61,27 @@ fn lowbias32(v: u32) -> u32 {
   x ^= x >> 16u;
   return x;
 }
+
+// Dropout's factor for element j (its index within its copy's activation) of model layer `index`: keep_scale where
+// kept, 0 where dropped. Kept when lowbias32(base ^ j) ≥ drop_below, base = lowbias32(lowbias32(seed) ^ mask_step),
+// seed = mask_seed + 0x9e3779b9·(index + 1): the draw of src/mnist/layers.ts, so both engines drop the same elements.
+fn dropout_factor(mask_seed: u32, keep_scale: f32, drop_below: u32, index: u32, mask_step: u32, j: u32) -> f32 {
+  let base = lowbias32(lowbias32(mask_seed + 0x9e3779b9u * (index + 1u)) ^ mask_step);
+  return select(0.0, keep_scale, lowbias32(base ^ j) >= drop_below);
+}
+
+const UNUSED = 0xffffffffu;
+
+// The (copy, channel) group (k · channels + channel) of element i of a [K][batch][channels][plane] activation, or
+// UNUSED when its image is not among the step's first n.
+fn group_of(i: u32, batch: u32, channels: u32, plane: u32, n: u32) -> u32 {
+  let kb = i / (plane * channels);
+  if (kb % batch >= n) { return UNUSED; }
+  return (kb / batch) * channels + (i / plane) % channels;
+}
+
+// Batch norm of one value: (xhat, γ·xhat + β), xhat = (x − mean)·inv_std.
+fn batch_normalized(x: f32, mean: f32, inv_std: f32, gamma: f32, beta: f32) -> vec2f {
+  let h = (x - mean) * inv_std;
+  return vec2f(h, gamma * h + beta);
+}

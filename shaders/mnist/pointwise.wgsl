@@ -5,9 +5,8 @@
 // relu_backward:    a = y, b = dy    → out = dy where y > 0, else 0
 // dropout_forward:  a = x            → out = x · keep_scale where kept (training), x (evaluation)
 // dropout_backward: b = dy           → out = dy · keep_scale where kept
-// Element j of copy k (j = (b·c + channel)·h·w + pixel) is kept when lowbias32(base ^ j) ≥ drop_below, where
-// base = lowbias32(lowbias32(seed) ^ step.mask_step) and seed = mask_seed + 0x9e3779b9·(layer.index + 1): the draw of
-// src/mnist/layers.ts, so both engines drop the same elements.
+// Element j of copy k (j = (b·c + channel)·h·w + pixel) is dropped as common.wgsl's dropout_factor says, keyed by
+// layer.index (the dropout layer's).
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
@@ -25,11 +24,8 @@ fn copy_of(i: u32) -> u32 {
 }
 
 fn mask(k: u32, i: u32) -> f32 {
-  let cp = copies[k];
   let per_copy = layer.batch * layer.ci * layer.h * layer.w;
-  let seed = cp.mask_seed + 0x9e3779b9u * (layer.index + 1u);
-  let base = lowbias32(lowbias32(seed) ^ step.mask_step);
-  return select(0.0, cp.keep_scale, lowbias32(base ^ (i % per_copy)) >= cp.drop_below);
+  return dropout_factor(copies[k].mask_seed, copies[k].keep_scale, copies[k].drop_below, layer.index, step.mask_step, i % per_copy);
 }
 
 @compute @workgroup_size(64)

@@ -1,8 +1,8 @@
 /**
  * The WGSL MNIST kernels on a model of ragged shapes against the float64 reference: odd channel counts and odd planes
  * (13 × 13 after the pool, 11 × 11 after the last convolution), so that the convolutions' tiles of 4 pixels × 4
- * channels hang over their rows and channel groups, and only 3 of the batch's 5 images are in use (SwiftShader in CI:
- * no adapter is a failure).
+ * channels hang over their rows and channel groups, and only 3 of the batch's 5 images are in use; the element-wise
+ * layers both fused and alone (src/gpu/mnist/fusion.ts). SwiftShader in CI: no adapter is a failure.
  */
 import { afterAll, expect, it } from 'vitest';
 import { acquireNodeGpu } from '../../src/cli/node-gpu';
@@ -14,9 +14,10 @@ import { FLOAT64_ARENA, Network } from '../../src/mnist/network';
 import { DEFAULT_COPY, DEFAULT_RUN, Trainer } from '../../src/mnist/training';
 import { MnistGpuTrainer } from '../../src/gpu/mnist/trainer';
 
+// A fused block (batch norm, ReLU, dropout: block.wgsl), a dropout alone, and a batch norm and a ReLU alone.
 const ragged: LayerSpec[] = [
   { kind: 'conv3', out: 3 }, { kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'dropout' }, { kind: 'maxpool' },
-  { kind: 'conv1', out: 5 }, { kind: 'conv3', out: 7 }, { kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'dropout' },
+  { kind: 'conv1', out: 5 }, { kind: 'dropout' }, { kind: 'conv3', out: 7 }, { kind: 'batchnorm' }, { kind: 'relu' },
   { kind: 'gap' }, { kind: 'linear', out: CLASSES },
 ];
 const model = placeModel(ragged);

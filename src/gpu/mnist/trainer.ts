@@ -8,16 +8,17 @@ import { describeLoss, DeviceLostError, type GpuContext } from '../device';
 import { compileShader } from '../pipeline';
 import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '../../mnist/model';
 import type { CopySettings } from '../../mnist/training';
+import { layerRoles, type LayerRole } from './fusion';
 import { convTileSizes, COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
 
 /** The MNIST kernels: shaders/mnist/<name>.wgsl, the one list of them (the page bundles, Node reads, the trainer binds these). */
-export const MNIST_SHADER_FILES = ['common', 'conv-tiles', 'conv', 'conv-backward', 'batchnorm', 'pointwise', 'pool', 'head', 'sgd'] as const;
+export const MNIST_SHADER_FILES = ['common', 'conv-tiles', 'conv', 'conv-backward', 'batchnorm', 'block', 'pointwise', 'pool', 'head', 'sgd'] as const;
 /** The WGSL sources, by file name without extension. */
 export type MnistShaders = Record<(typeof MNIST_SHADER_FILES)[number], string>;
 
 /** Binding kinds of each shader module, in binding order (u: uniform, r: read-only storage, w: read-write storage). */
 const BINDINGS: Record<Exclude<keyof MnistShaders, 'common'>, string> = {
-  'conv-tiles': 'urw', conv: 'uurrw', 'conv-backward': 'uurrrw', batchnorm: 'uurrrwwwww', pointwise: 'uurrrw', pool: 'uurww', head: 'uurrrrwwww', sgd: 'urrww',
+  'conv-tiles': 'urw', conv: 'uurrw', 'conv-backward': 'uurrrw', batchnorm: 'uurrrwwwww', block: 'uurrrrrww', pointwise: 'uurrrw', pool: 'uurww', head: 'uurrrrwwww', sgd: 'urrww',
 };
 
 const WORKGROUP = 64;
@@ -52,6 +53,8 @@ export class MnistGpuTrainer {
   private readonly tally: GPUBuffer;
   private readonly predictions: GPUBuffer;
   private readonly layerBuffers: LayerBuffers[];
+  /** How each layer runs (src/gpu/mnist/fusion.ts). */
+  private readonly roles: LayerRole[];
   private readonly forwardPasses: Dispatch[] = [];
   private readonly lossPass: Dispatch;
   private readonly backwardPasses: Dispatch[] = [];
@@ -100,9 +103,12 @@ export class MnistGpuTrainer {
     this.stepBuffer = this.buffer(STEP_FIELDS.length * 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.tally = this.storage(K * 4 * 4);
     this.predictions = this.storage(Math.max(1, K * testCount) * 4);
-    this.layerBuffers = model.layers.map((l) => ({
-      out: this.storage(K * batch * size(l.output) * 4),
-      dout: this.storage(K * batch * size(l.output) * 4),
+    this.roles = layerRoles(model.layers);
+    // A fused batch norm's output and its ReLU's output and gradient are never written or read (fusion.ts).
+    const unused = (i: number, gradient: boolean) => this.roles[i] === 'fused' ? !gradient : this.roles[i] === 'inside' && model.layers[i].spec.kind === 'relu';
+    this.layerBuffers = model.layers.map((l, i) => ({
+      out: this.storage(unused(i, false) ? 16 : K * batch * size(l.output) * 4),
+      dout: this.storage(unused(i, true) ? 16 : K * batch * size(l.output) * 4),
       extra: l.spec.kind === 'maxpool' ? this.storage(K * batch * size(l.output) * 4) : l.spec.kind === 'batchnorm' ? this.storage(K * l.output.c * 16) : undefined,
       xhat: l.spec.kind === 'batchnorm' ? this.storage(K * batch * size(l.output) * 4) : undefined,
     }));
@@ -195,15 +201,25 @@ export class MnistGpuTrainer {
       }
       case 'batchnorm': {
         const perChannel = { ...dims, count: K * s.c };
-        fwd(this.dispatch('batchnorm', 'statistics', perChannel, [step, x, this.params, dout, this.stats, extra!, xhat!, out, this.grads], K * s.c, true));
-        fwd(this.dispatch('batchnorm', 'normalize', { ...dims, count: inCount }, [step, x, this.params, dout, this.stats, extra!, xhat!, out, this.grads], inCount));
-        bwdAll([
-          this.dispatch('batchnorm', 'reduce_gradients', perChannel, [step, x, this.params, dout, this.stats, extra!, xhat!, dx!, this.grads], K * s.c, true),
-          this.dispatch('batchnorm', 'backward_input', { ...dims, count: inCount }, [step, x, this.params, dout, this.stats, extra!, xhat!, dx!, this.grads], inCount),
-        ]);
+        const bn = (entry: string, record: LayerRecord, target: GPUBuffer, groupsOrCount: number, perWorkgroup = false) =>
+          this.dispatch('batchnorm', entry, record, [step, x, this.params, dout, this.stats, extra!, xhat!, target, this.grads], groupsOrCount, perWorkgroup);
+        fwd(bn('statistics', perChannel, out, K * s.c, true));
+        const backward = [bn('reduce_gradients', perChannel, dx!, K * s.c, true), bn('backward_input', { ...dims, count: inCount }, dx!, inCount)];
+        if (this.roles[i] !== 'fused') {
+          fwd(bn('normalize', { ...dims, count: inCount }, out, inCount));
+          bwdAll(backward);
+          return;
+        }
+        // With its ReLU and dropout (block.wgsl): the records carry the dropout layer's index (its masks are keyed by it).
+        const dropout = this.layerBuffers[i + 2], fused = { ...dims, index: i + 2, count: inCount };
+        const block = (entry: string, input: GPUBuffer, gradient: GPUBuffer, target: GPUBuffer) =>
+          this.dispatch('block', entry, fused, [step, this.copiesBuffer, this.params, extra!, input, gradient, xhat!, target], inCount);
+        fwd(block('normalize_relu_dropout', x, dummy, dropout.out));
+        bwdAll([block('dropout_relu_backward', dropout.out, dropout.dout, dout), ...backward]);
         return;
       }
       case 'relu': case 'dropout':
+        if (this.roles[i] === 'inside') return;
         fwd(this.dispatch('pointwise', `${spec.kind}_forward`, { ...dims, count: inCount }, [step, this.copiesBuffer, x, dummy, out], inCount));
         if (dx) bwd(this.dispatch('pointwise', `${spec.kind}_backward`, { ...dims, count: inCount }, [step, this.copiesBuffer, spec.kind === 'relu' ? out : dummy, dout, dx], inCount));
         return;

@@ -1,0 +1,24 @@
+/**
+ * Which layers the WGSL trainer runs fused: a batch norm followed by ReLU then dropout (the course's block) runs as
+ * one forward kernel (batchnorm.wgsl normalize_relu_dropout: one pass where three would read and write every
+ * activation) and one backward kernel ahead of batch norm's own (pointwise.wgsl dropout_relu_backward: dropout's and
+ * ReLU's gradients in one pass, gated by the dropout's output). Pure: the layer table in, a role per layer out.
+ */
+import type { LayerSpec } from '../../mnist/model';
+
+/** 'alone': the layer's own kernels; 'fused': a batch norm that runs its ReLU and dropout too; 'inside': that ReLU
+ *  or dropout (no kernels of its own; the ReLU's buffers are never read). */
+export type LayerRole = 'alone' | 'fused' | 'inside';
+
+/** The role of every layer of `layers` (in order). */
+export function layerRoles(layers: readonly { spec: LayerSpec }[]): LayerRole[] {
+  const roles: LayerRole[] = layers.map(() => 'alone');
+  for (let i = 0; i + 2 < layers.length; i++) {
+    if (layers[i].spec.kind === 'batchnorm' && layers[i + 1].spec.kind === 'relu' && layers[i + 2].spec.kind === 'dropout') {
+      roles[i] = 'fused';
+      roles[i + 1] = roles[i + 2] = 'inside';
+      i += 2;
+    }
+  }
+  return roles;
+}
