@@ -5,7 +5,7 @@
  */
 import { CLASSES, DEFAULT_MODEL, placeModel } from '../src/mnist/model';
 import { DEFAULT_COPY, DEFAULT_RUN, Trainer } from '../src/mnist/training';
-import { wasmNetwork } from '../src/mnist/wasm-conv';
+import { wasmNetwork, type EngineKernels } from '../src/mnist/wasm-conv';
 import { MnistGpuTrainer, type MnistShaders } from '../src/gpu/mnist/trainer';
 import type { GpuContext } from '../src/gpu/device';
 import { uniform01 } from '../src/core/random';
@@ -77,6 +77,50 @@ export async function profileMnistGpu(gpu: GpuContext, shaders: MnistShaders, ba
   } finally {
     trainer.destroy();
   }
+}
+
+/**
+ * Where one step of the float32 CPU engine goes (one copy, this thread, `steps` steps after a warm-up): milliseconds
+ * per step by kernel (the Network's calls into WebAssembly, timed around each; "forward"/"backward" are the 3×3
+ * convolutions'); the rest of a step (the SGD update, the loss's bookkeeping) is "other".
+ */
+export async function profileMnistCpu(kernel: WebAssembly.Module, batch: number, steps: number): Promise<MnistKernelTime[]> {
+  const ms = new Map<string, { calls: number; ms: number }>();
+  const timed = (k: EngineKernels): EngineKernels => new Proxy(k, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      const label = name === 'forward' || name === 'backward' ? `conv3 ${name}` : String(name);
+      return (...args: unknown[]) => {
+        const start = performance.now();
+        const result = value.apply(target, args);
+        const row = ms.get(label) ?? { calls: 0, ms: 0 };
+        row.calls++;
+        row.ms += performance.now() - start;
+        ms.set(label, row);
+        return result;
+      };
+    },
+  });
+  const net = await wasmNetwork(kernel, model, batch, timed);
+  const trainer = new Trainer(net, { ...DEFAULT_RUN, batch }, DEFAULT_COPY);
+  net.input.set(randomImages(batch));
+  const y = labels(batch);
+  trainer.trainStep(batch, y, 0.01);
+  ms.clear();
+  const start = performance.now();
+  for (let s = 0; s < steps; s++) trainer.trainStep(batch, y, 0.01);
+  const total = (performance.now() - start) / steps;
+  const rows = [...ms].map(([kernel, r]) => ({ kernel, dispatches: r.calls / steps, ms: r.ms / steps, share: r.ms / steps / total }));
+  const other = total - rows.reduce((a, r) => a + r.ms, 0);
+  return [...rows, { kernel: 'other', dispatches: 0, ms: other, share: other / total }].sort((a, b) => b.ms - a.ms);
+}
+
+/** The CPU profile's lines for the console. */
+export function formatCpuProfile(batch: number, kernels: MnistKernelTime[]): string {
+  const step = kernels.reduce((a, k) => a + k.ms, 0);
+  return [`CPU engine, one copy, one thread, batch ${batch}: ${step.toFixed(1)} ms a step; by kernel:`,
+    ...kernels.map((k) => `  ${k.kernel.padEnd(34)}${k.ms.toFixed(1).padStart(8)} ms ${(100 * k.share).toFixed(1).padStart(5)}%${k.dispatches ? `  (${k.dispatches} call${k.dispatches === 1 ? '' : 's'})` : ''}`)].join('\n');
 }
 
 /**

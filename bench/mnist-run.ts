@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Browser } from 'playwright-core';
 import { acquireNodeGpu } from '../src/cli/node-gpu';
 import { readMnistShaders } from '../src/cli/mnist-data';
-import { measureMnistCpu, measureMnistGpu, MNIST_TRAIN_FLOP_PER_IMAGE, profileMnistGpu, type MnistWgslProfile } from './mnist-bench';
+import { measureMnistCpu, measureMnistGpu, MNIST_TRAIN_FLOP_PER_IMAGE, profileMnistCpu, profileMnistGpu, type MnistKernelTime, type MnistWgslProfile } from './mnist-bench';
 import { measurePeak } from './gpu-bench';
 import { torchAvailable, torchRate, torchRows, type Round } from './mnist-torch';
 import { stats, type Measurement } from './workloads';
@@ -40,7 +40,7 @@ const TWIN_COPIES = 2;
  * its twin in interleaved rounds (one thread each, then TWIN_COPIES of each). Returns the twin's same-round ratios
  * (empty without PyTorch).
  */
-export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<{ twin: Record<string, number>; wgsl: MnistWgslProfile }> {
+export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<{ twin: Record<string, number>; wgsl: MnistWgslProfile; cpu: MnistKernelTime[] }> {
   const kernel = new WebAssembly.Module(readFileSync(new URL('../wasm/build/mnist.wasm', import.meta.url)));
   let twin: Record<string, number> = {};
   if (torchAvailable()) {
@@ -63,6 +63,7 @@ export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) =
     record(await measureMnistCpu(kernel, 'mnist-cpu-node', 128, s.cpuBatches, s.runs));
   }
   if (availableParallelism() !== TWIN_COPIES || !twin.mnistCpuOneThreadVsTorch) record(await cpuThreads(availableParallelism(), s));
+  const cpu = await profileMnistCpu(kernel, 128, s.cpuBatches);
   const gpu = await acquireNodeGpu();
   try {
     const shaders = readMnistShaders();
@@ -73,7 +74,7 @@ export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) =
     }
     const peak = await measurePeak(gpu.device, readFileSync(new URL('../shaders/peak.wgsl', import.meta.url), 'utf8'));
     const kernels = await profileMnistGpu(gpu, shaders, s.gpuBatch);
-    return { twin, wgsl: { adapter: gpu.adapter, batch: s.gpuBatch, gflopPerSecond: (oneCopy * MNIST_TRAIN_FLOP_PER_IMAGE) / 1e9, peakGflopPerSecond: peak.flopPerSecond / 1e9, kernels } };
+    return { twin, cpu, wgsl: { adapter: gpu.adapter, batch: s.gpuBatch, gflopPerSecond: (oneCopy * MNIST_TRAIN_FLOP_PER_IMAGE) / 1e9, peakGflopPerSecond: peak.flopPerSecond / 1e9, kernels } };
   } finally {
     gpu.device.destroy();
   }

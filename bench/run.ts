@@ -18,7 +18,7 @@ import { benchMlpNode } from './mlp-bench';
 import { benchReplicasNode, REPLICA_BENCH } from './replica-bench';
 import { BARE_NOTE, measureMlpTrainer } from './gpu-bench';
 import { benchSpec, EXP_PER_STEP, FLOP_PER_STEP, MLP_FLOP_PER_STEP, SIZES, STEPS, stats, type Measurement } from './workloads';
-import { formatWgslProfile } from './mnist-bench';
+import { formatCpuProfile, formatWgslProfile } from './mnist-bench';
 import { mnistInChromium, mnistInNode, mnistRatios, mnistSizes } from './mnist-run';
 
 const quick = process.argv.includes('--quick');
@@ -193,7 +193,7 @@ if (replicasOnly) {
 
 if (mnistOnly) {
   log('Node, MNIST:');
-  const { twin, wgsl } = await mnistInNode(mnist, record);
+  const { twin, wgsl, cpu } = await mnistInNode(mnist, record);
   if (!nodeOnly) {
     log('Chromium, MNIST:');
     await build({ configFile: new URL('./vite.config.ts', import.meta.url).pathname });
@@ -206,18 +206,18 @@ if (mnistOnly) {
       await server.close();
     }
   }
-  const report = { date: new Date().toISOString(), quick, versions: versions(), sizes: mnist, ratios: { ...mnistRatios(measurements, mnist), ...twin, mnistWgslFractionOfFlopPeakNode: wgsl.gflopPerSecond / wgsl.peakGflopPerSecond }, wgsl, measurements };
+  const report = { date: new Date().toISOString(), quick, versions: versions(), sizes: mnist, ratios: { ...mnistRatios(measurements, mnist), ...twin, mnistWgslFractionOfFlopPeakNode: wgsl.gflopPerSecond / wgsl.peakGflopPerSecond }, cpu, wgsl, measurements };
   const outFile = process.env.BENCH_OUT ?? new URL('./mnist-results.json', import.meta.url).pathname;
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nMNIST images per second (median of ${mnist.runs}); ${JSON.stringify(report.versions)}`);
   for (const m of measurements) console.log(`${m.backend.padEnd(24)}${String(m.cells).padStart(4)} ${m.networkStepsPerSecond.median.toFixed(1).padStart(10)}  ${m.note ?? ''}`);
-  console.log(`${formatWgslProfile(wgsl)}\nratios: ${JSON.stringify(report.ratios, null, 1)}\nwritten: ${outFile}`);
+  console.log(`${formatCpuProfile(128, cpu)}\n${formatWgslProfile(wgsl)}\nratios: ${JSON.stringify(report.ratios, null, 1)}\nwritten: ${outFile}`);
   process.exit(0);
 }
 
 const node = await inNode();
 log('Node, MNIST:');
-const { twin, wgsl: mnistWgsl } = await mnistInNode(mnist, record);
+const { twin, wgsl: mnistWgsl, cpu: mnistCpu } = await mnistInNode(mnist, record);
 const browser = nodeOnly ? { info: {}, peak: { flopPerSecond: NaN, expPerSecond: NaN }, firstPartialMs: NaN, explorer: undefined } : await inChromium();
 const at = 262144;
 const chromeRate = median('webgpu-chromium', at);
@@ -259,7 +259,7 @@ const ratios = {
 const report = {
   date: new Date().toISOString(), quick, steps, runsPerSize: runs, versions: versions(),
   adapters: { node: node.adapter, chromium: browser.info }, peak: { node: node.peak, chromium: browser.peak },
-  perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, explorer: browser.explorer, mnistWgsl, ratios, measurements,
+  perStep: { flop: FLOP_PER_STEP, exp: EXP_PER_STEP }, firstPartialHeatmapMs: browser.firstPartialMs, explorer: browser.explorer, mnistCpu, mnistWgsl, ratios, measurements,
 };
 const outFile = process.env.BENCH_OUT ?? new URL('./results.json', import.meta.url).pathname;
 mkdirSync(dirname(outFile), { recursive: true });
@@ -273,6 +273,7 @@ for (const x of measurements) console.log(`${x.backend.padEnd(18)}${String(x.cel
 console.log(`\npeak (microkernel): chromium ${(browser.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(browser.peak.expPerSecond / 1e9).toFixed(2)} G exp/s; node ${(node.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(node.peak.expPerSecond / 1e9).toFixed(2)} G exp/s`);
 console.log(`first partial heatmap: ${browser.firstPartialMs.toFixed(0)} ms after Run (512² × 1000, the page)`);
 if (browser.explorer) console.log(`explorer, 1024² × 1000 view: first picture ${browser.explorer.firstPictureMs.toFixed(0)} ms after Run; main thread in long tasks ${(100 * browser.explorer.busyShare).toFixed(0)}% of the next ${(browser.explorer.windowMs / 1000).toFixed(0)} s, longest ${browser.explorer.longestTaskMs.toFixed(0)} ms`);
+console.log(formatCpuProfile(128, mnistCpu));
 console.log(formatWgslProfile(mnistWgsl));
 for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(32)} ${v.toFixed(3)}`);
 console.log(`\nwrote ${outFile}`);

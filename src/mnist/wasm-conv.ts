@@ -25,8 +25,14 @@ interface MnistKernelExports {
  *  and the element-wise ones run in whole vectors of 4 (they keep the slack zero). */
 const SLACK = 16;
 
-/** Builds a float32 Network whose arrays and kernels live in a fresh instance of the compiled mnist.wasm. */
-export async function wasmNetwork(module: WebAssembly.Module, model: Model, batch: number): Promise<Network> {
+/** Every kernel the engine's Network calls. */
+export type EngineKernels = ConvKernels & LayerKernels;
+
+/**
+ * Builds a float32 Network whose arrays and kernels live in a fresh instance of the compiled mnist.wasm. `instrument`
+ * may wrap the kernels (the benchmark times them: bench/mnist-bench.ts profileMnistCpu).
+ */
+export async function wasmNetwork(module: WebAssembly.Module, model: Model, batch: number, instrument = (k: EngineKernels): EngineKernels => k): Promise<Network> {
   const instance = await WebAssembly.instantiate(module, { env: { abort: () => { throw new Error('the MNIST WebAssembly kernel aborted'); } } });
   const kernel = instance.exports as unknown as MnistKernelExports;
   const padBytes = Math.max(0, ...model.layers.filter((l) => l.spec.kind === 'conv3').map((l) => kernel.scratchBytes(l.input.c, l.output.c, l.input.h, l.input.w)));
@@ -43,7 +49,8 @@ export async function wasmNetwork(module: WebAssembly.Module, model: Model, batc
   let next = (base + padBytes + 63) >> 2;
   const arena: Arena = { alloc: (length) => { const view = heap.subarray(next, next + length); next += length + SLACK; return view; } };
   wasm.labels = arena.alloc(batch);
-  return new Network(model, batch, arena, wasm, wasm);
+  const kernels = instrument(wasm);
+  return new Network(model, batch, arena, kernels, kernels);
 }
 
 /** Every kernel of the engine on views of one instance's memory: each call passes the views' byte offsets. */
