@@ -4,7 +4,7 @@
 // src/mnist/layers.ts.
 // statistics: one 64-invocation workgroup per (copy, channel) (layer.count = K·c). Training: the batch's mean and
 //             variance (two passes), the running statistics updated; evaluation: the running ones.
-// normalize:  one invocation per element (layer.count = K·batch·c·h·w): xhat = (x − mean)·invStd, out = γ·xhat + β.
+// (The normalization itself, xhat = (x − mean)·invStd and γ·xhat + β, is block.wgsl's normalize.)
 // reduce_gradients: one workgroup per (copy, channel): ∂L/∂γ = Σ dy·xhat, ∂L/∂β = Σ dy into grads and saved.
 // backward_input: one invocation per element: out = dx = γ·invStd/N · (N·dy − ∂L/∂β − xhat·∂L/∂γ), N = n·h·w.
 
@@ -78,20 +78,6 @@ fn statistics(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups
 }
 
 fn group(i: u32) -> u32 { return group_of(i, layer.batch, layer.ci, layer.h * layer.w, step.n); }
-
-@compute @workgroup_size(64)
-fn normalize(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let i = flat_index(wid, groups, lid);
-  if (i >= layer.count) { return; }
-  let g = group(i);
-  if (g == UNUSED) { return; }
-  let k = g / layer.ci;
-  let c = g % layer.ci;
-  let p = k * layer.param_stride + layer.param_offset;
-  let v = batch_normalized(x[i], saved[g * 4u], saved[g * 4u + 1u], params[p + c], params[p + layer.ci + c]);
-  xhat[i] = v.x;
-  out[i] = v.y;
-}
 
 @compute @workgroup_size(64)
 fn reduce_gradients(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {

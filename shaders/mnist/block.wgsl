@@ -1,14 +1,17 @@
-// The course's block after a convolution, batch norm → ReLU → dropout, fused where the model has it
-// (src/gpu/mnist/fusion.ts): one forward pass and one backward pass in place of five. Batch norm's statistics,
-// reduce_gradients and backward_input stay in batchnorm.wgsl. One invocation per element (layer.count =
-// K·batch·c·h·w, c = layer.ci, planes layer.h × layer.w); elements of images ≥ step.n are left alone. layer.index is
-// the dropout layer's (its masks are keyed by it: common.wgsl dropout_factor); copies: [K] Copy; saved: batch norm's
-// [K][c][4] (mean, 1/√(variance + ε), …; batchnorm.wgsl); params [K][P].
-// normalize_relu_dropout: x = batch norm's input → xhat (batch norm's, for its backward pass) and out = the dropout
-//                         layer's output, max(γ·xhat + β, 0) · the element's dropout factor (evaluation: 1).
-// dropout_relu_backward:  x = the dropout layer's output y, dy = its gradient → out = ∂L/∂(batch norm's output) =
-//                         dy · factor where y > 0, else 0: a kept element's y > 0 exactly where ReLU's output was,
-//                         and a dropped one passes 0 either way. (xhat, params, saved unused.)
+// Batch norm's normalization, with the ReLU and dropout that follow it fused in where the model has the course's block
+// batch norm → ReLU → dropout (src/gpu/mnist/fusion.ts): one forward pass and one backward pass in place of five.
+// Batch norm's statistics, reduce_gradients and backward_input are batchnorm.wgsl's. One invocation per element
+// (layer.count = K·batch·c·h·w, c = layer.ci, planes layer.h × layer.w); elements of images ≥ step.n are left alone.
+// copies: [K] Copy; saved: batch norm's [K][c][4] (mean, 1/√(variance + ε), …; batchnorm.wgsl); params [K][P].
+// normalize:             x = batch norm's input → xhat (for batch norm's backward pass) and out = γ·xhat + β, then
+//                        (FUSED) max(·, 0) times the element's dropout factor (evaluation: 1), the dropout layer's
+//                        output; layer.index is then the dropout layer's (its masks are keyed by it:
+//                        common.wgsl dropout_factor).
+// dropout_relu_backward: (fused blocks) x = the dropout layer's output y, dy = its gradient → out = ∂L/∂(batch
+//                        norm's output) = dy · factor where y > 0, else 0: a kept element's y > 0 exactly where
+//                        ReLU's output was, and a dropped one passes 0 either way. (xhat, params, saved unused.)
+
+override FUSED: bool = false;
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
@@ -27,7 +30,7 @@ fn factor(k: u32, i: u32) -> f32 {
 }
 
 @compute @workgroup_size(64)
-fn normalize_relu_dropout(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn normalize(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = flat_index(wid, groups, lid);
   if (i >= layer.count) { return; }
   let g = group_of(i, layer.batch, layer.ci, layer.h * layer.w, step.n);
@@ -37,6 +40,7 @@ fn normalize_relu_dropout(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgr
   let p = k * layer.param_stride + layer.param_offset;
   let v = batch_normalized(x[i], saved[g * 4u], saved[g * 4u + 1u], params[p + c], params[p + layer.ci + c]);
   xhat[i] = v.x;
+  if (!FUSED) { out[i] = v.y; return; }
   let y = max(v.y, 0.0);
   out[i] = select(y, y * factor(k, i), step.train != 0u);
 }

@@ -1,8 +1,8 @@
 /**
  * Which layers the WGSL trainer runs fused: a batch norm followed by ReLU then dropout (the course's block) runs as
- * one forward kernel (batchnorm.wgsl normalize_relu_dropout: one pass where three would read and write every
- * activation) and one backward kernel ahead of batch norm's own (pointwise.wgsl dropout_relu_backward: dropout's and
- * ReLU's gradients in one pass, gated by the dropout's output). Pure: the layer table in, a role per layer out.
+ * one forward kernel (block.wgsl normalize, FUSED: one pass where three would read and write every activation) and
+ * one backward kernel ahead of batch norm's own (block.wgsl dropout_relu_backward: dropout's and ReLU's gradients in
+ * one pass, gated by the dropout's output). Pure: the layer table in, a role per layer out.
  */
 import type { LayerSpec } from '../../mnist/model';
 

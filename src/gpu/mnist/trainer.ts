@@ -205,17 +205,14 @@ export class MnistGpuTrainer {
           this.dispatch('batchnorm', entry, record, [step, x, this.params, dout, this.stats, extra!, xhat!, target, this.grads], groupsOrCount, perWorkgroup);
         fwd(bn('statistics', perChannel, out, K * s.c, true));
         const backward = [bn('reduce_gradients', perChannel, dx!, K * s.c, true), bn('backward_input', { ...dims, count: inCount }, dx!, inCount)];
-        if (this.roles[i] !== 'fused') {
-          fwd(bn('normalize', { ...dims, count: inCount }, out, inCount));
-          bwdAll(backward);
-          return;
-        }
-        // With its ReLU and dropout (block.wgsl): the records carry the dropout layer's index (its masks are keyed by it).
-        const dropout = this.layerBuffers[i + 2], fused = { ...dims, index: i + 2, count: inCount };
+        // The normalization (block.wgsl); fused with the ReLU and dropout after it, its record carries the dropout
+        // layer's index (the masks are keyed by it) and it writes the dropout layer's output.
+        const fused = this.roles[i] === 'fused', dropout = this.layerBuffers[i + 2];
+        const record = { ...dims, index: fused ? i + 2 : i, count: inCount }, constants = { FUSED: Number(fused) };
         const block = (entry: string, input: GPUBuffer, gradient: GPUBuffer, target: GPUBuffer) =>
-          this.dispatch('block', entry, fused, [step, this.copiesBuffer, this.params, extra!, input, gradient, xhat!, target], inCount);
-        fwd(block('normalize_relu_dropout', x, dummy, dropout.out));
-        bwdAll([block('dropout_relu_backward', dropout.out, dropout.dout, dout), ...backward]);
+          this.dispatch('block', entry, record, [step, this.copiesBuffer, this.params, extra!, input, gradient, xhat!, target], inCount, false, constants);
+        fwd(block('normalize', x, dummy, fused ? dropout.out : out));
+        bwdAll(fused ? [block('dropout_relu_backward', dropout.out, dropout.dout, dout), ...backward] : backward);
         return;
       }
       case 'relu': case 'dropout':
