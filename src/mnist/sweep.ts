@@ -36,7 +36,8 @@ export interface MnistResults {
   data: string;
   model: { layers: LayerSpec[]; paramCount: number };
   run: RunSettings;
-  /** What trained it: "cpu (float32 WebAssembly, 2 threads)", "webgpu (…)". */
+  /** What trained it and why: the CLI's "cpu (float32 WebAssembly, 2 threads; auto: …)", the page's "cpu (float32
+   *  WebAssembly on 2 threads, a copy per thread: …)", "webgpu (…)". */
   engine: string;
   copies: CopyRecord[];
 }

@@ -70,7 +70,7 @@ describe('the MNIST view', () => {
     const [results] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export')]);
     const file = JSON.parse(readFileSync((await results.path())!, 'utf8')) as MnistResults;
     expect(file.copies).toHaveLength(4);
-    expect(file.engine).toMatch(/^cpu \(float32 WebAssembly/);
+    expect(file.engine).toMatch(/^cpu \(float32 WebAssembly on \d+ threads?, a copy per thread, as asked\)$/);
     const [weights] = await Promise.all([page.waitForEvent('download'), page.click('#mnist-export-weights')]);
     const path = (await weights.path())!;
     expect(checkWeights(JSON.parse(readFileSync(path, 'utf8'))).settings.seed).toBe(2);

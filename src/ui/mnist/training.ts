@@ -71,7 +71,7 @@ export function mountTraining(host: TrainingHost): () => boolean {
       form.setRunError(`The ${read.device} engine could not start: ${(e as Error).message}. Reload the page, or choose another engine.`);
       return;
     }
-    run.results.engine = engine.device === 'webgpu' ? `webgpu (${engine.why})` : `cpu (float32 WebAssembly, ${engine.threads} threads)`;
+    run.results.engine = `${engine.device} (${engine.why})`; // the choice and its reason, as the CLI's line gives them
     // Every copy trains at once on the GPU; on the CPU a copy waits for a free core (its first progress marks it running).
     run.results.copies.forEach((c) => { c.state = engine.device === 'webgpu' ? 'running' : 'waiting'; });
     // The run before stays, and its curves are drawn dashed beside the new one's until the user chooses otherwise.
