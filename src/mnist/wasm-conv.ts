@@ -21,8 +21,8 @@ interface MnistKernelExports {
   gapForward: Fn; gapBackward: Fn; linearForward: Fn; linearBackward: Fn; nllLoss: Fn;
 }
 
-/** Zeroed floats after every array: the kernels read up to 8 floats past a batch (products with zero; see mnist.ts)
- *  and the element-wise ones run in whole vectors of 4 (they keep the slack zero). */
+/** Zeroed floats after every array: the convolutions read up to 8 floats past a batch (into products with zero or
+ *  discarded tiles: mnist.ts, winograd.ts) and the element-wise kernels run in whole vectors of 4 (they keep it zero). */
 const SLACK = 16;
 
 /** Every kernel the engine's Network calls. */
@@ -35,18 +35,18 @@ export type EngineKernels = ConvKernels & LayerKernels;
 export async function wasmNetwork(module: WebAssembly.Module, model: Model, batch: number, instrument = (k: EngineKernels): EngineKernels => k): Promise<Network> {
   const instance = await WebAssembly.instantiate(module, { env: { abort: () => { throw new Error('the MNIST WebAssembly kernel aborted'); } } });
   const kernel = instance.exports as unknown as MnistKernelExports;
-  const padBytes = Math.max(0, ...model.layers.filter((l) => l.spec.kind === 'conv3').map((l) => kernel.scratchBytes(l.input.c, l.output.c, l.input.h, l.input.w)));
+  const scratchBytes = Math.max(0, ...model.layers.filter((l) => l.spec.kind === 'conv3').map((l) => kernel.scratchBytes(l.input.c, l.output.c, l.input.h, l.input.w)));
   // First count what the network allocates, then grow the memory once: growing detaches every view made before.
   let floats = batch + SLACK; // the labels
   const counter: Arena = { alloc: (length) => { floats += length + SLACK; return new Float32Array(0); } };
   const wasm = new WasmKernels(kernel);
   void new Network(model, batch, counter, wasm, wasm);
   const base = (kernel.heapBase() + 63) & ~63;
-  const bytes = base + padBytes + floats * 4 + 64;
+  const bytes = base + scratchBytes + floats * 4 + 64;
   if (bytes > kernel.memory.buffer.byteLength) kernel.memory.grow(Math.ceil((bytes - kernel.memory.buffer.byteLength) / 65536));
   const heap = new Float32Array(kernel.memory.buffer);
-  wasm.pad = base;
-  let next = (base + padBytes + 63) >> 2;
+  wasm.scratch = base;
+  let next = (base + scratchBytes + 63) >> 2;
   const arena: Arena = { alloc: (length) => { const view = heap.subarray(next, next + length); next += length + SLACK; return view; } };
   wasm.labels = arena.alloc(batch);
   const kernels = instrument(wasm);
@@ -55,14 +55,15 @@ export async function wasmNetwork(module: WebAssembly.Module, model: Model, batc
 
 /** Every kernel of the engine on views of one instance's memory: each call passes the views' byte offsets. */
 class WasmKernels implements ConvKernels, LayerKernels {
-  pad = 0;
+  /** Byte address of the convolutions' scratch (the largest scratchBytes of the model's 3×3 layers). */
+  scratch = 0;
   labels: Tensor = new Float32Array(0);
   constructor(private readonly k: MnistKernelExports) {}
   forward(x: Tensor, k: Tensor, y: Tensor, n: number, ci: number, co: number, h: number, w: number): void {
-    this.k.conv3Forward(x.byteOffset, k.byteOffset, y.byteOffset, this.pad, n, ci, co, h, w);
+    this.k.conv3Forward(x.byteOffset, k.byteOffset, y.byteOffset, this.scratch, n, ci, co, h, w);
   }
   backward(x: Tensor, k: Tensor, dy: Tensor, dx: Tensor | null, dk: Tensor, n: number, ci: number, co: number, h: number, w: number): void {
-    this.k.conv3Backward(x.byteOffset, k.byteOffset, dy.byteOffset, at(dx), dk.byteOffset, this.pad, n, ci, co, h, w);
+    this.k.conv3Backward(x.byteOffset, k.byteOffset, dy.byteOffset, at(dx), dk.byteOffset, this.scratch, n, ci, co, h, w);
   }
   conv1Forward(x: Tensor, w: Tensor, y: Tensor, n: number, ci: number, co: number, plane: number): void {
     this.k.conv1Forward(x.byteOffset, w.byteOffset, y.byteOffset, n, ci, co, plane);

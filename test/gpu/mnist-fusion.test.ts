@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerRoles } from '../../src/gpu/mnist/fusion';
+import { bufferUnused, layerRoles } from '../../src/gpu/mnist/fusion';
 import { DEFAULT_MODEL, type LayerSpec } from '../../src/mnist/model';
 
 const of = (kinds: LayerSpec['kind'][]) => layerRoles(kinds.map((kind) => ({ spec: { kind, out: 4 } as LayerSpec })));
@@ -17,5 +17,11 @@ describe('layerRoles: which layers the WGSL trainer fuses', () => {
     expect(of(['batchnorm', 'dropout', 'relu'])).toEqual(['alone', 'alone', 'alone']);
     expect(of(['batchnorm', 'relu'])).toEqual(['alone', 'alone']);
     expect(of(['batchnorm', 'batchnorm', 'relu', 'dropout', 'relu', 'dropout'])).toEqual(['alone', 'fused', 'inside', 'inside', 'alone', 'alone']);
+  });
+  it('leaves unused only what a fused block never touches: batch norm\'s output, the ReLU\'s output and gradient', () => {
+    const layers = (['conv3', 'batchnorm', 'relu', 'dropout', 'relu', 'gap'] as LayerSpec['kind'][]).map((kind) => ({ spec: { kind, out: 4 } as LayerSpec }));
+    const roles = layerRoles(layers);
+    const unused = layers.map((_, i) => [bufferUnused(layers, roles, i, false), bufferUnused(layers, roles, i, true)]);
+    expect(unused).toEqual([[false, false], [true, false], [true, true], [false, false], [false, false], [false, false]]);
   });
 });

@@ -20,13 +20,14 @@ const ragged: LayerSpec[] = [
   { kind: 'conv1', out: 5 }, { kind: 'dropout' }, { kind: 'conv3', out: 7 }, { kind: 'batchnorm' }, { kind: 'relu' },
   { kind: 'gap' }, { kind: 'linear', out: CLASSES },
 ];
-const model = placeModel(ragged);
 const B = 5, n = 3;
 const copies = [{ ...DEFAULT_COPY, seed: 3, dropout: 0.25 }, { ...DEFAULT_COPY, seed: 4, dropout: 0.1 }];
 const gpu = await acquireNodeGpu();
 afterAll(() => gpu.device.destroy());
 
-it('one forward and backward pass of two copies: logits and every gradient', async () => {
+/** One forward and backward pass of two copies of `layers` on the GPU and in float64: logits and every gradient. */
+async function compare(layers: LayerSpec[]): Promise<void> {
+  const model = placeModel(layers);
   const trainer = await MnistGpuTrainer.create(gpu, readMnistShaders(), model, copies, B, 4);
   const references = copies.map((c) => new Trainer(new Network(model, B, FLOAT64_ARENA, referenceConv), DEFAULT_RUN, c));
   references.forEach((r, k) => trainer.setWeights(k, r.net.params, r.net.stats));
@@ -53,4 +54,8 @@ it('one forward and backward pass of two copies: logits and every gradient', asy
   });
   expect(gpu.uncapturedError()).toBeUndefined();
   trainer.destroy();
-});
+}
+
+it('one forward and backward pass of two copies: logits and every gradient', () => compare(ragged));
+// A batch norm (fused with its ReLU and dropout) as the first layer: no input gradient to compute.
+it('the same with batch norm as the first layer', () => compare([{ kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'dropout' }, { kind: 'gap' }, { kind: 'linear', out: CLASSES }]));

@@ -67,8 +67,8 @@ describe('backward passes against finite differences (float64 reference)', () =>
 });
 
 describe('float32 WebAssembly engine against the float64 reference', () => {
-  it('convolution passes for odd shapes (register tiles) and even ones (Winograd: one channel; 16 → 32; 21 images in chunks of 8 with a ragged last one)', async () => {
-    for (const [n, ci, co, h, w] of [[2, 1, 3, 28, 28], [3, 5, 7, 9, 13], [1, 16, 32, 8, 8], [2, 3, 2, 5, 6], [21, 3, 6, 12, 14]]) {
+  it('convolution passes for odd shapes (register tiles) and even ones (Winograd: one channel; 16 → 32; 21 images in chunks with a ragged last one; planes of one tile, and not square)', async () => {
+    for (const [n, ci, co, h, w] of [[2, 1, 3, 28, 28], [3, 5, 7, 9, 13], [1, 16, 32, 8, 8], [2, 3, 2, 5, 6], [21, 3, 6, 12, 14], [3, 2, 5, 4, 4], [2, 3, 1, 6, 6], [2, 2, 3, 4, 10]]) {
       const x = Float64Array.from({ length: n * ci * h * w }, (_, j) => uniform01(1, n, j) - 0.5);
       const k = Float64Array.from({ length: co * ci * 9 }, (_, j) => uniform01(2, ci, j) - 0.5);
       const dy = Float64Array.from({ length: n * co * (h - 2) * (w - 2) }, (_, j) => uniform01(3, co, j) - 0.5);

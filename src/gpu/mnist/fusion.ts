@@ -22,3 +22,13 @@ export function layerRoles(layers: readonly { spec: LayerSpec }[]): LayerRole[] 
   }
   return roles;
 }
+
+/**
+ * Whether the WGSL trainer never writes or reads layer i's output (`gradient` false) or the gradient of its output
+ * (true), given the layers' roles: a fused batch norm's output (its kernel writes the dropout's), and its ReLU's
+ * output and gradient. Those get 16-byte stand-ins instead of activation buffers.
+ */
+export function bufferUnused(layers: readonly { spec: LayerSpec }[], roles: readonly LayerRole[], i: number, gradient: boolean): boolean {
+  if (roles[i] === 'fused') return !gradient;
+  return roles[i] === 'inside' && layers[i].spec.kind === 'relu';
+}

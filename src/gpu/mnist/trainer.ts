@@ -8,7 +8,7 @@ import { describeLoss, DeviceLostError, type GpuContext } from '../device';
 import { compileShader } from '../pipeline';
 import { CLASSES, INPUT_SHAPE, tensorSize, type Model, type PlacedLayer } from '../../mnist/model';
 import type { CopySettings } from '../../mnist/training';
-import { layerRoles, type LayerRole } from './fusion';
+import { bufferUnused, layerRoles, type LayerRole } from './fusion';
 import { convTileSizes, COPY_FIELDS, COPY_FLOAT_FIELDS, dropBelow, layerBytes, STEP_FIELDS, type LayerRecord } from './layout';
 
 /** The MNIST kernels: shaders/mnist/<name>.wgsl, the one list of them (the page bundles, Node reads, the trainer binds these). */
@@ -104,8 +104,7 @@ export class MnistGpuTrainer {
     this.tally = this.storage(K * 4 * 4);
     this.predictions = this.storage(Math.max(1, K * testCount) * 4);
     this.roles = layerRoles(model.layers);
-    // A fused batch norm's output and its ReLU's output and gradient are never written or read (fusion.ts).
-    const unused = (i: number, gradient: boolean) => this.roles[i] === 'fused' ? !gradient : this.roles[i] === 'inside' && model.layers[i].spec.kind === 'relu';
+    const unused = (i: number, gradient: boolean) => bufferUnused(model.layers, this.roles, i, gradient);
     this.layerBuffers = model.layers.map((l, i) => ({
       out: this.storage(unused(i, false) ? 16 : K * batch * size(l.output) * 4),
       dout: this.storage(unused(i, true) ? 16 : K * batch * size(l.output) * 4),
@@ -204,7 +203,8 @@ export class MnistGpuTrainer {
         const bn = (entry: string, record: LayerRecord, target: GPUBuffer, groupsOrCount: number, perWorkgroup = false) =>
           this.dispatch('batchnorm', entry, record, [step, x, this.params, dout, this.stats, extra!, xhat!, target, this.grads], groupsOrCount, perWorkgroup);
         fwd(bn('statistics', perChannel, out, K * s.c, true));
-        const backward = [bn('reduce_gradients', perChannel, dx!, K * s.c, true), bn('backward_input', { ...dims, count: inCount }, dx!, inCount)];
+        // ∂γ, ∂β; then ∂x unless batch norm is the first layer.
+        const backward = [bn('reduce_gradients', perChannel, dx ?? dummy, K * s.c, true), ...(dx ? [bn('backward_input', { ...dims, count: inCount }, dx, inCount)] : [])];
         // The normalization (block.wgsl); fused with the ReLU and dropout after it, its record carries the dropout
         // layer's index (the masks are keyed by it) and it writes the dropout layer's output.
         const fused = this.roles[i] === 'fused', dropout = this.layerBuffers[i + 2];
