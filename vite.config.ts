@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { mnistDataDir } from './src/cli/mnist-dir';
+import { mnistDataDir } from './src/cli/mnist-dir.ts';
 
 /**
  * The dev server sends the MNIST files (IDX, no file extension, imported with ?url by src/worker/mnist-data.ts) as
