@@ -3,6 +3,8 @@
 // addresses into this memory; "backward" overwrites dx (skipped when dx = 0) and adds into parameter gradients.
 // Sums over a whole batch (batch-norm statistics and their gradients) run in float64, as the reference's do.
 
+import { dot } from './lanes';
+
 /** y = W x per pixel (1×1 convolution, no bias): W [co][ci]. */
 export function conv1Forward(x: usize, wt: usize, y: usize, n: i32, ci: i32, co: i32, plane: i32): void {
   for (let b = 0; b < n; b++) {
@@ -30,20 +32,6 @@ export function conv1Forward(x: usize, wt: usize, y: usize, n: i32, ci: i32, co:
       }
     }
   }
-}
-
-/** Σ of `count` floats at a times floats at b (float32 lanes, summed at the end). */
-function dot(a: usize, b: usize, count: i32): f32 {
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-  let q = 0;
-  for (; q + 8 <= count; q += 8) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + <usize>q * 4), v128.load(b + <usize>q * 4)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a + <usize>q * 4, 16), v128.load(b + <usize>q * 4, 16)));
-  }
-  const s = f32x4.add(s0, s1);
-  let total = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
-  for (; q < count; q++) total += load<f32>(a + <usize>q * 4) * load<f32>(b + <usize>q * 4);
-  return total;
 }
 
 /** out[q] += k · v[q] for `count` floats. */

@@ -14,6 +14,7 @@
 // (backward). A padded wide plane puts PAD(w) = 2w + 2 zeros before the wide plane and 2w + 4 after it, so the
 // backward-input pass gathers every tap without bounds checks.
 
+import { addLanes } from './lanes';
 import { winogradBackward, winogradBytes, winogradFits, winogradForward } from './winograd';
 
 const SLACK: i32 = 8;
@@ -174,10 +175,6 @@ function kernelGradient(xb: usize, dk: usize, pad: usize, ci: i32, co: i32, h: i
       }
     }
   }
-}
-
-@inline function addLanes(at: usize, v: v128): void {
-  store<f32>(at, load<f32>(at) + (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
 }
 
 /** dx[c][q] = Σ_o Σ_t k[o][c][t] · dyWide[o][q − tap(t)] for channel c of one image, pixels q from `from` on. */

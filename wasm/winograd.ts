@@ -14,6 +14,7 @@
 //   row at a time and the last four may spill into the next row's slots (rewritten after) or past the chunk's last
 //   tile (up to 3 slots, inside the stride's 8 slack slots); they read up to 8 floats past a plane's last row.
 
+import { addLanes, dot } from './lanes';
 import { finishKernelGradient, transformGradient, transformInput, transformKernels, transformOutput, zeroTail } from './winograd-transforms';
 
 const TILE_TARGET: i32 = 256;
@@ -117,22 +118,12 @@ function multiplyGradient(dm: usize, v: usize, du: usize, ci: i32, co: i32, stri
         addLanes(at, a0); addLanes(at + 4, a1); addLanes(at + next, b0); addLanes(at + next + 4, b1);
         addLanes(at + 2 * next, c0); addLanes(at + 2 * next + 4, c1); addLanes(at + 3 * next, d0); addLanes(at + 3 * next + 4, d1);
       }
-      for (; c < ci; c++) for (let j = 0; j < 4; j++) addDot(me + <usize>(o + j) * rowBytes, ve + <usize>c * rowBytes, ue + <usize>((o + j) * ci + c) * 4, rowBytes);
+      for (; c < ci; c++) for (let j = 0; j < 4; j++) addDot(ue + <usize>((o + j) * ci + c) * 4, me + <usize>(o + j) * rowBytes, ve + <usize>c * rowBytes, stride);
     }
-    for (; o < co; o++) for (let c = 0; c < ci; c++) addDot(me + <usize>o * rowBytes, ve + <usize>c * rowBytes, ue + <usize>(o * ci + c) * 4, rowBytes);
+    for (; o < co; o++) for (let c = 0; c < ci; c++) addDot(ue + <usize>(o * ci + c) * 4, me + <usize>o * rowBytes, ve + <usize>c * rowBytes, stride);
   }
 }
 
-@inline function addLanes(at: usize, v: v128): void {
-  store<f32>(at, load<f32>(at) + (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
-}
-
-/** *at += Σ a[t] · b[t] over `bytes` bytes of whole vectors. */
-function addDot(a: usize, b: usize, at: usize, bytes: usize): void {
-  let s = f32x4.splat(0);
-  for (let t: usize = 0; t < bytes; t += 16) s = f32x4.add(s, f32x4.mul(v128.load(a + t), v128.load(b + t)));
-  addLanes(at, s);
-}
 
 /** y = conv3(x, k) for a batch of n images (h and w even: see winogradFits), scratch at `scratch`. */
 export function winogradForward(x: usize, k: usize, y: usize, scratch: usize, n: i32, ci: i32, co: i32, h: i32, w: i32): void {
@@ -178,4 +169,9 @@ export function winogradBackward(x: usize, k: usize, dy: usize, dx: usize, dk: u
     multiply(u, v, m, co, ci, stride, nb * perImage);
     transformOutput(m, dx + <usize>(b * ci * h * w) * 4, scratch, nb, ci, h, w, stride);
   }
+}
+
+/** *at += Σ a[t] · b[t] over `count` floats. */
+@inline function addDot(at: usize, a: usize, b: usize, count: i32): void {
+  store<f32>(at, load<f32>(at) + dot(a, b, count));
 }

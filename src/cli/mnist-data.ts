@@ -5,8 +5,6 @@ import { digitSet, MNIST_FILES, type DigitSet } from '../mnist/idx';
 import { MNIST_SHADER_FILES, type MnistShaders } from '../gpu/mnist/trainer';
 import { mnistDataDir } from './mnist-dir';
 
-export { mnistDataDir };
-
 export function readMnist(dir = mnistDataDir()): { train: DigitSet; test: DigitSet } {
   const read = (name: string) => {
     try { return new Uint8Array(readFileSync(join(dir, name))); } catch (e) {
