@@ -14,7 +14,7 @@
 //   row at a time and the last four may spill into the next row's slots (rewritten after) or past the chunk's last
 //   tile (up to 3 slots, inside the stride's 8 slack slots); they read up to 8 floats past a plane's last row.
 
-import { addLanes, dot } from './lanes';
+import { addLanes } from './lanes';
 import { finishKernelGradient, transformGradient, transformInput, transformKernels, transformOutput, zeroTail } from './winograd-transforms';
 
 const TILE_TARGET: i32 = 256;
@@ -171,7 +171,9 @@ export function winogradBackward(x: usize, k: usize, dy: usize, dx: usize, dk: u
   }
 }
 
-/** *at += Σ a[t] · b[t] over `count` floats. */
-@inline function addDot(at: usize, a: usize, b: usize, count: i32): void {
-  store<f32>(at, load<f32>(at) + dot(a, b, count));
+/** *at += Σ a[t] · b[t] over `count` floats (a multiple of 4: whole vectors of the stride), one f32x4 accumulator. */
+function addDot(at: usize, a: usize, b: usize, count: i32): void {
+  let s = f32x4.splat(0);
+  for (let t: usize = 0; t < <usize>count * 4; t += 16) s = f32x4.add(s, f32x4.mul(v128.load(a + t), v128.load(b + t)));
+  addLanes(at, s);
 }
